@@ -1,0 +1,113 @@
+/* hist.c - log-linear histogram: the bucket of a value is read off its IEEE-754
+ * bits (exponent and top HIST_SUB_BITS mantissa bits), no log().  Invariant:
+ * when count > 0 every non-zero bucket lies in [lo, hi]; when count == 0 all
+ * buckets are zero, so a zero-filled struct is a valid empty histogram.
+ *
+ * Conventions: NaN is counted in `overflow` only (not in count, sum, min, max
+ * or any bucket), so a bug that makes NaN is visible without poisoning the
+ * statistics; negative values and -inf go to underflow, +inf to overflow. */
+#include "hist.h"
+
+#include <math.h>
+#include <string.h>
+
+#define HIST_LOW  0x1p-30   /* 2^HIST_EMIN */
+#define HIST_HIGH 0x1p24    /* 2^HIST_EMAX */
+_Static_assert(HIST_EMIN == -30 && HIST_EMAX == 24, "update HIST_LOW/HIST_HIGH");
+
+/* bits >> (52 - SUB_BITS) is (biased exponent, top mantissa bits) as one
+ * integer; subtracting this makes 2^HIST_EMIN land on bucket 1. */
+#define HIST_BASE ((((int64_t)1023 + HIST_EMIN) << HIST_SUB_BITS) - 1)
+
+void hist_reset(hist *h)
+{
+    /* Only the touched range can be non-zero; a zero-filled struct has
+     * count 0 and nothing to clear. */
+    if (h->count > 0 && h->lo >= 0 && h->hi < HIST_NBUCKETS && h->lo <= h->hi)
+        memset(&h->b[h->lo], 0, (size_t)(h->hi - h->lo + 1) * sizeof h->b[0]);
+    h->count = h->underflow = h->overflow = 0;
+    h->sum = h->min = h->max = 0;
+    h->lo = h->hi = 0;
+}
+
+void hist_add(hist *h, double v)
+{
+    int i;
+    if (v >= HIST_LOW && v < HIST_HIGH) {   /* the common case, well predicted */
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof bits);
+        i = (int)((int64_t)(bits >> (52 - HIST_SUB_BITS)) - HIST_BASE);
+    } else if (v < HIST_LOW) {
+        i = 0;
+        h->underflow++;
+    } else if (v >= HIST_HIGH) {
+        i = HIST_NBUCKETS - 1;
+        h->overflow++;
+    } else {   /* NaN */
+        h->overflow++;
+        return;
+    }
+    h->b[i]++;
+    h->sum += v;
+    if (h->count++ == 0) {
+        h->lo = h->hi = i;
+        h->min = h->max = v;
+        return;
+    }
+    h->lo = i < h->lo ? i : h->lo;
+    h->hi = i > h->hi ? i : h->hi;
+    h->min = v < h->min ? v : h->min;
+    h->max = v > h->max ? v : h->max;
+}
+
+/* Midpoint of bucket i; the underflow bucket stands for [0, 2^HIST_EMIN). */
+static double bucket_mid(int i)
+{
+    if (i == 0) return ldexp(1, HIST_EMIN - 1);
+    int e = HIST_EMIN + (i - 1) / HIST_SUB, sub = (i - 1) % HIST_SUB;
+    return ldexp(1 + (sub + 0.5) / HIST_SUB, e);
+}
+
+double hist_quantile(const hist *h, double p)
+{
+    if (h->count == 0 || isnan(p)) return NAN;
+    /* Nearest rank: the ceil(p*count)-th smallest value, 1-based. */
+    double want = ceil(p * (double)h->count);
+    uint64_t rank = want < 1 ? 1 : want >= (double)h->count ? h->count : (uint64_t)want;
+    uint64_t cum = 0;
+    int i = h->lo;
+    for (; i < h->hi; i++) {
+        cum += h->b[i];
+        if (cum >= rank) break;
+    }
+    if (i == HIST_NBUCKETS - 1) return h->max;
+    double m = bucket_mid(i);
+    return m < h->min ? h->min : m > h->max ? h->max : m;
+}
+
+double hist_mean(const hist *h)
+{
+    return h->count ? h->sum / (double)h->count : NAN;
+}
+
+void hist_merge(hist *into, const hist *from)
+{
+    into->underflow += from->underflow;
+    into->overflow += from->overflow;   /* carries NaNs even when from is empty */
+    if (from->count == 0) return;
+    for (int i = from->lo; i <= from->hi; i++)
+        into->b[i] += from->b[i];
+    if (into->count == 0) {
+        into->lo = from->lo;
+        into->hi = from->hi;
+        into->min = from->min;
+        into->max = from->max;
+    } else {
+        into->lo = from->lo < into->lo ? from->lo : into->lo;
+        into->hi = from->hi > into->hi ? from->hi : into->hi;
+        into->min = from->min < into->min ? from->min : into->min;
+        into->max = from->max > into->max ? from->max : into->max;
+    }
+    into->count += from->count;
+    into->sum += from->sum;
+}

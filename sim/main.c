@@ -1,0 +1,384 @@
+/* main.c - the stampede command line: parses arguments and calls the library.
+ * Exit status: 0 success, 1 a failure while running, 2 bad usage or input. */
+#include <errno.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "output.h"
+#include "scenario.h"
+
+static volatile int g_stop;   /* set by SIGINT/SIGTERM: the run stops, nothing is written */
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static const char *const usage_main =
+    "usage: stampede COMMAND [ARGS]\n"
+    "\n"
+    "Simulates cache stampedes: a popular key expires, requests miss together and\n"
+    "the database saturates.  Replays a JSON scenario under each protection\n"
+    "strategy on the same random inputs and writes a results folder.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.json       simulate every strategy of a scenario\n"
+    "  validate SCENARIO.json  check scenario files without running them\n"
+    "\n"
+    "  stampede COMMAND --help   details of a command\n"
+    "  stampede --version        the program's version\n"
+    "\n"
+    "exit status: 0 success, 1 a failure while running, 2 bad usage or an invalid scenario\n";
+
+static const char *const usage_run =
+    "usage: stampede run SCENARIO.json [options]\n"
+    "\n"
+    "Simulates each selected strategy on the same random inputs, writes the\n"
+    "results folder and prints a comparison table on stdout.\n"
+    "\n"
+    "options:\n"
+    "  --strategy L[,L...]  run only these strategy labels (default: all in the file)\n"
+    "  --set PATH=VALUE     override a field by dotted path, e.g. cache.ttl=30s,\n"
+    "                       strategies.1.beta=2, db.workers=20 (VALUE is JSON if it\n"
+    "                       parses, else a string); repeatable\n"
+    "  --seed N             the master seed (overrides the file's)\n"
+    "  --out DIR            results folder (default results/<name>/)\n"
+    "  --trace              also write <label>/requests.csv and <label>/db.csv\n"
+    "  --quiet              no progress line on stderr\n"
+    "  --help               this text\n"
+    "\n"
+    "The folder holds comparison.csv and, per label, summary.json and\n"
+    "timeseries.csv.  It is written whole or not at all: an existing results\n"
+    "folder is replaced only when the new one is complete.\n";
+
+static const char *const usage_validate =
+    "usage: stampede validate SCENARIO.json...\n"
+    "\n"
+    "Checks each file and prints every problem as FILE:LINE:COL: error:\n"
+    "/json/pointer: what is wrong.  Exit status 2 when any file is invalid.\n";
+
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("stampede: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'stampede %s--help')\n", cmd);
+    return 2;
+}
+
+static void print_diag(const diag *d)
+{
+    for (size_t i = 0; i < d->n; i++) fprintf(stderr, "stampede: %s\n", d->msgs[i]);
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---------------------------------------------------------------- progress */
+
+typedef struct progress {
+    const char *label;
+    double duration, last_wall;
+    size_t i, n;
+    int shown;
+} progress;
+
+static void show_progress(void *ctx, double t)
+{
+    progress *p = ctx;
+    double w = wall_now();
+    if (w - p->last_wall < 0.2) return;
+    p->last_wall = w;
+    double frac = t / p->duration;
+    if (frac > 1) frac = 1;
+    fprintf(stderr, "\rstampede: [%zu/%zu] %-12s simulated %.1fs of %.1fs (%3.0f%%)", p->i + 1, p->n, p->label, t,
+            p->duration, 100 * frac);
+    p->shown = 1;
+}
+
+static void clear_progress(progress *p)
+{
+    if (p->shown) fputs("\r\033[K", stderr);
+    p->shown = 0;
+}
+
+/* ---------------------------------------------------------------- run */
+
+/* Splits "a,b,c" and finds each label; returns 0 or prints the problem. */
+static int select_labels(const scenario *sc, const char *list, size_t *idx, size_t *n)
+{
+    *n = 0;
+    if (!list) {
+        for (size_t i = 0; i < sc->nstrategies; i++) idx[(*n)++] = i;
+        return 0;
+    }
+    char *copy = strdup(list);
+    if (!copy) return -1;
+    int rc = 0;
+    for (char *save, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        size_t i = 0;
+        while (i < sc->nstrategies && strcmp(sc->strategies[i].label, tok)) i++;
+        if (i == sc->nstrategies) {
+            fprintf(stderr, "stampede: --strategy: no strategy labelled \"%s\" in %s (labels:", tok, sc->path);
+            for (size_t j = 0; j < sc->nstrategies; j++) fprintf(stderr, " %s", sc->strategies[j].label);
+            fputs(")\n", stderr);
+            rc = -1;
+            break;
+        }
+        for (size_t j = 0; j < *n; j++)
+            if (idx[j] == i) goto dup;
+        idx[(*n)++] = i;
+    dup:;
+    }
+    free(copy);
+    if (rc == 0 && *n == 0) {
+        fputs("stampede: --strategy: no label given\n", stderr);
+        rc = -1;
+    }
+    return rc;
+}
+
+static int open_traces(results *r, const char *label, FILE **req, FILE **db, char *err, size_t errlen)
+{
+    if (!(*req = results_file(r, label, "requests.csv", err, errlen))) return -1;
+    if (!(*db = results_file(r, label, "db.csv", err, errlen))) return -1;
+    fputs("id,attempt,node,key,t_arrival,t_done,latency,outcome,db\n", *req);
+    fputs("key,node,t_issue,t_start,t_end,cause,requester,status\n", *db);
+    return 0;
+}
+
+static int close_trace(FILE *f)
+{
+    if (!f) return 0;
+    int bad = ferror(f);
+    return (fclose(f) || bad) ? -1 : 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *path = NULL, *labels = NULL, *out = NULL, *seed = NULL;
+    int trace = 0, quiet = 0;
+    override *ovr = calloc((size_t)argc + 1, sizeof *ovr);
+    size_t novr = 0;
+    if (!ovr) return 1;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        const char *eq = strchr(a, '=');
+        char name[64] = "";
+        if (!strncmp(a, "--", 2) && eq && (size_t)(eq - a) < sizeof name) {
+            memcpy(name, a, (size_t)(eq - a));
+            name[eq - a] = 0;
+            val = eq + 1;
+        } else if (!strncmp(a, "--", 2)) {
+            snprintf(name, sizeof name, "%s", a);
+        }
+        int takes = !strcmp(name, "--strategy") || !strcmp(name, "--set") || !strcmp(name, "--seed") ||
+                    !strcmp(name, "--out");
+        if (takes && !val) {
+            if (i + 1 >= argc) { free(ovr); return usage_error("run ", "run: %s needs a value", name); }
+            val = argv[++i];
+        }
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(usage_run, stdout); free(ovr); return 0; }
+        else if (!strcmp(a, "--trace")) trace = 1;
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = 1;
+        else if (!strcmp(name, "--strategy")) labels = val;
+        else if (!strcmp(name, "--out")) out = val;
+        else if (!strcmp(name, "--seed")) seed = val;
+        else if (!strcmp(name, "--set")) {
+            char *e = strchr(val, '=');
+            if (!e || e == val) {
+                free(ovr);
+                return usage_error("run ", "run: --set needs PATH=VALUE (got \"%s\")", val);
+            }
+            *e = 0;   /* argv is ours to split */
+            ovr[novr].path = val;
+            ovr[novr++].value = e + 1;
+        } else if (a[0] == '-' && a[1]) {
+            free(ovr);
+            return usage_error("run ", "run: unknown option %s", a);
+        } else if (path) {
+            free(ovr);
+            return usage_error("run ", "run: one scenario at a time (got %s and %s)", path, a);
+        } else {
+            path = a;
+        }
+    }
+    if (!path) { free(ovr); return usage_error("run ", "run: which scenario? give SCENARIO.json"); }
+    if (seed) {
+        char *end;
+        errno = 0;
+        unsigned long long s = strtoull(seed, &end, 10);
+        if (!*seed || *end || errno || seed[0] == '-') {
+            free(ovr);
+            return usage_error("run ", "run: --seed needs an integer >= 0 (got \"%s\")", seed);
+        }
+        (void)s;
+        ovr[novr].path = "seed";
+        ovr[novr++].value = seed;
+    }
+
+    diag errs = { 0 };
+    scenario *sc = scenario_load(path, ovr, novr, &errs);
+    free(ovr);
+    if (!sc) {
+        print_diag(&errs);
+        diag_free(&errs);
+        return 2;
+    }
+    diag_free(&errs);
+
+    size_t *idx = calloc(sc->nstrategies, sizeof *idx), nsel = 0;
+    if (!idx || select_labels(sc, labels, idx, &nsel)) {
+        free(idx);
+        scenario_free(sc);
+        return 2;
+    }
+    char defout[4096];
+    if (!out) {
+        snprintf(defout, sizeof defout, "results/%s", sc->name);
+        out = defout;
+    }
+
+    char err[8192] = "";
+    results res;
+    int rc = results_open(&res, out, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "stampede: %s\n", err);
+        results_abort(&res);
+        free(idx);
+        scenario_free(sc);
+        return rc == -2 ? 2 : 1;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    progress prog = { .duration = sc->duration, .n = nsel };
+    int show = !quiet && isatty(2);
+    int status = 0;
+    for (size_t k = 0; k < nsel && !status; k++) {
+        size_t si = idx[k];
+        metrics m;
+        FILE *treq = NULL, *tdb = NULL;
+        if (metrics_init(&m, sc->warmup, sc->duration, sc->bin)) {
+            snprintf(err, sizeof err, "out of memory");
+            status = 1;
+            break;
+        }
+        if (trace && open_traces(&res, sc->strategies[si].label, &treq, &tdb, err, sizeof err)) {
+            close_trace(treq);
+            metrics_free(&m);
+            status = 1;
+            break;
+        }
+        prog.label = sc->strategies[si].label;
+        prog.i = k;
+        run_opts o = { .trace_req = treq, .trace_db = tdb, .stop = &g_stop,
+                       .progress = show ? show_progress : NULL, .progress_ctx = &prog };
+        double w0 = wall_now();
+        int r = sim_run(sc, si, &o, &m, err, sizeof err);
+        m.wall_seconds = wall_now() - w0;
+        clear_progress(&prog);
+        if ((close_trace(treq) | close_trace(tdb)) && r == 0) {
+            snprintf(err, sizeof err, "cannot write the trace of %s", prog.label);
+            r = -1;
+        }
+        if (r == 1 || g_stop) {
+            snprintf(err, sizeof err, "interrupted; nothing was written to %s", out);
+            status = 1;
+        } else if (r == -2) {
+            status = 2;
+        } else if (r) {
+            status = 1;
+        } else if (results_add(&res, sc, si, &m, err, sizeof err)) {
+            status = 1;
+        }
+        metrics_free(&m);
+    }
+    if (!status && g_stop) {
+        snprintf(err, sizeof err, "interrupted; nothing was written to %s", out);
+        status = 1;
+    }
+    if (!status && results_commit(&res, err, sizeof err)) status = 1;
+    if (status) {
+        fprintf(stderr, "stampede: %s\n", err);
+        results_abort(&res);
+    } else {
+        results_print_table(&res, stdout);
+        printf("results: %s/\n", res.dir);
+        results_abort(&res);
+    }
+    free(idx);
+    scenario_free(sc);
+    return status;
+}
+
+/* ---------------------------------------------------------------- validate */
+
+static int cmd_validate(int argc, char **argv)
+{
+    int bad = 0, files = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_validate, stdout);
+            return 0;
+        }
+        if (argv[i][0] == '-' && argv[i][1]) return usage_error("validate ", "validate: unknown option %s", argv[i]);
+    }
+    for (int i = 0; i < argc; i++) {
+        diag errs = { 0 };
+        scenario *sc = scenario_load(argv[i], NULL, 0, &errs);
+        files++;
+        if (!sc) {
+            print_diag(&errs);
+            bad = 1;
+        } else {
+            printf("%s: ok (%zu strateg%s:", argv[i], sc->nstrategies, sc->nstrategies == 1 ? "y" : "ies");
+            for (size_t k = 0; k < sc->nstrategies; k++) printf(" %s", sc->strategies[k].label);
+            printf(")\n");
+            scenario_free(sc);
+        }
+        diag_free(&errs);
+    }
+    if (!files) return usage_error("validate ", "validate: give at least one SCENARIO.json");
+    return bad ? 2 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("stampede %s\n", STAMPEDE_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "validate")) return cmd_validate(argc - 2, argv + 2);
+    return usage_error("", "unknown command \"%s\" (commands: run, validate)", cmd);
+}

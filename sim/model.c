@@ -1,0 +1,804 @@
+/* model.c - the simulated system: arrivals, attempts, the cache, the DB (pool,
+ * FIFO queue, USL processor sharing) and faults, driven by the event loop.
+ * Invariant: an attempt's pending events carry its gen; when the attempt ends
+ * its gen changes, so events of an ended attempt are recognised and dropped. */
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const outcome_names[OUT_N] = {
+    "hit", "refresh", "fetch", "waited", "stale", "timeout", "error",
+};
+const char *const cause_names[CAUSE_N] = {
+    "miss", "lock", "giveup", "early", "background",
+};
+
+enum ev_kind {
+    EV_ARRIVAL,    /* a: source (0 Poisson/schedule, 1+i burst i) */
+    EV_CLOSED,     /* a: closed-loop client */
+    EV_TRACE,      /* next row of a replayed trace */
+    EV_RETRY,      /* a: attempt, b: gen */
+    EV_GET,        /* a: attempt, b: gen */
+    EV_WAKE,       /* a: attempt, b: gen, c: strategy tag */
+    EV_TIMEOUT,    /* a: attempt, b: gen */
+    EV_DB_DONE,    /* a: query (fixed service time) */
+    EV_DB_PS,      /* the next processor-sharing completion */
+    EV_FAULT,      /* a: fault index */
+};
+
+#define PROGRESS_MASK ((1u << 16) - 1)
+
+/* ---------------------------------------------------------------- pools */
+
+static uint32_t att_alloc(sim *s)
+{
+    if (s->att_free) {
+        uint32_t i = s->att_free;
+        s->att_free = s->att[i].next;
+        return i;
+    }
+    if (s->natt == s->att_cap) {
+        uint32_t ncap = s->att_cap * 2;
+        attempt *na = realloc(s->att, (size_t)ncap * sizeof *na);
+        if (!na) return NONE;
+        memset(na + s->att_cap, 0, (size_t)(ncap - s->att_cap) * sizeof *na);
+        s->att = na;
+        s->att_cap = ncap;
+    }
+    return s->natt++;
+}
+
+static void att_release(sim *s, uint32_t i)
+{
+    attempt *a = &s->att[i];
+    uint32_t gen = a->gen + 1;   /* gen survives reuse, so old events stay stale */
+    memset(a, 0, sizeof *a);
+    a->gen = gen;
+    a->state = AS_FREE;
+    a->next = s->att_free;
+    s->att_free = i;
+}
+
+static uint32_t q_alloc(sim *s)
+{
+    if (s->q_free) {
+        uint32_t i = s->q_free;
+        s->q_free = s->q[i].next;
+        return i;
+    }
+    if (s->nq == s->q_cap) {
+        uint32_t ncap = s->q_cap * 2;
+        query *nq = realloc(s->q, (size_t)ncap * sizeof *nq);
+        if (!nq) return NONE;
+        s->q = nq;
+        s->q_cap = ncap;
+    }
+    return s->nq++;
+}
+
+static void q_release(sim *s, uint32_t i)
+{
+    memset(&s->q[i], 0, sizeof s->q[i]);
+    s->q[i].next = s->q_free;
+    s->q_free = i;
+}
+
+static int nomem(sim *s)
+{
+    s->fail = 1;
+    return -1;
+}
+
+/* Schedules or records an out-of-memory failure (checked by the loop). */
+static uint64_t sched(sim *s, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
+{
+    uint64_t h = engine_schedule(&s->eng, t, kind, a, b, c);
+    if (!h) nomem(s);
+    return h;
+}
+
+/* ---------------------------------------------------------------- trace output */
+
+static void trace_attempt(sim *s, const attempt *a, enum outcome o)
+{
+    double now = model_now(s);
+    bool answered = o <= OUT_STALE;
+    fprintf(s->trace_req, "%llu,%u,%u,%u,%.12g,%.12g,", (unsigned long long)a->req, (unsigned)a->no,
+            a->node, a->key, a->t_arr, now);
+    if (answered) fprintf(s->trace_req, "%.12g", now - a->t_first);
+    fprintf(s->trace_req, ",%s,%d\n", outcome_names[o], a->issued ? 1 : 0);
+}
+
+static void trace_query(sim *s, const query *q, bool rejected)
+{
+    if (rejected)
+        fprintf(s->trace_db, "%u,%u,%.12g,,%.12g,%s,%llu,rejected\n", q->key, q->node, q->t_issue,
+                q->t_issue, cause_names[q->cause], (unsigned long long)q->req);
+    else
+        fprintf(s->trace_db, "%u,%u,%.12g,%.12g,%.12g,%s,%llu,ok\n", q->key, q->node, q->t_issue,
+                q->t_start, model_now(s), cause_names[q->cause], (unsigned long long)q->req);
+}
+
+/* ---------------------------------------------------------------- requests */
+
+static void start_attempt(sim *s, uint32_t ai)
+{
+    attempt *a = &s->att[ai];
+    metrics *m = s->m;
+    double now = model_now(s);
+    metrics_row(m)->arrivals++;
+    if (a->counted) {
+        m->attempts++;
+        if (a->no == 1) m->requests++;
+    }
+    a->state = AS_GET;
+    a->query = NONE;
+    a->issued = 0;
+    a->read_stale = 0;
+    a->sflag = 0;
+    if (s->sc->clients.timeout < INFINITY)
+        sched(s, now + s->sc->clients.timeout, EV_TIMEOUT, ai, a->gen, 0);
+    sched(s, now + dist_sample(&s->sc->cache.latency, s->r[RNG_CACHE]), EV_GET, ai, a->gen, 0);
+}
+
+/* A new request (its first attempt) arrives now. */
+static void new_request(sim *s, uint32_t key, uint32_t node, uint32_t client)
+{
+    uint32_t ai = att_alloc(s);
+    if (ai == NONE) { nomem(s); return; }
+    attempt *a = &s->att[ai];
+    double now = model_now(s);
+    a->req = s->next_req++;
+    a->t_first = a->t_arr = now;
+    a->key = key;
+    a->node = node;
+    a->client = client;
+    a->no = 1;
+    a->counted = now >= s->sc->warmup && now < s->sc->duration;
+    metrics_in_system(s->m, now, +1);
+    start_attempt(s, ai);
+}
+
+static uint32_t draw_key(sim *s)
+{
+    return s->sc->keys.count > 1 ? (uint32_t)keypick_draw(s->kp, s->r[RNG_KEYS]) : 0;
+}
+
+static uint32_t draw_node(sim *s, rng *r)
+{
+    return s->sc->app.nodes > 1 ? (uint32_t)rng_below(r, s->sc->app.nodes) : 0;
+}
+
+static void end_request(sim *s, uint32_t ai)
+{
+    attempt *a = &s->att[ai];
+    double now = model_now(s);
+    uint32_t client = a->client;
+    metrics_in_system(s->m, now, -1);
+    att_release(s, ai);
+    if (client) {
+        double t = now + dist_sample(&s->sc->clients.think, s->r[RNG_THINK]);
+        if (t < s->sc->duration) sched(s, t, EV_CLOSED, client - 1, 0, 0);
+    }
+}
+
+void model_unjoin(sim *s, uint32_t ai)
+{
+    attempt *a = &s->att[ai];
+    if (a->query != NONE) {
+        s->q[a->query].waiting--;
+        a->query = NONE;
+    }
+}
+
+void model_join(sim *s, uint32_t ai, uint32_t qi)
+{
+    attempt *a = &s->att[ai];
+    a->query = qi;
+    a->state = AS_QUERY;
+    s->q[qi].waiting++;
+    s->q[qi].flags |= QF_WAITERS;
+}
+
+void model_finish(sim *s, uint32_t ai, enum outcome o)
+{
+    attempt *a = &s->att[ai];
+    metrics *m = s->m;
+    double now = model_now(s);
+    ts_row *row = metrics_row(m);
+    model_unjoin(s, ai);
+    if (a->counted) m->outcomes[o]++;
+    switch (o) {
+    case OUT_STALE: row->stale++; if (a->counted) m->counters[CNT_STALE_SERVES]++; break;
+    case OUT_WAITED: row->waited++; break;
+    case OUT_TIMEOUT: row->timeouts++; break;
+    case OUT_ERROR: row->errors++; break;
+    default: break;
+    }
+    if (s->trace_req) trace_attempt(s, a, o);
+    if (o <= OUT_STALE) {
+        if (a->counted) m->ok++;
+        metrics_answer(m, a->counted, now - a->t_first);
+        end_request(s, ai);
+        return;
+    }
+    const scenario *sc = s->sc;
+    if (a->no <= sc->clients.retries_max) {
+        double d = sc->clients.backoff * pow(sc->clients.multiplier, (double)(a->no - 1));
+        if (sc->clients.full_jitter) d *= rng_uniform(s->r[RNG_RETRIES]);
+        if (now + d < sc->duration) {
+            a->gen++;
+            a->state = AS_BACKOFF;
+            sched(s, now + d, EV_RETRY, ai, a->gen, 0);
+            return;
+        }
+    }
+    end_request(s, ai);
+}
+
+/* ---------------------------------------------------------------- DB */
+
+static double usl_rate(const sim *s, uint64_t n)
+{
+    double dn = (double)n;
+    return n ? 1.0 / (1.0 + s->sc->db.sigma * (dn - 1) + s->sc->db.kappa * dn * (dn - 1)) : 1.0;
+}
+
+/* Advances the virtual clock: each query in service has done vclock of work. */
+static void ps_update(sim *s)
+{
+    double now = model_now(s);
+    s->vclock += (now - s->vlast) * usl_rate(s, s->in_service);
+    s->vlast = now;
+}
+
+static inline bool ps_before(const sim *s, uint32_t x, uint32_t y)
+{
+    const query *a = &s->q[x], *b = &s->q[y];
+    return a->work < b->work || (a->work == b->work && a->serial < b->serial);
+}
+
+static void ps_sift_up(sim *s, uint32_t i)
+{
+    uint32_t *h = s->ps, x = h[i];
+    while (i > 0) {
+        uint32_t p = (i - 1) / 2;
+        if (!ps_before(s, x, h[p])) break;
+        h[i] = h[p];
+        s->q[h[i]].heap = i;
+        i = p;
+    }
+    h[i] = x;
+    s->q[x].heap = i;
+}
+
+static void ps_sift_down(sim *s, uint32_t i)
+{
+    uint32_t *h = s->ps, x = h[i], n = s->nps;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && ps_before(s, h[c + 1], h[c])) c++;
+        if (!ps_before(s, h[c], x)) break;
+        h[i] = h[c];
+        s->q[h[i]].heap = i;
+        i = c;
+    }
+    h[i] = x;
+    s->q[x].heap = i;
+}
+
+static uint32_t ps_pop(sim *s)
+{
+    uint32_t top = s->ps[0];
+    s->ps[0] = s->ps[--s->nps];
+    if (s->nps) ps_sift_down(s, 0);
+    return top;
+}
+
+static void ps_reschedule(sim *s)
+{
+    s->ps_dirty = false;
+    if (s->ps_event) engine_cancel(&s->eng, s->ps_event);
+    s->ps_event = 0;
+    if (!s->nps) return;
+    double dt = (s->q[s->ps[0]].work - s->vclock) / usl_rate(s, s->in_service);
+    if (dt < 0) dt = 0;
+    s->ps_event = sched(s, model_now(s) + dt, EV_DB_PS, 0, 0, 0);
+}
+
+static double slowdown(const sim *s, double t)
+{
+    double f = 1.0;
+    for (size_t i = 0; i < s->nslow; i++)
+        if (t >= s->slow_at[i] && t < s->slow_until[i]) f *= s->slow_factor[i];
+    return f;
+}
+
+static void start_service(sim *s, uint32_t qi)
+{
+    double now = model_now(s);
+    double svc = dist_sample(&s->sc->db.latency, s->r[RNG_DB]);
+    if (s->nslow) svc *= slowdown(s, now);
+    query *q = &s->q[qi];
+    q->t_start = now;
+    q->flags |= QF_INSERVICE;
+    if (s->sc->db.usl) {
+        ps_update(s);
+        s->in_service++;
+        q->work = s->vclock + svc;
+        if (s->nps == s->ps_cap) {
+            uint32_t ncap = s->ps_cap ? s->ps_cap * 2 : 64;
+            uint32_t *np = realloc(s->ps, (size_t)ncap * sizeof *np);
+            if (!np) { nomem(s); return; }
+            s->ps = np;
+            s->ps_cap = ncap;
+        }
+        s->ps[s->nps] = qi;
+        ps_sift_up(s, s->nps++);
+        s->ps_dirty = true;
+    } else {
+        s->in_service++;
+        sched(s, now + svc, EV_DB_DONE, qi, 0, 0);
+    }
+}
+
+uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
+{
+    attempt *a = &s->att[ai];
+    const scenario *sc = s->sc;
+    metrics *m = s->m;
+    double now = model_now(s);
+    bool has_worker = sc->db.workers == UNLIMITED || s->in_service < sc->db.workers;
+    if (!has_worker && sc->db.queue_limit != UNLIMITED && s->queued >= sc->db.queue_limit) {
+        if (a->counted) m->db_rejected++;
+        if (s->trace_db) {
+            query tmp = { .t_issue = now, .key = a->key, .node = a->node, .req = a->req, .cause = (uint8_t)c };
+            trace_query(s, &tmp, true);
+        }
+        return NONE;
+    }
+    uint32_t qi = q_alloc(s);
+    if (qi == NONE) { nomem(s); return NONE; }
+    a = &s->att[ai];
+    query *q = &s->q[qi];
+    memset(q, 0, sizeof *q);
+    q->t_issue = now;
+    q->req = a->req;
+    q->key = a->key;
+    q->node = a->node;
+    q->serial = ++s->serial;
+    q->cause = (uint8_t)c;
+    q->out = c == CAUSE_EARLY ? OUT_REFRESH : OUT_FETCH;
+    if (a->counted) {
+        q->flags |= QF_COUNTED;
+        m->db_queries++;
+        if (c == CAUSE_EARLY || c == CAUSE_BACKGROUND) m->db_early++;
+    }
+    if (wait) {
+        q->issuer = ai;
+        q->issuer_gen = a->gen;
+        a->issued = 1;
+        model_join(s, ai, qi);
+    }
+    metrics_row(m)->db_started++;
+    keystate *k = &s->keys[q->key];
+    metrics_group_issue(m, &k->grp_inflight, &k->grp_size, &k->grp_counted, a->counted);
+    if (has_worker) {
+        start_service(s, qi);
+    } else {
+        if (s->queued++) s->q[s->qtail].next = qi;
+        else s->qhead = qi;
+        s->qtail = qi;
+    }
+    metrics_db_level(m, now, s->in_service, s->queued);
+    return qi;
+}
+
+void model_answer_issuer(sim *s, uint32_t qi, bool ok)
+{
+    query *q = &s->q[qi];
+    uint32_t ai = q->issuer;
+    if (ai == NONE) return;
+    attempt *a = &s->att[ai];
+    if (a->gen != q->issuer_gen || a->query != qi) return;
+    model_finish(s, ai, ok ? (enum outcome)q->out : OUT_ERROR);
+}
+
+/* Query qi leaves service now: its value is written, a worker frees, and the
+ * strategy answers whoever waits on it. */
+static void query_finish(sim *s, uint32_t qi)
+{
+    const scenario *sc = s->sc;
+    metrics *m = s->m;
+    double now = model_now(s);
+    query *q = &s->q[qi];
+    keystate *k = &s->keys[q->key];
+    if (sc->cache.ttl > 0) {
+        double ttl = sc->cache.ttl;
+        if (sc->cache.ttl_jitter > 0)
+            ttl *= 1.0 + sc->cache.ttl_jitter * (2.0 * rng_uniform(s->r[RNG_JITTER]) - 1.0);
+        k->expiry = now + ttl;
+        k->delta = now - q->t_issue;
+        k->present = 1;
+    }
+    k->grp_inflight--;
+    metrics_row(m)->db_completed++;
+    if ((q->flags & (QF_WAITERS | QF_COUNTED)) == (QF_WAITERS | QF_COUNTED) && q->waiting == 0)
+        m->db_wasted++;
+    if (s->trace_db) trace_query(s, q, false);
+    s->in_service--;
+    if (s->queued) {
+        uint32_t next = s->qhead;
+        s->qhead = s->q[next].next;
+        s->q[next].next = NONE;
+        s->queued--;
+        start_service(s, next);
+    }
+    metrics_db_level(m, now, s->in_service, s->queued);
+    s->ops->query_done(s, qi, true);
+    q_release(s, qi);
+}
+
+static void ps_complete(sim *s)
+{
+    s->ps_event = 0;
+    ps_update(s);
+    if (!s->nps) return;
+    /* Every query whose work ends exactly with the earliest one completes now. */
+    double w = s->q[s->ps[0]].work;
+    if (s->vclock < w) s->vclock = w;
+    while (s->nps && s->q[s->ps[0]].work <= w) {
+        uint32_t qi = ps_pop(s);
+        query_finish(s, qi);
+    }
+    s->ps_dirty = true;
+}
+
+/* ---------------------------------------------------------------- strategy calls */
+
+void model_cache_step(sim *s, uint32_t ai, uint32_t tag)
+{
+    attempt *a = &s->att[ai];
+    a->state = AS_STRATEGY;
+    sched(s, model_now(s) + dist_sample(&s->sc->cache.latency, s->r[RNG_CACHE]), EV_WAKE, ai, a->gen, tag);
+}
+
+void model_sleep(sim *s, uint32_t ai, double dt, uint32_t tag)
+{
+    attempt *a = &s->att[ai];
+    a->state = AS_STRATEGY;
+    sched(s, model_now(s) + dt, EV_WAKE, ai, a->gen, tag);
+}
+
+void model_count(sim *s, uint32_t ai, enum counter c)
+{
+    if (s->att[ai].counted) s->m->counters[c]++;
+}
+
+/* ---------------------------------------------------------------- events */
+
+static void on_get(sim *s, uint32_t ai)
+{
+    attempt *a = &s->att[ai];
+    keystate *k = &s->keys[a->key];
+    double now = model_now(s);
+    lookup_view v = { .present = k->present, .fresh = k->present && now < k->expiry,
+                      .expiry = k->expiry, .delta = k->delta };
+    ts_row *row = metrics_row(s->m);
+    if (v.fresh) { row->hits++; if (a->counted) s->m->hits++; }
+    else { row->misses++; if (a->counted) s->m->misses++; }
+    a->state = AS_STRATEGY;
+    s->ops->lookup(s, ai, &v);
+}
+
+static void on_timeout(sim *s, uint32_t ai)
+{
+    attempt *a = &s->att[ai];
+    if (a->state == AS_BACKOFF || a->state == AS_FREE) return;
+    if (s->ops->abandon) s->ops->abandon(s, ai);
+    model_finish(s, ai, OUT_TIMEOUT);
+}
+
+static void on_retry(sim *s, uint32_t ai)
+{
+    attempt *a = &s->att[ai];
+    a->no++;
+    a->t_arr = model_now(s);
+    a->node = draw_node(s, s->r[RNG_RETRIES]);
+    start_attempt(s, ai);
+}
+
+/* Open-loop arrivals: source 0 is the Poisson/scheduled stream, 1+i burst i. */
+static void schedule_poisson(sim *s, double from)
+{
+    const scenario *sc = s->sc;
+    if (sc->clients.kind == ARR_RATE) {
+        double t = from + rng_exponential(s->r[RNG_ARRIVALS], 1.0 / sc->clients.rate);
+        if (t < sc->duration) sched(s, t, EV_ARRIVAL, 0, 0, 0);
+        return;
+    }
+    /* Piecewise-constant rate: spend one Exp(1) of "rate-time" across steps. */
+    double need = rng_exponential(s->r[RNG_ARRIVALS], 1.0), t = from;
+    const sched_step *st = sc->clients.steps;
+    size_t n = sc->clients.nsteps, i = s->sched_i;
+    while (t < sc->duration) {
+        while (i < n && st[i].at <= t) i++;
+        double rate = i > 0 ? st[i - 1].rate : 0.0;
+        double end = i < n ? st[i].at : sc->duration;
+        if (end > sc->duration) end = sc->duration;
+        if (rate > 0 && need <= (end - t) * rate) {
+            t += need / rate;
+            if (t < sc->duration) sched(s, t, EV_ARRIVAL, 0, 0, 0);
+            s->sched_i = i;
+            return;
+        }
+        if (rate > 0) need -= (end - t) * rate;
+        t = end;
+    }
+    s->sched_i = i;
+}
+
+static void schedule_burst(sim *s, size_t bi)
+{
+    const burst *b = &s->sc->clients.bursts[bi];
+    if (!s->burst_left[bi]) return;
+    double t = b->at;
+    if (b->over > 0) {
+        /* Next of the remaining sorted uniforms on (pos, 1): O(1) memory. */
+        double u = s->burst_pos[bi];
+        double v = rng_uniform_pos(s->r[RNG_ARRIVALS]);
+        u += (1.0 - u) * (1.0 - pow(v, 1.0 / (double)s->burst_left[bi]));
+        s->burst_pos[bi] = u;
+        t = b->at + b->over * u;
+    }
+    if (t < s->sc->duration) sched(s, t, EV_ARRIVAL, (uint32_t)(bi + 1), 0, 0);
+    else s->burst_left[bi] = 0;
+}
+
+static void on_arrival(sim *s, uint32_t src)
+{
+    if (src == 0) {
+        new_request(s, draw_key(s), draw_node(s, s->r[RNG_NODES]), NONE);
+        schedule_poisson(s, model_now(s));
+        return;
+    }
+    size_t bi = src - 1;
+    const burst *b = &s->sc->clients.bursts[bi];
+    uint32_t key = b->key == BURST_KEY_HOT ? 0 : b->key == BURST_KEY_DRAWN ? draw_key(s) : (uint32_t)b->key;
+    s->burst_left[bi]--;
+    new_request(s, key, draw_node(s, s->r[RNG_NODES]), NONE);
+    schedule_burst(s, bi);
+}
+
+/* Reads the next row of the trace and schedules it; rows are "t,key[,node]". */
+static void trace_next(sim *s)
+{
+    char line[512];
+    while (fgets(line, sizeof line, s->trace_in)) {
+        s->trace_line++;
+        char *p = line;
+        while (*p == ' ' || *p == '\t') p++;
+        if (*p == '\n' || *p == '\r' || *p == 0 || *p == '#') continue;
+        if (s->trace_line == 1 && (*p < '0' || *p > '9') && *p != '.') continue;  /* header */
+        char *end;
+        double t = strtod(p, &end);
+        if (end == p || *end != ',' || !isfinite(t) || t < 0 || t < model_now(s)) goto bad;
+        p = end + 1;
+        unsigned long long key = strtoull(p, &end, 10);
+        if (end == p || key >= s->sc->keys.count) goto bad;
+        unsigned long long node = UINT64_MAX;
+        if (*end == ',') {
+            p = end + 1;
+            node = strtoull(p, &end, 10);
+            if (end == p || node >= s->sc->app.nodes) goto bad;
+        }
+        while (*end == ' ' || *end == '\r' || *end == '\n') end++;
+        if (*end) goto bad;
+        if (t >= s->sc->duration) return;
+        s->trace_key = (uint32_t)key;
+        s->trace_node = node == UINT64_MAX ? UINT32_MAX : (uint32_t)node;
+        sched(s, t, EV_TRACE, 0, 0, 0);
+        return;
+    bad:
+        s->trace_err = 1;
+        s->fail = 1;
+        return;
+    }
+    if (ferror(s->trace_in)) { s->trace_err = 2; s->fail = 1; }
+}
+
+static void on_trace(sim *s)
+{
+    uint32_t node = s->trace_node == UINT32_MAX ? draw_node(s, s->r[RNG_NODES]) : s->trace_node;
+    new_request(s, s->trace_key, node, NONE);
+    trace_next(s);
+}
+
+static void on_fault(sim *s, uint32_t fi)
+{
+    const fault *f = &s->sc->faults[fi];
+    if (f->kind == FAULT_CACHE_FLUSH)
+        for (uint64_t k = 0; k < s->sc->keys.count; k++) s->keys[k].present = 0;
+}
+
+static void dispatch(sim *s, const event *ev)
+{
+    switch (ev->kind) {
+    case EV_ARRIVAL: on_arrival(s, ev->a); break;
+    case EV_CLOSED:
+        new_request(s, draw_key(s), draw_node(s, s->r[RNG_NODES]), ev->a + 1);
+        break;
+    case EV_TRACE: on_trace(s); break;
+    case EV_RETRY:
+        if (s->att[ev->a].gen == ev->b) on_retry(s, ev->a);
+        break;
+    case EV_GET:
+        if (s->att[ev->a].gen == ev->b) on_get(s, ev->a);
+        break;
+    case EV_WAKE:
+        if (s->att[ev->a].gen == ev->b) s->ops->wake(s, ev->a, ev->c);
+        break;
+    case EV_TIMEOUT:
+        if (s->att[ev->a].gen == ev->b) on_timeout(s, ev->a);
+        break;
+    case EV_DB_DONE: query_finish(s, ev->a); break;
+    case EV_DB_PS: ps_complete(s); break;
+    case EV_FAULT: on_fault(s, ev->a); break;
+    default: break;
+    }
+}
+
+/* ---------------------------------------------------------------- set-up */
+
+static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metrics *m)
+{
+    memset(s, 0, sizeof *s);
+    s->sc = sc;
+    s->cfg = &sc->strategies[si];
+    s->ops = s->cfg->ops;
+    s->params = s->cfg->params;
+    s->m = m;
+    if (o) {
+        s->trace_req = o->trace_req;
+        s->trace_db = o->trace_db;
+        s->progress = o->progress;
+        s->progress_ctx = o->progress_ctx;
+        s->stop = o->stop;
+    }
+    if (engine_init(&s->eng, 1024)) return -1;
+    for (unsigned p = 0; p < RNG_NPURPOSES; p++)
+        if (!(s->r[p] = rng_new(sc->seed, p, 0))) return -1;
+    if (sc->keys.count > 1 && !(s->kp = keypick_new(sc->keys.count, sc->keys.zipf_s))) return -1;
+    if (!(s->keys = calloc(sc->keys.count, sizeof *s->keys))) return -1;
+    s->att_cap = s->q_cap = 1024;
+    s->natt = s->nq = 1;   /* index 0 is NONE */
+    if (!(s->att = calloc(s->att_cap, sizeof *s->att))) return -1;
+    if (!(s->q = calloc(s->q_cap, sizeof *s->q))) return -1;
+
+    /* Initial cache contents: Δ is the mean recompute time. */
+    if (sc->cache.ttl > 0 && sc->cache.initial != INIT_COLD) {
+        double delta = dist_mean(&sc->db.latency);
+        for (uint64_t k = 0; k < sc->keys.count; k++) {
+            keystate *ks = &s->keys[k];
+            ks->present = 1;
+            ks->delta = delta;
+            ks->expiry = sc->cache.initial == INIT_SYNCHRONIZED
+                             ? sc->cache.ttl
+                             : sc->cache.ttl * (1.0 - rng_uniform(s->r[RNG_INITIAL]));
+        }
+    }
+
+    size_t nslow = 0;
+    for (size_t i = 0; i < sc->nfaults; i++) nslow += sc->faults[i].kind == FAULT_DB_SLOWDOWN;
+    if (nslow) {
+        s->slow_at = malloc(nslow * sizeof(double));
+        s->slow_until = malloc(nslow * sizeof(double));
+        s->slow_factor = malloc(nslow * sizeof(double));
+        if (!s->slow_at || !s->slow_until || !s->slow_factor) return -1;
+        for (size_t i = 0; i < sc->nfaults; i++) {
+            const fault *f = &sc->faults[i];
+            if (f->kind != FAULT_DB_SLOWDOWN) continue;
+            s->slow_at[s->nslow] = f->at;
+            s->slow_until[s->nslow] = f->until;
+            s->slow_factor[s->nslow++] = f->factor;
+        }
+    }
+    if (s->ops->init && s->ops->init(s)) return -1;
+
+    /* First events: faults, then arrivals, in a fixed order. */
+    for (size_t i = 0; i < sc->nfaults; i++)
+        if (sc->faults[i].kind == FAULT_CACHE_FLUSH) sched(s, sc->faults[i].at, EV_FAULT, (uint32_t)i, 0, 0);
+    switch (sc->clients.kind) {
+    case ARR_RATE:
+    case ARR_SCHEDULE: schedule_poisson(s, 0.0); break;
+    case ARR_CLOSED:
+        for (uint64_t c = 0; c < sc->clients.population; c++) sched(s, 0.0, EV_CLOSED, (uint32_t)c, 0, 0);
+        break;
+    case ARR_TRACE:
+        if (!(s->trace_in = fopen(sc->clients.trace, "r"))) { s->trace_err = 3; return -1; }
+        trace_next(s);
+        break;
+    }
+    if (sc->clients.nbursts) {
+        s->burst_left = calloc(sc->clients.nbursts, sizeof *s->burst_left);
+        s->burst_pos = calloc(sc->clients.nbursts, sizeof *s->burst_pos);
+        if (!s->burst_left || !s->burst_pos) return -1;
+        for (size_t i = 0; i < sc->clients.nbursts; i++) {
+            s->burst_left[i] = sc->clients.bursts[i].requests;
+            schedule_burst(s, i);
+        }
+    }
+    return s->fail ? -1 : 0;
+}
+
+static void teardown(sim *s)
+{
+    if (s->ops && s->ops->fini) s->ops->fini(s);
+    engine_free(&s->eng);
+    for (unsigned p = 0; p < RNG_NPURPOSES; p++) rng_free(s->r[p]);
+    keypick_free(s->kp);
+    free(s->keys);
+    free(s->att);
+    free(s->q);
+    free(s->ps);
+    free(s->slow_at);
+    free(s->slow_until);
+    free(s->slow_factor);
+    free(s->burst_left);
+    free(s->burst_pos);
+    if (s->trace_in) fclose(s->trace_in);
+}
+
+int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *errbuf, size_t errlen)
+{
+    sim s;
+    int rc = 0;
+    if (setup(&s, sc, si, o, m)) {
+        if (s.trace_err == 3) snprintf(errbuf, errlen, "%s: cannot read the trace", sc->clients.trace);
+        else snprintf(errbuf, errlen, "out of memory setting up the run");
+        teardown(&s);
+        return -1;
+    }
+    event ev;
+    double bin_end = sc->bin;
+    bool warm = sc->warmup <= 0;
+    uint64_t n = 0;
+    while (!s.fail && engine_pop(&s.eng, &ev)) {
+        if (ev.t >= bin_end) {
+            if (metrics_advance(m, ev.t, s.in_service, s.queued)) { nomem(&s); break; }
+            bin_end = (double)(m->cur + 1) * sc->bin;
+        }
+        if (!warm && ev.t >= sc->warmup) {
+            warm = true;
+            metrics_db_level(m, ev.t, s.in_service, s.queued);
+        }
+        dispatch(&s, &ev);
+        if (s.ps_dirty) ps_reschedule(&s);
+        if ((++n & PROGRESS_MASK) == 0) {
+            if (s.progress) s.progress(s.progress_ctx, ev.t);
+            if (s.stop && *s.stop) { rc = 1; break; }
+        }
+    }
+    if (s.fail) {
+        if (s.trace_err == 1)
+            snprintf(errbuf, errlen, "%s:%llu: error: expected a row \"t,key[,node]\" with t not decreasing, key < %llu and node < %u",
+                     sc->clients.trace, (unsigned long long)s.trace_line, (unsigned long long)sc->keys.count,
+                     sc->app.nodes);
+        else if (s.trace_err == 2)
+            snprintf(errbuf, errlen, "%s: read error", sc->clients.trace);
+        else
+            snprintf(errbuf, errlen, "out of memory during the run");
+        rc = s.trace_err == 1 ? -2 : -1;
+    }
+    if (rc == 0) {
+        metrics_close(m, model_now(&s));
+        for (uint64_t k = 0; k < sc->keys.count; k++)
+            metrics_group_close(m, s.keys[k].grp_size, s.keys[k].grp_counted);
+        m->events = s.eng.popped;
+    }
+    teardown(&s);
+    return rc;
+}

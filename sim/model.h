@@ -1,0 +1,168 @@
+/* model.h - the simulated system: clients, app nodes, cache, DB, faults, and the
+ * calls a strategy uses to act on it.
+ *
+ * sim_run builds a sim for one strategy of a scenario, runs it to the end and
+ * fills a metrics record; everything it allocates it frees before returning.
+ * Attempts and queries live in pools indexed by uint32 (0 is "none"), so the
+ * memory of a run grows with what is in flight, never with what has finished.
+ * An attempt record carries its request across retries; its gen changes every
+ * time an attempt ends, which is how stale events for it are recognised. */
+#ifndef STAMPEDE_MODEL_H
+#define STAMPEDE_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine.h"
+#include "metrics.h"
+#include "rng.h"
+#include "scenario.h"
+#include "strategy.h"
+
+#define NONE 0u
+
+/* Outcomes of an attempt (the trace's outcome column). */
+enum outcome { OUT_HIT, OUT_REFRESH, OUT_FETCH, OUT_WAITED, OUT_STALE, OUT_TIMEOUT, OUT_ERROR, OUT_N };
+extern const char *const outcome_names[OUT_N];
+
+/* Why a query was issued (the trace's cause column). */
+enum cause { CAUSE_MISS, CAUSE_LOCK, CAUSE_GIVEUP, CAUSE_EARLY, CAUSE_BACKGROUND, CAUSE_N };
+extern const char *const cause_names[CAUSE_N];
+
+enum att_state { AS_FREE, AS_GET, AS_STRATEGY, AS_QUERY, AS_BACKOFF };
+
+typedef struct attempt {
+    uint64_t req;          /* request id, in arrival order of first attempts */
+    double t_first;        /* arrival of the request's first attempt */
+    double t_arr;          /* arrival of this attempt */
+    double t_mark;         /* strategy's: e.g. end of the first lock step, join time */
+    uint32_t key, node, client;   /* client: closed-loop client + 1, or NONE */
+    uint32_t gen;
+    uint32_t query;        /* the query it waits on, or NONE */
+    uint32_t next;         /* link in a strategy's wait list / the free list */
+    uint16_t no;           /* attempt number, 1 for the first */
+    uint8_t state;         /* enum att_state */
+    uint8_t counted : 1, read_stale : 1, issued : 1, sflag : 5;
+} attempt;
+
+enum qflag { QF_COUNTED = 1, QF_WAITERS = 2, QF_LOCK = 4, QF_INSERVICE = 8, QF_RELEASED = 16 };
+
+typedef struct query {
+    double t_issue, t_start;
+    double work;           /* service time, or PS finish target on the virtual clock */
+    uint64_t req;          /* issuing request id */
+    uint32_t key, node;
+    uint32_t issuer, issuer_gen;  /* the attempt answered with the result, or NONE */
+    uint32_t waiting;      /* attempts still waiting on it (issuer and joiners) */
+    uint32_t waiters;      /* head of a strategy's list of joined attempts */
+    uint32_t next;         /* DB queue link / free list */
+    uint32_t heap;         /* position in the PS heap */
+    uint32_t serial;       /* never reused within a run (lock ownership) */
+    uint8_t cause;         /* enum cause */
+    uint8_t out;           /* outcome the issuer gets: OUT_FETCH or OUT_REFRESH */
+    uint8_t flags;         /* enum qflag */
+} query;
+
+/* Per-key state: the cached value, the lock, the stampede group, and one
+ * scratch word a strategy may use.  48 bytes. */
+typedef struct keystate {
+    double expiry;         /* the value is fresh while now < expiry */
+    double delta;          /* recompute time stored with the value */
+    double lock_until;     /* the lock is held while now < lock_until */
+    uint32_t lock_owner;   /* serial of the holder's query */
+    uint32_t scratch;      /* strategy's (e.g. the flight in progress) */
+    uint32_t grp_inflight; /* unfinished queries of the current stampede group */
+    uint32_t grp_size;
+    uint8_t present;       /* a value was written and not flushed */
+    uint8_t grp_counted;   /* the group's first query came from a counted request */
+    uint8_t busy;          /* a background refresh is in flight */
+} keystate;
+
+typedef struct sim sim;
+
+struct sim {
+    const scenario *sc;
+    const strategy_cfg *cfg;
+    const strategy_ops *ops;
+    const void *params;
+    void *strat;           /* strategy's per-run state */
+    engine eng;
+    rng *r[RNG_NPURPOSES];
+    keypick *kp;
+    keystate *keys;
+
+    attempt *att; uint32_t natt, att_cap, att_free;
+    query *q; uint32_t nq, q_cap, q_free;
+    uint32_t serial;
+
+    /* DB */
+    uint64_t in_service, queued;
+    uint32_t qhead, qtail;         /* FIFO of queued queries (linked by next) */
+    /* processor sharing (USL) */
+    uint32_t *ps; uint32_t nps, ps_cap;
+    double vclock, vlast;
+    uint64_t ps_event;
+    bool ps_dirty;
+    double *slow_at, *slow_until, *slow_factor; size_t nslow;
+
+    /* arrivals */
+    uint64_t next_req;
+    size_t sched_i;
+    double sched_next_t;
+    uint64_t *burst_left; double *burst_pos;
+    bool arrivals_done;
+    FILE *trace_in; uint64_t trace_line; int trace_err;
+    uint32_t trace_key, trace_node;
+    int fail;                      /* out of memory or bad trace: stop the run */
+
+    /* outputs */
+    metrics *m;
+    FILE *trace_req, *trace_db;
+    void (*progress)(void *ctx, double t);
+    void *progress_ctx;
+    volatile int *stop;
+};
+
+/* ---- calls for strategies ---- */
+
+/* Ends attempt att with an answer (hit, refresh, fetch, waited, stale) or a
+ * failure (timeout, error); retries and closed-loop clients follow. */
+void model_finish(sim *s, uint32_t att, enum outcome o);
+/* Issues a DB query for att's key, caused by att.  With wait, att waits for
+ * it and is answered when it finishes (fetch, or refresh for CAUSE_EARLY; see
+ * model_answer_issuer); without, it is a background refresh nobody waits on.
+ * Returns the query, or NONE when the DB rejected it at once (then query_done
+ * is not called for it: the caller acts). */
+uint32_t model_query(sim *s, uint32_t att, enum cause c, bool wait);
+/* The usual end of a query for its issuer: the result (ok) or an error. */
+void model_answer_issuer(sim *s, uint32_t q, bool ok);
+/* Makes att wait on query q as a joiner (counts for "wasted"). */
+void model_join(sim *s, uint32_t att, uint32_t q);
+/* att stops waiting on its query (gave up, timed out). */
+void model_unjoin(sim *s, uint32_t att);
+/* A cache operation for att: takes a sample of cache.latency, then wake(tag). */
+void model_cache_step(sim *s, uint32_t att, uint32_t tag);
+/* Sleeps att for dt, then wake(tag). */
+void model_sleep(sim *s, uint32_t att, double dt, uint32_t tag);
+/* Counts a strategy action in the summary (lock waits, give-ups, ...). */
+void model_count(sim *s, uint32_t att, enum counter c);
+
+static inline double model_now(const sim *s) { return s->eng.now; }
+static inline bool key_fresh(const sim *s, uint32_t k) { return s->keys[k].present && s->eng.now < s->keys[k].expiry; }
+
+/* ---- running ---- */
+
+typedef struct run_opts {
+    FILE *trace_req, *trace_db;   /* NULL: no trace */
+    void (*progress)(void *ctx, double t);
+    void *progress_ctx;
+    volatile int *stop;           /* set non-zero to stop early (signal) */
+} run_opts;
+
+/* Runs strategy number si of sc; fills *m (initialised by the caller with
+ * metrics_init). Returns 0; -1 on no memory or an unreadable trace, -2 on a
+ * malformed trace row (message in errbuf); 1 when stopped by *stop. */
+int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,429 @@
+/* output.c - writes a results folder.  Everything is built in a hidden sibling
+ * folder "<dir>.tmp-<pid>" and renamed into place at the end, so a reader
+ * sees the previous folder or the new one, never a mix. */
+#include "output.h"
+
+#include <cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "strategy.h"
+
+const char *const col_names[COL_N] = {
+    "requests", "attempts", "ok", "hits", "misses", "hit_ratio",
+    "stale", "waited", "timeouts", "errors",
+    "db_queries", "db_early", "db_rejected", "db_wasted", "peak_db_inflight", "peak_db_queue",
+    "stampedes", "stampede_mean", "stampede_max",
+    "latency_mean", "p50", "p90", "p99", "p999", "latency_max",
+    "lock_waits", "lock_giveups", "coalesced", "early_refreshes", "stale_serves",
+    "events",
+};
+
+void metrics_columns(const metrics *m, double v[COL_N])
+{
+    v[COL_REQUESTS] = (double)m->requests;
+    v[COL_ATTEMPTS] = (double)m->attempts;
+    v[COL_OK] = (double)m->ok;
+    v[COL_HITS] = (double)m->hits;
+    v[COL_MISSES] = (double)m->misses;
+    v[COL_HIT_RATIO] = m->hits + m->misses ? (double)m->hits / (double)(m->hits + m->misses) : NAN;
+    v[COL_STALE] = (double)m->outcomes[OUT_STALE];
+    v[COL_WAITED] = (double)m->outcomes[OUT_WAITED];
+    v[COL_TIMEOUTS] = (double)m->outcomes[OUT_TIMEOUT];
+    v[COL_ERRORS] = (double)m->outcomes[OUT_ERROR];
+    v[COL_DB_QUERIES] = (double)m->db_queries;
+    v[COL_DB_EARLY] = (double)m->db_early;
+    v[COL_DB_REJECTED] = (double)m->db_rejected;
+    v[COL_DB_WASTED] = (double)m->db_wasted;
+    v[COL_PEAK_INFLIGHT] = (double)m->peak_inflight;
+    v[COL_PEAK_QUEUE] = (double)m->peak_queue;
+    v[COL_STAMPEDES] = (double)m->stampedes;
+    v[COL_STAMPEDE_MEAN] = metrics_stampede_mean(m);
+    v[COL_STAMPEDE_MAX] = (double)m->stampede_max;
+    v[COL_LAT_MEAN] = hist_mean(&m->lat);
+    v[COL_P50] = hist_quantile(&m->lat, 0.50);
+    v[COL_P90] = hist_quantile(&m->lat, 0.90);
+    v[COL_P99] = hist_quantile(&m->lat, 0.99);
+    v[COL_P999] = hist_quantile(&m->lat, 0.999);
+    v[COL_MAX] = m->lat.count ? m->lat.max : NAN;
+    for (int c = 0; c < CNT_N; c++) v[COL_LOCK_WAITS + c] = (double)m->counters[c];
+    v[COL_EVENTS] = (double)m->events;
+}
+
+/* ---------------------------------------------------------------- folders */
+
+static int mkdir_p(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n >= sizeof buf) { errno = ENAMETOOLONG; return -1; }
+    memcpy(buf, path, n + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(buf, 0777) && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) && errno != EEXIST) return -1;
+    return 0;
+}
+
+static int rm_rf(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st)) return errno == ENOENT ? 0 : -1;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (!d) return -1;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            size_t n = strlen(path) + strlen(e->d_name) + 2;
+            char *p = malloc(n);
+            if (!p) { closedir(d); return -1; }
+            snprintf(p, n, "%s/%s", path, e->d_name);
+            rm_rf(p);
+            free(p);
+        }
+        closedir(d);
+        return rmdir(path);
+    }
+    return unlink(path);
+}
+
+static char *joinf(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+/* A folder we may replace: absent, empty, or holding a comparison.csv. */
+static int replaceable(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st)) return errno == ENOENT;
+    if (!S_ISDIR(st.st_mode)) return 0;
+    char *c = joinf(dir, "comparison.csv");
+    int ok = c && access(c, F_OK) == 0;
+    free(c);
+    if (ok) return 1;
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    struct dirent *e;
+    int empty = 1;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) { empty = 0; break; }
+    closedir(d);
+    return empty;
+}
+
+int results_open(results *r, const char *dir, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') n--;
+    r->dir = strndup(dir, n);
+    if (!r->dir) { snprintf(err, errlen, "out of memory"); return -1; }
+    if (!replaceable(r->dir)) {
+        snprintf(err, errlen, "%s exists and is not a stampede results folder; choose another --out", r->dir);
+        return -2;
+    }
+    size_t tn = n + 32;
+    r->tmp = malloc(tn);
+    r->old = malloc(tn);
+    if (!r->tmp || !r->old) { snprintf(err, errlen, "out of memory"); return -1; }
+    snprintf(r->tmp, tn, "%s.tmp-%ld", r->dir, (long)getpid());
+    snprintf(r->old, tn, "%s.old-%ld", r->dir, (long)getpid());
+    rm_rf(r->tmp);
+    if (mkdir_p(r->tmp)) {
+        snprintf(err, errlen, "cannot create %s: %s", r->tmp, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+FILE *results_file(results *r, const char *label, const char *name, char *err, size_t errlen)
+{
+    char *d = joinf(r->tmp, label);
+    char *p = d ? joinf(d, name) : NULL;
+    FILE *f = NULL;
+    if (!d || !p) snprintf(err, errlen, "out of memory");
+    else if (mkdir_p(d)) snprintf(err, errlen, "cannot create %s: %s", d, strerror(errno));
+    else if (!(f = fopen(p, "w"))) snprintf(err, errlen, "cannot write %s: %s", p, strerror(errno));
+    free(d);
+    free(p);
+    return f;
+}
+
+static int close_checked(FILE *f, const char *what, char *err, size_t errlen)
+{
+    int bad = ferror(f);
+    if (fclose(f) || bad) {
+        snprintf(err, errlen, "cannot write %s: %s", what, strerror(errno ? errno : EIO));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- summary.json */
+
+static cJSON *num_or_null(double v)
+{
+    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+static cJSON *params_json(const strategy_cfg *cfg)
+{
+    cJSON *o = cJSON_CreateObject();
+    const strategy_ops *ops = cfg->ops;
+    for (size_t i = 0; i < ops->nparams; i++) {
+        const param_spec *p = &ops->params[i];
+        const char *base = (const char *)cfg->params + p->offset;
+        switch (p->type) {
+        case PARAM_DURATION:
+        case PARAM_NUMBER: {
+            double v;
+            memcpy(&v, base, sizeof v);
+            cJSON_AddItemToObject(o, p->name, num_or_null(v));
+            break;
+        }
+        case PARAM_BOOL: {
+            bool v;
+            memcpy(&v, base, sizeof v);
+            cJSON_AddBoolToObject(o, p->name, v);
+            break;
+        }
+        case PARAM_ENUM: {
+            int v;
+            memcpy(&v, base, sizeof v);
+            if (v >= 0) cJSON_AddStringToObject(o, p->name, p->choices[v]);
+            else cJSON_AddNullToObject(o, p->name);
+            break;
+        }
+        }
+    }
+    return o;
+}
+
+static char *summary_json(const scenario *sc, size_t si, const metrics *m)
+{
+    const strategy_cfg *cfg = &sc->strategies[si];
+    double v[COL_N];
+    metrics_columns(m, v);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "scenario", sc->name);
+    cJSON_AddStringToObject(o, "label", cfg->label);
+    cJSON_AddStringToObject(o, "strategy", cfg->ops->name);
+    cJSON_AddNumberToObject(o, "seed", (double)sc->seed);
+    cJSON_AddStringToObject(o, "version", STAMPEDE_VERSION);
+    cJSON_AddItemToObject(o, "params", params_json(cfg));
+    cJSON_AddNumberToObject(o, "requests", v[COL_REQUESTS]);
+    cJSON_AddNumberToObject(o, "attempts", v[COL_ATTEMPTS]);
+    cJSON_AddNumberToObject(o, "ok", v[COL_OK]);
+    cJSON_AddNumberToObject(o, "hits", v[COL_HITS]);
+    cJSON_AddNumberToObject(o, "misses", v[COL_MISSES]);
+    cJSON_AddItemToObject(o, "hit_ratio", num_or_null(v[COL_HIT_RATIO]));
+    cJSON_AddNumberToObject(o, "stale", v[COL_STALE]);
+    cJSON_AddNumberToObject(o, "waited", v[COL_WAITED]);
+    cJSON_AddNumberToObject(o, "timeouts", v[COL_TIMEOUTS]);
+    cJSON_AddNumberToObject(o, "errors", v[COL_ERRORS]);
+    cJSON *out = cJSON_AddObjectToObject(o, "outcomes");
+    for (int i = 0; i < OUT_N; i++) cJSON_AddNumberToObject(out, outcome_names[i], (double)m->outcomes[i]);
+    cJSON *db = cJSON_AddObjectToObject(o, "db");
+    cJSON_AddNumberToObject(db, "queries", v[COL_DB_QUERIES]);
+    cJSON_AddNumberToObject(db, "early", v[COL_DB_EARLY]);
+    cJSON_AddNumberToObject(db, "rejected", v[COL_DB_REJECTED]);
+    cJSON_AddNumberToObject(db, "wasted", v[COL_DB_WASTED]);
+    cJSON_AddNumberToObject(db, "peak_inflight", v[COL_PEAK_INFLIGHT]);
+    cJSON_AddNumberToObject(db, "peak_queue", v[COL_PEAK_QUEUE]);
+    cJSON *st = cJSON_AddObjectToObject(o, "stampedes");
+    cJSON_AddNumberToObject(st, "count", v[COL_STAMPEDES]);
+    cJSON_AddNumberToObject(st, "mean_size", v[COL_STAMPEDE_MEAN]);
+    cJSON_AddNumberToObject(st, "max_size", v[COL_STAMPEDE_MAX]);
+    cJSON *lat = cJSON_AddObjectToObject(o, "latency");
+    cJSON_AddItemToObject(lat, "mean", num_or_null(v[COL_LAT_MEAN]));
+    cJSON_AddItemToObject(lat, "p50", num_or_null(v[COL_P50]));
+    cJSON_AddItemToObject(lat, "p90", num_or_null(v[COL_P90]));
+    cJSON_AddItemToObject(lat, "p99", num_or_null(v[COL_P99]));
+    cJSON_AddItemToObject(lat, "p999", num_or_null(v[COL_P999]));
+    cJSON_AddItemToObject(lat, "max", num_or_null(v[COL_MAX]));
+    cJSON_AddNumberToObject(lat, "underflow", (double)m->lat.underflow);
+    cJSON_AddNumberToObject(lat, "overflow", (double)m->lat.overflow);
+    cJSON_AddNumberToObject(lat, "relative_error", 1.0 / (2.0 * HIST_SUB));
+    cJSON *strat = cJSON_AddObjectToObject(o, "strategy_counters");
+    for (int c = 0; c < CNT_N; c++) cJSON_AddNumberToObject(strat, counter_names[c], (double)m->counters[c]);
+    double window = sc->duration - sc->warmup;
+    cJSON *lit = cJSON_AddObjectToObject(o, "little");
+    cJSON_AddNumberToObject(lit, "in_system_mean", m->in_system_area / window);
+    cJSON_AddNumberToObject(lit, "arrival_rate", (double)m->requests / window);
+    cJSON *simo = cJSON_AddObjectToObject(o, "sim");
+    cJSON_AddNumberToObject(simo, "events", (double)m->events);
+    cJSON_AddNumberToObject(simo, "end_time", m->end_time);
+    cJSON_AddNumberToObject(simo, "wall_seconds", m->wall_seconds);
+    cJSON_AddNumberToObject(simo, "events_per_second",
+                            m->wall_seconds > 0 ? (double)m->events / m->wall_seconds : 0.0);
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+/* CSV numbers: integers exactly, others with 9 significant digits, NaN empty. */
+static void csv_num(FILE *f, double v)
+{
+    if (!isfinite(v)) return;
+    if (v == floor(v) && fabs(v) < 9.007199254740992e15) fprintf(f, "%.0f", v);
+    else fprintf(f, "%.9g", v);
+}
+
+static int write_timeseries(FILE *f, const metrics *m)
+{
+    fputs("t,arrivals,hits,misses,stale,waited,timeouts,errors,db_started,db_completed,"
+          "db_inflight_max,db_queue_max,p50,p99,p999\n", f);
+    for (uint64_t i = 0; i < m->nrows; i++) {
+        const ts_row *r = &m->rows[i];
+        csv_num(f, (double)i * m->bin);
+        fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,",
+                (unsigned long long)r->arrivals, (unsigned long long)r->hits, (unsigned long long)r->misses,
+                (unsigned long long)r->stale, (unsigned long long)r->waited, (unsigned long long)r->timeouts,
+                (unsigned long long)r->errors, (unsigned long long)r->db_started,
+                (unsigned long long)r->db_completed, (unsigned long long)r->db_inflight_max,
+                (unsigned long long)r->db_queue_max);
+        csv_num(f, r->p50);
+        fputc(',', f);
+        csv_num(f, r->p99);
+        fputc(',', f);
+        csv_num(f, r->p999);
+        fputc('\n', f);
+    }
+    return 0;
+}
+
+int results_add(results *r, const scenario *sc, size_t si, const metrics *m, char *err, size_t errlen)
+{
+    const strategy_cfg *cfg = &sc->strategies[si];
+    char *text = summary_json(sc, si, m);
+    if (!text) { snprintf(err, errlen, "out of memory"); return -1; }
+    FILE *f = results_file(r, cfg->label, "summary.json", err, errlen);
+    if (!f) { free(text); return -1; }
+    fputs(text, f);
+    fputc('\n', f);
+    free(text);
+    if (close_checked(f, "summary.json", err, errlen)) return -1;
+    if (!(f = results_file(r, cfg->label, "timeseries.csv", err, errlen))) return -1;
+    write_timeseries(f, m);
+    if (close_checked(f, "timeseries.csv", err, errlen)) return -1;
+
+    struct result_row *nr = realloc(r->rows, (r->nrows + 1) * sizeof *nr);
+    if (!nr) { snprintf(err, errlen, "out of memory"); return -1; }
+    r->rows = nr;
+    struct result_row *row = &r->rows[r->nrows++];
+    row->label = strdup(cfg->label);
+    row->strategy = strdup(cfg->ops->name);
+    metrics_columns(m, row->v);
+    return 0;
+}
+
+/* The row of "none" in this run, for the relative columns; NULL when absent. */
+static const struct result_row *none_row(const results *r)
+{
+    for (size_t i = 0; i < r->nrows; i++)
+        if (!strcmp(r->rows[i].strategy, "none")) return &r->rows[i];
+    return NULL;
+}
+
+static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
+
+int results_commit(results *r, char *err, size_t errlen)
+{
+    char *p = joinf(r->tmp, "comparison.csv");
+    FILE *f = p ? fopen(p, "w") : NULL;
+    free(p);
+    if (!f) { snprintf(err, errlen, "cannot write comparison.csv: %s", strerror(errno)); return -1; }
+    const struct result_row *none = none_row(r);
+    fputs("label,strategy", f);
+    for (int c = 0; c < COL_N; c++) fprintf(f, ",%s", col_names[c]);
+    fputs(",db_queries_vs_none,p99_vs_none\n", f);
+    for (size_t i = 0; i < r->nrows; i++) {
+        const struct result_row *row = &r->rows[i];
+        fprintf(f, "%s,%s", row->label, row->strategy);
+        for (int c = 0; c < COL_N; c++) { fputc(',', f); csv_num(f, row->v[c]); }
+        fputc(',', f);
+        if (none) csv_num(f, ratio(row->v[COL_DB_QUERIES], none->v[COL_DB_QUERIES]));
+        fputc(',', f);
+        if (none) csv_num(f, ratio(row->v[COL_P99], none->v[COL_P99]));
+        fputc('\n', f);
+    }
+    if (close_checked(f, "comparison.csv", err, errlen)) return -1;
+
+    /* Swap: the old folder steps aside, the new one takes its name, the old goes. */
+    struct stat st;
+    int had_old = stat(r->dir, &st) == 0;
+    if (had_old && rename(r->dir, r->old)) {
+        snprintf(err, errlen, "cannot replace %s: %s", r->dir, strerror(errno));
+        return -1;
+    }
+    if (rename(r->tmp, r->dir)) {
+        snprintf(err, errlen, "cannot create %s: %s", r->dir, strerror(errno));
+        if (had_old) rename(r->old, r->dir);
+        return -1;
+    }
+    if (had_old) rm_rf(r->old);
+    free(r->tmp);
+    r->tmp = NULL;
+    results_abort(r);
+    return 0;
+}
+
+void results_abort(results *r)
+{
+    if (r->tmp) rm_rf(r->tmp);
+    for (size_t i = 0; i < r->nrows; i++) {
+        free(r->rows[i].label);
+        free(r->rows[i].strategy);
+    }
+    free(r->rows);
+    free(r->tmp);
+    free(r->old);
+    free(r->dir);
+    memset(r, 0, sizeof *r);
+}
+
+static void fmt_latency(char *buf, size_t n, double v)
+{
+    if (!isfinite(v)) snprintf(buf, n, "-");
+    else if (v < 1e-3) snprintf(buf, n, "%.0fus", v * 1e6);
+    else if (v < 1) snprintf(buf, n, "%.1fms", v * 1e3);
+    else snprintf(buf, n, "%.2fs", v);
+}
+
+void results_print_table(const results *r, FILE *out)
+{
+    const struct result_row *none = none_row(r);
+    fprintf(out, "%-14s %10s %6s %9s %7s %8s %8s %9s %9s %9s %8s %8s %8s %9s %8s\n", "label", "requests", "hit%",
+            "db_q", "db_peak", "stmp_avg", "stmp_max", "p50", "p99", "p999", "timeouts", "errors", "stale",
+            "db_q/none", "p99/none");
+    for (size_t i = 0; i < r->nrows; i++) {
+        const double *v = r->rows[i].v;
+        char p50[16], p99[16], p999[16], rq[16] = "-", rp[16] = "-";
+        fmt_latency(p50, sizeof p50, v[COL_P50]);
+        fmt_latency(p99, sizeof p99, v[COL_P99]);
+        fmt_latency(p999, sizeof p999, v[COL_P999]);
+        if (none) {
+            double a = ratio(v[COL_DB_QUERIES], none->v[COL_DB_QUERIES]), b = ratio(v[COL_P99], none->v[COL_P99]);
+            if (isfinite(a)) snprintf(rq, sizeof rq, "%.3f", a);
+            if (isfinite(b)) snprintf(rp, sizeof rp, "%.3f", b);
+        }
+        fprintf(out, "%-14s %10.0f %6.2f %9.0f %7.0f %8.2f %8.0f %9s %9s %9s %8.0f %8.0f %8.0f %9s %8s\n",
+                r->rows[i].label, v[COL_REQUESTS], 100.0 * (isfinite(v[COL_HIT_RATIO]) ? v[COL_HIT_RATIO] : 0),
+                v[COL_DB_QUERIES], v[COL_PEAK_INFLIGHT], v[COL_STAMPEDE_MEAN], v[COL_STAMPEDE_MAX], p50, p99,
+                p999, v[COL_TIMEOUTS], v[COL_ERRORS], v[COL_STALE], rq, rp);
+    }
+}

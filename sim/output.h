@@ -1,0 +1,56 @@
+/* output.h - the results folder: summary.json, timeseries.csv, comparison.csv
+ * and the trace files, written whole or not at all.
+ *
+ * results_open builds everything in a hidden sibling folder; results_commit
+ * swaps it into place in one rename (the previous folder survives until then);
+ * results_abort removes it.  A results handle is owned by the caller and is
+ * finished by exactly one of commit or abort. */
+#ifndef STAMPEDE_OUTPUT_H
+#define STAMPEDE_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "metrics.h"
+#include "scenario.h"
+
+#define STAMPEDE_VERSION "0.1.0"
+
+/* The comparison's columns, computed from a run's metrics. */
+enum col {
+    COL_REQUESTS, COL_ATTEMPTS, COL_OK, COL_HITS, COL_MISSES, COL_HIT_RATIO,
+    COL_STALE, COL_WAITED, COL_TIMEOUTS, COL_ERRORS,
+    COL_DB_QUERIES, COL_DB_EARLY, COL_DB_REJECTED, COL_DB_WASTED, COL_PEAK_INFLIGHT, COL_PEAK_QUEUE,
+    COL_STAMPEDES, COL_STAMPEDE_MEAN, COL_STAMPEDE_MAX,
+    COL_LAT_MEAN, COL_P50, COL_P90, COL_P99, COL_P999, COL_MAX,
+    COL_LOCK_WAITS, COL_LOCK_GIVEUPS, COL_COALESCED, COL_EARLY_REFRESHES, COL_STALE_SERVES,
+    COL_EVENTS,
+    COL_N
+};
+extern const char *const col_names[COL_N];
+void metrics_columns(const metrics *m, double out[COL_N]);
+
+typedef struct results {
+    char *dir;       /* the final folder */
+    char *tmp;       /* where it is built */
+    char *old;       /* where the previous folder waits while swapping */
+    struct result_row { char *label, *strategy; double v[COL_N]; } *rows;
+    size_t nrows;
+} results;
+
+/* Returns 0, or -1 with a message in err (e.g. DIR exists and is not a
+ * results folder, or cannot be created). */
+int results_open(results *r, const char *dir, char *err, size_t errlen);
+/* Opens DIR/label/name for writing inside the folder being built. */
+FILE *results_file(results *r, const char *label, const char *name, char *err, size_t errlen);
+/* Writes label/summary.json and label/timeseries.csv of strategy si and keeps
+ * its row for comparison.csv. */
+int results_add(results *r, const scenario *sc, size_t si, const metrics *m, char *err, size_t errlen);
+/* Writes comparison.csv and swaps the folder into place. */
+int results_commit(results *r, char *err, size_t errlen);
+void results_abort(results *r);
+
+/* The comparison table of the rows added so far, for a terminal. */
+void results_print_table(const results *r, FILE *out);
+
+#endif

@@ -1,0 +1,257 @@
+/* rng.c - random streams (GSL's MT19937 behind an opaque struct), duration
+ * distributions and the Zipf key chooser.  Invariant: a stream's sequence is a
+ * pure function of (seed, purpose, salt), and no GSL type leaves this file. */
+#define HAVE_INLINE 1   /* GSL's inline gsl_rng_get/gsl_rng_uniform: hot paths */
+
+#include "rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sf_erf.h>
+#include <gsl/gsl_sf_gamma.h>
+
+struct rng {
+    gsl_rng *g;
+};
+
+/* splitmix64's finaliser: a bijective mix, so distinct inputs stay distinct. */
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+}
+
+rng *rng_new(uint64_t seed, unsigned purpose, uint64_t salt)
+{
+    gsl_set_error_handler_off();   /* statuses, not abort(); idempotent */
+    rng *r = malloc(sizeof *r);
+    if (!r) return NULL;
+    r->g = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r->g) { free(r); return NULL; }
+    /* Chained mixing: each input changes every bit of the state seed. */
+    uint64_t h = mix64(mix64(mix64(seed) ^ purpose) ^ salt);
+    /* MT19937 keeps 32 bits of its seed; fold the high half in, not away. */
+    gsl_rng_set(r->g, (unsigned long)((h ^ (h >> 32)) & 0xffffffffu));
+    return r;
+}
+
+void rng_free(rng *r)
+{
+    if (!r) return;
+    gsl_rng_free(r->g);
+    free(r);
+}
+
+double rng_uniform(rng *r) { return gsl_rng_uniform(r->g); }
+double rng_uniform_pos(rng *r) { return gsl_rng_uniform_pos(r->g); }
+double rng_exponential(rng *r, double mean) { return gsl_ran_exponential(r->g, mean); }
+double rng_gaussian(rng *r, double sd) { return gsl_ran_gaussian_ziggurat(r->g, sd); }
+
+/* MT19937 yields exactly 32 random bits per call. */
+static uint32_t next32(gsl_rng *g) { return (uint32_t)gsl_rng_get(g); }
+
+/* Lemire's multiply-shift with rejection: unbiased, rarely divides.  n < 2^32. */
+static uint32_t below32(gsl_rng *g, uint32_t n)
+{
+    uint64_t m = (uint64_t)next32(g) * n;
+    uint32_t low = (uint32_t)m;
+    if (low < n) {
+        uint32_t t = (uint32_t)(-n) % n;   /* 2^32 mod n */
+        while (low < t) {
+            m = (uint64_t)next32(g) * n;
+            low = (uint32_t)m;
+        }
+    }
+    return (uint32_t)(m >> 32);
+}
+
+uint64_t rng_below(rng *r, uint64_t n)
+{
+    if (n <= 1) return 0;   /* [0, 1) holds only 0; n == 0 is meaningless: 0 too */
+    if (n < 0x100000000u) return below32(r->g, (uint32_t)n);
+    if (n == 0x100000000u) return next32(r->g);
+    /* Two draws make 64 bits; reject the top 2^64 mod n values so x % n is fair. */
+    uint64_t t = (0 - n) % n;
+    for (;;) {
+        uint64_t hi = next32(r->g);
+        uint64_t x = (hi << 32) | next32(r->g);
+        if (x >= t) return x % n;
+    }
+}
+
+/* Normal truncated at 0 by resampling.  The loader only admits mean >= 0, so
+ * each try is accepted with probability >= 1/2; the cap only stops a
+ * pathological caller (mean << 0) from looping, and then 0 is returned. */
+static double truncated_normal(gsl_rng *g, double mean, double sd)
+{
+    for (int i = 0; i < 1000; i++) {
+        double x = mean + gsl_ran_gaussian_ziggurat(g, sd);
+        if (x >= 0) return x;
+    }
+    return 0;
+}
+
+double dist_sample(const dist *d, rng *r)
+{
+    gsl_rng *g = r->g;
+    switch (d->kind) {
+    case DIST_CONSTANT:    return d->p1;   /* draws nothing: its stream stays put */
+    case DIST_EXPONENTIAL: return gsl_ran_exponential(g, d->p1);
+    case DIST_UNIFORM:     return gsl_ran_flat(g, d->p1, d->p2);
+    case DIST_NORMAL:      return truncated_normal(g, d->p1, d->p2);
+    case DIST_LOGNORMAL:   return gsl_ran_lognormal(g, log(d->p1), d->p2);
+    case DIST_GAMMA:       return gsl_ran_gamma(g, d->p2, d->p1 / d->p2);
+    case DIST_WEIBULL:     return gsl_ran_weibull(g, d->p1, d->p2);
+    case DIST_PARETO:      return gsl_ran_pareto(g, d->p2, d->p1);
+    }
+    return NAN;
+}
+
+double dist_mean(const dist *d)
+{
+    double a = d->p1, b = d->p2;
+    switch (d->kind) {
+    case DIST_CONSTANT:
+    case DIST_EXPONENTIAL:
+    case DIST_GAMMA:
+        return a;
+    case DIST_UNIFORM:
+        return (a + b) / 2;
+    case DIST_NORMAL:
+        if (!(b > 0)) return a > 0 ? a : 0;
+        /* m + sd*phi(alpha)/Q(alpha); GSL's hazard function keeps the ratio
+         * accurate where phi and Q both underflow (alpha = -m/sd large). */
+        return a + b * gsl_sf_hazard(-a / b);
+    case DIST_LOGNORMAL:
+        return a * exp(b * b / 2);
+    case DIST_WEIBULL:
+        return a * gsl_sf_gamma(1 + 1 / b);
+    case DIST_PARETO:
+        return b > 1 ? b * a / (b - 1) : a * pow(2, 1 / b);   /* else the median */
+    }
+    return NAN;
+}
+
+const char *dist_kind_name(enum dist_kind k)
+{
+    static const char *const names[] = {
+        [DIST_CONSTANT] = "constant", [DIST_EXPONENTIAL] = "exponential",
+        [DIST_UNIFORM] = "uniform",   [DIST_NORMAL] = "normal",
+        [DIST_LOGNORMAL] = "lognormal", [DIST_GAMMA] = "gamma",
+        [DIST_WEIBULL] = "weibull",   [DIST_PARETO] = "pareto",
+    };
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "unknown";
+}
+
+/* The Walker alias table.  A draw picks a column i uniformly, then keeps i
+ * when a fresh 32-bit word is below thr (its probability share in 32-bit fixed
+ * point), else takes alias.  A full column has thr = UINT32_MAX and alias = i,
+ * so the word 2^32-1 still lands on i.  8 bytes per key, nothing else per key;
+ * the uniform chooser (s <= 0) has no table at all. */
+struct alias_slot {
+    uint32_t thr, alias;
+};
+
+struct keypick {
+    uint64_t n;
+    double s;                  /* exponent; <= 0 means uniform */
+    double norm;               /* sum of (i+1)^-s over the keys */
+    struct alias_slot *slot;   /* NULL when uniform */
+};
+
+/* Weight of key i scaled so the mean weight is 1 (the alias table's unit). */
+static double scaled_weight(const keypick *k, uint64_t i)
+{
+    return (double)k->n * pow((double)(i + 1), -k->s) / k->norm;
+}
+
+static uint32_t fixed32(double p)
+{
+    double x = p * 4294967296.0 + 0.5;
+    return x >= 4294967295.0 ? UINT32_MAX : x <= 0 ? 0 : (uint32_t)x;
+}
+
+/* Vose's construction without worklists: Zipf weights fall with i, so the
+ * "large" columns (weight >= 1) are a prefix [0, nlarge) and the small ones the
+ * rest.  Small columns are filled in order from the current large one; when a
+ * large one's residue drops below 1 it becomes small at once and is filled
+ * from the next large one. */
+static void build_alias(keypick *k)
+{
+    uint64_t n = k->n;
+    /* Weights decrease, so binary search for the first one below 1. */
+    uint64_t lo = 1, hi = n;   /* key 0 is always large (it is the heaviest) */
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (scaled_weight(k, mid) >= 1) lo = mid + 1;
+        else hi = mid;
+    }
+    uint64_t nlarge = lo;
+    uint64_t g = 0, next = 1;   /* current large column, next unused large one */
+    double resid = scaled_weight(k, 0);
+    for (uint64_t s = nlarge; s < n; s++) {
+        double p = scaled_weight(k, s);
+        k->slot[s] = (struct alias_slot){ fixed32(p), (uint32_t)g };
+        resid -= 1 - p;
+        while (resid < 1 && next < nlarge) {
+            k->slot[g] = (struct alias_slot){ fixed32(resid), (uint32_t)next };
+            g = next++;
+            resid = scaled_weight(k, g) - (1 - resid);
+        }
+    }
+    /* What is left has residue 1 up to rounding: full columns. */
+    k->slot[g] = (struct alias_slot){ UINT32_MAX, (uint32_t)g };
+    for (; next < nlarge; next++)
+        k->slot[next] = (struct alias_slot){ UINT32_MAX, (uint32_t)next };
+}
+
+keypick *keypick_new(uint64_t nkeys, double s)
+{
+    if (nkeys == 0) return NULL;   /* no key to pick */
+    keypick *k = calloc(1, sizeof *k);
+    if (!k) return NULL;
+    k->n = nkeys;
+    k->s = s > 0 ? s : 0;   /* s <= 0 (and NaN) is the uniform chooser */
+    if (k->s == 0 || nkeys == 1) {
+        k->norm = (double)nkeys;
+        return k;
+    }
+    if (nkeys > UINT32_MAX) { free(k); return NULL; }   /* aliases are 32-bit */
+    k->slot = malloc(nkeys * sizeof *k->slot);
+    if (!k->slot) { free(k); return NULL; }
+    /* Smallest terms first: the sum loses less to rounding. */
+    double sum = 0;
+    for (uint64_t i = nkeys; i-- > 0;)
+        sum += pow((double)(i + 1), -s);
+    k->norm = sum;
+    build_alias(k);
+    return k;
+}
+
+void keypick_free(keypick *k)
+{
+    if (!k) return;
+    free(k->slot);
+    free(k);
+}
+
+uint64_t keypick_draw(const keypick *k, rng *r)
+{
+    if (!k->slot) return rng_below(r, k->n);
+    uint32_t i = below32(r->g, (uint32_t)k->n);
+    struct alias_slot c = k->slot[i];
+    return next32(r->g) < c.thr ? i : c.alias;
+}
+
+double keypick_prob(const keypick *k, uint64_t i)
+{
+    if (i >= k->n) return 0;
+    if (k->s == 0) return 1 / (double)k->n;
+    return pow((double)(i + 1), -k->s) / k->norm;
+}

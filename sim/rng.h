@@ -1,0 +1,69 @@
+/* rng.h - random streams and duration distributions.
+ *
+ * Every source of randomness in a run is its own stream, seeded from the master
+ * seed and the stream's purpose, so changing what one part of the model draws
+ * never shifts what another part sees.  GSL types stay inside rng.c.  The caller
+ * owns a stream (rng_new/rng_free); a dist is a plain value. */
+#ifndef STAMPEDE_RNG_H
+#define STAMPEDE_RNG_H
+
+#include <stdint.h>
+
+typedef struct rng rng;
+
+/* The purposes; each has its own stream per run. */
+enum rng_purpose {
+    RNG_ARRIVALS,   /* inter-arrival times, burst positions */
+    RNG_KEYS,       /* key choice */
+    RNG_NODES,      /* node choice of first attempts */
+    RNG_CACHE,      /* cache operation latency */
+    RNG_DB,         /* DB service times */
+    RNG_JITTER,     /* TTL jitter of writes */
+    RNG_RETRIES,    /* retry backoff jitter, node of retries */
+    RNG_STRATEGY,   /* strategy decisions (XFetch's U, ...) */
+    RNG_THINK,      /* closed-loop think times */
+    RNG_INITIAL,    /* initial expiries of "spread" */
+    RNG_NPURPOSES
+};
+
+/* A stream for (seed, purpose, salt); salt separates e.g. sweep replications.
+ * Returns NULL when memory runs out. */
+rng *rng_new(uint64_t seed, unsigned purpose, uint64_t salt);
+void rng_free(rng *r);
+
+double rng_uniform(rng *r);      /* [0, 1) */
+double rng_uniform_pos(rng *r);  /* (0, 1) */
+double rng_exponential(rng *r, double mean);
+double rng_gaussian(rng *r, double sd);
+uint64_t rng_below(rng *r, uint64_t n);  /* uniform integer in [0, n) */
+
+/* Durations drawn from a named distribution. */
+enum dist_kind {
+    DIST_CONSTANT, DIST_EXPONENTIAL, DIST_UNIFORM, DIST_NORMAL,
+    DIST_LOGNORMAL, DIST_GAMMA, DIST_WEIBULL, DIST_PARETO
+};
+
+/* p1, p2 by kind: constant (value), exponential (mean), uniform (min, max),
+ * normal (mean, stddev; truncated at 0 by resampling), lognormal (median, sigma),
+ * gamma (mean, shape), weibull (scale, shape), pareto (scale, shape). */
+typedef struct dist {
+    enum dist_kind kind;
+    double p1, p2;
+} dist;
+
+double dist_sample(const dist *d, rng *r);
+/* The mean (of the truncated distribution for normal); the median where the
+ * mean is infinite (pareto with shape <= 1). */
+double dist_mean(const dist *d);
+const char *dist_kind_name(enum dist_kind k);
+
+/* Zipf/uniform key chooser: an alias table (Walker), O(1) per draw. */
+typedef struct keypick keypick;
+/* s < 0 means uniform. Returns NULL when memory runs out. */
+keypick *keypick_new(uint64_t nkeys, double s);
+void keypick_free(keypick *k);
+uint64_t keypick_draw(const keypick *k, rng *r);
+/* Probability of key i (for tests). */
+double keypick_prob(const keypick *k, uint64_t i);
+
+#endif

@@ -1,0 +1,116 @@
+/* scenario.h - a scenario as the simulator sees it, and the loader that builds
+ * one from a JSON file.
+ *
+ * scenario_load checks every field and reports every problem in the file at
+ * once; on success the caller owns the scenario and frees it with
+ * scenario_free, on failure nothing is allocated and the errors are in the
+ * diag list.  cJSON stays inside scenario.c and jsonloc.c. */
+#ifndef STAMPEDE_SCENARIO_H
+#define STAMPEDE_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rng.h"
+
+#define UNLIMITED UINT64_MAX
+
+enum arrivals_kind { ARR_RATE, ARR_SCHEDULE, ARR_CLOSED, ARR_TRACE };
+enum initial_kind { INIT_SPREAD, INIT_SYNCHRONIZED, INIT_COLD };
+enum fault_kind { FAULT_CACHE_FLUSH, FAULT_DB_SLOWDOWN };
+
+#define BURST_KEY_DRAWN (-1)
+#define BURST_KEY_HOT (-2)
+
+typedef struct sched_step { double at, rate; } sched_step;
+
+typedef struct burst {
+    double at, over;
+    uint64_t requests;
+    int64_t key;           /* a key index, BURST_KEY_HOT or BURST_KEY_DRAWN */
+} burst;
+
+typedef struct fault {
+    enum fault_kind kind;
+    double at, until, factor;
+} fault;
+
+struct strategy_ops;
+
+/* One entry of "strategies": which plug-in, its label and its parameters. */
+typedef struct strategy_cfg {
+    const struct strategy_ops *ops;
+    char *label;
+    void *params;          /* the plug-in's params struct, ops->params_size bytes */
+} strategy_cfg;
+
+typedef struct scenario {
+    char *path;            /* the file it came from */
+    char *name, *description;
+    uint64_t seed;
+    double duration, warmup, bin;
+
+    struct {
+        enum arrivals_kind kind;
+        double rate;                   /* ARR_RATE */
+        sched_step *steps; size_t nsteps;   /* ARR_SCHEDULE, sorted by at */
+        uint64_t population; dist think;    /* ARR_CLOSED */
+        char *trace;                   /* ARR_TRACE: resolved path */
+        burst *bursts; size_t nbursts;
+        double timeout;                /* INFINITY: none */
+        uint32_t retries_max;          /* 0: no retries */
+        double backoff, multiplier;
+        bool full_jitter;
+    } clients;
+
+    struct {
+        uint64_t count;
+        double zipf_s;                 /* < 0: uniform */
+    } keys;
+
+    struct { uint32_t nodes; } app;
+
+    struct {
+        dist latency;
+        double ttl, ttl_jitter;
+        enum initial_kind initial;
+    } cache;
+
+    struct {
+        uint64_t workers;              /* UNLIMITED or >= 1 */
+        uint64_t queue_limit;          /* UNLIMITED or >= 0 */
+        dist latency;
+        bool usl;
+        double sigma, kappa;
+    } db;
+
+    fault *faults; size_t nfaults;
+    strategy_cfg *strategies; size_t nstrategies;
+} scenario;
+
+/* Errors found while loading: each is already formatted as the contract's
+ * "FILE:LINE:COL: error: /pointer: what is wrong (got X)" without the
+ * leading "stampede: ". */
+typedef struct diag {
+    char **msgs;
+    size_t n, cap;
+} diag;
+
+void diag_add(diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_free(diag *d);
+
+/* A --set override: a dotted path ("cache.ttl", "strategies.3.beta") and the
+ * text after '='; read as JSON when it parses, else as a string. */
+typedef struct override { const char *path; const char *value; } override;
+
+/* Loads and checks a scenario file with overrides applied. Returns NULL with
+ * every problem in *errs (at least one), or the scenario. */
+scenario *scenario_load(const char *path, const override *ovr, size_t novr, diag *errs);
+void scenario_free(scenario *s);
+
+/* Parses a duration: a number of seconds or a string "250us", "20ms", "1.5s",
+ * "2m", "1h". Returns 0, or -1 when the text is not a duration. */
+int parse_duration(const char *text, double *out);
+
+#endif

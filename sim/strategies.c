@@ -1,0 +1,19 @@
+/* strategies.c - the registry: every strategy the scenario format knows, by name. */
+#include <string.h>
+
+#include "strategy.h"
+
+extern const strategy_ops strategy_none;
+
+const strategy_ops *const strategy_registry[] = {
+    &strategy_none,
+    NULL,
+};
+
+const strategy_ops *strategy_find(const char *name)
+{
+    for (size_t i = 0; strategy_registry[i]; i++)
+        if (strcmp(strategy_registry[i]->name, name) == 0)
+            return strategy_registry[i];
+    return NULL;
+}

@@ -1,0 +1,128 @@
+/* testutil.c - see testutil.h. */
+#include "testutil.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *tu_prog(void)
+{
+    const char *p = getenv("STAMPEDE");
+    return p ? p : "build/stampede";
+}
+
+const char *tu_src(void)
+{
+    const char *p = getenv("SRCDIR");
+    return p ? p : ".";
+}
+
+const char *tu_path(const char *rel)
+{
+    static char buf[8][4096];
+    static int slot;
+    slot = (slot + 1) % 8;
+    snprintf(buf[slot], sizeof buf[slot], "%s/%s", tu_src(), rel);
+    return buf[slot];
+}
+
+char *tu_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0;
+    char *s = malloc(cap);
+    size_t k;
+    while (s && (k = fread(s + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (cap - n < 2) {
+            char *t = realloc(s, cap *= 2);
+            if (!t) { free(s); s = NULL; }
+            else s = t;
+        }
+    }
+    fclose(f);
+    if (s) s[n] = 0;
+    return s;
+}
+
+int tu_write(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    size_t n = strlen(text);
+    int ok = fwrite(text, 1, n, f) == n;
+    return (fclose(f) == 0 && ok) ? 0 : -1;
+}
+
+int tu_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+char *tu_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[4096];
+    snprintf(tmpl, sizeof tmpl, "%s/stampede-test-XXXXXX", base ? base : "/tmp");
+    char *d = mkdtemp(tmpl);
+    return d ? strdup(d) : NULL;
+}
+
+void tu_rmrf(const char *path)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+    if (system(cmd) != 0) { /* best effort */ }
+}
+
+int tu_run(const char *args, char **out, char **err)
+{
+    char *d = tu_tmpdir();
+    if (!d) return -1;
+    size_t len = strlen(args) + strlen(d) * 2 + strlen(tu_prog()) + 64;
+    char *cmd = malloc(len);
+    snprintf(cmd, len, "%s %s </dev/null >%s/out 2>%s/err", tu_prog(), args, d, d);
+    int st = system(cmd);
+    free(cmd);
+    char p[4200];
+    if (out) { snprintf(p, sizeof p, "%s/out", d); *out = tu_slurp(p); }
+    if (err) { snprintf(p, sizeof p, "%s/err", d); *err = tu_slurp(p); }
+    tu_rmrf(d);
+    free(d);
+    if (st == -1 || !WIFEXITED(st)) return -1;
+    return WEXITSTATUS(st);
+}
+
+double tu_json_num(const char *file, const char *path)
+{
+    char *text = tu_slurp(file);
+    if (!text) return NAN;
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    if (!root) return NAN;
+    cJSON *node = root;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *tok = strtok(buf, "."); tok && node; tok = strtok(NULL, "."))
+        node = cJSON_GetObjectItemCaseSensitive(node, tok);
+    double v = (node && cJSON_IsNumber(node)) ? node->valuedouble : NAN;
+    cJSON_Delete(root);
+    return v;
+}
+
+char *tu_scenario(const char *dir, const char *name, const char *json)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(len);
+    snprintf(p, len, "%s/%s", dir, name);
+    if (tu_write(p, json) != 0) { free(p); return NULL; }
+    return p;
+}

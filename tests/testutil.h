@@ -1,0 +1,36 @@
+/* testutil.h - helpers shared by the Check suites: running the real program,
+ * reading files, scratch folders.  Every returned string is malloc'd and owned
+ * by the caller. */
+#ifndef STAMPEDE_TESTUTIL_H
+#define STAMPEDE_TESTUTIL_H
+
+#include <stddef.h>
+
+/* Path of the built program ($STAMPEDE) and of the source tree ($SRCDIR). */
+const char *tu_prog(void);
+const char *tu_src(void);
+/* "$SRCDIR/rel" in a static buffer rotated among 8 slots. */
+const char *tu_path(const char *rel);
+
+/* Runs "$STAMPEDE args" through /bin/sh with stdin from /dev/null; stores
+ * stdout and stderr (either pointer may be NULL) and returns the exit status,
+ * or -1 when it could not run or died of a signal. */
+int tu_run(const char *args, char **out, char **err);
+
+/* Whole file, NUL-terminated; NULL when it cannot be read. */
+char *tu_slurp(const char *path);
+int tu_write(const char *path, const char *text);
+int tu_exists(const char *path);
+
+/* A fresh scratch folder under $TMPDIR (or /tmp); removed by tu_rmrf. */
+char *tu_tmpdir(void);
+void tu_rmrf(const char *path);
+
+/* Reads a number at a dotted path ("db.queries", "latency.p99") from a JSON
+ * file; NAN when absent. */
+double tu_json_num(const char *file, const char *path);
+
+/* Writes a scenario from text into dir/name and returns its path. */
+char *tu_scenario(const char *dir, const char *name, const char *json);
+
+#endif
