@@ -8,7 +8,7 @@
 #include <string.h>
 
 const char *const counter_names[CNT_N] = {
-    "lock_waits", "lock_giveups", "coalesced", "early_refreshes", "stale_serves",
+    "lock_waits", "giveups", "coalesced", "early_refreshes", "stale_serves",
 };
 
 static void zero_row(ts_row *r, uint64_t inflight, uint64_t queued)

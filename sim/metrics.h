@@ -18,7 +18,7 @@
 /* Strategy action counters (summary "strategy" object). */
 enum counter {
     CNT_LOCK_WAITS,      /* attempts that waited for another's lock */
-    CNT_LOCK_GIVEUPS,    /* attempts that reached max_wait */
+    CNT_GIVEUPS,         /* attempts that reached max_wait (lock, coalesce) */
     CNT_COALESCED,       /* attempts that joined a query in flight */
     CNT_EARLY_REFRESH,   /* early or background refreshes started */
     CNT_STALE_SERVES,    /* attempts served an expired value */

@@ -473,6 +473,20 @@ void model_sleep(sim *s, uint32_t ai, double dt, uint32_t tag)
     sched(s, model_now(s) + dt, EV_WAKE, ai, a->gen, tag);
 }
 
+const char *const give_up_choices[] = { "db", "error", "stale", NULL };
+
+void model_give_up(sim *s, uint32_t ai, enum give_up g)
+{
+    model_count(s, ai, CNT_GIVEUPS);
+    if (g == GIVE_UP_ERROR) {
+        model_finish(s, ai, OUT_ERROR);
+    } else if (g == GIVE_UP_STALE && s->att[ai].read_stale) {
+        model_finish(s, ai, OUT_STALE);
+    } else if (model_query(s, ai, CAUSE_GIVEUP, true) == NONE) {
+        model_finish(s, ai, OUT_ERROR);
+    }
+}
+
 void model_count(sim *s, uint32_t ai, enum counter c)
 {
     if (s->att[ai].counted) s->m->counters[c]++;

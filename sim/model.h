@@ -40,7 +40,7 @@ typedef struct attempt {
     uint32_t key, node, client;   /* client: closed-loop client + 1, or NONE */
     uint32_t gen;
     uint32_t query;        /* the query it waits on, or NONE */
-    uint32_t next;         /* link in a strategy's wait list / the free list */
+    uint32_t next, prev;   /* links in a strategy's wait list; next: the free list */
     uint16_t no;           /* attempt number, 1 for the first */
     uint8_t state;         /* enum att_state */
     uint8_t counted : 1, read_stale : 1, issued : 1, sflag : 5;
@@ -145,6 +145,12 @@ void model_unjoin(sim *s, uint32_t att);
 void model_cache_step(sim *s, uint32_t att, uint32_t tag);
 /* Sleeps att for dt, then wake(tag). */
 void model_sleep(sim *s, uint32_t att, double dt, uint32_t tag);
+/* What a waiter does at max_wait (lock, coalesce): the on_give_up choices. */
+enum give_up { GIVE_UP_DB, GIVE_UP_ERROR, GIVE_UP_STALE };
+extern const char *const give_up_choices[];
+/* Carries out on_give_up for att: query the DB itself (cause giveup), fail,
+ * or serve the expired value it last read (else query). Counts the give-up. */
+void model_give_up(sim *s, uint32_t att, enum give_up g);
 /* Counts a strategy action in the summary (lock waits, give-ups, ...). */
 void model_count(sim *s, uint32_t att, enum counter c);
 

@@ -21,7 +21,7 @@ const char *const col_names[COL_N] = {
     "db_queries", "db_early", "db_rejected", "db_wasted", "peak_db_inflight", "peak_db_queue",
     "stampedes", "stampede_mean", "stampede_max",
     "latency_mean", "p50", "p90", "p99", "p999", "latency_max",
-    "lock_waits", "lock_giveups", "coalesced", "early_refreshes", "stale_serves",
+    "lock_waits", "giveups", "coalesced", "early_refreshes", "stale_serves",
     "events",
 };
 

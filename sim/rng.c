@@ -27,9 +27,12 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* GSL aborts on error by default; we read statuses instead.  Idempotent. */
+static void gsl_quiet(void) { gsl_set_error_handler_off(); }
+
 rng *rng_new(uint64_t seed, unsigned purpose, uint64_t salt)
 {
-    gsl_set_error_handler_off();   /* statuses, not abort(); idempotent */
+    gsl_quiet();
     rng *r = malloc(sizeof *r);
     if (!r) return NULL;
     r->g = gsl_rng_alloc(gsl_rng_mt19937);
@@ -123,11 +126,17 @@ double dist_mean(const dist *d)
         return a;
     case DIST_UNIFORM:
         return (a + b) / 2;
-    case DIST_NORMAL:
+    case DIST_NORMAL: {
         if (!(b > 0)) return a > 0 ? a : 0;
+        double alpha = -a / b;
+        if (alpha < -30) return a;   /* phi/Q < 1e-190 there, and phi underflows */
         /* m + sd*phi(alpha)/Q(alpha); GSL's hazard function keeps the ratio
-         * accurate where phi and Q both underflow (alpha = -m/sd large). */
-        return a + b * gsl_sf_hazard(-a / b);
+         * accurate where phi and Q both underflow (alpha large). */
+        gsl_quiet();
+        gsl_sf_result hz;
+        gsl_sf_hazard_e(alpha, &hz);
+        return a + b * hz.val;
+    }
     case DIST_LOGNORMAL:
         return a * exp(b * b / 2);
     case DIST_WEIBULL:

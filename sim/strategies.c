@@ -3,10 +3,13 @@
 
 #include "strategy.h"
 
-extern const strategy_ops strategy_none;
+extern const strategy_ops strategy_none, strategy_lock, strategy_coalesce, strategy_xfetch;
 
 const strategy_ops *const strategy_registry[] = {
     &strategy_none,
+    &strategy_lock,
+    &strategy_coalesce,
+    &strategy_xfetch,
     NULL,
 };
 
