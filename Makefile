@@ -28,6 +28,7 @@ PROG     := $(BUILD)/stampede
 SCENARIOS := $(wildcard scenarios/*.json)
 
 .PHONY: all run test check bench clean deps sanitize
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(PROG)

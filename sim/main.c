@@ -260,7 +260,7 @@ static int cmd_run(int argc, char **argv)
     int rc = results_open(&res, out, err, sizeof err);
     if (rc) {
         fprintf(stderr, "stampede: %s\n", err);
-        results_abort(&res);
+        results_close(&res);
         free(idx);
         scenario_free(sc);
         return rc == -2 ? 2 : 1;
@@ -320,11 +320,11 @@ static int cmd_run(int argc, char **argv)
     if (!status && results_commit(&res, err, sizeof err)) status = 1;
     if (status) {
         fprintf(stderr, "stampede: %s\n", err);
-        results_abort(&res);
+        results_close(&res);
     } else {
         results_print_table(&res, stdout);
         printf("results: %s/\n", res.dir);
-        results_abort(&res);
+        results_close(&res);
     }
     free(idx);
     scenario_free(sc);

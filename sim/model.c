@@ -139,7 +139,7 @@ static void start_attempt(sim *s, uint32_t ai)
     a->read_stale = 0;
     a->sflag = 0;
     if (s->sc->clients.timeout < INFINITY)
-        sched(s, now + s->sc->clients.timeout, EV_TIMEOUT, ai, a->gen, 0);
+        a->timeout_ev = sched(s, now + s->sc->clients.timeout, EV_TIMEOUT, ai, a->gen, 0);
     sched(s, now + dist_sample(&s->sc->cache.latency, s->r[RNG_CACHE]), EV_GET, ai, a->gen, 0);
 }
 
@@ -209,6 +209,8 @@ void model_finish(sim *s, uint32_t ai, enum outcome o)
     double now = model_now(s);
     ts_row *row = metrics_row(m);
     model_unjoin(s, ai);
+    if (a->timeout_ev && o != OUT_TIMEOUT) engine_cancel(&s->eng, a->timeout_ev);
+    a->timeout_ev = 0;
     if (a->counted) m->outcomes[o]++;
     switch (o) {
     case OUT_STALE: row->stale++; if (a->counted) m->counters[CNT_STALE_SERVES]++; break;

@@ -37,6 +37,7 @@ typedef struct attempt {
     double t_first;        /* arrival of the request's first attempt */
     double t_arr;          /* arrival of this attempt */
     double t_mark;         /* strategy's: e.g. end of the first lock step, join time */
+    uint64_t timeout_ev;   /* the pending timeout, cancelled when the attempt ends */
     uint32_t key, node, client;   /* client: closed-loop client + 1, or NONE */
     uint32_t gen;
     uint32_t query;        /* the query it waits on, or NONE */

@@ -377,12 +377,11 @@ int results_commit(results *r, char *err, size_t errlen)
     }
     if (had_old) rm_rf(r->old);
     free(r->tmp);
-    r->tmp = NULL;
-    results_abort(r);
+    r->tmp = NULL;   /* committed: results_close keeps the folder */
     return 0;
 }
 
-void results_abort(results *r)
+void results_close(results *r)
 {
     if (r->tmp) rm_rf(r->tmp);
     for (size_t i = 0; i < r->nrows; i++) {

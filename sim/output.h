@@ -2,9 +2,9 @@
  * and the trace files, written whole or not at all.
  *
  * results_open builds everything in a hidden sibling folder; results_commit
- * swaps it into place in one rename (the previous folder survives until then);
- * results_abort removes it.  A results handle is owned by the caller and is
- * finished by exactly one of commit or abort. */
+ * swaps it into place in one rename (the previous folder survives until then).
+ * results_close frees the handle and, unless it was committed, removes what was
+ * built.  The caller owns the handle and always ends it with results_close. */
 #ifndef STAMPEDE_OUTPUT_H
 #define STAMPEDE_OUTPUT_H
 
@@ -48,7 +48,7 @@ FILE *results_file(results *r, const char *label, const char *name, char *err, s
 int results_add(results *r, const scenario *sc, size_t si, const metrics *m, char *err, size_t errlen);
 /* Writes comparison.csv and swaps the folder into place. */
 int results_commit(results *r, char *err, size_t errlen);
-void results_abort(results *r);
+void results_close(results *r);
 
 /* The comparison table of the rows added so far, for a terminal. */
 void results_print_table(const results *r, FILE *out);
