@@ -402,7 +402,7 @@ static bool finish_container(scan *sc, size_t n, size_t base, bool obj)
 {
     jl_doc *d = sc->d;
     size_t cnt = sc->npend - base;
-    size_t *kids = sc->pend + base;
+    size_t *kids = cnt ? sc->pend + base : NULL;   /* no arithmetic on a NULL pend */
     if (obj && cnt > 1) {
         sortkey *t = grow(sc->scratch, &sc->capscratch, cnt, sizeof *t);
         if (!t)

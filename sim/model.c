@@ -300,15 +300,20 @@ static uint32_t ps_pop(sim *s)
     return top;
 }
 
+/* Keeps one pending completion event no later than the next completion.  A
+ * later completion (the DB got busier) leaves the event in place: when it
+ * fires early it completes nothing and is set again.  So the heap holds one
+ * PS event, not one per change of the number in service. */
 static void ps_reschedule(sim *s)
 {
     s->ps_dirty = false;
-    if (s->ps_event) engine_cancel(&s->eng, s->ps_event);
-    s->ps_event = 0;
     if (!s->nps) return;
     double dt = (s->q[s->ps[0]].work - s->vclock) / usl_rate(s, s->in_service);
-    if (dt < 0) dt = 0;
-    s->ps_event = sched(s, model_now(s) + dt, EV_DB_PS, 0, 0, 0);
+    double t = model_now(s) + (dt > 0 ? dt : 0);
+    if (s->ps_event && s->ps_at <= t) return;
+    if (s->ps_event) engine_cancel(&s->eng, s->ps_event);
+    s->ps_at = t;
+    s->ps_event = sched(s, t, EV_DB_PS, 0, 0, 0);
 }
 
 static double slowdown(const sim *s, double t)
@@ -449,12 +454,12 @@ static void ps_complete(sim *s)
     s->ps_event = 0;
     ps_update(s);
     if (!s->nps) return;
-    /* Every query whose work ends exactly with the earliest one completes now. */
+    /* Done: work within a nanosecond of the virtual clock (rounding of the
+     * event time); queries ending together complete in start order. */
     double w = s->q[s->ps[0]].work;
-    if (s->vclock < w) s->vclock = w;
-    while (s->nps && s->q[s->ps[0]].work <= w) {
-        uint32_t qi = ps_pop(s);
-        query_finish(s, qi);
+    if (w - s->vclock <= 1e-9 * (1.0 + fabs(s->vclock))) {
+        if (s->vclock < w) s->vclock = w;
+        while (s->nps && s->q[s->ps[0]].work <= w) query_finish(s, ps_pop(s));
     }
     s->ps_dirty = true;
 }

@@ -104,6 +104,7 @@ struct sim {
     uint32_t *ps; uint32_t nps, ps_cap;
     double vclock, vlast;
     uint64_t ps_event;
+    double ps_at;                  /* when ps_event fires */
     bool ps_dirty;
     double *slow_at, *slow_until, *slow_factor; size_t nslow;
 
