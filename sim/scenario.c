@@ -345,12 +345,12 @@ static void range_text(char *buf, size_t n, const range *r)
 
 /* ---- "did you mean" --------------------------------------------------------- */
 
-/* Damerau-Levenshtein distance (optimal string alignment); 3 or more is "far". */
+/* Damerau-Levenshtein distance (optimal string alignment); 4 means "4 or more". */
 static size_t osa(const char *a, size_t la, const char *b, size_t lb)
 {
     uint8_t d[65][65];
-    if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > 2)
-        return 3;
+    if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > 3)
+        return 4;
     for (size_t i = 0; i <= la; i++)
         d[i][0] = (uint8_t)i;
     for (size_t j = 0; j <= lb; j++)
@@ -368,19 +368,20 @@ static size_t osa(const char *a, size_t la, const char *b, size_t lb)
 }
 
 /* The closest of list (NULL-terminated) to s: a case-insensitive match, else
- * one at distance 1, or 2 between words of 6 letters or more (shorter words
- * that far apart are different words: "mean" is not "min"); or NULL. */
+ * the nearest at distance 1, 2 between words of 6 letters or more, or 3 from
+ * 10 letters ("strategy" for "strategies"); shorter words that far apart are
+ * different words ("mean" is not "min").  NULL when none is close. */
 static const char *suggest(const char *s, const char *const *list)
 {
     for (size_t k = 0; list[k]; k++)
         if (strcasecmp(s, list[k]) == 0)
             return list[k];
     const char *best = NULL;
-    size_t bestd = 3, ls = strlen(s);
+    size_t bestd = 4, ls = strlen(s);
     for (size_t k = 0; list[k]; k++) {
         size_t lc = strlen(list[k]), d = osa(s, ls, list[k], lc);
-        size_t longer = ls > lc ? ls : lc;
-        if (d < bestd && d < longer && (d < 2 || longer >= 6)) {
+        size_t longer = ls > lc ? ls : lc, allowed = longer >= 10 ? 3 : longer >= 6 ? 2 : 1;
+        if (d < bestd && d <= allowed && d < longer) {
             best = list[k];
             bestd = d;
         }
@@ -597,10 +598,14 @@ static void show_raw(sb *m, const char *raw, size_t n)
         }
         sb_add(m, &c, 1);
         prev = c;
-        if (in_str)
-            esc = !esc && c == '\\', in_str = esc || c != '"';
-        else
+        if (!in_str)
             in_str = c == '"';
+        else if (esc)
+            esc = false;
+        else if (c == '\\')
+            esc = true;
+        else if (c == '"')
+            in_str = false;
     }
 }
 
@@ -1626,10 +1631,10 @@ static void load_root(loader *L, const cJSON *root, scenario *s)
         fmt_num(a, s->duration / MAX_BINS);
         size_t m = ptr_push(L, bin == SET ? "bin" : "duration");
         if (bin == SET)
-            report(L, R_GOT, "expected a duration >= %s s, for at most 10000000 bins over the \"duration\"", a);
+            report(L, R_GOT, "expected a duration >= %s s, for at most %.0f bins over the \"duration\"", a, MAX_BINS);
         else
-            report(L, R_GOT, "expected a duration <= 10000000 s with the default \"bin\" of 1 s "
-                             "(at most 10000000 bins)");
+            report(L, R_GOT, "expected a duration <= %.0f s with the default \"bin\" of 1 s (at most %.0f bins)",
+                   MAX_BINS, MAX_BINS);
         ptr_pop(L, m);
     }
     load_keys(L, root, s);

@@ -675,11 +675,11 @@ START_TEST(test_three_errors)
     expect_errors("{\n"
                   "  \"duration\": \"60s\",\n"
                   "  \"clients\": {\"arrivals\": {\"rate\": 100}},\n"
-                  "  \"cache\": {\"tll\": \"30s\"},\n"
+                  "  \"cache\": {\"ttl\": \"5min\"},\n"
                   "  \"db\": {\"workers\": 0, \"latency\": \"20 ms\"}\n"
                   "}\n", NULL, 0,
-                  "sc.json:4:12: error: /cache: missing required field \"ttl\"\n"
-                  "sc.json:4:13: error: /cache/tll: unknown field (did you mean \"ttl\"?)\n"
+                  "sc.json:4:20: error: /cache/ttl: expected a duration such as 30, \"250us\", \"20ms\", \"1.5s\", "
+                  "\"2m\" or \"1h\" (got \"5min\")\n"
                   "sc.json:5:21: error: /db/workers: expected an integer >= 1 or \"unlimited\" (got 0)\n"
                   "sc.json:5:35: error: /db/latency: expected a duration such as \"20ms\" or a distribution such as "
                   "{\"dist\": \"exponential\", \"mean\": \"20ms\"} (got \"20 ms\")\n");
@@ -708,13 +708,13 @@ START_TEST(test_message_details)
     /* Long values are cut; containers are shown on one line; control bytes are escaped. */
     expect_errors("{" BASE ", \"description\": 12345678901234567890123456789012345678901234567890,"
                   " \"name\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa a\","
-                  " \"app\": {\"nodes\": [1,\n   2,\n   {\"a\":   \"b\"}  ]},"
+                  " \"app\": {\"nodes\": [1,\n   2,\n   {\"a\":   \"\\\"  b\"}  ]},"
                   " \"a\\u0001\": 1}", NULL, 0,
                   "sc.json:1:142: error: /description: expected a string (got 1234567890123456789012345678901234567890...)\n"
                   "sc.json:1:202: error: /name: expected a name of letters, digits, \".\", \"_\" and \"-\" that starts "
                   "with a letter or digit (at most 255 characters) (got \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\")\n"
-                  "sc.json:1:280: error: /app/nodes: expected an integer in [1, 1000000] (got [1, 2, {\"a\": \"b\"}])\n"
-                  "sc.json:3:22: error: /a\\u0001: unknown field (expected one of: name, description, seed, duration, "
+                  "sc.json:1:280: error: /app/nodes: expected an integer in [1, 1000000] (got [1, 2, {\"a\": \"\\\"  b\"}])\n"
+                  "sc.json:3:26: error: /a\\u0001: unknown field (expected one of: name, description, seed, duration, "
                   "warmup, bin, clients, keys, app, cache, db, faults, strategies)\n");
 }
 END_TEST

@@ -1,0 +1,616 @@
+/* check_strategies.c - what each protection strategy does, through the real
+ * program: exact outcomes in small deterministic scenarios (constant
+ * latencies, bursts), invariants over long random runs, and VALIDATION.md
+ * items 5 (coalescing), 6 (locking) and 7 (XFetch) against theory. */
+#include <check.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+typedef struct req_row {
+    long id, attempt, node, key;
+    double t_arr, t_done, latency;
+    char outcome[16];
+    int db;
+} req_row;
+
+typedef struct db_row {
+    long key, node, requester;
+    double t_issue, t_start, t_end;
+    char cause[16], status[16];
+} db_row;
+
+typedef struct run {
+    char *dir;
+    req_row *req; size_t nreq;
+    db_row *db; size_t ndb;
+} run;
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+    static char buf[8][8192];
+    static int k;
+    k = (k + 1) % 8;
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(buf[k], sizeof buf[k], f, ap);
+    va_end(ap);
+    return buf[k];
+}
+
+static void load_trace(run *r, const char *label)
+{
+    char *t = tu_slurp(fmt("%s/r/%s/requests.csv", r->dir, label));
+    ck_assert_ptr_nonnull(t);
+    size_t cap = 1024;
+    r->req = malloc(cap * sizeof *r->req);
+    r->nreq = 0;
+    char *save, *line = strtok_r(t, "\n", &save);
+    while ((line = strtok_r(NULL, "\n", &save))) {
+        if (r->nreq == cap) r->req = realloc(r->req, (cap *= 2) * sizeof *r->req);
+        req_row *q = &r->req[r->nreq];
+        char *f[9], *p = line;
+        for (int i = 0; i < 9; i++) f[i] = strsep(&p, ",");
+        q->id = atol(f[0]);
+        q->attempt = atol(f[1]);
+        q->node = atol(f[2]);
+        q->key = atol(f[3]);
+        q->t_arr = atof(f[4]);
+        q->t_done = atof(f[5]);
+        q->latency = *f[6] ? atof(f[6]) : NAN;
+        snprintf(q->outcome, sizeof q->outcome, "%s", f[7]);
+        q->db = atoi(f[8]);
+        r->nreq++;
+    }
+    free(t);
+    t = tu_slurp(fmt("%s/r/%s/db.csv", r->dir, label));
+    ck_assert_ptr_nonnull(t);
+    cap = 1024;
+    r->db = malloc(cap * sizeof *r->db);
+    r->ndb = 0;
+    line = strtok_r(t, "\n", &save);
+    while ((line = strtok_r(NULL, "\n", &save))) {
+        if (r->ndb == cap) r->db = realloc(r->db, (cap *= 2) * sizeof *r->db);
+        db_row *q = &r->db[r->ndb];
+        char *f[8], *p = line;
+        for (int i = 0; i < 8; i++) f[i] = strsep(&p, ",");
+        q->key = atol(f[0]);
+        q->node = atol(f[1]);
+        q->t_issue = atof(f[2]);
+        q->t_start = *f[3] ? atof(f[3]) : NAN;
+        q->t_end = atof(f[4]);
+        snprintf(q->cause, sizeof q->cause, "%s", f[5]);
+        q->requester = atol(f[6]);
+        snprintf(q->status, sizeof q->status, "%s", f[7]);
+        r->ndb++;
+    }
+    free(t);
+}
+
+/* Runs scenario text (with --trace unless notrace) and loads label's trace. */
+static run go(const char *label, const char *extra, const char *json)
+{
+    run r = { 0 };
+    r.dir = tu_tmpdir();
+    char *path = tu_scenario(r.dir, "s.json", json);
+    char *err = NULL;
+    int st = tu_run(fmt("run %s --quiet --trace --out %s/r %s", path, r.dir, extra ? extra : ""), NULL, &err);
+    ck_assert_msg(st == 0, "run failed (%d): %s", st, err);
+    free(err);
+    free(path);
+    if (label) load_trace(&r, label);
+    return r;
+}
+
+static void done(run *r)
+{
+    tu_rmrf(r->dir);
+    free(r->dir);
+    free(r->req);
+    free(r->db);
+}
+
+static double sum(const run *r, const char *label, const char *path)
+{
+    double v = tu_json_num(fmt("%s/r/%s/summary.json", r->dir, label), path);
+    ck_assert_msg(!isnan(v), "no %s in %s", path, label);
+    return v;
+}
+
+static const req_row *by_id(const run *r, long id, long attempt)
+{
+    for (size_t i = 0; i < r->nreq; i++)
+        if (r->req[i].id == id && r->req[i].attempt == attempt) return &r->req[i];
+    ck_abort_msg("no request %ld attempt %ld", id, attempt);
+    return NULL;
+}
+
+#define NEAR(a, b) ck_assert_msg(fabs((a) - (b)) < 1e-9, "%s = %.12g, expected %.12g", #a, (double)(a), (double)(b))
+
+/* One key, cache 1 ms, DB 100 ms, no arrivals but the bursts. */
+#define BASE(strategy, bursts, cache, db, clients)                                                        \
+    "{\"duration\": 3, \"clients\": {\"arrivals\": {\"schedule\": [{\"at\": 0, \"rate\": 0}]},"           \
+    " \"bursts\": [" bursts "]" clients "}, \"keys\": {\"count\": 2}, \"app\": {\"nodes\": 4},"            \
+    " \"cache\": {\"latency\": \"1ms\", " cache "}, \"db\": {\"latency\": \"100ms\", " db "},"             \
+    " \"strategies\": [" strategy "]}"
+
+/* ---------------------------------------------------------------- lock */
+
+START_TEST(lock_one_taker_others_poll)
+{
+    run r = go("lock", NULL, BASE("{\"name\": \"lock\"}", "{\"at\": 0, \"requests\": 5, \"key\": 0}",
+                                  "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
+    ck_assert_uint_eq(r.ndb, 1);
+    NEAR(r.db[0].t_issue, 0.002);   /* get 1 ms, lock step 1 ms */
+    ck_assert_str_eq(r.db[0].cause, "lock");
+    int fetch = 0, waited = 0;
+    for (size_t i = 0; i < r.nreq; i++) {
+        if (!strcmp(r.req[i].outcome, "fetch")) { fetch++; NEAR(r.req[i].t_done, 0.102); }
+        else { ck_assert_str_eq(r.req[i].outcome, "waited"); waited++;
+               NEAR(r.req[i].t_done, 0.104); }   /* steps end at 2, 53, 104 ms */
+    }
+    ck_assert_int_eq(fetch, 1);
+    ck_assert_int_eq(waited, 4);
+    ck_assert_double_eq(sum(&r, "lock", "strategy_counters.lock_waits"), 4);
+    ck_assert_double_eq(sum(&r, "lock", "db.queries"), 1);
+    done(&r);
+}
+END_TEST
+
+START_TEST(lock_max_wait_then_db_error_or_stale)
+{
+    /* Steps end at 2 and 53 ms; max_wait 60 ms after the first: give up at 62 ms. */
+    run r = go("db", NULL, BASE("{\"name\": \"lock\", \"label\": \"db\", \"max_wait\": \"60ms\"},"
+                                "{\"name\": \"lock\", \"label\": \"error\", \"max_wait\": \"60ms\", \"on_give_up\": \"error\"},"
+                                "{\"name\": \"lock\", \"label\": \"stale\", \"max_wait\": \"60ms\", \"on_give_up\": \"stale\"}",
+                                "{\"at\": 0, \"requests\": 3, \"key\": 0}",
+                                "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
+    ck_assert_uint_eq(r.ndb, 3);
+    for (size_t i = 0; i < r.nreq; i++) {
+        ck_assert_str_eq(r.req[i].outcome, "fetch");
+        if (!r.req[i].db) ck_abort();
+    }
+    int giveups = 0;
+    for (size_t i = 0; i < r.ndb; i++)
+        if (!strcmp(r.db[i].cause, "giveup")) { giveups++; NEAR(r.db[i].t_issue, 0.062); NEAR(r.db[i].t_end, 0.162); }
+    ck_assert_int_eq(giveups, 2);
+    ck_assert_double_eq(sum(&r, "db", "strategy_counters.giveups"), 2);
+    free(r.req); free(r.db);
+    load_trace(&r, "error");
+    int errors = 0;
+    for (size_t i = 0; i < r.nreq; i++)
+        if (!strcmp(r.req[i].outcome, "error")) { errors++; NEAR(r.req[i].t_done, 0.062); }
+    ck_assert_int_eq(errors, 2);
+    ck_assert_uint_eq(r.ndb, 1);
+    free(r.req); free(r.db);
+    /* "stale" with nothing read: the cache was cold, so it queries the DB. */
+    load_trace(&r, "stale");
+    ck_assert_uint_eq(r.ndb, 3);
+    done(&r);
+}
+END_TEST
+
+START_TEST(lock_give_up_stale_serves_what_it_read)
+{
+    /* Values written at t=0 expire at 1 s; the burst at 1 s reads them expired. */
+    run r = go("lock", NULL, BASE("{\"name\": \"lock\", \"max_wait\": \"60ms\", \"on_give_up\": \"stale\"}",
+                                  "{\"at\": 1, \"requests\": 3, \"key\": 0}",
+                                  "\"ttl\": \"1s\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", ""));
+    int stale = 0;
+    for (size_t i = 0; i < r.nreq; i++)
+        if (!strcmp(r.req[i].outcome, "stale")) { stale++; NEAR(r.req[i].t_done, 1.062); }
+    ck_assert_int_eq(stale, 2);
+    ck_assert_double_eq(sum(&r, "lock", "stale"), 2);
+    ck_assert_double_eq(sum(&r, "lock", "strategy_counters.stale_serves"), 2);
+    done(&r);
+}
+END_TEST
+
+START_TEST(lock_stale_while_locked_serves_at_once)
+{
+    run r = go("lock", NULL, BASE("{\"name\": \"lock\", \"stale_while_locked\": true}",
+                                  "{\"at\": 1, \"requests\": 4, \"key\": 0}",
+                                  "\"ttl\": \"1s\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", ""));
+    int stale = 0;
+    for (size_t i = 0; i < r.nreq; i++)
+        if (!strcmp(r.req[i].outcome, "stale")) { stale++; NEAR(r.req[i].latency, 0.002); }
+        else { ck_assert_str_eq(r.req[i].outcome, "fetch"); NEAR(r.req[i].latency, 0.102); }
+    ck_assert_int_eq(stale, 3);
+    done(&r);
+}
+END_TEST
+
+START_TEST(lock_rejected_taker_blocks_until_lock_ttl)
+{
+    /* Key 1 takes the only worker from 2 to 102 ms; key 0's taker is rejected
+     * at 12 ms and keeps the lock until lock_ttl (300 ms): the waiter's steps end
+     * at 12 + 51k ms and the first at or after 312 ms (k = 6, 318 ms) takes it. */
+    run r = go("lock", NULL, BASE("{\"name\": \"lock\", \"lock_ttl\": \"300ms\", \"max_wait\": \"5s\"}",
+                                  "{\"at\": 0, \"requests\": 1, \"key\": 1}, {\"at\": \"10ms\", \"requests\": 2, \"key\": 0}",
+                                  "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": 1, \"queue_limit\": 0", ""));
+    const req_row *taker = by_id(&r, 1, 1), *waiter = by_id(&r, 2, 1);
+    ck_assert_str_eq(taker->outcome, "error");
+    NEAR(taker->t_done, 0.012);
+    ck_assert_str_eq(waiter->outcome, "fetch");
+    NEAR(waiter->t_done, 0.418);
+    ck_assert_double_eq(sum(&r, "lock", "db.rejected"), 1);
+    ck_assert_double_eq(sum(&r, "lock", "db.queries"), 2);
+    done(&r);
+}
+END_TEST
+
+START_TEST(lock_timed_out_taker_still_writes)
+{
+    /* Both time out at 60 ms and retry at once; the taker's query goes on and
+     * writes at 102 ms; the retries' steps end at 62 ms (held) and 113 ms, which
+     * finds the value (waited). */
+    run r = go("lock", NULL, BASE("{\"name\": \"lock\"}", "{\"at\": 0, \"requests\": 2, \"key\": 0}",
+                                  "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"",
+                                  ", \"timeout\": \"60ms\", \"retries\": {\"max\": 1, \"backoff\": 0}"));
+    ck_assert_uint_eq(r.ndb, 1);
+    NEAR(r.db[0].t_end, 0.102);
+    for (long id = 0; id < 2; id++) {
+        ck_assert_str_eq(by_id(&r, id, 1)->outcome, "timeout");
+        const req_row *second = by_id(&r, id, 2);
+        ck_assert_str_eq(second->outcome, "waited");
+        NEAR(second->t_done, 0.113);
+        NEAR(second->latency, 0.113);
+    }
+    ck_assert_double_eq(sum(&r, "lock", "db.wasted"), 1);
+    done(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- coalesce */
+
+START_TEST(coalesce_global_one_query)
+{
+    run r = go("coalesce", NULL, BASE("{\"name\": \"coalesce\", \"scope\": \"global\"}", "{\"at\": 0, \"requests\": 6, \"key\": 0}",
+                                      "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
+    ck_assert_uint_eq(r.ndb, 1);
+    for (size_t i = 0; i < r.nreq; i++) {
+        NEAR(r.req[i].t_done, 0.101);
+        ck_assert_str_eq(r.req[i].outcome, r.req[i].db ? "fetch" : "waited");
+    }
+    ck_assert_double_eq(sum(&r, "coalesce", "strategy_counters.coalesced"), 5);
+    done(&r);
+}
+END_TEST
+
+START_TEST(coalesce_node_one_query_per_node)
+{
+    run r = go("coalesce", NULL, BASE("{\"name\": \"coalesce\"}", "{\"at\": 0, \"requests\": 12, \"key\": 0}",
+                                      "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
+    int nodes[4] = { 0 }, distinct = 0;
+    for (size_t i = 0; i < r.nreq; i++) nodes[r.req[i].node] = 1;
+    for (int i = 0; i < 4; i++) distinct += nodes[i];
+    ck_assert_int_ge(distinct, 2);
+    ck_assert_uint_eq(r.ndb, (size_t)distinct);
+    for (size_t i = 0; i < r.ndb; i++) ck_assert(nodes[r.db[i].node]);
+    done(&r);
+}
+END_TEST
+
+START_TEST(coalesce_max_wait_error)
+{
+    run r = go("coalesce", NULL, BASE("{\"name\": \"coalesce\", \"scope\": \"global\", \"max_wait\": \"30ms\", \"on_give_up\": \"error\"}",
+                                      "{\"at\": 0, \"requests\": 3, \"key\": 0}",
+                                      "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
+    int errors = 0;
+    for (size_t i = 0; i < r.nreq; i++)
+        if (!strcmp(r.req[i].outcome, "error")) { errors++; NEAR(r.req[i].t_done, 0.031); }
+    ck_assert_int_eq(errors, 2);
+    ck_assert_double_eq(sum(&r, "coalesce", "strategy_counters.giveups"), 2);
+    done(&r);
+}
+END_TEST
+
+START_TEST(coalesce_slow_leader_holds_every_waiter)
+{
+    /* The leader (t=0) times out at 80 ms; its query goes on; the joiners of
+     * 60 ms are answered when it finishes at 101 ms, before their own timeout. */
+    run r = go("coalesce", NULL, BASE("{\"name\": \"coalesce\", \"scope\": \"global\"}",
+                                      "{\"at\": 0, \"requests\": 1, \"key\": 0}, {\"at\": \"60ms\", \"requests\": 3, \"key\": 0}",
+                                      "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"",
+                                      ", \"timeout\": \"80ms\""));
+    ck_assert_str_eq(by_id(&r, 0, 1)->outcome, "timeout");
+    NEAR(by_id(&r, 0, 1)->t_done, 0.080);
+    for (long id = 1; id <= 3; id++) {
+        ck_assert_str_eq(by_id(&r, id, 1)->outcome, "waited");
+        NEAR(by_id(&r, id, 1)->t_done, 0.101);
+    }
+    ck_assert_uint_eq(r.ndb, 1);
+    ck_assert_double_eq(sum(&r, "coalesce", "db.wasted"), 0);
+    done(&r);
+}
+END_TEST
+
+START_TEST(coalesce_joiners_share_a_timeout_free_wait)
+{
+    /* Joiners that time out leave the flight; the rest are still answered. */
+    run r = go("coalesce", NULL, BASE("{\"name\": \"coalesce\", \"scope\": \"global\"}",
+                                      "{\"at\": 0, \"requests\": 1, \"key\": 0}, {\"at\": \"10ms\", \"requests\": 2, \"key\": 0}",
+                                      "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"",
+                                      ", \"timeout\": \"95ms\""));
+    ck_assert_str_eq(by_id(&r, 0, 1)->outcome, "timeout");   /* 95 ms < 101 ms */
+    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "waited");
+    ck_assert_str_eq(by_id(&r, 2, 1)->outcome, "waited");
+    done(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- xfetch */
+
+START_TEST(xfetch_eager_sync_and_async)
+{
+    /* beta huge: every lookup of a fresh value refreshes early. */
+    run r = go("sync", NULL, BASE("{\"name\": \"xfetch\", \"label\": \"sync\", \"beta\": 1e6},"
+                                  "{\"name\": \"xfetch\", \"label\": \"async\", \"beta\": 1e6, \"refresh\": \"async\"}",
+                                  "{\"at\": 1, \"requests\": 3, \"key\": 0}",
+                                  "\"ttl\": \"10s\", \"initial\": \"spread\"", "\"workers\": \"unlimited\"", ""));
+    /* spread: the key's expiry is somewhere in (0, 10 s]; it may already have
+     * passed at 1 s, so only check the fresh ones. */
+    for (size_t i = 0; i < r.nreq; i++) {
+        if (!strcmp(r.req[i].outcome, "fetch")) continue;
+        ck_assert_str_eq(r.req[i].outcome, "refresh");
+        NEAR(r.req[i].latency, 0.101);
+    }
+    size_t early = (size_t)sum(&r, "sync", "db.early");
+    free(r.req); free(r.db);
+    load_trace(&r, "async");
+    for (size_t i = 0; i < r.nreq; i++) {
+        if (!strcmp(r.req[i].outcome, "fetch")) continue;
+        ck_assert_str_eq(r.req[i].outcome, "hit");
+        NEAR(r.req[i].latency, 0.001);
+        ck_assert_int_eq(r.req[i].db, 0);
+    }
+    ck_assert_double_eq(sum(&r, "async", "db.early"), (double)early);
+    ck_assert_double_eq(sum(&r, "async", "strategy_counters.early_refreshes"), (double)early);
+    done(&r);
+}
+END_TEST
+
+START_TEST(xfetch_rejected_early_refresh_serves_the_fresh_value)
+{
+    /* One worker, no queue: key 1's query holds it; key 0's early refresh is
+     * rejected and the attempt is served the value it found. */
+    run r = go("xfetch", NULL, BASE("{\"name\": \"xfetch\", \"beta\": 1e6}",
+                                    "{\"at\": 0, \"requests\": 1, \"key\": 1}, {\"at\": \"10ms\", \"requests\": 1, \"key\": 0}",
+                                    "\"ttl\": \"10s\", \"initial\": \"synchronized\"", "\"workers\": 1, \"queue_limit\": 0", ""));
+    const req_row *a = by_id(&r, 1, 1);
+    ck_assert_str_eq(a->outcome, "hit");
+    NEAR(a->latency, 0.001);
+    ck_assert_double_eq(sum(&r, "xfetch", "db.rejected"), 1);
+    done(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- invariants */
+
+#define LONG_RUN \
+    "{\"duration\": 300, \"seed\": %d, \"clients\": {\"arrivals\": {\"rate\": 3000}, \"timeout\": \"150ms\"," \
+    " \"retries\": {\"max\": 2, \"backoff\": \"20ms\"}}," \
+    " \"keys\": {\"count\": 200, \"popularity\": {\"zipf\": 1.1}}, \"app\": {\"nodes\": 8}," \
+    " \"cache\": {\"latency\": {\"dist\": \"uniform\", \"min\": \"200us\", \"max\": \"1ms\"}, \"ttl\": \"2s\", \"ttl_jitter\": 0.2}," \
+    " \"db\": {\"workers\": 32, \"latency\": {\"dist\": \"uniform\", \"min\": \"20ms\", \"max\": \"120ms\"}}," \
+    " \"faults\": [{\"at\": 100, \"type\": \"cache_flush\"}]," \
+    " \"strategies\": [{\"name\": \"coalesce\", \"scope\": \"global\"},"                                   \
+    " {\"name\": \"lock\", \"poll\": \"10ms\", \"max_wait\": \"1h\", \"lock_ttl\": \"10s\"},"             \
+    " {\"name\": \"xfetch\", \"beta\": 2, \"refresh\": \"async\"}]}"
+
+/* Two queries of one key are never in flight at once. */
+static void assert_single_flight(const run *r, const char *label)
+{
+    /* db.csv rows are in finish order; within a key, each issue must come at
+     * or after the previous finish, so sort per key by issue. */
+    size_t n = r->ndb;
+    db_row *d = malloc(n * sizeof *d);
+    memcpy(d, r->db, n * sizeof *d);
+    for (size_t i = 1; i < n; i++) {   /* insertion sort by (key, t_issue): rows are nearly sorted */
+        db_row x = d[i];
+        size_t j = i;
+        while (j > 0 && (d[j - 1].key > x.key || (d[j - 1].key == x.key && d[j - 1].t_issue > x.t_issue))) {
+            d[j] = d[j - 1];
+            j--;
+        }
+        d[j] = x;
+    }
+    size_t checked = 0;
+    for (size_t i = 1; i < n; i++)
+        if (d[i].key == d[i - 1].key) {
+            ck_assert_msg(d[i].t_issue >= d[i - 1].t_end, "%s: key %ld has two queries in flight at %.9f", label,
+                          d[i].key, d[i].t_issue);
+            checked++;
+        }
+    ck_assert_uint_gt(checked, 1000);
+    free(d);
+}
+
+START_TEST(invariants_over_long_random_runs)
+{
+    char json[4096];
+    snprintf(json, sizeof json, LONG_RUN, 5);
+    run r = go("coalesce", NULL, json);
+    assert_single_flight(&r, "coalesce global");
+    ck_assert_double_eq(sum(&r, "coalesce", "stampedes.max_size"), 1);
+    ck_assert(sum(&r, "coalesce", "strategy_counters.coalesced") > 1000);
+    free(r.req); free(r.db);
+    load_trace(&r, "lock");
+    assert_single_flight(&r, "lock");
+    ck_assert_double_eq(sum(&r, "lock", "stampedes.max_size"), 1);
+    free(r.req); free(r.db);
+    /* xfetch async: an attempt that found a fresh value never waits for the DB. */
+    load_trace(&r, "xfetch");
+    size_t hits = 0;
+    for (size_t i = 0; i < r.nreq; i++) {
+        ck_assert_str_ne(r.req[i].outcome, "refresh");
+        if (strcmp(r.req[i].outcome, "hit")) continue;
+        hits++;
+        ck_assert_int_eq(r.req[i].db, 0);
+        ck_assert_msg(r.req[i].t_done - r.req[i].t_arr <= 0.001 + 1e-12, "a fresh hit took %g s",
+                      r.req[i].t_done - r.req[i].t_arr);
+    }
+    ck_assert_uint_gt(hits, 100000);
+    ck_assert(sum(&r, "xfetch", "db.early") > 100);
+    done(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- theory */
+
+static void near(const char *what, double got, double want, double tol)
+{
+    double err = fabs(got - want);
+    fprintf(stderr, "  %-52s got %-10.6g theory %-10.6g error %.4f (tolerance %.4f)\n", what, got, want, err, tol);
+    ck_assert_msg(err <= tol, "%s: got %g, theory %g", what, got, want);
+}
+
+/* One key, constant Δ, unlimited workers, cache latency 0: per expiry. */
+#define ONE_KEY \
+    "{\"duration\": %g, \"seed\": 17, \"clients\": {\"arrivals\": {\"rate\": %g}}," \
+    " \"app\": {\"nodes\": %d}, \"cache\": {\"ttl\": %g, \"initial\": \"cold\"}," \
+    " \"db\": {\"workers\": \"unlimited\", \"latency\": %g}," \
+    " \"strategies\": [%s]}"
+
+static void coalesce_theory(double lambda, double delta, int nodes)
+{
+    char json[2048];
+    snprintf(json, sizeof json, ONE_KEY, 4000.0, lambda, nodes, 1.0, delta,
+             "{\"name\": \"coalesce\", \"label\": \"global\", \"scope\": \"global\"}, {\"name\": \"coalesce\", \"label\": \"node\"}");
+    run r = go(NULL, NULL, json);
+    /* Global: one query per expiry; waiters wait Δ/2 on average. */
+    ck_assert_double_eq(sum(&r, "global", "stampedes.max_size"), 1);
+    double ok = sum(&r, "global", "ok"), fetch = sum(&r, "global", "outcomes.fetch");
+    double waited = sum(&r, "global", "waited");
+    double wait = (sum(&r, "global", "latency.mean") * ok - fetch * delta) / waited;
+    char what[128];
+    snprintf(what, sizeof what, "coalesce global lambda=%g delta=%g: mean wait", lambda, delta);
+    near(what, wait, delta / 2, 0.02 * delta);
+    /* Node scope: 1 + (N−1)(1 − e^{−λΔ/N}) queries per expiry. */
+    double per = 1 + (nodes - 1) * (1 - exp(-lambda * delta / nodes));
+    snprintf(what, sizeof what, "coalesce node N=%d lambda=%g delta=%g: queries/expiry", nodes, lambda, delta);
+    near(what, sum(&r, "node", "stampedes.mean_size"), per, 0.02 * per);
+    done(&r);
+}
+
+START_TEST(coalesce_theory_4_nodes) { coalesce_theory(200, 0.02, 4); }
+END_TEST
+START_TEST(coalesce_theory_16_nodes_busy) { coalesce_theory(1000, 0.05, 16); }
+END_TEST
+
+static void lock_theory(double lambda, double delta, double poll)
+{
+    char json[2048], strat[256];
+    snprintf(strat, sizeof strat, "{\"name\": \"lock\", \"poll\": %g, \"max_wait\": \"1h\"}", poll);
+    snprintf(json, sizeof json, ONE_KEY, 4000.0, lambda, 4, 1.0, delta, strat);
+    run r = go(NULL, NULL, json);
+    ck_assert_double_eq(sum(&r, "lock", "stampedes.max_size"), 1);
+    double ok = sum(&r, "lock", "ok"), fetch = sum(&r, "lock", "outcomes.fetch");
+    double waited = sum(&r, "lock", "waited");
+    double wait = (sum(&r, "lock", "latency.mean") * ok - fetch * delta) / waited;
+    char what[128];
+    snprintf(what, sizeof what, "lock lambda=%g delta=%g poll=%g: mean wait", lambda, delta, poll);
+    /* Served at the first poll after the write: Δ/2 plus half a poll on average. */
+    near(what, wait, delta / 2 + poll / 2, 0.02 * delta);
+    ck_assert(wait >= delta / 2 && wait <= delta / 2 + poll);
+    done(&r);
+}
+
+START_TEST(lock_theory_fine_poll) { lock_theory(200, 0.1, 0.005); }
+END_TEST
+START_TEST(lock_theory_coarse_poll) { lock_theory(500, 0.05, 0.01); }
+END_TEST
+
+/* XFetch: share of expiry cycles with no early recompute. */
+static void xfetch_theory(double lambda, double delta, double beta, double ttl)
+{
+    char json[2048], strat[256];
+    snprintf(strat, sizeof strat, "{\"name\": \"xfetch\", \"beta\": %g}", beta);
+    snprintf(json, sizeof json, ONE_KEY, 20000.0 * ttl, lambda, 1, ttl, delta, strat);
+    run r = go("xfetch", NULL, json);
+    /* Sort queries by issue time and form the stampede groups; a cycle ends in
+     * expiry when its group starts with a miss. */
+    size_t n = r.ndb;
+    for (size_t i = 1; i < n; i++) {
+        db_row x = r.db[i];
+        size_t j = i;
+        while (j > 0 && r.db[j - 1].t_issue > x.t_issue) { r.db[j] = r.db[j - 1]; j--; }
+        r.db[j] = x;
+    }
+    size_t groups = 0, by_miss = 0;
+    double end = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (r.db[i].t_issue >= end) {
+            if (i > 0) {   /* the first group is the cold start */
+                groups++;
+                by_miss += !strcmp(r.db[i].cause, "miss");
+            }
+        }
+        if (r.db[i].t_end > end) end = r.db[i].t_end;
+    }
+    double a = lambda * beta * delta;
+    double p = exp(-a * (1 - exp(-ttl / (beta * delta))));
+    double se = sqrt(p * (1 - p) / (double)groups);
+    char what[128];
+    snprintf(what, sizeof what, "xfetch a=%g T/(beta delta)=%g: P(no early) (%zu cycles)", a, ttl / (beta * delta), groups);
+    near(what, (double)by_miss / (double)groups, p, 5 * se + 0.005);
+    done(&r);
+}
+
+START_TEST(xfetch_theory_mild) { xfetch_theory(10, 0.01, 1, 1); }
+END_TEST
+START_TEST(xfetch_theory_eager) { xfetch_theory(10, 0.01, 5, 1); }
+END_TEST
+START_TEST(xfetch_theory_short_ttl) { xfetch_theory(10, 0.01, 20, 1); }
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("strategies");
+    TCase *lock = tcase_create("lock");
+    tcase_set_timeout(lock, 60);
+    tcase_add_test(lock, lock_one_taker_others_poll);
+    tcase_add_test(lock, lock_max_wait_then_db_error_or_stale);
+    tcase_add_test(lock, lock_give_up_stale_serves_what_it_read);
+    tcase_add_test(lock, lock_stale_while_locked_serves_at_once);
+    tcase_add_test(lock, lock_rejected_taker_blocks_until_lock_ttl);
+    tcase_add_test(lock, lock_timed_out_taker_still_writes);
+    suite_add_tcase(s, lock);
+    TCase *co = tcase_create("coalesce");
+    tcase_set_timeout(co, 60);
+    tcase_add_test(co, coalesce_global_one_query);
+    tcase_add_test(co, coalesce_node_one_query_per_node);
+    tcase_add_test(co, coalesce_max_wait_error);
+    tcase_add_test(co, coalesce_slow_leader_holds_every_waiter);
+    tcase_add_test(co, coalesce_joiners_share_a_timeout_free_wait);
+    suite_add_tcase(s, co);
+    TCase *xf = tcase_create("xfetch");
+    tcase_set_timeout(xf, 60);
+    tcase_add_test(xf, xfetch_eager_sync_and_async);
+    tcase_add_test(xf, xfetch_rejected_early_refresh_serves_the_fresh_value);
+    suite_add_tcase(s, xf);
+    TCase *inv = tcase_create("invariants");
+    tcase_set_timeout(inv, 300);
+    tcase_add_test(inv, invariants_over_long_random_runs);
+    suite_add_tcase(s, inv);
+    TCase *th = tcase_create("theory");
+    tcase_set_timeout(th, 300);
+    tcase_add_test(th, coalesce_theory_4_nodes);
+    tcase_add_test(th, coalesce_theory_16_nodes_busy);
+    tcase_add_test(th, lock_theory_fine_poll);
+    tcase_add_test(th, lock_theory_coarse_poll);
+    tcase_add_test(th, xfetch_theory_mild);
+    tcase_add_test(th, xfetch_theory_eager);
+    tcase_add_test(th, xfetch_theory_short_ttl);
+    suite_add_tcase(s, th);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
