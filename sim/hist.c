@@ -68,6 +68,15 @@ static double bucket_mid(int i)
     return ldexp(1 + (sub + 0.5) / HIST_SUB, e);
 }
 
+void hist_bucket_bounds(int i, double *lo, double *hi)
+{
+    if (i <= 0) { *lo = 0; *hi = ldexp(1, HIST_EMIN); return; }
+    if (i >= HIST_NBUCKETS - 1) { *lo = ldexp(1, HIST_EMAX); *hi = INFINITY; return; }
+    int e = HIST_EMIN + (i - 1) / HIST_SUB, sub = (i - 1) % HIST_SUB;
+    *lo = ldexp(1 + (double)sub / HIST_SUB, e);
+    *hi = ldexp(1 + (double)(sub + 1) / HIST_SUB, e);
+}
+
 double hist_quantile(const hist *h, double p)
 {
     if (h->count == 0 || isnan(p)) return NAN;

@@ -29,7 +29,9 @@ void hist_reset(hist *h);
 void hist_add(hist *h, double v);
 /* Nearest-rank percentile, p in (0, 1]; NAN when empty. */
 double hist_quantile(const hist *h, double p);
-double hist_mean(const hist *h);   /* NAN when empty */
+double hist_mean(const hist *h);
+/* The value range [lo, hi) of bucket i (0 underflow, HIST_NBUCKETS-1 overflow). */
+void hist_bucket_bounds(int i, double *lo, double *hi);   /* NAN when empty */
 void hist_merge(hist *into, const hist *from);
 
 #endif

@@ -110,9 +110,19 @@ void metrics_db_level(metrics *m, double t, uint64_t inflight, uint64_t queued)
     }
 }
 
+void metrics_size_bucket(int b, uint64_t *lo, uint64_t *hi)
+{
+    if (b < SIZE_EXACT) { *lo = *hi = (uint64_t)b; return; }
+    int k = b - SIZE_EXACT + 10;   /* SIZE_EXACT is 2^10 */
+    *lo = (uint64_t)1 << k;
+    *hi = k >= 63 ? UINT64_MAX : ((uint64_t)1 << (k + 1)) - 1;
+}
+
 void metrics_group_close(metrics *m, uint32_t size, uint8_t counted)
 {
     if (!size || !counted) return;
+    if (size < SIZE_EXACT) m->size_count[size]++;
+    else m->size_count[SIZE_EXACT + (63 - __builtin_clzll(size)) - 10]++;
     m->stampedes++;
     m->stampede_total += size;
     if (size > m->stampede_max) m->stampede_max = size;

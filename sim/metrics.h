@@ -26,6 +26,11 @@ enum counter {
 };
 extern const char *const counter_names[CNT_N];
 
+#define SIZE_EXACT 1024
+
+/* Bucket b of size_count holds sizes [lo, hi]. */
+void metrics_size_bucket(int b, uint64_t *lo, uint64_t *hi);
+
 /* One time-series row. */
 typedef struct ts_row {
     uint64_t arrivals, hits, misses, stale, waited, timeouts, errors;
@@ -42,6 +47,8 @@ typedef struct metrics {
     uint64_t db_queries, db_early, db_rejected, db_wasted;
     uint64_t peak_inflight, peak_queue;
     uint64_t stampedes, stampede_total, stampede_max;
+    /* stampede sizes: exact below SIZE_EXACT, then one bucket per power of two */
+    uint64_t size_count[SIZE_EXACT + 64];
     uint64_t counters[CNT_N];
     hist lat;
     /* time-average of requests in the system over [warmup, duration) */

@@ -691,7 +691,7 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
     }
     if (engine_init(&s->eng, 1024)) return -1;
     for (unsigned p = 0; p < RNG_NPURPOSES; p++)
-        if (!(s->r[p] = rng_new(sc->seed, p, 0))) return -1;
+        if (!(s->r[p] = rng_new(sc->seed, p, o ? o->salt : 0))) return -1;
     if (sc->keys.count > 1 && !(s->kp = keypick_new(sc->keys.count, sc->keys.zipf_s))) return -1;
     if (!(s->keys = calloc(sc->keys.count, sizeof *s->keys))) return -1;
     s->att_cap = s->q_cap = 1024;

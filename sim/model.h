@@ -166,6 +166,7 @@ typedef struct run_opts {
     void (*progress)(void *ctx, double t);
     void *progress_ctx;
     volatile int *stop;           /* set non-zero to stop early (signal) */
+    uint64_t salt;                /* separates replications: streams are (seed, purpose, salt) */
 } run_opts;
 
 /* Runs strategy number si of sc; fills *m (initialised by the caller with

@@ -306,6 +306,37 @@ static int write_timeseries(FILE *f, const metrics *m)
     return 0;
 }
 
+/* The latency distribution: every non-empty histogram bucket with its CDF. */
+static void write_latency_hist(FILE *f, const hist *h)
+{
+    fputs("lower,upper,count,cdf\n", f);
+    uint64_t cum = 0;
+    for (int i = 0; i < HIST_NBUCKETS; i++) {
+        if (!h->b[i]) continue;
+        double lo, hi;
+        hist_bucket_bounds(i, &lo, &hi);
+        cum += h->b[i];
+        csv_num(f, lo);
+        fputc(',', f);
+        csv_num(f, hi);
+        fprintf(f, ",%llu,", (unsigned long long)h->b[i]);
+        csv_num(f, (double)cum / (double)h->count);
+        fputc('\n', f);
+    }
+}
+
+static void write_stampede_sizes(FILE *f, const metrics *m)
+{
+    fputs("size_min,size_max,count\n", f);
+    for (int b = 1; b < SIZE_EXACT + 64; b++) {
+        if (!m->size_count[b]) continue;
+        uint64_t lo, hi;
+        metrics_size_bucket(b, &lo, &hi);
+        fprintf(f, "%llu,%llu,%llu\n", (unsigned long long)lo, (unsigned long long)hi,
+                (unsigned long long)m->size_count[b]);
+    }
+}
+
 int results_add(results *r, const scenario *sc, size_t si, const metrics *m, char *err, size_t errlen)
 {
     const strategy_cfg *cfg = &sc->strategies[si];
@@ -320,6 +351,12 @@ int results_add(results *r, const scenario *sc, size_t si, const metrics *m, cha
     if (!(f = results_file(r, cfg->label, "timeseries.csv", err, errlen))) return -1;
     write_timeseries(f, m);
     if (close_checked(f, "timeseries.csv", err, errlen)) return -1;
+    if (!(f = results_file(r, cfg->label, "latency_hist.csv", err, errlen))) return -1;
+    write_latency_hist(f, &m->lat);
+    if (close_checked(f, "latency_hist.csv", err, errlen)) return -1;
+    if (!(f = results_file(r, cfg->label, "stampede_sizes.csv", err, errlen))) return -1;
+    write_stampede_sizes(f, m);
+    if (close_checked(f, "stampede_sizes.csv", err, errlen)) return -1;
 
     struct result_row *nr = realloc(r->rows, (r->nrows + 1) * sizeof *nr);
     if (!nr) { snprintf(err, errlen, "out of memory"); return -1; }
