@@ -317,7 +317,7 @@ static int cmd_run(int argc, char **argv)
         snprintf(err, sizeof err, "interrupted; nothing was written to %s", out);
         status = 1;
     }
-    if (!status && results_commit(&res, err, sizeof err)) status = 1;
+    if (!status && results_commit(&res, sc, err, sizeof err)) status = 1;
     if (status) {
         fprintf(stderr, "stampede: %s\n", err);
         results_close(&res);

@@ -378,8 +378,16 @@ static const struct result_row *none_row(const results *r)
 
 static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 
-int results_commit(results *r, char *err, size_t errlen)
+int results_commit(results *r, const scenario *sc, char *err, size_t errlen)
 {
+    char *sp = joinf(r->tmp, "scenario.json");
+    FILE *sf = sp ? fopen(sp, "w") : NULL;
+    free(sp);
+    if (!sf) { snprintf(err, errlen, "cannot write scenario.json: %s", strerror(errno)); return -1; }
+    fputs(sc->json, sf);
+    fputc('\n', sf);
+    if (close_checked(sf, "scenario.json", err, errlen)) return -1;
+
     char *p = joinf(r->tmp, "comparison.csv");
     FILE *f = p ? fopen(p, "w") : NULL;
     free(p);

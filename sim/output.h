@@ -46,8 +46,9 @@ FILE *results_file(results *r, const char *label, const char *name, char *err, s
 /* Writes label/summary.json and label/timeseries.csv of strategy si and keeps
  * its row for comparison.csv. */
 int results_add(results *r, const scenario *sc, size_t si, const metrics *m, char *err, size_t errlen);
-/* Writes comparison.csv and swaps the folder into place. */
-int results_commit(results *r, char *err, size_t errlen);
+/* Writes comparison.csv and scenario.json (the effective scenario) and swaps
+ * the folder into place. */
+int results_commit(results *r, const scenario *sc, char *err, size_t errlen);
 void results_close(results *r);
 
 /* The comparison table of the rows added so far, for a terminal. */

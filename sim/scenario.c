@@ -2077,6 +2077,8 @@ out:
         for (size_t i = 0; i < L.npr; i++)
             emit(errs, L.pr[i].msg);
     }
+    if (s && !L.oom && !L.npr && root && !(s->json = cJSON_Print(root)))
+        L.oom = true;
     if (L.oom || L.npr || !root) {
         scenario_free(s);
         s = NULL;
@@ -2092,6 +2094,7 @@ void scenario_free(scenario *s)
     if (!s)
         return;
     free(s->path);
+    free(s->json);
     free(s->name);
     free(s->description);
     free(s->clients.steps);

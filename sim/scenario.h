@@ -47,6 +47,7 @@ typedef struct strategy_cfg {
 
 typedef struct scenario {
     char *path;            /* the file it came from */
+    char *json;            /* the effective scenario (overrides applied), as JSON text */
     char *name, *description;
     uint64_t seed;
     double duration, warmup, bin;
