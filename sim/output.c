@@ -58,7 +58,7 @@ void metrics_columns(const metrics *m, double v[COL_N])
 
 /* ---------------------------------------------------------------- folders */
 
-static int mkdir_p(const char *path)
+int mkdir_p(const char *path)
 {
     char buf[4096];
     size_t n = strlen(path);
@@ -74,7 +74,7 @@ static int mkdir_p(const char *path)
     return 0;
 }
 
-static int rm_rf(const char *path)
+int rm_rf(const char *path)
 {
     struct stat st;
     if (lstat(path, &st)) return errno == ENOENT ? 0 : -1;

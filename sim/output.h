@@ -54,4 +54,8 @@ void results_close(results *r);
 /* The comparison table of the rows added so far, for a terminal. */
 void results_print_table(const results *r, FILE *out);
 
+/* Folder helpers: mkdir -p and rm -rf.  Each returns 0, or -1 with errno set. */
+int mkdir_p(const char *path);
+int rm_rf(const char *path);
+
 #endif
