@@ -24,6 +24,7 @@ int engine_init(engine *e, size_t initial_capacity)
 
 void engine_free(engine *e)
 {
+    for (int l = 0; l < ENGINE_LANES; l++) free(e->lanes[l].buf);
     free(e->heap);
     free(e->cancelled);
     memset(e, 0, sizeof *e);
@@ -50,6 +51,27 @@ uint64_t engine_schedule(engine *e, double t, uint32_t kind, uint32_t a, uint32_
     }
     h[i] = ev;
     return ev.seq;
+}
+
+uint64_t engine_schedule_fifo(engine *e, unsigned l, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
+{
+    lane *q = &e->lanes[l];
+    if (q->n && t < q->last) return engine_schedule(e, t, kind, a, b, c);
+    if (q->n == q->cap) {
+        size_t ncap = q->cap ? q->cap * 2 : 256;
+        event *nb = malloc(ncap * sizeof *nb);
+        if (!nb) return 0;
+        for (size_t i = 0; i < q->n; i++) nb[i] = q->buf[(q->head + i) & (q->cap - 1)];
+        free(q->buf);
+        q->buf = nb;
+        q->head = 0;
+        q->cap = ncap;
+    }
+    e->lanes_busy |= 1u << l;
+    event *ev = &q->buf[(q->head + q->n++) & (q->cap - 1)];
+    *ev = (event){ .t = t, .seq = e->next_seq++, .kind = kind, .a = a, .b = b, .c = c };
+    q->last = t;
+    return ev->seq;
 }
 
 static inline size_t hash_seq(uint64_t s, size_t mask)
@@ -138,12 +160,28 @@ static void pop_root(engine *e, event *out)
 
 bool engine_pop(engine *e, event *out)
 {
-    while (e->n > 0) {
-        pop_root(e, out);
-        if (e->ncancel && take_cancelled(e, out->seq)) continue;
+    for (;;) {
+        /* The least of the heap top and the lane heads. */
+        const event *best = e->n ? &e->heap[0] : NULL;
+        int from = -1;
+        for (unsigned busy = e->lanes_busy; busy; busy &= busy - 1) {
+            int l = __builtin_ctz(busy);
+            lane *q = &e->lanes[l];
+            const event *h = &q->buf[q->head];
+            if (!best || before(h, best)) { best = h; from = l; }
+        }
+        if (!best) return false;
+        if (from < 0) {
+            pop_root(e, out);
+            if (e->ncancel && take_cancelled(e, out->seq)) continue;
+        } else {
+            lane *q = &e->lanes[from];
+            *out = q->buf[q->head];
+            q->head = (q->head + 1) & (q->cap - 1);
+            if (--q->n == 0) e->lanes_busy &= ~(1u << from);
+        }
         e->now = out->t;
         e->popped++;
         return true;
     }
-    return false;
 }

@@ -22,12 +22,26 @@ typedef struct event {
     uint32_t c;
 } event;
 
-/* The pending-event set: a 4-ary min-heap on (t, seq), stored by value.
- * Cancellation is lazy: a cancelled sequence number is remembered in a small
+/* A FIFO lane: events whose times never decrease in scheduling order (those
+ * scheduled a constant delay after now), kept in a ring instead of the heap. */
+typedef struct lane {
+    event *buf;
+    size_t head, n, cap;    /* cap is a power of two */
+    double last;            /* time of the newest event */
+} lane;
+
+#define ENGINE_LANES 4
+
+/* The pending-event set: a 4-ary min-heap on (t, seq), stored by value, plus
+ * a few FIFO lanes; a pop takes the least (t, seq) of the heap top and the
+ * lane heads, so the order is the same as with the heap alone.  Cancellation
+ * is lazy: a cancelled sequence number is remembered in a small
  * open-addressing set and skipped when it reaches the top. */
 typedef struct engine {
     event *heap;
     size_t n, cap;
+    lane lanes[ENGINE_LANES];
+    unsigned lanes_busy;    /* bit l set while lane l holds events */
     uint64_t next_seq;
     double now;
     uint64_t popped;        /* events delivered by engine_pop */
@@ -43,6 +57,11 @@ void engine_free(engine *e);
  * or 0 when memory runs out. */
 uint64_t engine_schedule(engine *e, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c);
 
+/* Schedules like engine_schedule into FIFO lane l (< ENGINE_LANES): cheap when
+ * t is not before the lane's newest event, else it goes to the heap.  Events
+ * in lanes cannot be cancelled. */
+uint64_t engine_schedule_fifo(engine *e, unsigned l, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c);
+
 /* Cancels a pending event by handle; cancelling one already delivered or
  * unknown is a harmless no-op only if the handle was never reused (it never is). */
 int engine_cancel(engine *e, uint64_t handle);
@@ -51,6 +70,11 @@ int engine_cancel(engine *e, uint64_t handle);
 bool engine_pop(engine *e, event *out);
 
 /* Number of pending events, cancelled ones included until they are skipped. */
-static inline size_t engine_pending(const engine *e) { return e->n; }
+static inline size_t engine_pending(const engine *e)
+{
+    size_t n = e->n;
+    for (int l = 0; l < ENGINE_LANES; l++) n += e->lanes[l].n;
+    return n;
+}
 
 #endif

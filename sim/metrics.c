@@ -33,7 +33,6 @@ int metrics_init(metrics *m, double warmup, double duration, double bin)
     if (!m->rows) return -1;
     m->nrows = 1;
     zero_row(&m->rows[0], 0, 0);
-    m->in_system_last = 0;
     return 0;
 }
 
@@ -78,19 +77,7 @@ int metrics_advance(metrics *m, double t, uint64_t inflight, uint64_t queued)
 void metrics_close(metrics *m, double t)
 {
     close_bin(m);
-    metrics_in_system(m, t > m->duration ? t : m->duration, 0);
     m->end_time = t;
-}
-
-void metrics_in_system(metrics *m, double t, int delta)
-{
-    /* Integrate the number in the system over [warmup, duration). */
-    double a = m->in_system_last > m->warmup ? m->in_system_last : m->warmup;
-    double b = t < m->duration ? t : m->duration;
-    if (b > a) m->in_system_area += (double)m->in_system * (b - a);
-    m->in_system_last = t;
-    if (delta < 0) m->in_system -= (uint64_t)(-delta);
-    else m->in_system += (uint64_t)delta;
 }
 
 void metrics_answer(metrics *m, bool counted, double latency)

@@ -51,9 +51,9 @@ typedef struct metrics {
     uint64_t size_count[SIZE_EXACT + 64];
     uint64_t counters[CNT_N];
     hist lat;
-    /* time-average of requests in the system over [warmup, duration) */
-    double in_system_area, in_system_last;
-    uint64_t in_system;
+    /* time-average of requests in the system over [warmup, duration): the
+     * integral of the number in the system, summed request by request */
+    double in_system_area;
 
     /* time series */
     ts_row *rows; uint64_t nrows, rows_cap;
@@ -78,8 +78,12 @@ void metrics_close(metrics *m, double t);
 
 static inline ts_row *metrics_row(metrics *m) { return &m->rows[m->cur]; }
 
-/* Requests entering and leaving the system (for the time-average). */
-void metrics_in_system(metrics *m, double t, int delta);
+/* A request that was in the system from t0 to t1 (for the time-average). */
+static inline void metrics_in_system(metrics *m, double t0, double t1)
+{
+    double a = t0 > m->warmup ? t0 : m->warmup, b = t1 < m->duration ? t1 : m->duration;
+    if (b > a) m->in_system_area += b - a;
+}
 
 /* A request answered with a value at t; latency from its first arrival. */
 void metrics_answer(metrics *m, bool counted, double latency);

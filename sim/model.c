@@ -30,6 +30,9 @@ enum ev_kind {
 
 #define PROGRESS_MASK ((1u << 16) - 1)
 
+/* FIFO lanes of the engine for events a constant delay after now. */
+enum { LANE_TIMEOUT, LANE_CACHE, LANE_DB, LANE_ARRIVAL };
+
 /* ---------------------------------------------------------------- pools */
 
 static uint32_t att_alloc(sim *s)
@@ -99,6 +102,20 @@ static uint64_t sched(sim *s, double t, uint32_t kind, uint32_t a, uint32_t b, u
     return h;
 }
 
+static void sched_fifo(sim *s, unsigned ln, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
+{
+    if (!engine_schedule_fifo(&s->eng, ln, t, kind, a, b, c)) nomem(s);
+}
+
+/* A cache operation for attempt ai ending after a sample of cache latency. */
+static void sched_cache_op(sim *s, uint32_t ai, uint32_t kind, uint32_t tag)
+{
+    const dist *d = &s->sc->cache.latency;
+    double t = model_now(s) + dist_sample(d, s->r[RNG_CACHE]);
+    if (d->kind == DIST_CONSTANT) sched_fifo(s, LANE_CACHE, t, kind, ai, s->att[ai].gen, tag);
+    else sched(s, t, kind, ai, s->att[ai].gen, tag);
+}
+
 /* ---------------------------------------------------------------- trace output */
 
 static void trace_attempt(sim *s, const attempt *a, enum outcome o)
@@ -139,8 +156,8 @@ static void start_attempt(sim *s, uint32_t ai)
     a->read_stale = 0;
     a->sflag = 0;
     if (s->sc->clients.timeout < INFINITY)
-        a->timeout_ev = sched(s, now + s->sc->clients.timeout, EV_TIMEOUT, ai, a->gen, 0);
-    sched(s, now + dist_sample(&s->sc->cache.latency, s->r[RNG_CACHE]), EV_GET, ai, a->gen, 0);
+        sched_fifo(s, LANE_TIMEOUT, now + s->sc->clients.timeout, EV_TIMEOUT, ai, a->gen, 0);
+    sched_cache_op(s, ai, EV_GET, 0);
 }
 
 /* A new request (its first attempt) arrives now. */
@@ -157,7 +174,6 @@ static void new_request(sim *s, uint32_t key, uint32_t node, uint32_t client)
     a->client = client;
     a->no = 1;
     a->counted = now >= s->sc->warmup && now < s->sc->duration;
-    metrics_in_system(s->m, now, +1);
     start_attempt(s, ai);
 }
 
@@ -176,7 +192,7 @@ static void end_request(sim *s, uint32_t ai)
     attempt *a = &s->att[ai];
     double now = model_now(s);
     uint32_t client = a->client;
-    metrics_in_system(s->m, now, -1);
+    metrics_in_system(s->m, a->t_first, now);
     att_release(s, ai);
     if (client) {
         double t = now + dist_sample(&s->sc->clients.think, s->r[RNG_THINK]);
@@ -209,8 +225,6 @@ void model_finish(sim *s, uint32_t ai, enum outcome o)
     double now = model_now(s);
     ts_row *row = metrics_row(m);
     model_unjoin(s, ai);
-    if (a->timeout_ev && o != OUT_TIMEOUT) engine_cancel(&s->eng, a->timeout_ev);
-    a->timeout_ev = 0;
     if (a->counted) m->outcomes[o]++;
     switch (o) {
     case OUT_STALE: row->stale++; if (a->counted) m->counters[CNT_STALE_SERVES]++; break;
@@ -348,7 +362,8 @@ static void start_service(sim *s, uint32_t qi)
         s->ps_dirty = true;
     } else {
         s->in_service++;
-        sched(s, now + svc, EV_DB_DONE, qi, 0, 0);
+        if (s->db_fifo) sched_fifo(s, LANE_DB, now + svc, EV_DB_DONE, qi, 0, 0);
+        else sched(s, now + svc, EV_DB_DONE, qi, 0, 0);
     }
 }
 
@@ -468,9 +483,8 @@ static void ps_complete(sim *s)
 
 void model_cache_step(sim *s, uint32_t ai, uint32_t tag)
 {
-    attempt *a = &s->att[ai];
-    a->state = AS_STRATEGY;
-    sched(s, model_now(s) + dist_sample(&s->sc->cache.latency, s->r[RNG_CACHE]), EV_WAKE, ai, a->gen, tag);
+    s->att[ai].state = AS_STRATEGY;
+    sched_cache_op(s, ai, EV_WAKE, tag);
 }
 
 void model_sleep(sim *s, uint32_t ai, double dt, uint32_t tag)
@@ -538,7 +552,7 @@ static void schedule_poisson(sim *s, double from)
     const scenario *sc = s->sc;
     if (sc->clients.kind == ARR_RATE) {
         double t = from + rng_exponential(s->r[RNG_ARRIVALS], 1.0 / sc->clients.rate);
-        if (t < sc->duration) sched(s, t, EV_ARRIVAL, 0, 0, 0);
+        if (t < sc->duration) sched_fifo(s, LANE_ARRIVAL, t, EV_ARRIVAL, 0, 0, 0);
         return;
     }
     /* Piecewise-constant rate: spend one Exp(1) of "rate-time" across steps. */
@@ -552,7 +566,7 @@ static void schedule_poisson(sim *s, double from)
         if (end > sc->duration) end = sc->duration;
         if (rate > 0 && need <= (end - t) * rate) {
             t += need / rate;
-            if (t < sc->duration) sched(s, t, EV_ARRIVAL, 0, 0, 0);
+            if (t < sc->duration) sched_fifo(s, LANE_ARRIVAL, t, EV_ARRIVAL, 0, 0, 0);
             s->sched_i = i;
             return;
         }
@@ -645,6 +659,12 @@ static void on_fault(sim *s, uint32_t fi)
         for (uint64_t k = 0; k < s->sc->keys.count; k++) s->keys[k].present = 0;
 }
 
+/* An event for an attempt that has ended since it was scheduled. */
+static inline bool stale(const sim *s, const event *ev)
+{
+    return ev->kind >= EV_RETRY && ev->kind <= EV_TIMEOUT && s->att[ev->a].gen != ev->b;
+}
+
 static void dispatch(sim *s, const event *ev)
 {
     switch (ev->kind) {
@@ -653,18 +673,10 @@ static void dispatch(sim *s, const event *ev)
         new_request(s, draw_key(s), draw_node(s, s->r[RNG_NODES]), ev->a + 1);
         break;
     case EV_TRACE: on_trace(s); break;
-    case EV_RETRY:
-        if (s->att[ev->a].gen == ev->b) on_retry(s, ev->a);
-        break;
-    case EV_GET:
-        if (s->att[ev->a].gen == ev->b) on_get(s, ev->a);
-        break;
-    case EV_WAKE:
-        if (s->att[ev->a].gen == ev->b) s->ops->wake(s, ev->a, ev->c);
-        break;
-    case EV_TIMEOUT:
-        if (s->att[ev->a].gen == ev->b) on_timeout(s, ev->a);
-        break;
+    case EV_RETRY: on_retry(s, ev->a); break;
+    case EV_GET: on_get(s, ev->a); break;
+    case EV_WAKE: s->ops->wake(s, ev->a, ev->c); break;
+    case EV_TIMEOUT: on_timeout(s, ev->a); break;
     case EV_DB_DONE: query_finish(s, ev->a); break;
     case EV_DB_PS: ps_complete(s); break;
     case EV_FAULT: on_fault(s, ev->a); break;
@@ -693,6 +705,7 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
     for (unsigned p = 0; p < RNG_NPURPOSES; p++)
         if (!(s->r[p] = rng_new(sc->seed, p, o ? o->salt : 0))) return -1;
     if (sc->keys.count > 1 && !(s->kp = keypick_new(sc->keys.count, sc->keys.zipf_s))) return -1;
+    s->db_fifo = sc->db.latency.kind == DIST_CONSTANT && !sc->db.usl;
     if (!(s->keys = calloc(sc->keys.count, sizeof *s->keys))) return -1;
     s->att_cap = s->q_cap = 1024;
     s->natt = s->nq = 1;   /* index 0 is NONE */
@@ -715,6 +728,7 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
     size_t nslow = 0;
     for (size_t i = 0; i < sc->nfaults; i++) nslow += sc->faults[i].kind == FAULT_DB_SLOWDOWN;
     if (nslow) {
+        s->db_fifo = false;   /* service times vary with the window */
         s->slow_at = malloc(nslow * sizeof(double));
         s->slow_until = malloc(nslow * sizeof(double));
         s->slow_factor = malloc(nslow * sizeof(double));
@@ -784,10 +798,12 @@ int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *
         return -1;
     }
     event ev;
-    double bin_end = sc->bin;
+    double bin_end = sc->bin, last = 0;
     bool warm = sc->warmup <= 0;
     uint64_t n = 0;
     while (!s.fail && engine_pop(&s.eng, &ev)) {
+        if (stale(&s, &ev)) continue;
+        last = ev.t;
         if (ev.t >= bin_end) {
             if (metrics_advance(m, ev.t, s.in_service, s.queued)) { nomem(&s); break; }
             bin_end = (double)(m->cur + 1) * sc->bin;
@@ -815,7 +831,7 @@ int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *
         rc = s.trace_err == 1 ? -2 : -1;
     }
     if (rc == 0) {
-        metrics_close(m, model_now(&s));
+        metrics_close(m, last);
         for (uint64_t k = 0; k < sc->keys.count; k++)
             metrics_group_close(m, s.keys[k].grp_size, s.keys[k].grp_counted);
         m->events = s.eng.popped;

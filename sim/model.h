@@ -37,7 +37,6 @@ typedef struct attempt {
     double t_first;        /* arrival of the request's first attempt */
     double t_arr;          /* arrival of this attempt */
     double t_mark;         /* strategy's: e.g. end of the first lock step, join time */
-    uint64_t timeout_ev;   /* the pending timeout, cancelled when the attempt ends */
     uint32_t key, node, client;   /* client: closed-loop client + 1, or NONE */
     uint32_t gen;
     uint32_t query;        /* the query it waits on, or NONE */
@@ -106,6 +105,7 @@ struct sim {
     uint64_t ps_event;
     double ps_at;                  /* when ps_event fires */
     bool ps_dirty;
+    bool db_fifo;                  /* constant service times: completions in a FIFO lane */
     double *slow_at, *slow_until, *slow_factor; size_t nslow;
 
     /* arrivals */

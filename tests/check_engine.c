@@ -134,6 +134,42 @@ START_TEST(hold_model_keeps_size)
 }
 END_TEST
 
+START_TEST(lanes_merge_with_the_heap_in_time_then_seq_order)
+{
+    engine e;
+    engine_init(&e, 8);
+    srand(3);
+    enum { N = 50000 };
+    static double t[N];
+    double lane_t[ENGINE_LANES] = { 0 };
+    for (unsigned i = 0; i < N; i++) {
+        unsigned l = (unsigned)rand() % (ENGINE_LANES + 1);
+        if (l < ENGINE_LANES) {
+            /* Mostly non-decreasing per lane, sometimes not (falls back to the heap). */
+            lane_t[l] += (double)(rand() % 3) - (rand() % 50 == 0 ? 5.0 : 0.0);
+            t[i] = lane_t[l] < 0 ? 0 : lane_t[l];
+            ck_assert_uint_ne(engine_schedule_fifo(&e, l, t[i], i, 0, 0, 0), 0);
+        } else {
+            t[i] = (double)(rand() % 20000) / 10.0;
+            ck_assert_uint_ne(engine_schedule(&e, t[i], i, 0, 0, 0), 0);
+        }
+    }
+    ck_assert_uint_eq(engine_pending(&e), N);
+    event ev;
+    double lt = -1;
+    unsigned lk = 0, n = 0;
+    while (engine_pop(&e, &ev)) {
+        ck_assert_double_eq(ev.t, t[ev.kind]);
+        ck_assert(ev.t > lt || (ev.t == lt && ev.kind > lk));   /* kind = scheduling order */
+        lt = ev.t;
+        lk = ev.kind;
+        n++;
+    }
+    ck_assert_uint_eq(n, N);
+    engine_free(&e);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -143,6 +179,7 @@ int main(void)
     tcase_add_test(order, ties_scheduled_during_a_pop_come_after);
     tcase_add_test(order, random_schedule_matches_sorted_order);
     tcase_add_test(order, hold_model_keeps_size);
+    tcase_add_test(order, lanes_merge_with_the_heap_in_time_then_seq_order);
     suite_add_tcase(s, order);
     TCase *cancel = tcase_create("cancel");
     tcase_add_test(cancel, cancelled_events_are_skipped);
