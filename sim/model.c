@@ -12,7 +12,7 @@ const char *const outcome_names[OUT_N] = {
     "hit", "refresh", "fetch", "waited", "stale", "timeout", "error",
 };
 const char *const cause_names[CAUSE_N] = {
-    "miss", "lock", "giveup", "early", "background",
+    "miss", "lock", "giveup", "early", "background", "lease",
 };
 
 enum ev_kind {
@@ -443,9 +443,12 @@ static void query_finish(sim *s, uint32_t qi)
         if (sc->cache.ttl_jitter > 0)
             ttl *= 1.0 + sc->cache.ttl_jitter * (2.0 * rng_uniform(s->r[RNG_JITTER]) - 1.0);
         k->expiry = now + ttl;
+        k->written = now;
         k->delta = now - q->t_issue;
         k->present = 1;
     }
+    if ((q->flags & QF_LOCK) && k->lock_owner == q->serial && now < k->lock_until)
+        k->lock_owner = 0;   /* the holder's value releases its lock */
     k->grp_inflight--;
     metrics_row(m)->db_completed++;
     if ((q->flags & (QF_WAITERS | QF_COUNTED)) == (QF_WAITERS | QF_COUNTED) && q->waiting == 0)
@@ -492,6 +495,21 @@ void model_sleep(sim *s, uint32_t ai, double dt, uint32_t tag)
     attempt *a = &s->att[ai];
     a->state = AS_STRATEGY;
     sched(s, model_now(s) + dt, EV_WAKE, ai, a->gen, tag);
+}
+
+uint32_t model_lock_take(sim *s, uint32_t ai, double ttl, enum cause c)
+{
+    keystate *k = &s->keys[s->att[ai].key];
+    k->lock_until = model_now(s) + ttl;
+    uint32_t q = model_query(s, ai, c, true);
+    k = &s->keys[s->att[ai].key];
+    if (q == NONE) {
+        k->lock_owner = ++s->serial;   /* nobody will release it */
+    } else {
+        k->lock_owner = s->q[q].serial;
+        s->q[q].flags |= QF_LOCK;
+    }
+    return q;
 }
 
 const char *const give_up_choices[] = { "db", "error", "stale", NULL };
@@ -722,6 +740,7 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
             ks->expiry = sc->cache.initial == INIT_SYNCHRONIZED
                              ? sc->cache.ttl
                              : sc->cache.ttl * (1.0 - rng_uniform(s->r[RNG_INITIAL]));
+            ks->written = ks->expiry - sc->cache.ttl;
         }
     }
 

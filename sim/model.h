@@ -27,7 +27,7 @@ enum outcome { OUT_HIT, OUT_REFRESH, OUT_FETCH, OUT_WAITED, OUT_STALE, OUT_TIMEO
 extern const char *const outcome_names[OUT_N];
 
 /* Why a query was issued (the trace's cause column). */
-enum cause { CAUSE_MISS, CAUSE_LOCK, CAUSE_GIVEUP, CAUSE_EARLY, CAUSE_BACKGROUND, CAUSE_N };
+enum cause { CAUSE_MISS, CAUSE_LOCK, CAUSE_GIVEUP, CAUSE_EARLY, CAUSE_BACKGROUND, CAUSE_LEASE, CAUSE_N };
 extern const char *const cause_names[CAUSE_N];
 
 enum att_state { AS_FREE, AS_GET, AS_STRATEGY, AS_QUERY, AS_BACKOFF };
@@ -65,9 +65,10 @@ typedef struct query {
 } query;
 
 /* Per-key state: the cached value, the lock, the stampede group, and one
- * scratch word a strategy may use.  48 bytes. */
+ * scratch word a strategy may use.  56 bytes. */
 typedef struct keystate {
     double expiry;         /* the value is fresh while now < expiry */
+    double written;        /* when the value was written */
     double delta;          /* recompute time stored with the value */
     double lock_until;     /* the lock is held while now < lock_until */
     uint32_t lock_owner;   /* serial of the holder's query */
@@ -147,6 +148,17 @@ void model_unjoin(sim *s, uint32_t att);
 void model_cache_step(sim *s, uint32_t att, uint32_t tag);
 /* Sleeps att for dt, then wake(tag). */
 void model_sleep(sim *s, uint32_t att, double dt, uint32_t tag);
+/* The key's lock (or lease): free when never taken, released, or past its
+ * ttl.  model_lock_take issues att's query as the lock's holder (cause c) and
+ * returns it, or NONE when the DB rejected it: the lock is then held by
+ * nobody who will release it, until ttl.  The holder's value, when written,
+ * releases the lock if it still holds it (model does this). */
+static inline bool model_lock_free(const sim *s, uint32_t key)
+{
+    return s->keys[key].lock_owner == 0 || s->eng.now >= s->keys[key].lock_until;
+}
+uint32_t model_lock_take(sim *s, uint32_t att, double ttl, enum cause c);
+
 /* What a waiter does at max_wait (lock, coalesce): the on_give_up choices. */
 enum give_up { GIVE_UP_DB, GIVE_UP_ERROR, GIVE_UP_STALE };
 extern const char *const give_up_choices[];

@@ -35,7 +35,6 @@ static void lock_step(sim *s, uint32_t ai)
     const lock_params *p = s->params;
     attempt *a = &s->att[ai];
     keystate *k = &s->keys[a->key];
-    double now = model_now(s);
     bool first = !(a->sflag & STARTED);
     a->sflag |= STARTED;
     if (key_fresh(s, a->key)) {
@@ -44,17 +43,9 @@ static void lock_step(sim *s, uint32_t ai)
         return;
     }
     a->read_stale = k->present;
-    if (k->lock_owner == 0 || now >= k->lock_until) {
+    if (model_lock_free(s, a->key)) {
         a->sflag |= DONE;
-        k->lock_until = now + p->lock_ttl;
-        uint32_t q = model_query(s, ai, CAUSE_LOCK, true);
-        if (q == NONE) {
-            k->lock_owner = ++s->serial;   /* held by nobody who will release it */
-            model_finish(s, ai, OUT_ERROR);
-        } else {
-            k->lock_owner = s->q[q].serial;
-            s->q[q].flags |= QF_LOCK;
-        }
+        if (model_lock_take(s, ai, p->lock_ttl, CAUSE_LOCK) == NONE) model_finish(s, ai, OUT_ERROR);
         return;
     }
     if (p->stale_while_locked && k->present) {
@@ -84,15 +75,6 @@ static void lock_wake(sim *s, uint32_t ai, uint32_t tag)
     }
 }
 
-static void lock_query_done(sim *s, uint32_t qi, bool ok)
-{
-    query *q = &s->q[qi];
-    keystate *k = &s->keys[q->key];
-    if ((q->flags & QF_LOCK) && k->lock_owner == q->serial && model_now(s) < k->lock_until)
-        k->lock_owner = 0;
-    model_answer_issuer(s, qi, ok);
-}
-
 static const param_spec lock_specs[] = {
     { .name = "poll", .type = PARAM_DURATION, .offset = offsetof(lock_params, poll), .def = "50ms",
       .min = 0, .min_open = true, .max = INFINITY, .help = "sleep between lock steps" },
@@ -114,5 +96,5 @@ const strategy_ops strategy_lock = {
     .params_size = sizeof(lock_params),
     .lookup = lock_lookup,
     .wake = lock_wake,
-    .query_done = lock_query_done,
+    .query_done = model_answer_issuer,
 };

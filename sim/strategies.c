@@ -3,13 +3,17 @@
 
 #include "strategy.h"
 
-extern const strategy_ops strategy_none, strategy_lock, strategy_coalesce, strategy_xfetch;
+extern const strategy_ops strategy_none, strategy_lock, strategy_coalesce, strategy_xfetch, strategy_swr, strategy_lease,
+    strategy_refresh_ahead;
 
 const strategy_ops *const strategy_registry[] = {
     &strategy_none,
     &strategy_lock,
     &strategy_coalesce,
     &strategy_xfetch,
+    &strategy_swr,
+    &strategy_lease,
+    &strategy_refresh_ahead,
     NULL,
 };
 

@@ -390,6 +390,114 @@ START_TEST(xfetch_rejected_early_refresh_serves_the_fresh_value)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- swr, lease, refresh_ahead */
+
+START_TEST(swr_serves_stale_within_grace_and_refreshes_once)
+{
+    /* The value written at 0 expires at 1 s; three reads at 1.5 s (in grace)
+     * get it at once and start one refresh; a read of another key at 2.9 s (past grace) misses. */
+    run r = go("swr", NULL, BASE("{\"name\": \"swr\", \"grace\": \"1s\"}",
+                                 "{\"at\": 1.5, \"requests\": 3, \"key\": 0}, {\"at\": 2.9, \"requests\": 1, \"key\": 1}",
+                                 "\"ttl\": \"1s\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", ""));
+    for (long id = 0; id < 3; id++) {
+        ck_assert_str_eq(by_id(&r, id, 1)->outcome, "stale");
+        NEAR(by_id(&r, id, 1)->latency, 0.001);
+    }
+    ck_assert_str_eq(by_id(&r, 3, 1)->outcome, "fetch");
+    ck_assert_uint_eq(r.ndb, 2);
+    int bg = 0;
+    for (size_t i = 0; i < r.ndb; i++) bg += !strcmp(r.db[i].cause, "background");
+    ck_assert_int_eq(bg, 1);
+    ck_assert_double_eq(sum(&r, "swr", "db.early"), 1);
+    done(&r);
+}
+END_TEST
+
+START_TEST(swr_never_waits_after_the_first_fill)
+{
+    /* One key, constant Δ = 50 ms < grace: after the first fill nobody waits for the DB. */
+    run r = go("swr", NULL, "{\"duration\": 200, \"seed\": 8, \"clients\": {\"arrivals\": {\"rate\": 300}},"
+               " \"cache\": {\"latency\": \"1ms\", \"ttl\": \"1s\", \"initial\": \"cold\"},"
+               " \"db\": {\"workers\": \"unlimited\", \"latency\": \"50ms\"},"
+               " \"strategies\": [{\"name\": \"swr\", \"grace\": \"200ms\"}]}");
+    double first_fill = INFINITY;
+    for (size_t i = 0; i < r.ndb; i++)
+        if (r.db[i].t_end < first_fill) first_fill = r.db[i].t_end;
+    size_t after = 0;
+    for (size_t i = 0; i < r.nreq; i++) {
+        if (r.req[i].t_arr < first_fill) continue;
+        after++;
+        ck_assert_msg(!r.req[i].db && r.req[i].latency <= 0.001 + 1e-12, "request %ld waited %g s at %g",
+                      r.req[i].id, r.req[i].latency, r.req[i].t_arr);
+    }
+    ck_assert_uint_gt(after, 50000);
+    ck_assert(sum(&r, "swr", "stale") > 1000);
+    done(&r);
+}
+END_TEST
+
+START_TEST(lease_one_holder_others_retry)
+{
+    /* Gets end at 1 ms: one gets the lease and queries (1..101 ms); the others
+     * retry every 10 ms + a 1 ms get: 12, 23, ..., 100, 111 ms finds the value. */
+    run r = go("lease", NULL, BASE("{\"name\": \"lease\"}", "{\"at\": 0, \"requests\": 4, \"key\": 0}",
+                                   "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
+    ck_assert_uint_eq(r.ndb, 1);
+    ck_assert_str_eq(r.db[0].cause, "lease");
+    NEAR(r.db[0].t_issue, 0.001);
+    int waited = 0;
+    for (size_t i = 0; i < r.nreq; i++)
+        if (!strcmp(r.req[i].outcome, "waited")) { waited++; NEAR(r.req[i].t_done, 0.111); }
+        else { ck_assert_str_eq(r.req[i].outcome, "fetch"); NEAR(r.req[i].t_done, 0.101); }
+    ck_assert_int_eq(waited, 3);
+    ck_assert_double_eq(sum(&r, "lease", "strategy_counters.lock_waits"), 3);
+    done(&r);
+}
+END_TEST
+
+START_TEST(lease_accept_stale_and_lease_ttl)
+{
+    /* accept_stale: the others take the expired value at once.  A rejected
+     * holder keeps the lease for lease_ttl (300 ms), as with a lock. */
+    run r = go("stale", NULL, BASE("{\"name\": \"lease\", \"label\": \"stale\", \"accept_stale\": true},"
+                                   "{\"name\": \"lease\", \"label\": \"ttl\", \"lease_ttl\": \"300ms\", \"retry\": \"50ms\"}",
+                                   "{\"at\": 1, \"requests\": 3, \"key\": 0}",
+                                   "\"ttl\": \"1s\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", ""));
+    int stale = 0;
+    for (size_t i = 0; i < r.nreq; i++)
+        if (!strcmp(r.req[i].outcome, "stale")) { stale++; NEAR(r.req[i].latency, 0.001); }
+    ck_assert_int_eq(stale, 2);
+    done(&r);
+    r = go("lease", NULL, BASE("{\"name\": \"lease\", \"lease_ttl\": \"300ms\", \"retry\": \"50ms\"}",
+                               "{\"at\": 0, \"requests\": 1, \"key\": 1}, {\"at\": \"10ms\", \"requests\": 2, \"key\": 0}",
+                               "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": 1, \"queue_limit\": 0", ""));
+    /* Holder rejected at 11 ms; the other gets at 11, 62, ..., 317 ms: the
+     * first at or after 311 ms (317 ms) takes the lease and fetches (417 ms). */
+    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "error");
+    ck_assert_str_eq(by_id(&r, 2, 1)->outcome, "fetch");
+    NEAR(by_id(&r, 2, 1)->t_done, 0.417);
+    done(&r);
+}
+END_TEST
+
+START_TEST(refresh_ahead_one_query_per_cycle)
+{
+    /* With steady traffic the value never expires: one background query per
+     * cycle, none overlapping, no miss after the cold start. */
+    run r = go("refresh_ahead", NULL, "{\"duration\": 300, \"seed\": 2, \"clients\": {\"arrivals\": {\"rate\": 500}},"
+               " \"cache\": {\"latency\": \"1ms\", \"ttl\": \"2s\", \"initial\": \"synchronized\"},"
+               " \"db\": {\"workers\": \"unlimited\", \"latency\": \"40ms\"},"
+               " \"strategies\": [{\"name\": \"refresh_ahead\", \"fraction\": 0.5}]}");
+    for (size_t i = 0; i < r.ndb; i++) ck_assert_str_eq(r.db[i].cause, "background");
+    ck_assert_double_eq(sum(&r, "refresh_ahead", "misses"), 0);
+    ck_assert_double_eq(sum(&r, "refresh_ahead", "stampedes.max_size"), 1);
+    /* Cycle: a read at or just after written + 1 s, then 40 ms of query. */
+    double cycles = 300 / (1.0 + 0.040 + 1.0 / 500);
+    ck_assert_msg(fabs((double)r.ndb - cycles) <= 3, "%zu queries for %.1f cycles", r.ndb, cycles);
+    done(&r);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- invariants */
 
 #define LONG_RUN \
@@ -594,6 +702,14 @@ int main(void)
     tcase_add_test(xf, xfetch_eager_sync_and_async);
     tcase_add_test(xf, xfetch_rejected_early_refresh_serves_the_fresh_value);
     suite_add_tcase(s, xf);
+    TCase *more = tcase_create("swr_lease_refresh_ahead");
+    tcase_set_timeout(more, 120);
+    tcase_add_test(more, swr_serves_stale_within_grace_and_refreshes_once);
+    tcase_add_test(more, swr_never_waits_after_the_first_fill);
+    tcase_add_test(more, lease_one_holder_others_retry);
+    tcase_add_test(more, lease_accept_stale_and_lease_ttl);
+    tcase_add_test(more, refresh_ahead_one_query_per_cycle);
+    suite_add_tcase(s, more);
     TCase *inv = tcase_create("invariants");
     tcase_set_timeout(inv, 300);
     tcase_add_test(inv, invariants_over_long_random_runs);
