@@ -1,5 +1,6 @@
 # stampede - a discrete-event simulator of cache stampedes.
-# Targets: all (default), run, test, bench, clean.  Build output goes to $(BUILD).
+# Targets: all (default), run, test, bench, clean; test-only, test-san,
+# test-valgrind, fuzz (the passes of test).  Build output goes to $(BUILD).
 
 BUILD   ?= build
 CC      ?= cc
@@ -9,17 +10,17 @@ WARN    := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-
 ifdef CI
 WARN    += -Werror
 endif
-ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SAN) -MMD -MP $(PKG_CFLAGS)
+ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SAN) -pthread -MMD -MP $(PKG_CFLAGS)
 PKGS    := gsl libcjson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 # Debian packages the build, the tests and the charts need.
 DEB_PKGS := libgsl-dev libcjson-dev check gnuplot-nox pkg-config
 
-LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_SRC  := $(filter-out sim/main.c sim/mpi_main.c,$(wildcard sim/*.c))
 LIB_OBJ  := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
 TEST_SRC := $(wildcard tests/check_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -27,7 +28,7 @@ TEST_COMMON := $(BUILD)/tests/testutil.o
 PROG     := $(BUILD)/stampede
 SCENARIOS := $(wildcard scenarios/*.json)
 
-.PHONY: all run test check bench clean deps sanitize
+.PHONY: all run test check bench clean deps sanitize mpi sweep test-only test-san test-valgrind fuzz test-deps
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -58,6 +59,9 @@ $(BUILD)/.dir:
 $(BUILD)/sim/%.o: sim/%.c $(BUILD)/.deps
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# plot finds its chart templates here (or in $$STAMPEDE_PLOTS_DIR).
+$(BUILD)/sim/plot.o: ALL_CFLAGS += -DSTAMPEDE_PLOTS_DIR='"$(CURDIR)/plots"'
+
 $(BUILD)/libstampede.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
@@ -70,21 +74,165 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/.deps
 $(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TEST_COMMON) $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
 
+# make test: every suite (test-only), then every suite again under ASan and
+# UBSan (test-san), each strategy and the invalid corpus under valgrind
+# (test-valgrind), then FUZZ_SECONDS of fuzzing the loader (fuzz).  Every pass
+# runs even when one fails; the last line names the failed ones.
+test check: test-deps
+	@fail=""; \
+	for pass in test-only test-san test-valgrind fuzz; do \
+	  t0=$$(date +%s); \
+	  $(MAKE) --no-print-directory $$pass || fail="$$fail $$pass"; \
+	  echo "make test: $$pass took $$(( $$(date +%s) - t0 )) s"; \
+	done; \
+	if [ -n "$$fail" ]; then echo "make test: FAILED:$$fail"; exit 1; fi; \
+	echo "make test: every pass passed"
+
 # Every suite runs even when one fails; the summary line counts them.
-test check: $(PROG) $(TEST_BIN)
+# As root, the tests first build stampede-mpi (installing Open MPI when
+# missing) so the mpirun comparison runs; without it that test is skipped
+# (and in the sanitizer pass).  STAMPEDE_SAN tells the suites they run
+# sanitized (memory rlimits cannot be used then).
+test-only: $(PROG) $(TEST_BIN)
+	@if [ -z "$(SAN)" ] && [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory mpi || echo "stampede: no stampede-mpi: the mpirun test is skipped"; fi
 	@pass=0; fail=0; \
 	for t in $(TEST_BIN); do \
-	  if STAMPEDE=$(abspath $(PROG)) SRCDIR=$(CURDIR) CK_VERBOSITY=normal $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
+	  if STAMPEDE=$(abspath $(PROG)) SRCDIR=$(CURDIR) STAMPEDE_SAN=$(if $(SAN),1,0) CK_VERBOSITY=normal $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
 	done; \
 	echo "suites: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+# Tools of the extra passes: valgrind, and clang with libFuzzer (gcc brings
+# ASan and UBSan).  Installed when missing and root, apart from DEB_PKGS.
+TEST_DEB_PKGS := valgrind clang libclang-rt-dev
+FUZZ_CC ?= clang
+test-deps: $(BUILD)/.test-deps
+$(BUILD)/.test-deps: | $(BUILD)/.dir
+	@missing=""; \
+	command -v valgrind >/dev/null 2>&1 || missing=1; \
+	command -v $(FUZZ_CC) >/dev/null 2>&1 || missing=1; \
+	ls "$$($(FUZZ_CC) -print-resource-dir 2>/dev/null)"/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 || missing=1; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "stampede: installing $(TEST_DEB_PKGS)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_DEB_PKGS)) >$(BUILD)/apt-test.log 2>&1 \
+	      || { cat $(BUILD)/apt-test.log; echo "stampede: apt-get failed; install: $(TEST_DEB_PKGS)"; exit 1; }; \
+	  else \
+	    echo "stampede: the test passes need more tools; install them with:"; \
+	    echo "  sudo apt-get install $(TEST_DEB_PKGS)"; exit 1; \
+	  fi; \
+	fi; \
+	touch $@
+
+# The whole suite again, built with ASan and UBSan in $(BUILD)/asan; any report fails it.
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+test-san:
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN="$(SAN_FLAGS)" test-only
+
+# Memcheck on one run of each strategy (with --trace) and on the loader's
+# error paths (the invalid corpus): no error, no definite or indirect leak.
+STRATEGIES := $(patsubst sim/strat_%.c,%,$(wildcard sim/strat_*.c))
+VALGRIND := valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet
+test-valgrind: $(PROG) test-deps
+	@rm -rf $(BUILD)/valgrind; mkdir -p $(BUILD)/valgrind; fail=0; \
+	for s in $(STRATEGIES); do \
+	  $(VALGRIND) $(PROG) run tests/data/valgrind.json --quiet --trace --set "strategies=[{\"name\": \"$$s\"}]" \
+	    --out $(BUILD)/valgrind/$$s >/dev/null || { echo "FAILED: valgrind on strategy $$s"; fail=1; }; \
+	done; \
+	$(VALGRIND) $(PROG) validate tests/invalid/*.json >/dev/null 2>$(BUILD)/valgrind/corpus.err; \
+	[ $$? -eq 2 ] || { grep -v '^stampede: ' $(BUILD)/valgrind/corpus.err; echo "FAILED: valgrind on the invalid corpus"; fail=1; }; \
+	echo "valgrind: $(words $(STRATEGIES)) strategies and $(words $(wildcard tests/invalid/*.json)) invalid files checked"; \
+	[ $$fail -eq 0 ]
+
+# libFuzzer on the loader and --set (tests/fuzz/fuzz_scenario.c), built with
+# clang in $(BUILD)/fuzz; seeds: tests/fuzz/corpus, the bundled scenarios and
+# the invalid corpus.  New inputs go to $(BUILD)/fuzz/corpus, crashes to
+# $(BUILD)/fuzz/crash-*: each one found belongs in tests/invalid/.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_BIN := $(FUZZ_DIR)/fuzz_scenario
+FUZZ_OBJ := $(LIB_SRC:sim/%.c=$(FUZZ_DIR)/sim/%.o) $(FUZZ_DIR)/fuzz_scenario.o
+FUZZ_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(filter-out -Werror,$(WARN)) -O1 -g -pthread -MMD -MP $(PKG_CFLAGS) \
+              -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(FUZZ_DIR)/sim/%.o: sim/%.c $(BUILD)/.deps $(BUILD)/.test-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+$(FUZZ_DIR)/fuzz_scenario.o: tests/fuzz/fuzz_scenario.c $(BUILD)/.deps $(BUILD)/.test-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isim -c $< -o $@
+$(FUZZ_BIN): $(FUZZ_OBJ)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -pthread -o $@ $^ $(PKG_LIBS)
+fuzz: $(FUZZ_BIN)
+	@rm -rf $(FUZZ_DIR)/seeds; mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds
+	@cp tests/fuzz/corpus/* $(SCENARIOS) tests/invalid/*.json $(FUZZ_DIR)/seeds/
+	@cd $(FUZZ_DIR) && ASAN_OPTIONS=detect_leaks=1 ./fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 -dict=$(CURDIR)/tests/fuzz/scenario.dict \
+	  -artifact_prefix=$(abspath $(FUZZ_DIR))/ corpus seeds >fuzz.log 2>&1; \
+	  st=$$?; grep -E '^(#[0-9]+.*DONE|Done|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' fuzz.log; \
+	  if [ $$st -ne 0 ]; then tail -40 fuzz.log; echo "FAILED: the fuzzer found a problem (input: $(FUZZ_DIR)/crash-* or leak-* / timeout-*)"; fi; exit $$st
 
 # Runs every bundled scenario, then draws its charts.
 run: $(PROG)
 	@for s in $(SCENARIOS); do \
-	  echo "== $$s"; $(PROG) run $$s --quiet || exit 1; \
+	  n=$$(basename $$s .json); \
+	  echo "== $$s"; $(PROG) run $$s --quiet --out results/$$n || exit 1; \
+	  $(PROG) plot results/$$n || exit 1; \
 	done
+	@echo "charts and report.html are in results/<name>/ for each scenario"
+
+# The benchmark suite (issue 6): prints a table, writes results/bench/bench.json.
+# A measurement, not a test: exits 0 when a target fails (BENCH_ARGS="--only ad").
+BENCH := $(BUILD)/bench
+$(BUILD)/bench.o: tests/bench/bench.c $(BUILD)/.deps
+	$(CC) $(ALL_CFLAGS) -Isim -c $< -o $@
+
+$(BENCH): $(BUILD)/bench.o $(BUILD)/libstampede.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+bench: $(PROG) $(BENCH)
+	@mkdir -p results/bench
+	$(BENCH) --stampede $(PROG) --json results/bench/bench.json \
+	  --git "$$(git describe --always --dirty 2>/dev/null || echo unknown)" $(BENCH_ARGS)
+
+# stampede-mpi: `mpirun -n N stampede-mpi sweep ...` (the same sweep over MPI
+# ranks).  Installs Open MPI when missing and root; else says what to install.
+MPICC    ?= mpicc
+MPI_PROG := $(BUILD)/stampede-mpi
+MPI_DEB_PKGS := libopenmpi-dev openmpi-bin
+
+mpi: $(MPI_PROG)
+$(BUILD)/.mpi-deps: | $(BUILD)/.dir
+	@if ! command -v $(MPICC) >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "stampede: installing $(MPI_DEB_PKGS)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(MPI_DEB_PKGS)) >$(BUILD)/apt-mpi.log 2>&1 \
+	      || { cat $(BUILD)/apt-mpi.log; echo "stampede: apt-get failed; install: $(MPI_DEB_PKGS)"; exit 1; }; \
+	  else \
+	    echo "stampede: Open MPI is missing; install it with:"; \
+	    echo "  sudo apt-get install $(MPI_DEB_PKGS)"; exit 1; \
+	  fi; \
+	fi; \
+	touch $@
+
+$(BUILD)/sim/mpi_main.o: sim/mpi_main.c $(BUILD)/.deps $(BUILD)/.mpi-deps
+	$(MPICC) $(ALL_CFLAGS) -c $< -o $@
+
+$(MPI_PROG): $(BUILD)/sim/mpi_main.o $(BUILD)/libstampede.a
+	$(MPICC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+# The bundled sweep (issue 5): which xfetch beta and cache TTL keep the peak DB
+# load of scenarios/hot-key.json lowest while p99 latency stays at the cache's
+# own 2.5 ms, 10 replications per point; writes results/hot-key-sweep/ with charts.
+SWEEP_OUT ?= results/hot-key-sweep
+SWEEP_ARGS ?=
+sweep: $(PROG)
+	$(PROG) sweep scenarios/hot-key.json --vary strategies.3.beta=0.25:16:x7 --vary cache.ttl=10s,30s,60s \
+	  --replications 10 --minimize xfetch.peak_db_inflight --subject-to 'xfetch.p99<=0.0025' \
+	  --out $(SWEEP_OUT) --plot $(SWEEP_ARGS)
 
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d) $(TEST_COMMON:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d $(BUILD)/sim/mpi_main.d $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d) $(TEST_COMMON:.o=.d)
+-include $(BUILD)/bench.d
+-include $(FUZZ_OBJ:.o=.d)

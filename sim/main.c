@@ -11,15 +11,23 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "limits.h"
 #include "model.h"
 #include "output.h"
+#include "plot.h"
 #include "scenario.h"
+#include "sweep.h"
 
 static volatile int g_stop;   /* set by SIGINT/SIGTERM: the run stops, nothing is written */
 
+/* The first signal asks the run to stop cleanly; a second one, while it
+ * still has not (e.g. in a long set-up), ends the program at once. */
 static void on_signal(int sig)
 {
-    (void)sig;
+    if (g_stop) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
     g_stop = 1;
 }
 
@@ -33,6 +41,9 @@ static const char *const usage_main =
     "commands:\n"
     "  run SCENARIO.json       simulate every strategy of a scenario\n"
     "  validate SCENARIO.json  check scenario files without running them\n"
+    "  plot DIR                charts and report.html from a results folder\n"
+    "  sweep SCENARIO.json --vary PATH=VALUES...  a grid of runs with confidence intervals\n"
+    "  merge DIR... --out DIR  join partial sweep folders (--runs, --shard)\n"
     "\n"
     "  stampede COMMAND --help   details of a command\n"
     "  stampede --version        the program's version\n"
@@ -54,6 +65,8 @@ static const char *const usage_run =
     "  --out DIR            results folder (default results/<name>/)\n"
     "  --trace              also write <label>/requests.csv and <label>/db.csv\n"
     "  --quiet              no progress line on stderr\n"
+    "  --force              run even beyond the limits (about 2e9 requests, 1e7\n"
+    "                       time-series rows, 80% of memory), refused otherwise\n"
     "  --help               this text\n"
     "\n"
     "The folder holds comparison.csv and, per label, summary.json and\n"
@@ -61,10 +74,11 @@ static const char *const usage_run =
     "folder is replaced only when the new one is complete.\n";
 
 static const char *const usage_validate =
-    "usage: stampede validate SCENARIO.json...\n"
+    "usage: stampede validate SCENARIO.json... [--force]\n"
     "\n"
     "Checks each file and prints every problem as FILE:LINE:COL: error:\n"
-    "/json/pointer: what is wrong.  Exit status 2 when any file is invalid.\n";
+    "/json/pointer: what is wrong, then the limits run applies (without\n"
+    "--force).  Exit status 2 when any file is invalid.\n";
 
 static int usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -80,6 +94,16 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 static void print_diag(const diag *d)
 {
     for (size_t i = 0; i < d->n; i++) fprintf(stderr, "stampede: %s\n", d->msgs[i]);
+}
+
+/* Prints each line of text (limits' messages) as "stampede: LINE". */
+static void print_lines(const char *text)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        fprintf(stderr, "stampede: %.*s\n", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
 }
 
 static double wall_now(void)
@@ -162,17 +186,23 @@ static int open_traces(results *r, const char *label, FILE **req, FILE **db, cha
     return 0;
 }
 
+/* 0, or -1 with errno set (EIO when the failed write left none). */
 static int close_trace(FILE *f)
 {
     if (!f) return 0;
     int bad = ferror(f);
-    return (fclose(f) || bad) ? -1 : 0;
+    errno = 0;
+    if (fclose(f) || bad) {
+        if (!errno) errno = EIO;
+        return -1;
+    }
+    return 0;
 }
 
 static int cmd_run(int argc, char **argv)
 {
     const char *path = NULL, *labels = NULL, *out = NULL, *seed = NULL;
-    int trace = 0, quiet = 0;
+    int trace = 0, quiet = 0, force = 0;
     override *ovr = calloc((size_t)argc + 1, sizeof *ovr);
     size_t novr = 0;
     if (!ovr) return 1;
@@ -196,6 +226,7 @@ static int cmd_run(int argc, char **argv)
         }
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(usage_run, stdout); free(ovr); return 0; }
         else if (!strcmp(a, "--trace")) trace = 1;
+        else if (!strcmp(a, "--force")) force = 1;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = 1;
         else if (!strcmp(name, "--strategy")) labels = val;
         else if (!strcmp(name, "--out")) out = val;
@@ -249,12 +280,29 @@ static int cmd_run(int argc, char **argv)
         scenario_free(sc);
         return 2;
     }
+    char lim[8192];
+    if (limits_check_runs(sc, nsel, force, lim, sizeof lim)) {
+        print_lines(lim);
+        free(idx);
+        scenario_free(sc);
+        return 2;
+    }
+    if (*lim && !quiet) print_lines(lim);
     char defout[4096];
     if (!out) {
         snprintf(defout, sizeof defout, "results/%s", sc->name);
         out = defout;
     }
 
+    /* From here a signal stops the run and the hidden folder is removed; a
+     * write beyond RLIMIT_FSIZE fails (EFBIG) instead of killing us. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGXFSZ, SIG_IGN);
     char err[8192] = "";
     results res;
     int rc = results_open(&res, out, err, sizeof err);
@@ -265,11 +313,6 @@ static int cmd_run(int argc, char **argv)
         scenario_free(sc);
         return rc == -2 ? 2 : 1;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
 
     progress prog = { .duration = sc->duration, .n = nsel };
     int show = !quiet && isatty(2);
@@ -297,8 +340,9 @@ static int cmd_run(int argc, char **argv)
         int r = sim_run(sc, si, &o, &m, err, sizeof err);
         m.wall_seconds = wall_now() - w0;
         clear_progress(&prog);
-        if ((close_trace(treq) | close_trace(tdb)) && r == 0) {
-            snprintf(err, sizeof err, "cannot write the trace of %s", prog.label);
+        int e1 = close_trace(treq) ? errno : 0, e2 = close_trace(tdb) ? errno : 0;
+        if ((e1 || e2) && r == 0) {
+            snprintf(err, sizeof err, "cannot write the trace of %s: %s", prog.label, strerror(e1 ? e1 : e2));
             r = -1;
         }
         if (r == 1 || g_stop) {
@@ -335,22 +379,30 @@ static int cmd_run(int argc, char **argv)
 
 static int cmd_validate(int argc, char **argv)
 {
-    int bad = 0, files = 0;
+    int bad = 0, files = 0, force = 0;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             fputs(usage_validate, stdout);
             return 0;
         }
-        if (argv[i][0] == '-' && argv[i][1]) return usage_error("validate ", "validate: unknown option %s", argv[i]);
+        if (!strcmp(argv[i], "--force")) force = 1;
+        else if (argv[i][0] == '-' && argv[i][1]) return usage_error("validate ", "validate: unknown option %s", argv[i]);
     }
     for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--force")) continue;
         diag errs = { 0 };
         scenario *sc = scenario_load(argv[i], NULL, 0, &errs);
+        char lim[8192];
         files++;
         if (!sc) {
             print_diag(&errs);
             bad = 1;
+        } else if (limits_check(sc, force, lim, sizeof lim)) {
+            print_lines(lim);
+            scenario_free(sc);
+            bad = 1;
         } else {
+            if (*lim) print_lines(lim);
             printf("%s: ok (%zu strateg%s:", argv[i], sc->nstrategies, sc->nstrategies == 1 ? "y" : "ies");
             for (size_t k = 0; k < sc->nstrategies; k++) printf(" %s", sc->strategies[k].label);
             printf(")\n");
@@ -380,5 +432,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "validate")) return cmd_validate(argc - 2, argv + 2);
+    if (!strcmp(cmd, "plot")) return plot_command(argc - 2, argv + 2);
+    if (!strcmp(cmd, "sweep")) return sweep_command(argc - 2, argv + 2);
+    if (!strcmp(cmd, "merge")) return merge_command(argc - 2, argv + 2);
     return usage_error("", "unknown command \"%s\" (commands: run, validate)", cmd);
 }

@@ -56,6 +56,7 @@ static void close_bin(metrics *m)
 int metrics_advance(metrics *m, double t, uint64_t inflight, uint64_t queued)
 {
     double fi = floor(t / m->bin);
+    if (!(fi < 0x1p40)) return -1;   /* no memory holds 2^40 rows; and the cast needs fi < 2^64 */
     uint64_t idx = fi > 0 ? (uint64_t)fi : 0;
     if (idx <= m->cur) return 0;
     close_bin(m);

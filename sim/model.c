@@ -15,6 +15,8 @@ const char *const cause_names[CAUSE_N] = {
     "miss", "lock", "giveup", "early", "background", "lease",
 };
 
+_Static_assert(sizeof(keystate) == 48, "per-key state: the README promises 48 bytes (+8 of Zipf table)");
+
 enum ev_kind {
     EV_ARRIVAL,    /* a: source (0 Poisson/schedule, 1+i burst i) */
     EV_CLOSED,     /* a: closed-loop client */
@@ -429,6 +431,8 @@ void model_answer_issuer(sim *s, uint32_t qi, bool ok)
     model_finish(s, ai, ok ? (enum outcome)q->out : OUT_ERROR);
 }
 
+static void strategy_query_done(sim *s, uint32_t qi);
+
 /* Query qi leaves service now: its value is written, a worker frees, and the
  * strategy answers whoever waits on it. */
 static void query_finish(sim *s, uint32_t qi)
@@ -444,7 +448,7 @@ static void query_finish(sim *s, uint32_t qi)
             ttl *= 1.0 + sc->cache.ttl_jitter * (2.0 * rng_uniform(s->r[RNG_JITTER]) - 1.0);
         k->expiry = now + ttl;
         k->written = now;
-        k->delta = now - q->t_issue;
+        k->delta = (float)(now - q->t_issue);
         k->present = 1;
     }
     if ((q->flags & QF_LOCK) && k->lock_owner == q->serial && now < k->lock_until)
@@ -463,7 +467,7 @@ static void query_finish(sim *s, uint32_t qi)
         start_service(s, next);
     }
     metrics_db_level(m, now, s->in_service, s->queued);
-    s->ops->query_done(s, qi, true);
+    strategy_query_done(s, qi);
     q_release(s, qi);
 }
 
@@ -482,26 +486,100 @@ static void ps_complete(sim *s)
     s->ps_dirty = true;
 }
 
+/* ---------------------------------------------------------------- the recompute strategy */
+
+#define INNER_TAG 0x80000000u
+
+typedef struct ctx { const void *params; void *strat; bool in_inner; } ctx;
+
+static ctx enter_inner(sim *s)
+{
+    ctx c = { s->params, s->strat, s->in_inner };
+    s->params = s->iparams;
+    s->strat = s->istrat;
+    s->in_inner = true;
+    return c;
+}
+
+static void leave_inner(sim *s, ctx c)
+{
+    s->istrat = s->strat;   /* init may have set it */
+    s->params = c.params;
+    s->strat = c.strat;
+    s->in_inner = c.in_inner;
+}
+
+void model_miss(sim *s, uint32_t ai, const lookup_view *v)
+{
+    if (s->iops) {
+        ctx c = enter_inner(s);
+        s->iops->lookup(s, ai, v);
+        leave_inner(s, c);
+    } else if (model_query(s, ai, CAUSE_MISS, true) == NONE) {
+        model_finish(s, ai, OUT_ERROR);
+    }
+}
+
+uint32_t model_refresh(sim *s, uint32_t ai, enum cause cause, bool wait)
+{
+    if (!s->iops) return model_query(s, ai, cause, wait);
+    ctx c = enter_inner(s);
+    uint32_t q = s->iops->early(s, ai, (int)cause, wait);
+    leave_inner(s, c);
+    return q;
+}
+
+static void strategy_wake(sim *s, uint32_t ai, uint32_t tag)
+{
+    if (!(tag & INNER_TAG)) {
+        s->ops->wake(s, ai, tag);
+        return;
+    }
+    ctx c = enter_inner(s);
+    s->iops->wake(s, ai, tag & ~INNER_TAG);
+    leave_inner(s, c);
+}
+
+static void strategy_query_done(sim *s, uint32_t qi)
+{
+    s->ops->query_done(s, qi, true);
+    if (s->iops) {
+        ctx c = enter_inner(s);
+        s->iops->query_done(s, qi, true);
+        leave_inner(s, c);
+    }
+}
+
+static void strategy_abandon(sim *s, uint32_t ai)
+{
+    if (s->ops->abandon) s->ops->abandon(s, ai);
+    if (s->iops && s->iops->abandon) {
+        ctx c = enter_inner(s);
+        s->iops->abandon(s, ai);
+        leave_inner(s, c);
+    }
+}
+
 /* ---------------------------------------------------------------- strategy calls */
 
 void model_cache_step(sim *s, uint32_t ai, uint32_t tag)
 {
     s->att[ai].state = AS_STRATEGY;
-    sched_cache_op(s, ai, EV_WAKE, tag);
+    sched_cache_op(s, ai, EV_WAKE, tag | (s->in_inner ? INNER_TAG : 0));
 }
 
 void model_sleep(sim *s, uint32_t ai, double dt, uint32_t tag)
 {
     attempt *a = &s->att[ai];
     a->state = AS_STRATEGY;
-    sched(s, model_now(s) + dt, EV_WAKE, ai, a->gen, tag);
+    sched(s, model_now(s) + dt, EV_WAKE, ai, a->gen, tag | (s->in_inner ? INNER_TAG : 0));
 }
 
-uint32_t model_lock_take(sim *s, uint32_t ai, double ttl, enum cause c)
+uint32_t model_lock_take(sim *s, uint32_t ai, double ttl, enum cause c, bool wait)
 {
     keystate *k = &s->keys[s->att[ai].key];
     k->lock_until = model_now(s) + ttl;
-    uint32_t q = model_query(s, ai, c, true);
+    uint32_t q = model_query(s, ai, c, wait);
     k = &s->keys[s->att[ai].key];
     if (q == NONE) {
         k->lock_owner = ++s->serial;   /* nobody will release it */
@@ -551,7 +629,7 @@ static void on_timeout(sim *s, uint32_t ai)
 {
     attempt *a = &s->att[ai];
     if (a->state == AS_BACKOFF || a->state == AS_FREE) return;
-    if (s->ops->abandon) s->ops->abandon(s, ai);
+    strategy_abandon(s, ai);
     model_finish(s, ai, OUT_TIMEOUT);
 }
 
@@ -693,7 +771,7 @@ static void dispatch(sim *s, const event *ev)
     case EV_TRACE: on_trace(s); break;
     case EV_RETRY: on_retry(s, ev->a); break;
     case EV_GET: on_get(s, ev->a); break;
-    case EV_WAKE: s->ops->wake(s, ev->a, ev->c); break;
+    case EV_WAKE: strategy_wake(s, ev->a, ev->c); break;
     case EV_TIMEOUT: on_timeout(s, ev->a); break;
     case EV_DB_DONE: query_finish(s, ev->a); break;
     case EV_DB_PS: ps_complete(s); break;
@@ -736,7 +814,7 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
         for (uint64_t k = 0; k < sc->keys.count; k++) {
             keystate *ks = &s->keys[k];
             ks->present = 1;
-            ks->delta = delta;
+            ks->delta = (float)delta;
             ks->expiry = sc->cache.initial == INIT_SYNCHRONIZED
                              ? sc->cache.ttl
                              : sc->cache.ttl * (1.0 - rng_uniform(s->r[RNG_INITIAL]));
@@ -760,7 +838,22 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
             s->slow_factor[s->nslow++] = f->factor;
         }
     }
+    for (size_t k = 0; k < s->ops->nparams; k++) {
+        const strategy_cfg *inner;
+        if (s->ops->params[k].type != PARAM_STRATEGY) continue;
+        memcpy(&inner, (const char *)s->params + s->ops->params[k].offset, sizeof inner);
+        if (inner) {
+            s->iops = inner->ops;
+            s->iparams = inner->params;
+        }
+    }
     if (s->ops->init && s->ops->init(s)) return -1;
+    if (s->iops && s->iops->init) {
+        ctx c = enter_inner(s);
+        int bad = s->iops->init(s);
+        leave_inner(s, c);
+        if (bad) return -1;
+    }
 
     /* First events: faults, then arrivals, in a fixed order. */
     for (size_t i = 0; i < sc->nfaults; i++)
@@ -791,6 +884,11 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
 static void teardown(sim *s)
 {
     if (s->ops && s->ops->fini) s->ops->fini(s);
+    if (s->iops && s->iops->fini) {
+        ctx c = enter_inner(s);
+        s->iops->fini(s);
+        leave_inner(s, c);
+    }
     engine_free(&s->eng);
     for (unsigned p = 0; p < RNG_NPURPOSES; p++) rng_free(s->r[p]);
     keypick_free(s->kp);
@@ -823,6 +921,7 @@ int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *
     while (!s.fail && engine_pop(&s.eng, &ev)) {
         if (stale(&s, &ev)) continue;
         last = ev.t;
+        m->events++;
         if (ev.t >= bin_end) {
             if (metrics_advance(m, ev.t, s.in_service, s.queued)) { nomem(&s); break; }
             bin_end = (double)(m->cur + 1) * sc->bin;
@@ -853,7 +952,6 @@ int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *
         metrics_close(m, last);
         for (uint64_t k = 0; k < sc->keys.count; k++)
             metrics_group_close(m, s.keys[k].grp_size, s.keys[k].grp_counted);
-        m->events = s.eng.popped;
     }
     teardown(&s);
     return rc;

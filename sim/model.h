@@ -65,12 +65,12 @@ typedef struct query {
 } query;
 
 /* Per-key state: the cached value, the lock, the stampede group, and one
- * scratch word a strategy may use.  56 bytes. */
+ * scratch word a strategy may use.  48 bytes. */
 typedef struct keystate {
     double expiry;         /* the value is fresh while now < expiry */
     double written;        /* when the value was written */
-    double delta;          /* recompute time stored with the value */
     double lock_until;     /* the lock is held while now < lock_until */
+    float delta;           /* recompute time stored with the value (7 digits are plenty) */
     uint32_t lock_owner;   /* serial of the holder's query */
     uint32_t scratch;      /* strategy's (e.g. the flight in progress) */
     uint32_t grp_inflight; /* unfinished queries of the current stampede group */
@@ -88,6 +88,12 @@ struct sim {
     const strategy_ops *ops;
     const void *params;
     void *strat;           /* strategy's per-run state */
+    /* the strategy's `recompute` (lock, coalesce, lease), when it has one;
+     * while its code runs, params/strat are its own and in_inner is set */
+    const strategy_ops *iops;
+    const void *iparams;
+    void *istrat;
+    bool in_inner;
     engine eng;
     rng *r[RNG_NPURPOSES];
     keypick *kp;
@@ -157,7 +163,14 @@ static inline bool model_lock_free(const sim *s, uint32_t key)
 {
     return s->keys[key].lock_owner == 0 || s->eng.now >= s->keys[key].lock_until;
 }
-uint32_t model_lock_take(sim *s, uint32_t att, double ttl, enum cause c);
+uint32_t model_lock_take(sim *s, uint32_t att, double ttl, enum cause c, bool wait);
+
+/* For strategies with a `recompute`: att found no usable value; the
+ * recompute strategy handles it (without one: it queries, as under none). */
+void model_miss(sim *s, uint32_t att, const lookup_view *v);
+/* att wants an early or background refresh; the recompute strategy decides
+ * (without one: a plain query).  Returns the query or NONE (declined/rejected). */
+uint32_t model_refresh(sim *s, uint32_t att, enum cause c, bool wait);
 
 /* What a waiter does at max_wait (lock, coalesce): the on_give_up choices. */
 enum give_up { GIVE_UP_DB, GIVE_UP_ERROR, GIVE_UP_STALE };

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -105,11 +106,12 @@ static char *joinf(const char *a, const char *b)
     return p;
 }
 
-/* A folder we may replace: absent, empty, or holding a comparison.csv. */
+/* A folder we may replace: absent, empty, or holding a comparison.csv; -1
+ * (errno set) when that cannot be told, e.g. a parent is a file. */
 static int replaceable(const char *dir)
 {
     struct stat st;
-    if (stat(dir, &st)) return errno == ENOENT;
+    if (stat(dir, &st)) return errno == ENOENT ? 1 : -1;
     if (!S_ISDIR(st.st_mode)) return 0;
     char *c = joinf(dir, "comparison.csv");
     int ok = c && access(c, F_OK) == 0;
@@ -125,6 +127,39 @@ static int replaceable(const char *dir)
     return empty;
 }
 
+/* What a killed run (SIGKILL, power cut) left beside dir: dir.tmp-PID and
+ * dir.old-PID of a process that is gone.  A half-built folder is removed; a
+ * previous folder set aside just before the swap is put back when dir is
+ * missing, else removed.  Folders of live processes are left alone. */
+static void clean_stale(const char *dir)
+{
+    const char *slash = strrchr(dir, '/');
+    char *parent = slash ? strndup(dir, slash == dir ? 1 : (size_t)(slash - dir)) : strdup(".");
+    const char *base = slash ? slash + 1 : dir;
+    size_t bn = strlen(base);
+    DIR *d = parent ? opendir(parent) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        const char *nm = e->d_name;
+        if (strncmp(nm, base, bn) || (strncmp(nm + bn, ".tmp-", 5) && strncmp(nm + bn, ".old-", 5))) continue;
+        char *end;
+        long pid = strtol(nm + bn + 5, &end, 10);
+        if (*end || end == nm + bn + 5 || pid <= 0 || pid == (long)getpid()) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        char *p = joinf(parent, nm);
+        if (!p) break;
+        struct stat st;
+        if (nm[bn + 1] == 'o' && stat(dir, &st) != 0 && errno == ENOENT) {
+            if (rename(p, dir)) rm_rf(p);
+        } else {
+            rm_rf(p);
+        }
+        free(p);
+    }
+    if (d) closedir(d);
+    free(parent);
+}
+
 int results_open(results *r, const char *dir, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
@@ -132,7 +167,13 @@ int results_open(results *r, const char *dir, char *err, size_t errlen)
     while (n > 1 && dir[n - 1] == '/') n--;
     r->dir = strndup(dir, n);
     if (!r->dir) { snprintf(err, errlen, "out of memory"); return -1; }
-    if (!replaceable(r->dir)) {
+    clean_stale(r->dir);
+    int ok = replaceable(r->dir);
+    if (ok < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", r->dir, strerror(errno));
+        return -1;
+    }
+    if (!ok) {
         snprintf(err, errlen, "%s exists and is not a stampede results folder; choose another --out", r->dir);
         return -2;
     }
@@ -206,6 +247,18 @@ static cJSON *params_json(const strategy_cfg *cfg)
             memcpy(&v, base, sizeof v);
             if (v >= 0) cJSON_AddStringToObject(o, p->name, p->choices[v]);
             else cJSON_AddNullToObject(o, p->name);
+            break;
+        }
+        case PARAM_STRATEGY: {
+            const strategy_cfg *inner;
+            memcpy(&inner, base, sizeof inner);
+            if (inner) {
+                cJSON *n = params_json(inner);
+                cJSON_AddStringToObject(n, "name", inner->ops->name);
+                cJSON_AddItemToObject(o, p->name, n);
+            } else {
+                cJSON_AddNullToObject(o, p->name);
+            }
             break;
         }
         }
@@ -337,9 +390,17 @@ static void write_stampede_sizes(FILE *f, const metrics *m)
     }
 }
 
+/* "label/name" in buf, for messages. */
+static const char *label_file(char *buf, size_t n, const char *label, const char *name)
+{
+    snprintf(buf, n, "%s/%s", label, name);
+    return buf;
+}
+
 int results_add(results *r, const scenario *sc, size_t si, const metrics *m, char *err, size_t errlen)
 {
     const strategy_cfg *cfg = &sc->strategies[si];
+    char what[300];
     char *text = summary_json(sc, si, m);
     if (!text) { snprintf(err, errlen, "out of memory"); return -1; }
     FILE *f = results_file(r, cfg->label, "summary.json", err, errlen);
@@ -347,16 +408,16 @@ int results_add(results *r, const scenario *sc, size_t si, const metrics *m, cha
     fputs(text, f);
     fputc('\n', f);
     free(text);
-    if (close_checked(f, "summary.json", err, errlen)) return -1;
+    if (close_checked(f, label_file(what, sizeof what, cfg->label, "summary.json"), err, errlen)) return -1;
     if (!(f = results_file(r, cfg->label, "timeseries.csv", err, errlen))) return -1;
     write_timeseries(f, m);
-    if (close_checked(f, "timeseries.csv", err, errlen)) return -1;
+    if (close_checked(f, label_file(what, sizeof what, cfg->label, "timeseries.csv"), err, errlen)) return -1;
     if (!(f = results_file(r, cfg->label, "latency_hist.csv", err, errlen))) return -1;
     write_latency_hist(f, &m->lat);
-    if (close_checked(f, "latency_hist.csv", err, errlen)) return -1;
+    if (close_checked(f, label_file(what, sizeof what, cfg->label, "latency_hist.csv"), err, errlen)) return -1;
     if (!(f = results_file(r, cfg->label, "stampede_sizes.csv", err, errlen))) return -1;
     write_stampede_sizes(f, m);
-    if (close_checked(f, "stampede_sizes.csv", err, errlen)) return -1;
+    if (close_checked(f, label_file(what, sizeof what, cfg->label, "stampede_sizes.csv"), err, errlen)) return -1;
 
     struct result_row *nr = realloc(r->rows, (r->nrows + 1) * sizeof *nr);
     if (!nr) { snprintf(err, errlen, "out of memory"); return -1; }

@@ -78,14 +78,18 @@ typedef struct chartset {
     size_t ncharts;
 } chartset;
 
-/* Finds gnuplot and the templates and creates the build folder.  Returns 0,
- * or -1 with the reason in err. */
+/* Finds gnuplot on PATH and the templates ($STAMPEDE_PLOTS_DIR, the folder the
+ * build named in STAMPEDE_PLOTS_DIR, beside the program, or ./plots) and
+ * creates the build folder.  Returns 0, or -1 with the reason in err (no
+ * gnuplot: the package to install). */
 int chartset_open(chartset *cs, const char *dir, unsigned formats, char *err, size_t errlen);
 
-/* Fills plots/<tpl>.gp with subs (plus @COMMON@, @STYLE@, @NAME@, @FORMATS@,
- * which every chart gets), writes it as <name>.gp, runs gnuplot on it in the
- * build folder and checks that it wrote <name>.<ext> for every format.  Any
- * output of gnuplot on stderr is a failure: a warning means a wrong chart. */
+/* Fills plots/<tpl>.gp with subs plus what every chart gets (@NAME@,
+ * @FORMATS@, @TEMPLATE@, and @COMMON@ and @STYLE@: plots/common.gp and
+ * plots/style.gp, filled first), writes it as <name>.gp, runs `gnuplot -d` on
+ * it in the build folder and checks that it wrote <name>.<ext> for every
+ * format.  Any output of gnuplot on stderr is a failure: a warning means a
+ * wrong chart.  On success the chart joins cs->charts. */
 int chartset_draw(chartset *cs, const char *name, const char *tpl, const subst *subs, size_t nsubs,
                   const char *title, const char *caption, char *err, size_t errlen);
 
@@ -108,6 +112,9 @@ typedef struct mark {
     double requests;        /* burst */
 } mark;
 
+/* The columns of timeseries.csv the charts use. */
+enum ts_col { TS_T, TS_P50, TS_P99, TS_P999, TS_INFLIGHT, TS_STARTED, TS_QUEUE, TS_N };
+
 /* One strategy label of a results folder: its comparison.csv row and what its
  * files hold. */
 typedef struct run_label {
@@ -115,11 +122,13 @@ typedef struct run_label {
     double *v;                /* comparison.csv's numbers, by column; NAN when empty */
     char *params;             /* summary.json "params" as "poll 0.02, max_wait 1", or "" */
     size_t nbins;             /* timeseries.csv rows */
+    double *ts[TS_N];         /* its columns, nbins each; NAN where empty */
     double t_end;             /* end of the last bin */
     bool lat_any[3];          /* some bin has a positive p50, p99, p999 */
     double lat_min, lat_max;  /* over the positive per-bin percentiles */
     double inflight_max, started_max, queue_max;   /* per bin, over the run */
     size_t nhist;             /* latency_hist.csv rows */
+    double answered;          /* requests in the histogram */
     bool ccdf_any;            /* some bucket leaves a tail (cdf < 1) */
     double hist_lo, hist_hi;  /* x range of the CDF: the 0.1% point to the last bucket */
     double *sizes, *size_ge;  /* stampede sizes and how many stampedes had at least that size */

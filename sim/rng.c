@@ -1,4 +1,4 @@
-/* rng.c - random streams (GSL's MT19937 behind an opaque struct), duration
+/* rng.c - random streams (GSL's taus2 behind an opaque struct), duration
  * distributions and the Zipf key chooser.  Invariant: a stream's sequence is a
  * pure function of (seed, purpose, salt), and no GSL type leaves this file. */
 #define HAVE_INLINE 1   /* GSL's inline gsl_rng_get/gsl_rng_uniform: hot paths */
@@ -81,11 +81,14 @@ rng *rng_new(uint64_t seed, unsigned purpose, uint64_t salt)
     pthread_once(&zig_once, zig_init);
     rng *r = malloc(sizeof *r);
     if (!r) return NULL;
-    r->g = gsl_rng_alloc(gsl_rng_mt19937);
+    /* taus2 (L'Ecuyer's maximally equidistributed combined Tausworthe, period
+     * 2^88): 24 bytes of state against MT19937's 2.5 KB, which matters with ten
+     * streams interleaved on the hot path (about 10% of an M/M/1 run). */
+    r->g = gsl_rng_alloc(gsl_rng_taus2);
     if (!r->g) { free(r); return NULL; }
     /* Chained mixing: each input changes every bit of the state seed. */
     uint64_t h = mix64(mix64(mix64(seed) ^ purpose) ^ salt);
-    /* MT19937 keeps 32 bits of its seed; fold the high half in, not away. */
+    /* gsl_rng_set keeps 32 bits of the seed; fold the high half in, not away. */
     gsl_rng_set(r->g, (unsigned long)((h ^ (h >> 32)) & 0xffffffffu));
     return r;
 }
@@ -103,7 +106,7 @@ double rng_uniform_pos(rng *r) { return gsl_rng_uniform_pos(r->g); }
 double rng_exponential(rng *r, double mean) { return mean * zig_exp(r->g); }
 double rng_gaussian(rng *r, double sd) { return gsl_ran_gaussian_ziggurat(r->g, sd); }
 
-/* MT19937 yields exactly 32 random bits per call. */
+/* taus2 yields exactly 32 random bits per call. */
 static uint32_t next32(gsl_rng *g) { return (uint32_t)gsl_rng_get(g); }
 
 /* Lemire's multiply-shift with rejection: unbiased, rarely divides.  n < 2^32. */

@@ -40,6 +40,7 @@
 
 /* ---- diagnostics ---------------------------------------------------------- */
 
+__attribute__((format(printf, 1, 0)))
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list aq;
@@ -115,6 +116,7 @@ static void sb_add(sb *b, const char *s, size_t n)
 
 static void sb_puts(sb *b, const char *s) { sb_add(b, s, strlen(s)); }
 
+__attribute__((format(printf, 2, 0)))
 static void sb_vprintf(sb *b, const char *fmt, va_list ap)
 {
     char *s = vformat(fmt, ap);
@@ -795,7 +797,8 @@ static bool v_uint(loader *L, const cJSON *v, uint64_t lo, uint64_t hi, bool unl
         return true;
     }
     char rt[96];
-    if (hi == UINT64_MAX)
+    /* An integer too large for 64 bits gets the upper bound too. */
+    if (hi == UINT64_MAX && !(cJSON_IsNumber(v) && v->valuedouble >= 18446744073709551616.0))
         snprintf(rt, sizeof rt, " >= %" PRIu64, lo);
     else
         snprintf(rt, sizeof rt, " in [%" PRIu64 ", %" PRIu64 "]", lo, hi);
@@ -1406,8 +1409,39 @@ static bool param_default(const param_spec *p, const range *r, void *at)
             return false;
         memcpy(at, &k, sizeof k);
         return true;
+    case PARAM_STRATEGY: {
+        strategy_cfg *none = NULL;
+        memcpy(at, &none, sizeof none);
+        return !p->def;
+    }
     }
     return false;
+}
+
+static void load_strategy(loader *L, const cJSON *v, const char *const *names, strategy_cfg *cfg);
+
+/* A nested strategy that coordinates recomputes: one with an `early` hook. */
+static bool load_recompute(loader *L, const cJSON *v, void *at)
+{
+    size_t nreg = 0, n = 0;
+    while (strategy_registry[nreg])
+        nreg++;
+    const char **names = malloc((nreg + 1) * sizeof *names);
+    strategy_cfg *cfg = calloc(1, sizeof *cfg);
+    if (!names || !cfg) {
+        free(names);
+        free(cfg);
+        L->oom = true;
+        return false;
+    }
+    for (size_t i = 0; i < nreg; i++)
+        if (strategy_registry[i]->early)
+            names[n++] = strategy_registry[i]->name;
+    names[n] = NULL;
+    load_strategy(L, v, names, cfg);
+    free(names);
+    memcpy(at, &cfg, sizeof cfg);
+    return cfg->ops != NULL;
 }
 
 static bool load_param(loader *L, const cJSON *obj, const strategy_ops *ops, const param_spec *p, void *params)
@@ -1447,6 +1481,9 @@ static bool load_param(loader *L, const cJSON *obj, const strategy_ops *ops, con
     case PARAM_ENUM:
         if ((ok = (k = v_enum(L, v, "value", p->choices ? p->choices : no_choices)) >= 0))
             memcpy(at, &k, sizeof k);
+        break;
+    case PARAM_STRATEGY:
+        ok = load_recompute(L, v, at);
         break;
     }
     ptr_pop(L, m);
@@ -1589,6 +1626,116 @@ static void load_strategies(loader *L, const cJSON *root, scenario *s)
     free(names);
 }
 
+/* ---- checks across fields --------------------------------------------------- */
+
+/* The size of a delay drawn from d: its value, or its scale (uniform: max). */
+static double dist_scale(const dist *d)
+{
+    switch (d->kind) {
+    case DIST_UNIFORM:
+        return d->p2;
+    case DIST_NORMAL:
+        return d->p1 + d->p2;
+    default:
+        return d->p1;
+    }
+}
+
+/* Reports a problem at the pointer made of segs (NULL-terminated). */
+__attribute__((format(printf, 3, 4)))
+static void report_at(loader *L, const char *const *segs, const char *fmt, ...)
+{
+    size_t m = L->ptr.n;
+    for (size_t i = 0; segs[i]; i++)
+        ptr_push(L, segs[i]);
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = vformat(fmt, ap);
+    va_end(ap);
+    if (msg)
+        report(L, R_GOT, "%s", msg);
+    else
+        L->oom = true;
+    free(msg);
+    ptr_pop(L, m);
+}
+
+/* A closed-loop client answered at once and thinking 0 s would send its next
+ * request at the same instant, forever: simulated time would never move. */
+static void check_closed_loop(loader *L, const scenario *s)
+{
+    static const char *const think[] = { "clients", "arrivals", "closed", "think", NULL };
+    if (s->clients.kind != ARR_CLOSED || dist_scale(&s->clients.think) > 0 || dist_scale(&s->cache.latency) > 0)
+        return;
+    const char *why = s->cache.ttl > 0                 ? "a cache hit"
+                    : s->db.queue_limit != UNLIMITED    ? "a query rejected by the full DB"
+                    : dist_scale(&s->db.latency) <= 0   ? "a DB query of latency 0"
+                                                        : NULL;
+    if (why)
+        report_at(L, think, "expected a think time > 0 when cache.latency is 0: a client answered at once "
+                            "(%s) would send its next request at the same instant, forever", why);
+}
+
+#define RESOLUTION_MSG "shorter than %s s, the clock's resolution at t = %s s (the \"duration\"): " \
+                       "such a delay would not move the clock"
+
+static void check_cfg_resolution(loader *L, const strategy_cfg *c, double res, const char *rt, const char *dt);
+
+/* The smallest delay that still moves the clock at every time up to the
+ * duration: t + dt > t in double for t <= duration needs dt >= duration * 2^-52. */
+static void check_resolution(loader *L, const scenario *s)
+{
+    double res = s->duration * 0x1p-52;
+    char rt[40], dt[40];
+    /* Shown rounded up to 3 digits, so that the value shown is itself enough. */
+    double unit = pow(10, floor(log10(res)) - 2), up = ceil(res / unit) * unit;
+    for (snprintf(rt, sizeof rt, "%.3g", up); strtod(rt, NULL) < res; snprintf(rt, sizeof rt, "%.3g", up))
+        up += unit;
+    fmt_num(dt, s->duration);
+    const struct { const char *const segs[5]; double x; } delays[] = {
+        { { "cache", "latency", NULL }, dist_scale(&s->cache.latency) },
+        { { "db", "latency", NULL }, dist_scale(&s->db.latency) },
+        { { "clients", "arrivals", "closed", "think", NULL },
+          s->clients.kind == ARR_CLOSED ? dist_scale(&s->clients.think) : 0 },
+        { { "clients", "timeout", NULL }, s->clients.timeout },
+        { { "clients", "retries", "backoff", NULL }, s->clients.backoff },
+    };
+    for (size_t i = 0; i < sizeof delays / sizeof *delays; i++)
+        if (delays[i].x > 0 && delays[i].x < res)
+            report_at(L, delays[i].segs, RESOLUTION_MSG, rt, dt);
+    size_t m = ptr_push(L, "strategies");
+    for (size_t i = 0; i < s->nstrategies; i++) {
+        size_t m2 = ptr_push_idx(L, i);
+        check_cfg_resolution(L, &s->strategies[i], res, rt, dt);
+        ptr_pop(L, m2);
+    }
+    ptr_pop(L, m);
+}
+
+/* The duration parameters of a strategy (at the current pointer) and of the
+ * strategies nested in it. */
+static void check_cfg_resolution(loader *L, const strategy_cfg *c, double res, const char *rt, const char *dt)
+{
+    for (size_t k = 0; c->ops && c->params && k < c->ops->nparams; k++) {
+        const param_spec *p = &c->ops->params[k];
+        const char *at = (const char *)c->params + p->offset;
+        double x;
+        const strategy_cfg *inner;
+        size_t m = ptr_push(L, p->name);
+        if (p->type == PARAM_DURATION) {
+            memcpy(&x, at, sizeof x);
+            if (x > 0 && x < res)
+                report(L, R_GOT, RESOLUTION_MSG, rt, dt);
+        } else if (p->type == PARAM_STRATEGY) {
+            memcpy(&inner, at, sizeof inner);
+            if (inner)
+                check_cfg_resolution(L, inner, res, rt, dt);
+        }
+        ptr_pop(L, m);
+    }
+}
+#undef RESOLUTION_MSG
+
 static void load_root(loader *L, const cJSON *root, scenario *s)
 {
     static const char *const fields[] = {
@@ -1668,6 +1815,11 @@ static void load_root(loader *L, const cJSON *root, scenario *s)
         ptr_pop(L, m);
     }
     load_strategies(L, root, s);
+    /* Checks across fields, on a scenario that is otherwise valid. */
+    if (!L->npr && !L->oom) {
+        check_closed_loop(L, s);
+        check_resolution(L, s);
+    }
 }
 
 /* ---- --set overrides ----------------------------------------------------------- */
@@ -2002,6 +2154,9 @@ static void free_loader(loader *L)
     jl_free(L->doc);
 }
 
+static scenario *load_buffer(const char *path, char *text, size_t len, const override *ovr, size_t novr,
+                             diag *errs);
+
 scenario *scenario_load(const char *path, const override *ovr, size_t novr, diag *errs)
 {
     char *text = NULL;
@@ -2015,6 +2170,30 @@ scenario *scenario_load(const char *path, const override *ovr, size_t novr, diag
         emitf(errs, "%s: error: cannot read: %s", path, strerror(e));
         return NULL;
     }
+    return load_buffer(path, text, len, ovr, novr, errs);
+}
+
+scenario *scenario_load_text(const char *name, const char *text, size_t len, const override *ovr, size_t novr,
+                             diag *errs)
+{
+    if (len > MAX_FILE_BYTES) {
+        emitf(errs, "%s: error: cannot read: the file is larger than 64 MiB", name);
+        return NULL;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        emitf(errs, "%s: error: out of memory", name);
+        return NULL;
+    }
+    memcpy(copy, text, len);
+    copy[len] = 0;
+    return load_buffer(name, copy, len, ovr, novr, errs);
+}
+
+/* Loads from text (len bytes, NUL-terminated, freed here) as if read from path. */
+static scenario *load_buffer(const char *path, char *text, size_t len, const override *ovr, size_t novr,
+                             diag *errs)
+{
     loader L = { .file = path, .text = text, .len = len };
     jl_error je;
     size_t line, col;
@@ -2069,6 +2248,8 @@ scenario *scenario_load(const char *path, const override *ovr, size_t novr, diag
         load_root(&L, root, s);
     if (L.ptr.oom)
         L.oom = true;
+    if (!L.oom && !L.npr && !(s->json = cJSON_Print(root)))
+        L.oom = true;
 out:
     if (L.oom) {
         emitf(errs, "%s: error: out of memory", path);
@@ -2077,8 +2258,6 @@ out:
         for (size_t i = 0; i < L.npr; i++)
             emit(errs, L.pr[i].msg);
     }
-    if (s && !L.oom && !L.npr && root && !(s->json = cJSON_Print(root)))
-        L.oom = true;
     if (L.oom || L.npr || !root) {
         scenario_free(s);
         s = NULL;
@@ -2087,6 +2266,24 @@ out:
     free_loader(&L);
     free(text);
     return s;
+}
+
+/* Frees what a strategy_cfg owns, nested recompute strategies included. */
+static void free_cfg(strategy_cfg *c)
+{
+    for (size_t k = 0; c->ops && c->params && k < c->ops->nparams; k++) {
+        const param_spec *p = &c->ops->params[k];
+        strategy_cfg *inner;
+        if (p->type != PARAM_STRATEGY)
+            continue;
+        memcpy(&inner, (char *)c->params + p->offset, sizeof inner);
+        if (inner) {
+            free_cfg(inner);
+            free(inner);
+        }
+    }
+    free(c->label);
+    free(c->params);
 }
 
 void scenario_free(scenario *s)
@@ -2101,10 +2298,8 @@ void scenario_free(scenario *s)
     free(s->clients.trace);
     free(s->clients.bursts);
     free(s->faults);
-    for (size_t i = 0; i < s->nstrategies; i++) {
-        free(s->strategies[i].label);
-        free(s->strategies[i].params);
-    }
+    for (size_t i = 0; i < s->nstrategies; i++)
+        free_cfg(&s->strategies[i]);
     free(s->strategies);
     free(s);
 }

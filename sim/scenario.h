@@ -108,6 +108,11 @@ typedef struct override { const char *path; const char *value; } override;
 /* Loads and checks a scenario file with overrides applied. Returns NULL with
  * every problem in *errs (at least one), or the scenario. */
 scenario *scenario_load(const char *path, const override *ovr, size_t novr, diag *errs);
+/* The same from len bytes of text (not necessarily NUL-terminated, copied),
+ * read as if they were the file name: it names them in messages, gives the
+ * default scenario name and the folder of a relative trace path. */
+scenario *scenario_load_text(const char *name, const char *text, size_t len, const override *ovr, size_t novr,
+                             diag *errs);
 void scenario_free(scenario *s);
 
 /* Parses a duration: a number of seconds or a string "250us", "20ms", "1.5s",

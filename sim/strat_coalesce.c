@@ -116,6 +116,18 @@ static void coalesce_query_done(sim *s, uint32_t qi, bool ok)
     s->q[qi].waiters = NONE;
 }
 
+/* As a recompute: a refresh leads a flight unless one is in flight already
+ * (later misses then join it). */
+static uint32_t coalesce_early(sim *s, uint32_t ai, int cause, bool wait)
+{
+    const attempt *a = &s->att[ai];
+    uint32_t node = a->node, key = a->key;
+    if (flight_get(s, node, key) != NONE) return NONE;
+    uint32_t q = model_query(s, ai, (enum cause)cause, wait);
+    if (q != NONE) flight_set(s, node, key, q);
+    return q;
+}
+
 static int coalesce_init(sim *s)
 {
     s->strat = calloc(1, sizeof(coalesce_state));
@@ -153,4 +165,5 @@ const strategy_ops strategy_coalesce = {
     .wake = coalesce_wake,
     .query_done = coalesce_query_done,
     .abandon = coalesce_abandon,
+    .early = coalesce_early,
 };

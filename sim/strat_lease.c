@@ -28,7 +28,7 @@ static void lease_read(sim *s, uint32_t ai, bool first)
         return;
     }
     if (model_lock_free(s, a->key)) {
-        if (model_lock_take(s, ai, p->lease_ttl, CAUSE_LEASE) == NONE) model_finish(s, ai, OUT_ERROR);
+        if (model_lock_take(s, ai, p->lease_ttl, CAUSE_LEASE, true) == NONE) model_finish(s, ai, OUT_ERROR);
         return;
     }
     if (p->accept_stale && k->present) {
@@ -54,6 +54,14 @@ static void lease_wake(sim *s, uint32_t ai, uint32_t tag)
     else lease_read(s, ai, false);
 }
 
+/* As a recompute: a refresh is made by whoever gets the key's lease. */
+static uint32_t lease_early(sim *s, uint32_t ai, int cause, bool wait)
+{
+    const lease_params *p = s->params;
+    if (!model_lock_free(s, s->att[ai].key)) return NONE;
+    return model_lock_take(s, ai, p->lease_ttl, (enum cause)cause, wait);
+}
+
 static const param_spec lease_specs[] = {
     { .name = "lease_ttl", .type = PARAM_DURATION, .offset = offsetof(lease_params, lease_ttl), .def = "10s",
       .min = 0, .min_open = true, .max = INFINITY, .help = "a key grants at most one lease per lease_ttl" },
@@ -72,4 +80,5 @@ const strategy_ops strategy_lease = {
     .lookup = lease_lookup,
     .wake = lease_wake,
     .query_done = model_answer_issuer,
+    .early = lease_early,
 };

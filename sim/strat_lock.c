@@ -45,7 +45,7 @@ static void lock_step(sim *s, uint32_t ai)
     a->read_stale = k->present;
     if (model_lock_free(s, a->key)) {
         a->sflag |= DONE;
-        if (model_lock_take(s, ai, p->lock_ttl, CAUSE_LOCK) == NONE) model_finish(s, ai, OUT_ERROR);
+        if (model_lock_take(s, ai, p->lock_ttl, CAUSE_LOCK, true) == NONE) model_finish(s, ai, OUT_ERROR);
         return;
     }
     if (p->stale_while_locked && k->present) {
@@ -75,6 +75,14 @@ static void lock_wake(sim *s, uint32_t ai, uint32_t tag)
     }
 }
 
+/* As a recompute: a refresh is made by whoever takes the free lock, once. */
+static uint32_t lock_early(sim *s, uint32_t ai, int cause, bool wait)
+{
+    const lock_params *p = s->params;
+    if (!model_lock_free(s, s->att[ai].key)) return NONE;
+    return model_lock_take(s, ai, p->lock_ttl, (enum cause)cause, wait);
+}
+
 static const param_spec lock_specs[] = {
     { .name = "poll", .type = PARAM_DURATION, .offset = offsetof(lock_params, poll), .def = "50ms",
       .min = 0, .min_open = true, .max = INFINITY, .help = "sleep between lock steps" },
@@ -97,4 +105,5 @@ const strategy_ops strategy_lock = {
     .lookup = lock_lookup,
     .wake = lock_wake,
     .query_done = model_answer_issuer,
+    .early = lock_early,
 };

@@ -6,9 +6,11 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "scenario.h"
 
 typedef struct refresh_ahead_params {
     double fraction;
+    const strategy_cfg *recompute;
 } refresh_ahead_params;
 
 static void ra_lookup(sim *s, uint32_t ai, const lookup_view *v)
@@ -16,12 +18,13 @@ static void ra_lookup(sim *s, uint32_t ai, const lookup_view *v)
     const refresh_ahead_params *p = s->params;
     keystate *k = &s->keys[s->att[ai].key];
     if (!v->fresh) {
-        if (model_query(s, ai, CAUSE_MISS, true) == NONE) model_finish(s, ai, OUT_ERROR);
+        model_miss(s, ai, v);
         return;
     }
-    if (!k->busy && model_now(s) >= k->written + p->fraction * s->sc->cache.ttl) {
+    if (!k->busy && model_now(s) >= k->written + p->fraction * s->sc->cache.ttl &&
+        model_refresh(s, ai, CAUSE_BACKGROUND, false) != NONE) {
+        s->keys[s->att[ai].key].busy = 1;
         model_count(s, ai, CNT_EARLY_REFRESH);
-        if (model_query(s, ai, CAUSE_BACKGROUND, false) != NONE) s->keys[s->att[ai].key].busy = 1;
     }
     model_finish(s, ai, OUT_HIT);
 }
@@ -36,6 +39,8 @@ static const param_spec ra_specs[] = {
     { .name = "fraction", .type = PARAM_NUMBER, .offset = offsetof(refresh_ahead_params, fraction), .def = "0.8",
       .min = 0, .max = 1, .min_open = true, .max_open = true,
       .help = "share of the TTL after a write from which the first read refreshes in the background" },
+    { .name = "recompute", .type = PARAM_STRATEGY, .offset = offsetof(refresh_ahead_params, recompute),
+      .help = "a strategy that coordinates recomputes (lock, coalesce, lease): misses and refreshes go through it" },
 };
 
 const strategy_ops strategy_refresh_ahead = {

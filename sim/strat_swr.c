@@ -7,9 +7,11 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "scenario.h"
 
 typedef struct swr_params {
     double grace;
+    const strategy_cfg *recompute;
 } swr_params;
 
 static void swr_lookup(sim *s, uint32_t ai, const lookup_view *v)
@@ -21,14 +23,14 @@ static void swr_lookup(sim *s, uint32_t ai, const lookup_view *v)
         return;
     }
     if (v->present && model_now(s) < v->expiry + p->grace) {
-        if (!s->keys[key].busy) {
+        if (!s->keys[key].busy && model_refresh(s, ai, CAUSE_BACKGROUND, false) != NONE) {
+            s->keys[key].busy = 1;
             model_count(s, ai, CNT_EARLY_REFRESH);
-            if (model_query(s, ai, CAUSE_BACKGROUND, false) != NONE) s->keys[key].busy = 1;
         }
         model_finish(s, ai, OUT_STALE);
         return;
     }
-    if (model_query(s, ai, CAUSE_MISS, true) == NONE) model_finish(s, ai, OUT_ERROR);
+    model_miss(s, ai, v);
 }
 
 static void swr_query_done(sim *s, uint32_t qi, bool ok)
@@ -40,6 +42,8 @@ static void swr_query_done(sim *s, uint32_t qi, bool ok)
 static const param_spec swr_specs[] = {
     { .name = "grace", .type = PARAM_DURATION, .offset = offsetof(swr_params, grace), .def = "10s",
       .min = 0, .max = INFINITY, .help = "how long after expiry the expired value is served while one refresh runs" },
+    { .name = "recompute", .type = PARAM_STRATEGY, .offset = offsetof(swr_params, recompute),
+      .help = "a strategy that coordinates recomputes (lock, coalesce, lease): misses and refreshes go through it" },
 };
 
 const strategy_ops strategy_swr = {

@@ -6,10 +6,12 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "scenario.h"
 
 typedef struct xfetch_params {
     double beta;
     int refresh;          /* 0 sync, 1 async */
+    const strategy_cfg *recompute;
 } xfetch_params;
 
 enum { REFRESH_SYNC, REFRESH_ASYNC };
@@ -18,7 +20,7 @@ static void xfetch_lookup(sim *s, uint32_t ai, const lookup_view *v)
 {
     const xfetch_params *p = s->params;
     if (!v->fresh) {
-        if (model_query(s, ai, CAUSE_MISS, true) == NONE) model_finish(s, ai, OUT_ERROR);
+        model_miss(s, ai, v);
         return;
     }
     double u = 1.0 - rng_uniform(s->r[RNG_STRATEGY]);   /* (0, 1] */
@@ -26,12 +28,13 @@ static void xfetch_lookup(sim *s, uint32_t ai, const lookup_view *v)
         model_finish(s, ai, OUT_HIT);
         return;
     }
-    model_count(s, ai, CNT_EARLY_REFRESH);
     if (p->refresh == REFRESH_ASYNC) {
-        model_query(s, ai, CAUSE_EARLY, false);   /* rejected or not, the fresh value is served */
-        model_finish(s, ai, OUT_HIT);
-    } else if (model_query(s, ai, CAUSE_EARLY, true) == NONE) {
-        model_finish(s, ai, OUT_HIT);             /* rejected: serve the still-fresh value */
+        if (model_refresh(s, ai, CAUSE_EARLY, false) != NONE) model_count(s, ai, CNT_EARLY_REFRESH);
+        model_finish(s, ai, OUT_HIT);   /* started or not, the fresh value is served */
+    } else if (model_refresh(s, ai, CAUSE_EARLY, true) == NONE) {
+        model_finish(s, ai, OUT_HIT);   /* declined or rejected: serve the still-fresh value */
+    } else {
+        model_count(s, ai, CNT_EARLY_REFRESH);
     }
 }
 
@@ -42,6 +45,8 @@ static const param_spec xfetch_specs[] = {
       .min = 0, .max = INFINITY, .help = "eagerness: larger refreshes earlier (1 is the paper's optimum)" },
     { .name = "refresh", .type = PARAM_ENUM, .offset = offsetof(xfetch_params, refresh), .def = "sync",
       .choices = refresh_choices, .help = "the early attempt waits for the new value (sync) or is served the current one (async)" },
+    { .name = "recompute", .type = PARAM_STRATEGY, .offset = offsetof(xfetch_params, recompute),
+      .help = "a strategy that coordinates recomputes (lock, coalesce, lease): misses and refreshes go through it" },
 };
 
 const strategy_ops strategy_xfetch = {

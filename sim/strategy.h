@@ -18,7 +18,10 @@
 
 struct sim;
 
-enum param_type { PARAM_DURATION, PARAM_NUMBER, PARAM_BOOL, PARAM_ENUM };
+/* PARAM_STRATEGY: a nested strategy object that coordinates this strategy's
+ * recomputes (one with an `early` hook: lock, coalesce, lease), stored as a
+ * strategy_cfg pointer (NULL when absent), owned by the scenario. */
+enum param_type { PARAM_DURATION, PARAM_NUMBER, PARAM_BOOL, PARAM_ENUM, PARAM_STRATEGY };
 
 /* One parameter: where it goes in the params struct and what is allowed.
  * DURATION and NUMBER are stored as double, BOOL as bool, ENUM as int (index
@@ -65,6 +68,12 @@ typedef struct strategy_ops {
     void (*query_done)(struct sim *s, uint32_t q, bool ok);
     /* Attempt att ends by client timeout: forget it from any wait list. Optional. */
     void (*abandon)(struct sim *s, uint32_t att);
+    /* As the `recompute` of another strategy: att wants a refresh of key (an
+     * early or background one, cause); issue it as this strategy allows (wait:
+     * att waits for it) and return the query, or NONE when this strategy
+     * declines (another is recomputing) or the DB rejects it.  Optional: only
+     * strategies that can coordinate recomputes have it. */
+    uint32_t (*early)(struct sim *s, uint32_t att, int cause, bool wait);
 } strategy_ops;
 
 /* The registry: NULL when no strategy has that name. */

@@ -341,6 +341,60 @@ START_TEST(strategies_see_identical_first_attempts)
 }
 END_TEST
 
+START_TEST(trace_replay_reproduces_arrival_times)
+{
+    /* The bundled trace, replayed: every first attempt arrives exactly at its row's t. */
+    ck_assert_int_eq(runf(NULL, NULL, "run %s --quiet --trace --strategy none --out %s/r",
+                          tu_path("scenarios/replay.json"), work), 0);
+    char *trace = tu_slurp(tu_path("scenarios/traces/shop-90s.csv"));
+    char *req = tu_slurp(pathf("%s/r/none/requests.csv", work));
+    ck_assert_ptr_nonnull(trace);
+    ck_assert_ptr_nonnull(req);
+    /* requests.csv rows are in completion order: index them by request id. */
+    size_t n = 0;
+    for (char *p = trace; *p; p++) n += *p == '\n';
+    n--;   /* header */
+    char **arr = calloc(n, sizeof *arr);
+    char *save, *line = strtok_r(req, "\n", &save);
+    while ((line = strtok_r(NULL, "\n", &save))) {
+        char *f[6], *p = line;
+        for (int i = 0; i < 6; i++) f[i] = strsep(&p, ",");
+        if (strcmp(f[1], "1")) continue;
+        size_t id = (size_t)atol(f[0]);
+        ck_assert_uint_lt(id, n);
+        arr[id] = f[4];
+    }
+    size_t i = 0;
+    line = strtok_r(trace, "\n", &save);   /* header */
+    while ((line = strtok_r(NULL, "\n", &save))) {
+        char *comma = strchr(line, ',');
+        *comma = 0;
+        ck_assert_msg(arr[i] != NULL, "trace row %zu was not replayed", i);
+        ck_assert_msg(strtod(arr[i], NULL) == strtod(line, NULL), "row %zu: trace t=%s, replayed at %s", i, line, arr[i]);
+        i++;
+    }
+    ck_assert_uint_eq(i, n);
+    ck_assert_double_eq(tu_json_num(pathf("%s/r/none/summary.json", work), "requests"), (double)n);
+    free(arr);
+    free(trace);
+    free(req);
+}
+END_TEST
+
+START_TEST(trace_errors_name_the_row)
+{
+    ck_assert_int_eq(tu_write(pathf("%s/bad.csv", work), "t,key\n0.5,1\n0.25,2\n"), 0);
+    char *sc = tu_scenario(work, "t.json", "{\"duration\": 10, \"clients\": {\"arrivals\": {\"trace\": \"bad.csv\"}},"
+                                          " \"keys\": {\"count\": 5}, \"cache\": {\"ttl\": 1}, \"db\": {\"workers\": 1, \"latency\": 0.01}}");
+    char *err = NULL;
+    ck_assert_int_eq(runf(NULL, &err, "run %s --quiet --out %s/never", sc, work), 2);
+    ck_assert_ptr_nonnull(strstr(err, "bad.csv:3: error:"));
+    ck_assert(!tu_exists(pathf("%s/never", work)));
+    free(err);
+    free(sc);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- invalid corpus */
 
 START_TEST(invalid_scenarios_exit_2_with_their_message)
@@ -430,6 +484,8 @@ int main(void)
     tcase_set_timeout(tr, 120);
     tcase_add_test(tr, trace_rows_match_the_summary);
     tcase_add_test(tr, strategies_see_identical_first_attempts);
+    tcase_add_test(tr, trace_replay_reproduces_arrival_times);
+    tcase_add_test(tr, trace_errors_name_the_row);
     suite_add_tcase(s, tr);
     TCase *inv = tcase_create("invalid_input");
     tcase_add_checked_fixture(inv, setup, teardown);

@@ -569,6 +569,51 @@ START_TEST(invariants_over_long_random_runs)
 }
 END_TEST
 
+START_TEST(combinations_keep_a_single_flight)
+{
+    /* xfetch with a lock around its recompute refreshes early, but never two
+     * queries for a key at once; swr with coalescing likewise after grace. */
+    run r = go("xfetch-lock", NULL,
+               "{\"duration\": 200, \"seed\": 6, \"clients\": {\"arrivals\": {\"rate\": 3000}},"
+               " \"keys\": {\"count\": 100, \"popularity\": {\"zipf\": 1.0}}, \"app\": {\"nodes\": 4},"
+               " \"cache\": {\"latency\": \"500us\", \"ttl\": \"1s\", \"ttl_jitter\": 0.1},"
+               " \"db\": {\"workers\": 64, \"latency\": {\"dist\": \"uniform\", \"min\": \"20ms\", \"max\": \"80ms\"}},"
+               " \"strategies\": [{\"name\": \"xfetch\", \"label\": \"xfetch-lock\", \"beta\": 4,"
+               "   \"recompute\": {\"name\": \"lock\", \"poll\": \"5ms\", \"max_wait\": \"1h\"}},"
+               "  {\"name\": \"swr\", \"label\": \"swr-coalesce\", \"grace\": \"30ms\","
+               "   \"recompute\": {\"name\": \"coalesce\", \"scope\": \"global\"}},"
+               "  {\"name\": \"xfetch\", \"label\": \"xfetch-alone\", \"beta\": 4}]}");
+    assert_single_flight(&r, "xfetch-lock");
+    ck_assert(sum(&r, "xfetch-lock", "db.early") > 1000);
+    ck_assert(sum(&r, "xfetch-lock", "outcomes.refresh") > 1000);
+    /* Alone, the same xfetch does overlap its refreshes. */
+    ck_assert(sum(&r, "xfetch-alone", "stampedes.max_size") > 1);
+    free(r.req); free(r.db);
+    load_trace(&r, "swr-coalesce");
+    assert_single_flight(&r, "swr-coalesce");
+    ck_assert(sum(&r, "swr-coalesce", "strategy_counters.coalesced") > 100);
+    ck_assert(sum(&r, "swr-coalesce", "stale") > 1000);
+    done(&r);
+}
+END_TEST
+
+START_TEST(xfetch_lock_one_refresher)
+{
+    /* Two reads of a fresh value with a huge beta: the first takes the lock
+     * and refreshes (refresh, 101 ms); the second finds it held: a hit. */
+    run r = go("x", NULL, BASE("{\"name\": \"xfetch\", \"label\": \"x\", \"beta\": 1e6, \"recompute\": {\"name\": \"lock\"}}",
+                               "{\"at\": 1, \"requests\": 2, \"key\": 0}",
+                               "\"ttl\": \"10s\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", ""));
+    ck_assert_str_eq(by_id(&r, 0, 1)->outcome, "refresh");
+    NEAR(by_id(&r, 0, 1)->latency, 0.101);
+    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "hit");
+    NEAR(by_id(&r, 1, 1)->latency, 0.001);
+    ck_assert_uint_eq(r.ndb, 1);
+    ck_assert_str_eq(r.db[0].cause, "early");
+    done(&r);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- theory */
 
 static void near(const char *what, double got, double want, double tol)
@@ -713,6 +758,8 @@ int main(void)
     TCase *inv = tcase_create("invariants");
     tcase_set_timeout(inv, 300);
     tcase_add_test(inv, invariants_over_long_random_runs);
+    tcase_add_test(inv, combinations_keep_a_single_flight);
+    tcase_add_test(inv, xfetch_lock_one_refresher);
     suite_add_tcase(s, inv);
     TCase *th = tcase_create("theory");
     tcase_set_timeout(th, 300);

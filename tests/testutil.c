@@ -126,3 +126,14 @@ char *tu_scenario(const char *dir, const char *name, const char *json)
     if (tu_write(p, json) != 0) { free(p); return NULL; }
     return p;
 }
+
+int tu_sanitized(void)
+{
+    const char *s = getenv("STAMPEDE_SAN");
+    return s && *s && strcmp(s, "0") != 0;
+}
+
+double tu_scale(void)
+{
+    return tu_sanitized() ? 0.2 : 1.0;
+}

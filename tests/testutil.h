@@ -33,4 +33,11 @@ double tu_json_num(const char *file, const char *path);
 /* Writes a scenario from text into dir/name and returns its path. */
 char *tu_scenario(const char *dir, const char *name, const char *json);
 
+/* True when the suites run under the sanitizers (STAMPEDE_SAN=1, set by
+ * make test-san): the program is ~3x slower and cannot take memory rlimits.
+ * tu_scale is then 0.2, else 1: a factor for the simulated duration of
+ * tests that check invariants (not statistics against theory). */
+int tu_sanitized(void);
+double tu_scale(void);
+
 #endif

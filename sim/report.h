@@ -1,0 +1,24 @@
+/* report.h - report.html of a results folder: one page that opens offline, with
+ * no scripts, showing the scenario, the comparison, every chart and a sentence
+ * per strategy; and the number formats it shares with the charts.
+ *
+ * The page references the charts and data files by relative links; every file
+ * it links to exists when it is written.  The caller owns everything passed in. */
+#ifndef STAMPEDE_REPORT_H
+#define STAMPEDE_REPORT_H
+
+#include <stddef.h>
+
+#include "plot.h"
+
+/* Writes DIR/report.html (through a temporary file and a rename) for the
+ * committed charts of cs.  Returns 0, or -1 with the reason in err. */
+int report_write_run(const run_folder *rf, const chartset *cs, char *err, size_t errlen);
+
+/* A count with thousands separators ("12,157"); "n/a" for NAN. */
+void report_fmt_count(char *buf, size_t n, double v);
+/* A duration in seconds in the unit that reads best, three significant digits
+ * ("750 µs", "22.3 ms", "4.27 s"); "n/a" for NAN. */
+void report_fmt_seconds(char *buf, size_t n, double s);
+
+#endif

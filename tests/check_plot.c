@@ -1,0 +1,616 @@
+/* check_plot.c - `stampede plot` through the real program: every chart in every
+ * format and valid, no word from gnuplot, report.html well-formed with every
+ * link resolving, the same scripts and page twice, and the failures. */
+#include <check.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+static const char *const charts[] = { "latency", "db_load", "latency_cdf", "comparison", "stampede_sizes" };
+#define NCHARTS (sizeof charts / sizeof *charts)
+
+/* Three strategies, a cache flush, a DB slowdown and a burst, so that every
+ * kind of mark is drawn; the description tries the HTML escaping. */
+static const char *scenario_json =
+    "{\n"
+    "  \"name\": \"plot-check\",\n"
+    "  \"description\": \"A <small> test & its \\\"quotes\\\" 'too'\",\n"
+    "  \"seed\": 5,\n"
+    "  \"duration\": \"12s\",\n"
+    "  \"warmup\": \"1s\",\n"
+    "  \"bin\": \"250ms\",\n"
+    "  \"clients\": {\"arrivals\": {\"rate\": 400}, \"timeout\": \"500ms\",\n"
+    "              \"retries\": {\"max\": 1, \"backoff\": \"50ms\"},\n"
+    "              \"bursts\": [{\"at\": \"8s\", \"requests\": 600, \"over\": \"100ms\", \"key\": \"hot\"}]},\n"
+    "  \"keys\": {\"count\": 30, \"popularity\": {\"zipf\": 1.1}},\n"
+    "  \"app\": {\"nodes\": 3},\n"
+    "  \"cache\": {\"latency\": {\"dist\": \"exponential\", \"mean\": \"500us\"}, \"ttl\": \"2s\"},\n"
+    "  \"db\": {\"workers\": 6, \"queue_limit\": 40,\n"
+    "         \"latency\": {\"dist\": \"lognormal\", \"median\": \"15ms\", \"sigma\": 0.5},\n"
+    "         \"overload\": {\"usl\": {\"sigma\": 0.05, \"kappa\": 0.05}}},\n"
+    "  \"faults\": [{\"at\": \"4s\", \"type\": \"cache_flush\"},\n"
+    "             {\"at\": \"5s\", \"until\": \"6s\", \"type\": \"db_slowdown\", \"factor\": 3}],\n"
+    "  \"strategies\": [{\"name\": \"none\"}, {\"name\": \"lock\", \"label\": \"lock_fast\", \"poll\": \"10ms\"},\n"
+    "                 {\"name\": \"coalesce\", \"scope\": \"global\"}]\n"
+    "}\n";
+
+/* Every attempt times out before the cache answers: no label answers anyone,
+ * so every latency column is empty. */
+static const char *silent_json =
+    "{\n"
+    "  \"name\": \"silent\",\n"
+    "  \"duration\": \"3s\",\n"
+    "  \"clients\": {\"arrivals\": {\"rate\": 50}, \"timeout\": \"1us\"},\n"
+    "  \"cache\": {\"latency\": \"1ms\", \"ttl\": \"1s\", \"initial\": \"cold\"},\n"
+    "  \"db\": {\"workers\": 2, \"latency\": \"5ms\"},\n"
+    "  \"strategies\": [{\"name\": \"none\"}, {\"name\": \"lock\"}]\n"
+    "}\n";
+
+static char *work;     /* scratch folder of the tcase */
+static char *run3;     /* results folder with three labels, plotted in svg,png,pdf */
+static int plot_rc;
+static char *plot_err;
+
+static char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *pathf(const char *fmt, ...)
+{
+    static char buf[8][4096];
+    static int k;
+    k = (k + 1) % 8;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf[k], sizeof buf[k], fmt, ap);
+    va_end(ap);
+    return buf[k];
+}
+
+static int runf(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int runf(char **out, char **err, const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    return tu_run(args, out, err);
+}
+
+/* Runs the scenario text into dir/name (adding scenario.json when this
+ * stampede does not write one yet); returns the results folder. */
+static char *make_results(const char *json, const char *name, const char *extra)
+{
+    char *scen = tu_scenario(work, pathf("%s.json", name), json);
+    ck_assert_ptr_nonnull(scen);
+    char *dir = strdup(pathf("%s/%s", work, name));
+    char *err = NULL;
+    int rc = runf(NULL, &err, "run '%s' --out '%s' --quiet %s", scen, dir, extra ? extra : "");
+    ck_assert_msg(rc == 0, "run failed: %s", err ? err : "");
+    free(err);
+    const char *sj = pathf("%s/scenario.json", dir);
+    if (!tu_exists(sj)) ck_assert_int_eq(tu_write(sj, json), 0);
+    free(scen);
+    return dir;
+}
+
+static void setup_plotted(void)
+{
+    setenv("STAMPEDE_PLOTS_DIR", tu_path("plots"), 1);
+    work = tu_tmpdir();
+    ck_assert_ptr_nonnull(work);
+    run3 = make_results(scenario_json, "three", NULL);
+    plot_rc = runf(NULL, &plot_err, "plot '%s' --format svg,png,pdf", run3);
+}
+
+static void teardown_plotted(void)
+{
+    tu_rmrf(work);
+    free(work);
+    free(run3);
+    free(plot_err);
+}
+
+/* ---------------------------------------------------------------- file checks */
+
+static unsigned char *slurp_bin(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = malloc(len > 0 ? (size_t)len : 1);
+    *n = b ? fread(b, 1, (size_t)len, f) : 0;
+    fclose(f);
+    return b;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void check_png(const char *path)
+{
+    size_t n;
+    unsigned char *b = slurp_bin(path, &n);
+    ck_assert_msg(b && n > 24, "%s: missing or short", path);
+    static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+    ck_assert_msg(!memcmp(b, sig, 8), "%s: no PNG signature", path);
+    ck_assert_msg(!memcmp(b + 12, "IHDR", 4), "%s: no IHDR first", path);
+    ck_assert_uint_eq(be32(b + 16), 1280);
+    ck_assert_uint_eq(be32(b + 20), 720);
+    free(b);
+}
+
+static void check_pdf(const char *path)
+{
+    size_t n;
+    unsigned char *b = slurp_bin(path, &n);
+    ck_assert_msg(b && n > 10, "%s: missing or short", path);
+    ck_assert_msg(!memcmp(b, "%PDF-", 5), "%s: no %%PDF- header", path);
+    while (n && (b[n - 1] == '\n' || b[n - 1] == '\r' || b[n - 1] == ' ')) n--;
+    ck_assert_msg(n >= 5 && !memcmp(b + n - 5, "%%EOF", 5), "%s: does not end with %%%%EOF", path);
+    free(b);
+}
+
+/* A minimal XML well-formedness check: declarations, comments, CDATA, tags
+ * nesting under one root, quoted attributes, entities.  Collects the values of
+ * src and href attributes into links (NULL: don't).  Returns NULL or what is
+ * wrong. */
+static const char *xml_check(const char *s, char ***links, size_t *nlinks)
+{
+    static char why[256];
+    const char *stack[512];
+    size_t depth = 0, roots = 0;
+    for (const char *p = s; *p;) {
+        if (*p == '&') {
+            size_t k = strspn(p + 1, "#xabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+            if (k == 0 || p[1 + k] != ';') return "a bare '&' in text";
+            p += k + 2;
+            continue;
+        }
+        if (*p != '<') {
+            if (depth == 0 && !strchr(" \t\r\n", *p)) return "text outside the root element";
+            p++;
+            continue;
+        }
+        if (!strncmp(p, "<!--", 4)) {
+            const char *e = strstr(p + 4, "-->");
+            if (!e) return "unterminated comment";
+            p = e + 3;
+        } else if (!strncmp(p, "<![CDATA[", 9)) {
+            const char *e = strstr(p + 9, "]]>");
+            if (!e) return "unterminated CDATA";
+            p = e + 3;
+        } else if (!strncmp(p, "<?", 2)) {
+            const char *e = strstr(p + 2, "?>");
+            if (!e) return "unterminated declaration";
+            p = e + 2;
+        } else if (!strncmp(p, "<!DOCTYPE", 9)) {
+            if (roots || depth) return "DOCTYPE after the root";
+            const char *e = strchr(p, '>');
+            if (!e) return "unterminated DOCTYPE";
+            p = e + 1;
+        } else if (p[1] == '/') {
+            size_t k = strcspn(p + 2, " \t\r\n>");
+            if (depth == 0) return "a closing tag with nothing open";
+            const char *open = stack[--depth];
+            size_t ok = strcspn(open, " \t\r\n/>");
+            if (ok != k || strncmp(open, p + 2, k)) {
+                snprintf(why, sizeof why, "</%.*s> closes <%.*s>", (int)k, p + 2, (int)ok, open);
+                return why;
+            }
+            const char *e = strchr(p, '>');
+            if (!e) return "unterminated closing tag";
+            p = e + 1;
+        } else {
+            const char *name = p + 1;
+            size_t k = strcspn(name, " \t\r\n/>");
+            if (k == 0) return "a '<' that starts no tag";
+            const char *q = name + k;
+            bool self = false;
+            for (;;) {   /* attributes */
+                q += strspn(q, " \t\r\n");
+                if (*q == '>') { q++; break; }
+                if (q[0] == '/' && q[1] == '>') { self = true; q += 2; break; }
+                size_t an = strcspn(q, " \t\r\n=/>");
+                const char *aname = q;
+                q += an;
+                q += strspn(q, " \t\r\n");   /* Eq ::= S? '=' S? */
+                if (an == 0 || *q != '=') return "an attribute without a value";
+                q++;
+                q += strspn(q, " \t\r\n");
+                char quote = *q;
+                if (quote != '"' && quote != '\'') return "an unquoted attribute value";
+                const char *v = q + 1, *ve = strchr(v, quote);
+                if (!ve) return "unterminated attribute value";
+                if (memchr(v, '<', (size_t)(ve - v))) return "'<' in an attribute value";
+                if (links && ((an == 3 && !strncmp(aname, "src", 3)) || (an == 4 && !strncmp(aname, "href", 4)))) {
+                    *links = realloc(*links, (*nlinks + 1) * sizeof **links);
+                    (*links)[(*nlinks)++] = strndup(v, (size_t)(ve - v));
+                }
+                q = ve + 1;
+            }
+            if (depth == 0) roots++;
+            if (roots > 1) return "more than one root element";
+            if (!self) {
+                if (depth == 512) return "nested too deep";
+                stack[depth++] = name;
+            }
+            p = q;
+        }
+    }
+    if (depth) {
+        snprintf(why, sizeof why, "<%.*s> never closed", (int)strcspn(stack[depth - 1], " \t\r\n/>"),
+                 stack[depth - 1]);
+        return why;
+    }
+    return roots == 1 ? NULL : "no root element";
+}
+
+static void check_xml_file(const char *path)
+{
+    char *text = tu_slurp(path);
+    ck_assert_msg(text != NULL, "%s: missing", path);
+    const char *why = xml_check(text, NULL, NULL);
+    ck_assert_msg(why == NULL, "%s: not well-formed: %s", path, why ? why : "");
+    free(text);
+}
+
+static char *url_decode(const char *s)
+{
+    char *o = malloc(strlen(s) + 1), *q = o;
+    for (; *s; s++) {
+        if (s[0] == '%' && s[1] && s[2]) {
+            char hex[3] = { s[1], s[2], 0 };
+            *q++ = (char)strtol(hex, NULL, 16);
+            s += 2;
+        } else {
+            *q++ = *s;
+        }
+    }
+    *q = 0;
+    return o;
+}
+
+/* ---------------------------------------------------------------- charts */
+
+START_TEST(the_xml_checker_itself)
+{
+    ck_assert_ptr_null(xml_check("<?xml version=\"1.0\"?>\n<!DOCTYPE html>\n<a x = 'b>c' y=\"&amp;\"><!-- <z> -->"
+                                 "<b/>t &#39; &lt;<![CDATA[<&>]]></a>\n", NULL, NULL));
+    ck_assert_ptr_nonnull(xml_check("<a><b></a></b>", NULL, NULL));
+    ck_assert_ptr_nonnull(xml_check("<a><b></b>", NULL, NULL));
+    ck_assert_ptr_nonnull(xml_check("<a>&</a>", NULL, NULL));
+    ck_assert_ptr_nonnull(xml_check("<a x=b></a>", NULL, NULL));
+    ck_assert_ptr_nonnull(xml_check("<a x></a>", NULL, NULL));
+    ck_assert_ptr_nonnull(xml_check("<a></a><b></b>", NULL, NULL));
+    ck_assert_ptr_nonnull(xml_check("<a><br></a>", NULL, NULL));
+    ck_assert_ptr_nonnull(xml_check("", NULL, NULL));
+}
+END_TEST
+
+START_TEST(plot_succeeds_silently)
+{
+    ck_assert_msg(plot_rc == 0, "plot failed (%d): %s", plot_rc, plot_err ? plot_err : "");
+    ck_assert_msg(plot_err && plot_err[0] == 0, "plot printed on stderr: %s", plot_err ? plot_err : "");
+}
+END_TEST
+
+START_TEST(every_chart_in_every_format)
+{
+    for (size_t i = 0; i < NCHARTS; i++) {
+        check_png(pathf("%s/charts/%s.png", run3, charts[i]));
+        check_pdf(pathf("%s/charts/%s.pdf", run3, charts[i]));
+        check_xml_file(pathf("%s/charts/%s.svg", run3, charts[i]));
+        ck_assert_msg(tu_exists(pathf("%s/charts/%s.gp", run3, charts[i])), "no %s.gp", charts[i]);
+    }
+    /* Nothing else: no build folder left behind. */
+    DIR *d = opendir(run3);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    while ((e = readdir(d))) ck_assert_msg(!strstr(e->d_name, ".tmp-") && !strstr(e->d_name, ".old-"), "left %s", e->d_name);
+    closedir(d);
+}
+END_TEST
+
+START_TEST(charts_name_scenario_labels_and_marks)
+{
+    char *svg = tu_slurp(pathf("%s/charts/latency.svg", run3));
+    ck_assert_ptr_nonnull(svg);
+    ck_assert_ptr_nonnull(strstr(svg, "plot-check: latency over time"));
+    ck_assert_ptr_nonnull(strstr(svg, "lock_fast"));   /* no enhanced-text subscript */
+    ck_assert_ptr_nonnull(strstr(svg, "cache flush at 4 s"));
+    ck_assert_ptr_nonnull(strstr(svg, "DB slowdown"));
+    ck_assert_ptr_nonnull(strstr(svg, "burst of 600 requests"));
+    free(svg);
+    char *gp = tu_slurp(pathf("%s/charts/db_load.gp", run3));
+    ck_assert_ptr_nonnull(gp);
+    ck_assert_ptr_nonnull(strstr(gp, "worker pool (6)"));
+    ck_assert_ptr_nonnull(strstr(gp, "USL knee n* = 4.4"));   /* sqrt(0.95/0.05) */
+    ck_assert_ptr_null(strstr(gp, "@"));                      /* every placeholder filled */
+    free(gp);
+}
+END_TEST
+
+START_TEST(scripts_rerun_from_the_charts_folder)
+{
+    /* The script a user edits redraws its chart by itself, from charts/. */
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cd '%s/charts' && rm -f comparison.png && gnuplot -e \"formats='png'\" comparison.gp "
+                              ">'%s/gp.out' 2>&1", run3, work);
+    ck_assert_int_eq(system(cmd), 0);
+    char *out = tu_slurp(pathf("%s/gp.out", work));
+    ck_assert_msg(out && !*out, "gnuplot said: %s", out ? out : "");
+    free(out);
+    check_png(pathf("%s/charts/comparison.png", run3));
+}
+END_TEST
+
+/* ---------------------------------------------------------------- report */
+
+START_TEST(report_is_well_formed_and_links_resolve)
+{
+    char *html = tu_slurp(pathf("%s/report.html", run3));
+    ck_assert_ptr_nonnull(html);
+    char **links = NULL;
+    size_t n = 0;
+    const char *why = xml_check(html, &links, &n);
+    ck_assert_msg(why == NULL, "report.html: %s", why ? why : "");
+    size_t imgs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (links[i][0] == '#') {
+            free(links[i]);
+            continue;
+        }
+        ck_assert_msg(!strstr(links[i], "://") && links[i][0] != '/', "not a relative link: %s", links[i]);
+        char *file = url_decode(links[i]);
+        ck_assert_msg(tu_exists(pathf("%s/%s", run3, file)), "report.html links to missing %s", file);
+        imgs += strstr(file, "charts/") && strstr(file, ".svg");
+        free(file);
+        free(links[i]);
+    }
+    free(links);
+    ck_assert_uint_ge(imgs, NCHARTS);
+    ck_assert_ptr_null(strstr(html, "<script"));
+    ck_assert_ptr_nonnull(strstr(html, "A &lt;small&gt; test &amp; its &quot;quotes&quot; &#39;too&#39;"));
+    ck_assert_ptr_nonnull(strstr(html, "<h1>plot-check</h1>"));
+    ck_assert_ptr_nonnull(strstr(html, "fewer DB queries than none"));
+    ck_assert_ptr_nonnull(strstr(html, "<code>faults.1</code>"));
+    free(html);
+}
+END_TEST
+
+START_TEST(same_inputs_same_scripts_and_report)
+{
+    static const char *const files[] = { "report.html", "charts/latency.gp", "charts/db_load.gp",
+                                         "charts/latency_cdf.gp", "charts/comparison.gp", "charts/stampede_sizes.gp" };
+    char *before[6];
+    for (size_t i = 0; i < 6; i++) ck_assert_ptr_nonnull(before[i] = tu_slurp(pathf("%s/%s", run3, files[i])));
+    char *err = NULL;
+    ck_assert_int_eq(runf(NULL, &err, "plot '%s' --format=svg,png,pdf", run3), 0);
+    free(err);
+    for (size_t i = 0; i < 6; i++) {
+        char *after = tu_slurp(pathf("%s/%s", run3, files[i]));
+        ck_assert_msg(after && !strcmp(before[i], after), "%s differs between two plots", files[i]);
+        free(after);
+        free(before[i]);
+    }
+}
+END_TEST
+
+/* ---------------------------------------------------------------- edge cases */
+
+START_TEST(one_label)
+{
+    char *dir = make_results(scenario_json, "one", "--strategy lock_fast");
+    char *err = NULL;
+    int rc = runf(NULL, &err, "plot '%s'", dir);
+    ck_assert_msg(rc == 0 && err && !*err, "plot of one label: %d %s", rc, err ? err : "");
+    free(err);
+    for (size_t i = 0; i < NCHARTS; i++) {
+        check_png(pathf("%s/charts/%s.png", dir, charts[i]));
+        check_xml_file(pathf("%s/charts/%s.svg", dir, charts[i]));
+        ck_assert(!tu_exists(pathf("%s/charts/%s.pdf", dir, charts[i])));   /* default: svg,png */
+    }
+    char *html = tu_slurp(pathf("%s/report.html", dir));
+    ck_assert_ptr_nonnull(html);
+    ck_assert_ptr_nonnull(strstr(html, "no unprotected baseline"));
+    ck_assert_ptr_null(xml_check(html, NULL, NULL));
+    free(html);
+    free(dir);
+}
+END_TEST
+
+START_TEST(a_sweep_folder)
+{
+    /* plot recognises a sweep folder and draws its charts (plot_sweep.c). */
+    char *scen = tu_scenario(work, "sw.json", scenario_json);
+    char *dir = strdup(pathf("%s/sw", work));
+    char *err = NULL;
+    ck_assert_int_eq(runf(NULL, &err, "sweep '%s' --vary cache.ttl=1s,2s --replications 2 --jobs 1 --quiet --out '%s'",
+                          scen, dir), 0);
+    free(err);
+    int rc = runf(NULL, &err, "plot '%s' --format png", dir);
+    ck_assert_msg(rc == 0 && err && !*err, "plot of a sweep: %d %s", rc, err ? err : "");
+    free(err);
+    char *png = tu_slurp(pathf("%s/charts/p99.png", dir));
+    ck_assert_ptr_nonnull(png);
+    ck_assert(!memcmp(png, "\x89PNG\r\n\x1a\n", 8));
+    free(png);
+    ck_assert(tu_exists(pathf("%s/charts/p99.gp", dir)));
+    ck_assert(!tu_exists(pathf("%s/charts/p99.svg", dir)));
+    free(scen);
+    free(dir);
+}
+END_TEST
+
+START_TEST(nobody_answered)
+{
+    char *dir = make_results(silent_json, "silent", NULL);
+    char *err = NULL;
+    int rc = runf(NULL, &err, "plot '%s' --format png", dir);
+    ck_assert_msg(rc == 0 && err && !*err, "plot with empty latency columns: %d %s", rc, err ? err : "");
+    free(err);
+    for (size_t i = 0; i < NCHARTS; i++) check_png(pathf("%s/charts/%s.png", dir, charts[i]));
+    char *gp = tu_slurp(pathf("%s/charts/latency.gp", dir));
+    ck_assert_ptr_nonnull(gp);
+    ck_assert_ptr_nonnull(strstr(gp, "none (no answers)"));
+    free(gp);
+    char *html = tu_slurp(pathf("%s/report.html", dir));
+    ck_assert_ptr_nonnull(html);
+    ck_assert_ptr_null(xml_check(html, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(html, "n/a"));
+    free(html);
+    free(dir);
+}
+END_TEST
+
+START_TEST(no_scenario_json)
+{
+    char *dir = make_results(scenario_json, "bare", NULL);
+    ck_assert_int_eq(remove(pathf("%s/scenario.json", dir)), 0);
+    char *err = NULL;
+    int rc = runf(NULL, &err, "plot '%s' --format svg", dir);
+    ck_assert_msg(rc == 0 && err && !*err, "plot without scenario.json: %d %s", rc, err ? err : "");
+    free(err);
+    char *html = tu_slurp(pathf("%s/report.html", dir));
+    ck_assert_ptr_nonnull(html);
+    ck_assert_ptr_nonnull(strstr(html, "has no <code>scenario.json</code>"));
+    ck_assert_ptr_null(strstr(html, "href=\"scenario.json\""));
+    free(html);
+    free(dir);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- failures */
+
+START_TEST(missing_or_wrong_folder)
+{
+    char *err = NULL;
+    ck_assert_int_eq(runf(NULL, &err, "plot '%s/nowhere'", work), 2);
+    ck_assert_ptr_nonnull(strstr(err, "no such folder"));
+    free(err);
+    ck_assert_int_eq(runf(NULL, &err, "plot '%s'", work), 2);   /* a folder, but no comparison.csv */
+    ck_assert_ptr_nonnull(strstr(err, "not a stampede results or sweep folder"));
+    free(err);
+    ck_assert_int_eq(runf(NULL, &err, "plot"), 2);
+    free(err);
+    ck_assert_int_eq(runf(NULL, &err, "plot '%s' '%s'", run3, run3), 2);
+    free(err);
+}
+END_TEST
+
+START_TEST(unknown_format)
+{
+    char *err = NULL;
+    ck_assert_int_eq(runf(NULL, &err, "plot '%s' --format svg,gif", run3), 2);
+    ck_assert_ptr_nonnull(strstr(err, "formats: svg, png, pdf"));
+    free(err);
+    ck_assert_int_eq(runf(NULL, &err, "plot '%s' --format", run3), 2);
+    free(err);
+    ck_assert_int_eq(runf(NULL, &err, "plot '%s' --colour", run3), 2);
+    free(err);
+}
+END_TEST
+
+START_TEST(without_gnuplot)
+{
+    char *empty = strdup(pathf("%s/empty-bin", work));
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && PATH='%s' '%s' plot '%s' >'%s/out' 2>'%s/err' </dev/null", empty, empty,
+             tu_prog(), run3, work, work);
+    int st = system(cmd);
+    ck_assert(WIFEXITED(st));
+    ck_assert_int_eq(WEXITSTATUS(st), 1);
+    char *err = tu_slurp(pathf("%s/err", work));
+    ck_assert_ptr_nonnull(err);
+    ck_assert_str_eq(err, "stampede: gnuplot not found; install it with: apt-get install gnuplot-nox\n");
+    free(err);
+    free(empty);
+    check_png(pathf("%s/charts/latency.png", run3));   /* the charts drawn before are untouched */
+}
+END_TEST
+
+START_TEST(a_gnuplot_warning_fails_and_keeps_the_old_charts)
+{
+    /* A template set whose last chart makes gnuplot print: the command fails
+     * and DIR/charts keeps the charts of the previous plot, whole. */
+    char *tpl = strdup(pathf("%s/tpl", work));
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s'/*.gp '%s'/ && echo 'print \"a warning\"' >> '%s/stampede_sizes.gp'",
+             tpl, tu_path("plots"), tpl, tpl);
+    ck_assert_int_eq(system(cmd), 0);
+    char *before = tu_slurp(pathf("%s/charts/latency.gp", run3));
+    setenv("STAMPEDE_PLOTS_DIR", tpl, 1);
+    char *err = NULL;
+    int rc = runf(NULL, &err, "plot '%s' --format png", run3);
+    setenv("STAMPEDE_PLOTS_DIR", tu_path("plots"), 1);
+    ck_assert_int_eq(rc, 1);
+    ck_assert_ptr_nonnull(strstr(err, "gnuplot warned on stampede_sizes.gp"));
+    ck_assert_ptr_nonnull(strstr(err, "a warning"));
+    free(err);
+    char *after = tu_slurp(pathf("%s/charts/latency.gp", run3));
+    ck_assert_msg(before && after && !strcmp(before, after), "charts/ changed by a failed plot");
+    ck_assert(tu_exists(pathf("%s/charts/latency.pdf", run3)));   /* still the svg,png,pdf set */
+    free(before);
+    free(after);
+    free(tpl);
+}
+END_TEST
+
+static Suite *plot_suite(void)
+{
+    Suite *s = suite_create("plot");
+    TCase *tc = tcase_create("charts");
+    tcase_add_unchecked_fixture(tc, setup_plotted, teardown_plotted);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, the_xml_checker_itself);
+    tcase_add_test(tc, plot_succeeds_silently);
+    tcase_add_test(tc, every_chart_in_every_format);
+    tcase_add_test(tc, charts_name_scenario_labels_and_marks);
+    tcase_add_test(tc, scripts_rerun_from_the_charts_folder);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("report");
+    tcase_add_unchecked_fixture(tc, setup_plotted, teardown_plotted);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, report_is_well_formed_and_links_resolve);
+    tcase_add_test(tc, same_inputs_same_scripts_and_report);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("edge cases");
+    tcase_add_unchecked_fixture(tc, setup_plotted, teardown_plotted);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, one_label);
+    tcase_add_test(tc, nobody_answered);
+    tcase_add_test(tc, a_sweep_folder);
+    tcase_add_test(tc, no_scenario_json);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("failures");
+    tcase_add_unchecked_fixture(tc, setup_plotted, teardown_plotted);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, missing_or_wrong_folder);
+    tcase_add_test(tc, unknown_format);
+    tcase_add_test(tc, without_gnuplot);
+    tcase_add_test(tc, a_gnuplot_warning_fails_and_keeps_the_old_charts);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(plot_suite());
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

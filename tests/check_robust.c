@@ -1,0 +1,741 @@
+/* check_robust.c - hostile input and hostile conditions, through the real
+ * program: huge files, --set paths and values, runs beyond the limits,
+ * interrupted runs, unwritable and full disks, numbers at the edges.  Each
+ * answer is exact: exit status, stderr, and what is (not) left on disk. */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static const char *base_json =
+    "{\n"
+    "  \"name\": \"r\",\n"
+    "  \"seed\": 3,\n"
+    "  \"duration\": \"10s\",\n"
+    "  \"clients\": {\"arrivals\": {\"rate\": 200}},\n"
+    "  \"keys\": {\"count\": 20},\n"
+    "  \"cache\": {\"ttl\": \"1s\"},\n"
+    "  \"db\": {\"workers\": 4, \"latency\": \"10ms\"},\n"
+    "  \"strategies\": [{\"name\": \"none\"}, {\"name\": \"lock\"}]\n"
+    "}\n";
+
+static char *work;   /* a scratch folder per test */
+static char *scen;   /* base_json in it */
+
+static void setup(void)
+{
+    work = tu_tmpdir();
+    ck_assert_ptr_nonnull(work);
+    scen = tu_scenario(work, "r.json", base_json);
+    ck_assert_ptr_nonnull(scen);
+}
+
+static void teardown(void)
+{
+    tu_rmrf(work);
+    free(work);
+    free(scen);
+}
+
+static char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *pathf(const char *fmt, ...)
+{
+    static char buf[8][4096];
+    static int k;
+    k = (k + 1) % 8;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf[k], sizeof buf[k], fmt, ap);
+    va_end(ap);
+    return buf[k];
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---------------------------------------------------------------- running */
+
+/* How to start the program: its stdin, limits, and a signal sent after a delay. */
+typedef struct how {
+    const char *in;         /* stdin (default /dev/null) */
+    long fsize_kb;          /* RLIMIT_FSIZE, 0: none */
+    long data_mb;           /* RLIMIT_DATA, 0: none */
+    int sig;                /* sent after delay seconds, 0: none */
+    double delay;
+    const char *out;        /* with sig: wait for out.tmp-PID first (the run has started) */
+} how;
+
+typedef struct result {
+    int status;             /* exit status, or -1 when killed by a signal */
+    char *out, *err;
+    double seconds;
+} result;
+
+/* Runs the program with argv (NULL-terminated, without the program). */
+static result run_how(const how *h, const char *const *args)
+{
+    char op[4200], ep[4200];
+    snprintf(op, sizeof op, "%s/.out", work);
+    snprintf(ep, sizeof ep, "%s/.err", work);
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = tu_prog();
+    for (; args[n - 1] && n < 63; n++) argv[n] = args[n - 1];
+    argv[n] = NULL;
+    double t0 = now();
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int in = open(h->in ? h->in : "/dev/null", O_RDONLY);
+        int out = open(op, O_WRONLY | O_CREAT | O_TRUNC, 0600), err = open(ep, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (in < 0 || out < 0 || err < 0) _exit(126);
+        dup2(in, 0);
+        dup2(out, 1);
+        dup2(err, 2);
+        if (h->fsize_kb) {
+            struct rlimit rl = { (rlim_t)h->fsize_kb << 10, (rlim_t)h->fsize_kb << 10 };
+            setrlimit(RLIMIT_FSIZE, &rl);
+        }
+        if (h->data_mb) {
+            struct rlimit rl = { (rlim_t)h->data_mb << 20, (rlim_t)h->data_mb << 20 };
+            setrlimit(RLIMIT_DATA, &rl);
+        }
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    if (h->sig) {
+        /* The hidden folder appears once the signal handlers are in place. */
+        char tmp[4200];
+        snprintf(tmp, sizeof tmp, "%s.tmp-%ld", h->out ? h->out : "", (long)pid);
+        for (int i = 0; h->out && i < 1000 && !tu_exists(tmp); i++) {
+            struct timespec ms = { 0, 10000000 };
+            nanosleep(&ms, NULL);
+        }
+        struct timespec ts = { (time_t)h->delay, (long)((h->delay - floor(h->delay)) * 1e9) };
+        nanosleep(&ts, NULL);
+        kill(pid, h->sig);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    result r = { WIFEXITED(st) ? WEXITSTATUS(st) : -1, tu_slurp(op), tu_slurp(ep), now() - t0 };
+    unlink(op);
+    unlink(ep);
+    return r;
+}
+
+static result run(const char *const *args)
+{
+    how h = { 0 };
+    return run_how(&h, args);
+}
+
+static void result_free(result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* The names in work other than the given ones (hidden files ignored): "" when none. */
+static char *others(const char *keep1, const char *keep2)
+{
+    static char buf[4096];
+    buf[0] = 0;
+    DIR *d = opendir(work);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        if ((keep1 && !strcmp(e->d_name, keep1)) || (keep2 && !strcmp(e->d_name, keep2))) continue;
+        strncat(buf, e->d_name, sizeof buf - strlen(buf) - 2);
+        strcat(buf, " ");
+    }
+    closedir(d);
+    return buf;
+}
+
+/* True when work holds a half-built or set-aside results folder. */
+static int leftovers(void)
+{
+    DIR *d = opendir(work);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d))) n += strstr(e->d_name, ".tmp-") || strstr(e->d_name, ".old-");
+    closedir(d);
+    return n;
+}
+
+/* Exit 2, the exact stderr, nothing on stdout, nothing written (the runs
+ * here write to work/never). */
+static void refused(const char *const *args, const char *want)
+{
+    result r = run(args);
+    ck_assert_msg(r.status == 2, "%s %s %s %s: exit %d, stderr:\n%s", args[0], args[1], args[2], args[3], r.status,
+                  r.err);
+    ck_assert_msg(!strcmp(r.err, want), "expected\n%sgot\n%s", want, r.err);
+    ck_assert_str_eq(r.out, "");
+    ck_assert(!tu_exists(pathf("%s/never", work)));
+    ck_assert(!leftovers());
+    result_free(&r);
+}
+
+/* ---------------------------------------------------------------- files */
+
+/* A 100 MB scenario (a valid start, then a 100 MB description) is refused
+ * before it is read, whether it comes as a file or through a pipe. */
+START_TEST(hundred_megabyte_file_refused_quickly)
+{
+    char *big = pathf("%s/big.json", work);
+    FILE *f = fopen(big, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"duration\": 10, \"description\": \"", f);
+    static char chunk[1 << 20];
+    memset(chunk, 'x', sizeof chunk);
+    for (int i = 0; i < 100; i++) ck_assert_uint_eq(fwrite(chunk, 1, sizeof chunk, f), sizeof chunk);
+    fputs("\"}\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    char want[8192];
+
+    const char *a1[] = { "validate", big, NULL };
+    result r = run(a1);
+    snprintf(want, sizeof want, "stampede: %s: error: cannot read: the file is larger than 64 MiB\n", big);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, want);
+    ck_assert_msg(r.seconds < 2, "took %.2f s", r.seconds);
+    result_free(&r);
+
+    const char *a2[] = { "run", big, "--out", pathf("%s/never", work), NULL };
+    r = run(a2);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, want);
+    ck_assert(!tu_exists(pathf("%s/never", work)));
+    result_free(&r);
+
+    /* Through a pipe the size is not known: reading stops past the limit. */
+    how h = { .in = big };
+    const char *a3[] = { "validate", "/dev/stdin", NULL };
+    r = run_how(&h, a3);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, "stampede: /dev/stdin: error: cannot read: the file is larger than 64 MiB\n");
+    ck_assert_msg(r.seconds < 5, "took %.2f s", r.seconds);
+    result_free(&r);
+    unlink(big);
+}
+END_TEST
+
+/* A 1 MB name: refused, and the message shows its first 40 characters. */
+START_TEST(megabyte_name)
+{
+    size_t n = 1 << 20;
+    char *text = malloc(n + 512);
+    ck_assert_ptr_nonnull(text);
+    strcpy(text, "{\n  \"name\": \"");
+    size_t k = strlen(text);
+    memset(text + k, 'n', n);
+    strcpy(text + k + n, "\",\n  \"duration\": 10,\n  \"clients\": {\"arrivals\": {\"rate\": 1}},\n"
+                         "  \"cache\": {\"ttl\": 1},\n  \"db\": {\"workers\": 1, \"latency\": 0}\n}\n");
+    char *p = tu_scenario(work, "long.json", text);
+    free(text);
+    char want[8192];
+    snprintf(want, sizeof want, "stampede: %s:2:11: error: /name: expected a name of letters, digits, \".\", \"_\" "
+             "and \"-\" that starts with a letter or digit (at most 255 characters) (got \"%.40s...\")\n", p,
+             "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
+    const char *a[] = { "run", p, "--out", pathf("%s/never", work), NULL };
+    result r = run(a);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, want);
+    ck_assert(!tu_exists(pathf("%s/never", work)));
+    result_free(&r);
+    unlink(p);
+    free(p);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- --set */
+
+/* --set paths that do not exist and values of the wrong type: exit 2, the
+ * exact message naming the --set, nothing written. */
+START_TEST(set_paths_and_values)
+{
+    static const struct { const char *set, *want; } cases[] = {
+        { "cache.tll=5s", "--set cache.tll: error: /cache/tll: unknown field (did you mean \"ttl\"?)" },
+        { "nosuch.deep.path=1", "--set nosuch.deep.path: error: no such field \"nosuch\" in /" },
+        { "app.nodes=3", "--set app.nodes: error: no such field \"app\" in /" },
+        { "strategies.9.poll=1s", "--set strategies.9.poll: error: no element 9 in /strategies (it has 2)" },
+        { "strategies.x=1", "--set strategies.x: error: no field \"x\" in /strategies (it is an array)" },
+        { "strategies.01.poll=1s", "--set strategies.01.poll: error: no field \"01\" in /strategies (it is an array)" },
+        { "strategies.-1.poll=1s", "--set strategies.-1.poll: error: no field \"-1\" in /strategies (it is an array)" },
+        { "cache.ttl.unit=s", "--set cache.ttl.unit: error: no field \"unit\" in /cache/ttl (it is a string)" },
+        { "db.latency.dist=normal", "--set db.latency.dist: error: no field \"dist\" in /db/latency (it is a string)" },
+        { "cache..ttl=1", "--set cache..ttl: error: empty field name in the path" },
+        { ".=1", "--set .: error: empty field name in the path" },
+        { "db.workers=many",
+          "--set db.workers: error: /db/workers: expected an integer >= 1 or \"unlimited\" (got \"many\")" },
+        { "db.workers=1e30",
+          "--set db.workers: error: /db/workers: expected an integer in [1, 18446744073709551615] or \"unlimited\" "
+          "(got 1e30)" },
+        { "duration=true", "--set duration: error: /duration: expected a duration such as 30, \"250us\", \"20ms\", "
+                           "\"1.5s\", \"2m\" or \"1h\" (got true)" },
+        { "duration=", "--set duration: error: /duration: expected a duration such as 30, \"250us\", \"20ms\", "
+                       "\"1.5s\", \"2m\" or \"1h\" (got \"\")" },
+        { "cache.ttl=1e999", "--set cache.ttl: error: /cache/ttl: not a finite number (got 1e999)" },
+        { "seed=-1", "--set seed: error: /seed: expected an integer >= 0 (got -1)" },
+        { "seed=1.5", "--set seed: error: /seed: expected an integer >= 0 (got 1.5)" },
+        { "clients.arrivals.rate=[1,2]",
+          "--set clients.arrivals.rate: error: /clients/arrivals/rate: expected a number > 0 (got [1,2])" },
+        { "clients.arrivals.rate=NaN",
+          "--set clients.arrivals.rate: error: /clients/arrivals/rate: expected a number > 0 (got \"NaN\")" },
+        { "cache=null", "--set cache: error: /cache: expected an object (got null)" },
+        { "strategies=[]", "--set strategies: error: /strategies: expected a non-empty array such as "
+                           "[{\"name\": \"none\"}] (got [])" },
+        { "strategies.1.poll=fast", "--set strategies.1.poll: error: /strategies/1/poll: expected a duration such as "
+                                    "30, \"250us\", \"20ms\", \"1.5s\", \"2m\" or \"1h\" (got \"fast\")" },
+        { "clients={\"arrivals\": {\"rate\": 1, \"rate\": 2}}",
+          "--set clients: error: duplicate field /arrivals/rate in the value" },
+        { "name=a/b", "--set name: error: /name: expected a name of letters, digits, \".\", \"_\" and \"-\" that "
+                      "starts with a letter or digit (at most 255 characters) (got \"a/b\")" },
+        { "name=a\xff", "--set name: error: the value is not valid UTF-8" },
+    };
+    char *never = pathf("%s/never", work);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char want[1024];
+        snprintf(want, sizeof want, "stampede: %s\n", cases[i].want);
+        const char *a[] = { "run", scen, "--quiet", "--set", cases[i].set, "--out", never, NULL };
+        refused(a, want);
+    }
+    /* Every bad --set at once, in command-line order. */
+    const char *a[] = { "run", scen, "--set", "db.workers=0", "--set", "cache.tll=1", "--out", never, NULL };
+    refused(a, "stampede: --set db.workers: error: /db/workers: expected an integer >= 1 or \"unlimited\" (got 0)\n"
+               "stampede: --set cache.tll: error: /cache/tll: unknown field (did you mean \"ttl\"?)\n");
+    const char *b[] = { "run", scen, "--set", "=1", "--out", never, NULL };
+    refused(b, "stampede: run: --set needs PATH=VALUE (got \"=1\") (see 'stampede run --help')\n");
+    const char *c[] = { "run", scen, "--seed", "abc", "--out", never, NULL };
+    refused(c, "stampede: run: --seed needs an integer >= 0 (got \"abc\") (see 'stampede run --help')\n");
+    /* 10,000 '[' is not JSON: the value is the string, and "x" no field. */
+    char deep[10008] = "x=";
+    memset(deep + 2, '[', 10000);
+    deep[10002] = 0;
+    const char *d[] = { "run", scen, "--set", deep, "--out", never, NULL };
+    refused(d, "stampede: --set x: error: /x: unknown field (expected one of: name, description, seed, duration, "
+               "warmup, bin, clients, keys, app, cache, db, faults, strategies)\n");
+}
+END_TEST
+
+/* ---------------------------------------------------------------- limits */
+
+/* True when s is prefix, a size such as "1.4 GB", then suffix. */
+static int with_size(const char *s, const char *prefix, const char *suffix)
+{
+    size_t np = strlen(prefix), ns = strlen(suffix), n = strlen(s);
+    if (n < np + ns || strncmp(s, prefix, np) || strcmp(s + n - ns, suffix)) return 0;
+    double x;
+    char unit[8];
+    int k = 0;
+    return sscanf(s + np, "%lf %7[A-Z]%n", &x, unit, &k) == 2 && np + (size_t)k == n - ns;
+}
+
+START_TEST(requests_beyond_the_limit)
+{
+    char want[4096];
+    snprintf(want, sizeof want,
+             "stampede: %s: error: about 3.6e+10 requests for each of 2 strategies (rate 1e+07/s for 3600 s) would "
+             "take about 20 hours to simulate, beyond the limit of 2e+09 in all; lower clients.arrivals.rate or "
+             "duration, or pass --force to run it anyway\n", scen);
+    const char *a[] = { "run", scen, "--set", "clients.arrivals.rate=1e7", "--set", "duration=1h", "--out",
+                        pathf("%s/never", work), NULL };
+    refused(a, want);
+    /* One strategy: half the time; validate says what run would, and --force lets it pass. */
+    char *p = tu_scenario(work, "big.json",
+                          "{\"duration\": \"1h\", \"clients\": {\"arrivals\": {\"rate\": 1e7}},\n"
+                          " \"cache\": {\"ttl\": 30}, \"db\": {\"workers\": 1, \"latency\": 0.01}}\n");
+    snprintf(want, sizeof want,
+             "stampede: %s: error: about 3.6e+10 requests (rate 1e+07/s for 3600 s) would take about 10 hours to "
+             "simulate, beyond the limit of 2e+09 in all; lower clients.arrivals.rate or duration, or pass --force "
+             "to run it anyway\n", p);
+    const char *b[] = { "validate", p, NULL };
+    refused(b, want);
+    const char *b2[] = { "validate", "--force", p, NULL };
+    result r = run(b2);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out, pathf("%s: ok (1 strategy: none)\n", p));
+    ck_assert_ptr_nonnull(strstr(r.err, "warning: about 3.6e+10 requests"));
+    result_free(&r);
+    free(p);
+    /* Closed loop: population x duration / (think + cache latency). */
+    snprintf(want, sizeof want,
+             "stampede: %s: error: about 3.6e+12 requests (1000000 closed-loop clients for 3600 s, a request every "
+             "0.001 s each) would take about 42 days to simulate, beyond the limit of 2e+09 in all; lower "
+             "clients.arrivals.closed.population or duration, or raise its think time, or pass --force to run it "
+             "anyway\n", scen);
+    const char *c[] = { "run", scen, "--strategy", "lock", "--set",
+                        "clients.arrivals={\"closed\": {\"population\": 1000000, \"think\": \"1ms\"}}",
+                        "--set", "duration=1h", "--out", pathf("%s/never", work), NULL };
+    refused(c, want);
+}
+END_TEST
+
+/* A DB latency of 2^25 s keeps the run going 2^25 s after the duration: 3.4e7
+ * one-second rows.  A wide enough bin runs (see numbers_at_the_edges). */
+START_TEST(bins_beyond_the_limit)
+{
+    char pre[4096];
+    snprintf(pre, sizeof pre,
+             "stampede: %s: error: about 3.4e+07 time-series rows of 1 s (the run lasts at least 3.36e+07 s: "
+             "duration 10 s, then a DB latency of 3.35544e+07 s) would take ", scen);
+    const char *a[] = { "run", scen, "--set", "db.latency=33554432", "--out", pathf("%s/never", work), NULL };
+    result r0 = run(a);
+    ck_assert_int_eq(r0.status, 2);
+    ck_assert_msg(with_size(r0.err, pre, ", beyond the limit of 1e+07; raise bin, or pass --force to run it anyway\n"),
+                  "%s", r0.err);
+    ck_assert(!tu_exists(pathf("%s/never", work)));
+    result_free(&r0);
+    const char *b[] = { "validate", scen, "--force", NULL };
+    result r = run(b);
+    ck_assert_int_eq(r.status, 0);
+    result_free(&r);
+}
+END_TEST
+
+/* Keys beyond the memory the process may use: refused with the estimate;
+ * with --force it runs, runs out of memory cleanly, and writes nothing. */
+START_TEST(memory_beyond_the_limit)
+{
+    if (tu_sanitized()) return;   /* ASan reserves terabytes of address space: no memory rlimit */
+    how h = { .data_mb = 512 };
+    char *out = pathf("%s/out", work);
+    const char *a[] = { "run", scen, "--set", "keys.count=30000000", "--out", out, NULL };
+    result r = run_how(&h, a);
+    /* The size depends on the model's per-key record. */
+    const char *tail = " of memory (30000000 keys, 11 time-series rows) is more than 80% of the 536.9 MB this "
+                       "process may use; lower keys.count, ";
+    char pre[4096], suf[4096];
+    snprintf(pre, sizeof pre, "stampede: %s: error: about ", scen);
+    snprintf(suf, sizeof suf, "%sor pass --force to run it anyway\n", tail);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_msg(with_size(r.err, pre, suf), "%s", r.err);
+    result_free(&r);
+    const char *b[] = { "run", scen, "--set", "keys.count=30000000", "--out", out, "--force", NULL };
+    r = run_how(&h, b);
+    ck_assert_int_eq(r.status, 1);
+    snprintf(pre, sizeof pre, "stampede: %s: warning: about ", scen);
+    snprintf(suf, sizeof suf, "%srunning it anyway (--force)\nstampede: out of memory setting up the run\n", tail);
+    ck_assert_msg(with_size(r.err, pre, suf), "%s", r.err);
+    ck_assert_str_eq(others("r.json", NULL), "");
+    result_free(&r);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- interrupted */
+
+/* A run of a few seconds at least (2e8 requests), stopped by sig after 0.3 s. */
+static result long_run(int sig, const char *out)
+{
+    how h = { .sig = sig, .delay = 0.3, .out = out };
+    const char *a[] = { "run", scen, "--quiet", "--set", "duration=1000", "--set", "clients.arrivals.rate=100000",
+                        "--out", out, NULL };
+    return run_how(&h, a);
+}
+
+START_TEST(sigterm_leaves_nothing)
+{
+    char *out = pathf("%s/res", work);
+    result r = long_run(SIGTERM, out);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, pathf("stampede: interrupted; nothing was written to %s\n", out));
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(others("r.json", NULL), "");
+    result_free(&r);
+}
+END_TEST
+
+START_TEST(sigint_keeps_the_previous_folder)
+{
+    char *out = pathf("%s/res", work);
+    const char *a[] = { "run", scen, "--quiet", "--out", out, NULL };
+    result r = run(a);
+    ck_assert_int_eq(r.status, 0);
+    result_free(&r);
+    char *cmp = tu_slurp(pathf("%s/comparison.csv", out)), *sum = tu_slurp(pathf("%s/lock/summary.json", out));
+    ck_assert_ptr_nonnull(cmp);
+    ck_assert_ptr_nonnull(sum);
+    r = long_run(SIGINT, out);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, pathf("stampede: interrupted; nothing was written to %s\n", out));
+    result_free(&r);
+    char *cmp2 = tu_slurp(pathf("%s/comparison.csv", out)), *sum2 = tu_slurp(pathf("%s/lock/summary.json", out));
+    ck_assert_str_eq(cmp, cmp2);
+    ck_assert_str_eq(sum, sum2);
+    ck_assert_str_eq(others("r.json", "res"), "");
+    free(cmp);
+    free(sum);
+    free(cmp2);
+    free(sum2);
+}
+END_TEST
+
+/* A pid that no process has. */
+static long dead_pid(void)
+{
+    for (long p = 4000000; p > 1000; p -= 7919)
+        if (kill((pid_t)p, 0) != 0 && errno == ESRCH) return p;
+    return 0;
+}
+
+/* What a SIGKILLed run left (res.tmp-PID, res.old-PID of a dead PID) is
+ * cleaned by the next run into the same folder. */
+START_TEST(leftovers_of_a_killed_run_are_cleaned)
+{
+    long pid = dead_pid();
+    ck_assert(pid > 0);
+    char *out = pathf("%s/res", work);
+    ck_assert_int_eq(mkdir(pathf("%s.tmp-%ld", out, pid), 0777), 0);
+    ck_assert_int_eq(tu_write(pathf("%s.tmp-%ld/comparison.csv", out, pid), "half"), 0);
+    ck_assert_int_eq(mkdir(pathf("%s.old-%ld", out, pid), 0777), 0);
+    ck_assert_int_eq(tu_write(pathf("%s.old-%ld/comparison.csv", out, pid), "previous"), 0);
+    /* res is missing: the run set the previous folder aside, then died.  The
+     * next run puts it back before it replaces it. */
+    const char *a[] = { "run", scen, "--quiet", "--strategy", "none", "--out", out, NULL };
+    result r = run(a);
+    ck_assert_int_eq(r.status, 0);
+    result_free(&r);
+    ck_assert(tu_exists(pathf("%s/none/summary.json", out)));
+    ck_assert_str_eq(others("r.json", "res"), "");
+}
+END_TEST
+
+/* ---------------------------------------------------------------- unwritable */
+
+START_TEST(out_inside_a_file)
+{
+    ck_assert_int_eq(tu_write(pathf("%s/file", work), "x"), 0);
+    const char *a[] = { "run", scen, "--quiet", "--out", pathf("%s/file/sub", work), NULL };
+    result r = run(a);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, pathf("stampede: cannot write %s/file/sub: Not a directory\n", work));
+    ck_assert_str_eq(others("r.json", "file"), "");
+    result_free(&r);
+    /* A folder under /proc cannot be made, even by root. */
+    const char *b[] = { "run", scen, "--quiet", "--out", "/proc/self/stampede-results", NULL };
+    r = run(b);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(!strncmp(r.err, "stampede: cannot create /proc/self/stampede-results.tmp-", 56), "%s", r.err);
+    result_free(&r);
+}
+END_TEST
+
+/* A full disk, simulated with RLIMIT_FSIZE (writes past it fail with EFBIG):
+ * exit 1, a message, the previous folder intact, nothing else left. */
+START_TEST(full_disk)
+{
+    char *out = pathf("%s/res", work);
+    how h = { .fsize_kb = 1 };
+    const char *a[] = { "run", scen, "--quiet", "--out", out, NULL };
+    result r = run_how(&h, a);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, "stampede: cannot write none/summary.json: File too large\n");
+    ck_assert_str_eq(others("r.json", NULL), "");
+    result_free(&r);
+    /* With a previous folder. */
+    r = run(a);
+    ck_assert_int_eq(r.status, 0);
+    result_free(&r);
+    char *before = tu_slurp(pathf("%s/lock/summary.json", out));
+    h.fsize_kb = 8;
+    const char *b[] = { "run", scen, "--quiet", "--trace", "--out", out, NULL };
+    r = run_how(&h, b);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, "stampede: cannot write the trace of none: File too large\n");
+    result_free(&r);
+    char *after = tu_slurp(pathf("%s/lock/summary.json", out));
+    ck_assert_str_eq(before, after);
+    ck_assert(!tu_exists(pathf("%s/none/requests.csv", out)));
+    ck_assert_str_eq(others("r.json", "res"), "");
+    free(before);
+    free(after);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- numbers */
+
+/* Simulated time to 1e7 s: a delay below duration * 2^-52 would not move the
+ * clock, so it is refused; one just above it still separates events. */
+START_TEST(clock_resolution)
+{
+    char want[4096];
+    char *p = tu_scenario(work, "clock.json",
+                          "{\n  \"duration\": 1e7,\n  \"bin\": 1e5,\n"
+                          "  \"clients\": {\"arrivals\": {\"rate\": 1e-5}},\n"
+                          "  \"cache\": {\"ttl\": 2e7, \"latency\": 1e-9},\n"
+                          "  \"db\": {\"workers\": 1, \"latency\": \"20ms\"}\n}\n");
+    snprintf(want, sizeof want,
+             "stampede: %s:5:36: error: /cache/latency: shorter than 2.23e-09 s, the clock's resolution at "
+             "t = 10000000 s (the \"duration\"): such a delay would not move the clock (got 1e-9)\n", p);
+    const char *a[] = { "run", p, "--out", pathf("%s/never", work), NULL };
+    result r = run(a);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, want);
+    result_free(&r);
+    /* Strategy parameters too. */
+    const char *b[] = { "validate", p, NULL };
+    char *q = tu_scenario(work, "clock2.json",
+                          "{\n  \"duration\": 1e7,\n  \"bin\": 1e5,\n"
+                          "  \"clients\": {\"arrivals\": {\"rate\": 1e-5}},\n"
+                          "  \"cache\": {\"ttl\": \"1h\"},\n"
+                          "  \"db\": {\"workers\": 1, \"latency\": \"20ms\"},\n"
+                          "  \"strategies\": [{\"name\": \"lock\", \"poll\": 1e-10}]\n}\n");
+    b[1] = q;
+    r = run(b);
+    snprintf(want, sizeof want,
+             "stampede: %s:7:43: error: /strategies/0/poll: shorter than 2.23e-09 s, the clock's resolution at "
+             "t = 10000000 s (the \"duration\"): such a delay would not move the clock (got 1e-10)\n", q);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, want);
+    result_free(&r);
+    /* 3 ns at up to 1e7 s: every hit still takes time (no event lost to t + dt == t). */
+    char *out = pathf("%s/res", work);
+    const char *c[] = { "run", p, "--quiet", "--trace", "--set", "cache.latency=3e-9", "--out", out, NULL };
+    r = run(c);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    result_free(&r);
+    FILE *f = fopen(pathf("%s/none/requests.csv", out), "r");
+    ck_assert_ptr_nonnull(f);
+    char line[512];
+    int rows = 0, hits = 0;
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    while (fgets(line, sizeof line, f)) {
+        double ta, td, lat;
+        char outcome[32];
+        ck_assert_int_eq(sscanf(line, "%*[^,],%*[^,],%*[^,],%*[^,],%lf,%lf,%lf,%31[^,]", &ta, &td, &lat, outcome), 4);
+        ck_assert_msg(td >= ta && lat > 0, "no time passed: %s", line);   /* t_* are rounded in the CSV */
+        if (!strcmp(outcome, "hit")) {
+            hits++;
+            ck_assert_msg(lat < 1e-8, "a hit took %g s", lat);
+        }
+        rows++;
+    }
+    fclose(f);
+    ck_assert_int_ge(rows, 50);
+    ck_assert_int_ge(hits, 40);
+    free(p);
+    free(q);
+}
+END_TEST
+
+/* A closed loop that never advances time is refused. */
+START_TEST(closed_loop_without_time)
+{
+    char want[4096];
+    snprintf(want, sizeof want,
+             "stampede: --set clients.arrivals: error: /clients/arrivals/closed/think: expected a think time > 0 "
+             "when cache.latency is 0: a client answered at once (a cache hit) would send its next request at the "
+             "same instant, forever (got 0)\n");
+    const char *a[] = { "run", scen, "--set", "clients.arrivals={\"closed\": {\"population\": 2, \"think\": 0}}",
+                        "--out", pathf("%s/never", work), NULL };
+    refused(a, want);
+    /* With nothing cached, each request waits for the DB: time moves. */
+    const char *b[] = { "run", scen, "--quiet", "--set", "clients.arrivals={\"closed\": {\"population\": 2, "
+                        "\"think\": 0}}", "--set", "cache.ttl=0", "--out", pathf("%s/res", work), NULL };
+    result r = run(b);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    result_free(&r);
+}
+END_TEST
+
+/* Latencies beyond the histogram's range (2^24 s) and at 0 are counted in
+ * overflow and underflow, and the percentiles and max stay exact. */
+START_TEST(latencies_outside_the_histogram)
+{
+    char *out = pathf("%s/res", work);
+    const char *a[] = { "run", scen, "--quiet", "--strategy", "none", "--set", "db.latency=33554432",
+                        "--set", "db.workers=\"unlimited\"", "--set", "cache.ttl=0", "--set", "bin=1e6",
+                        "--out", out, NULL };
+    result r = run(a);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    result_free(&r);
+    char *s = pathf("%s/none/summary.json", out);
+    double ok = tu_json_num(s, "ok");
+    ck_assert(ok > 1000);
+    ck_assert_double_eq(tu_json_num(s, "latency.overflow"), ok);
+    ck_assert_double_eq(tu_json_num(s, "latency.underflow"), 0);
+    ck_assert_double_eq(tu_json_num(s, "latency.p50"), 33554432);
+    ck_assert_double_eq(tu_json_num(s, "latency.p999"), 33554432);
+    ck_assert_double_eq(tu_json_num(s, "latency.max"), 33554432);
+    ck_assert_double_eq(tu_json_num(s, "latency.mean"), 33554432);
+    ck_assert(tu_json_num(s, "sim.end_time") >= 33554432);
+
+    const char *b[] = { "run", scen, "--quiet", "--strategy", "none", "--set", "db.latency=0", "--set", "cache.ttl=0",
+                        "--out", out, NULL };
+    r = run(b);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    result_free(&r);
+    ok = tu_json_num(s, "ok");
+    ck_assert(ok > 1000);
+    ck_assert_double_eq(tu_json_num(s, "latency.underflow"), ok);
+    ck_assert_double_eq(tu_json_num(s, "latency.overflow"), 0);
+    ck_assert_double_eq(tu_json_num(s, "latency.p50"), 0);
+    ck_assert_double_eq(tu_json_num(s, "latency.p999"), 0);
+    ck_assert_double_eq(tu_json_num(s, "latency.max"), 0);
+    ck_assert_double_eq(tu_json_num(s, "latency.mean"), 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("robust");
+    TCase *tc = tcase_create("files");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, hundred_megabyte_file_refused_quickly);
+    tcase_add_test(tc, megabyte_name);
+    tcase_add_test(tc, set_paths_and_values);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("limits");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, requests_beyond_the_limit);
+    tcase_add_test(tc, bins_beyond_the_limit);
+    tcase_add_test(tc, memory_beyond_the_limit);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("interrupted");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, sigterm_leaves_nothing);
+    tcase_add_test(tc, sigint_keeps_the_previous_folder);
+    tcase_add_test(tc, leftovers_of_a_killed_run_are_cleaned);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("unwritable");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, out_inside_a_file);
+    tcase_add_test(tc, full_disk);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("numbers");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, clock_resolution);
+    tcase_add_test(tc, closed_loop_without_time);
+    tcase_add_test(tc, latencies_outside_the_histogram);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
