@@ -81,22 +81,6 @@ void metrics_close(metrics *m, double t)
     m->end_time = t;
 }
 
-void metrics_answer(metrics *m, bool counted, double latency)
-{
-    hist_add(&m->bin_lat, latency);
-    if (counted) hist_add(&m->lat, latency);
-}
-
-void metrics_db_level(metrics *m, double t, uint64_t inflight, uint64_t queued)
-{
-    ts_row *r = &m->rows[m->cur];
-    if (inflight > r->db_inflight_max) r->db_inflight_max = inflight;
-    if (queued > r->db_queue_max) r->db_queue_max = queued;
-    if (t >= m->warmup) {
-        if (inflight > m->peak_inflight) m->peak_inflight = inflight;
-        if (queued > m->peak_queue) m->peak_queue = queued;
-    }
-}
 
 void metrics_size_bucket(int b, uint64_t *lo, uint64_t *hi)
 {

@@ -86,10 +86,23 @@ static inline void metrics_in_system(metrics *m, double t0, double t1)
 }
 
 /* A request answered with a value at t; latency from its first arrival. */
-void metrics_answer(metrics *m, bool counted, double latency);
+static inline void metrics_answer(metrics *m, bool counted, double latency)
+{
+    hist_add(&m->bin_lat, latency);
+    if (counted) hist_add(&m->lat, latency);
+}
 
 /* DB occupancy changed (in service, waiting) at t. */
-void metrics_db_level(metrics *m, double t, uint64_t inflight, uint64_t queued);
+static inline void metrics_db_level(metrics *m, double t, uint64_t inflight, uint64_t queued)
+{
+    ts_row *r = &m->rows[m->cur];
+    if (inflight > r->db_inflight_max) r->db_inflight_max = inflight;
+    if (queued > r->db_queue_max) r->db_queue_max = queued;
+    if (t >= m->warmup) {
+        if (inflight > m->peak_inflight) m->peak_inflight = inflight;
+        if (queued > m->peak_queue) m->peak_queue = queued;
+    }
+}
 
 /* Stampede groups, per key: a query issued at t joins the key's current group
  * when one of its queries is unfinished; otherwise the old group closes. */

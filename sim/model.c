@@ -113,9 +113,10 @@ static void sched_fifo(sim *s, unsigned ln, double t, uint32_t kind, uint32_t a,
 static void sched_cache_op(sim *s, uint32_t ai, uint32_t kind, uint32_t tag)
 {
     const dist *d = &s->sc->cache.latency;
-    double t = model_now(s) + dist_sample(d, s->r[RNG_CACHE]);
-    if (d->kind == DIST_CONSTANT) sched_fifo(s, LANE_CACHE, t, kind, ai, s->att[ai].gen, tag);
-    else sched(s, t, kind, ai, s->att[ai].gen, tag);
+    if (d->kind == DIST_CONSTANT)   /* no draw: a constant leaves its stream untouched */
+        sched_fifo(s, LANE_CACHE, model_now(s) + d->p1, kind, ai, s->att[ai].gen, tag);
+    else
+        sched(s, model_now(s) + dist_sample(d, s->r[RNG_CACHE]), kind, ai, s->att[ai].gen, tag);
 }
 
 /* ---------------------------------------------------------------- trace output */

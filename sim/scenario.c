@@ -31,6 +31,7 @@
 #define MAX_POPULATION 1000000000u
 #define MAX_NODES 1000000u
 #define MAX_KEYS 4294967295u
+#define MAX_PROBLEMS 1000       /* errors kept and shown; the rest are counted */
 
 #define DURATION_HINT "expected a duration such as 30, \"250us\", \"20ms\", \"1.5s\", \"2m\" or \"1h\""
 #define DIST_HINT "expected a duration such as \"20ms\" or a distribution such as " \
@@ -429,6 +430,7 @@ typedef struct loader {
     problem *pr;
     size_t npr, cappr;
     sb ptr;               /* pointer of the value being checked */
+    size_t dropped;       /* problems beyond MAX_PROBLEMS, counted only */
     bool oom;
     bool keys_ok;         /* keys.count is known (for burst keys) */
 } loader;
@@ -482,6 +484,11 @@ static char *sdup(loader *L, const char *s)
 
 static void add_problem(loader *L, int cls, size_t pos, sb *m)
 {
+    if (L->npr >= MAX_PROBLEMS) {
+        L->dropped++;
+        free(m->s);
+        return;
+    }
     if (!m->oom && L->npr == L->cappr) {
         size_t cap = L->cappr ? L->cappr * 2 : 16;
         problem *t = realloc(L->pr, cap * sizeof *t);
@@ -654,6 +661,10 @@ static void show_pointer(sb *m, const char *ptr)
 __attribute__((format(printf, 3, 4)))
 static void report(loader *L, int flags, const char *fmt, ...)
 {
+    if (L->npr >= MAX_PROBLEMS) {   /* a hostile file: no time spent on what is not shown */
+        L->dropped++;
+        return;
+    }
     const char *ptr = cur_ptr(L);
     where w = locate(L, ptr, flags & R_KEY);
     sb m = { 0 };
@@ -841,6 +852,10 @@ static void check_fields(loader *L, const cJSON *obj, const char *const *allowed
     for (const cJSON *c = obj->child; c; c = c->next) {
         if (index_of(c->string, allowed) >= 0)
             continue;
+        if (L->npr >= MAX_PROBLEMS) {   /* not shown: no hint to look for */
+            L->dropped++;
+            continue;
+        }
         if (!list && !(list = join(L, allowed)))
             return;
         const char *hint = suggest(c->string, allowed);
@@ -2120,6 +2135,10 @@ static void report_dups(loader *L)
 {
     const jl_dup *d = jl_dups(L->doc);
     for (size_t i = 0; i < jl_ndups(L->doc); i++) {
+        if (L->npr >= MAX_PROBLEMS) {
+            L->dropped += jl_ndups(L->doc) - i;
+            break;
+        }
         size_t line, col, fline, fcol;
         jl_linecol(L->doc, d[i].off, &line, &col);
         jl_linecol(L->doc, d[i].first, &fline, &fcol);
@@ -2257,6 +2276,8 @@ out:
         qsort(L.pr, L.npr, sizeof *L.pr, cmp_problem);
         for (size_t i = 0; i < L.npr; i++)
             emit(errs, L.pr[i].msg);
+        if (L.dropped)
+            emitf(errs, "%s: error: %zu more errors not shown (at most %d are)", path, L.dropped, MAX_PROBLEMS);
     }
     if (L.oom || L.npr || !root) {
         scenario_free(s);

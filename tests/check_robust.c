@@ -268,6 +268,34 @@ START_TEST(megabyte_name)
 }
 END_TEST
 
+/* 100,000 unknown fields: the first 1000 errors are shown, the rest counted,
+ * without spending time or memory on them. */
+START_TEST(many_errors_are_capped)
+{
+    size_t n = 100000;
+    char *text = malloc(n * 16 + 64), *p = text;
+    ck_assert_ptr_nonnull(text);
+    p += sprintf(p, "{\"duration\": 10");
+    for (size_t i = 0; i < n; i++) p += sprintf(p, ",\n\"k%zu\": 1", i);
+    strcpy(p, "}\n");
+    char *path = tu_scenario(work, "many.json", text);
+    free(text);
+    const char *a[] = { "validate", path, NULL };
+    result r = run(a);
+    ck_assert_int_eq(r.status, 2);
+    size_t lines = 0;
+    for (const char *q = r.err; *q; q++) lines += *q == '\n';
+    ck_assert_uint_eq(lines, 1001);
+    ck_assert_ptr_nonnull(strstr(r.err, pathf("stampede: %s:2:1: error: /k0: unknown field (expected one of: name, "
+                                              "description, seed, duration,", path)));
+    ck_assert_ptr_nonnull(strstr(r.err, pathf("stampede: %s: error: 99003 more errors not shown (at most 1000 are)\n",
+                                              path)));
+    ck_assert_msg(r.seconds < 5, "took %.2f s", r.seconds);
+    result_free(&r);
+    free(path);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- --set */
 
 /* --set paths that do not exist and values of the wrong type: exit 2, the
@@ -704,6 +732,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, hundred_megabyte_file_refused_quickly);
     tcase_add_test(tc, megabyte_name);
+    tcase_add_test(tc, many_errors_are_capped);
     tcase_add_test(tc, set_paths_and_values);
     suite_add_tcase(s, tc);
     tc = tcase_create("limits");
