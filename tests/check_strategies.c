@@ -509,7 +509,8 @@ END_TEST
     " \"faults\": [{\"at\": 100, \"type\": \"cache_flush\"}]," \
     " \"strategies\": [{\"name\": \"coalesce\", \"scope\": \"global\"},"                                   \
     " {\"name\": \"lock\", \"poll\": \"10ms\", \"max_wait\": \"1h\", \"lock_ttl\": \"10s\"},"             \
-    " {\"name\": \"xfetch\", \"beta\": 2, \"refresh\": \"async\"}]}"
+    " {\"name\": \"xfetch\", \"beta\": 2, \"refresh\": \"async\"},"                               \
+    " {\"name\": \"lease\", \"retry\": \"10ms\", \"lease_ttl\": \"10s\"}]}"
 
 /* Two queries of one key are never in flight at once. */
 static void assert_single_flight(const run *r, const char *label)
@@ -565,6 +566,12 @@ START_TEST(invariants_over_long_random_runs)
     }
     ck_assert_uint_gt(hits, 100000);
     ck_assert(sum(&r, "xfetch", "db.early") > 100);
+    free(r.req); free(r.db);
+    /* A lease with lease_ttl above every query's duration: one query per key at once. */
+    load_trace(&r, "lease");
+    assert_single_flight(&r, "lease");
+    ck_assert_double_eq(sum(&r, "lease", "stampedes.max_size"), 1);
+    ck_assert(sum(&r, "lease", "strategy_counters.lock_waits") > 1000);
     done(&r);
 }
 END_TEST
