@@ -6,9 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* (t, seq) order.  Times are never negative, so their IEEE-754 bits order
+ * like the numbers: one 128-bit integer compare, no unpredictable branch. */
 static inline bool before(const event *x, const event *y)
 {
-    return x->t < y->t || (x->t == y->t && x->seq < y->seq);
+    uint64_t xt, yt;
+    memcpy(&xt, &x->t, sizeof xt);
+    memcpy(&yt, &y->t, sizeof yt);
+    unsigned __int128 a = (unsigned __int128)xt << 64 | x->seq, b = (unsigned __int128)yt << 64 | y->seq;
+    return a < b;
 }
 
 int engine_init(engine *e, size_t initial_capacity)
@@ -39,7 +45,7 @@ uint64_t engine_schedule(engine *e, double t, uint32_t kind, uint32_t a, uint32_
         e->heap = h;
         e->cap = ncap;
     }
-    event ev = { .t = t, .seq = e->next_seq++, .kind = kind, .a = a, .b = b, .c = c };
+    event ev = { .t = t + 0.0, .seq = e->next_seq++, .kind = kind, .a = a, .b = b, .c = c };   /* -0 -> +0 */
     /* Sift up: move parents down until ev's place is found. */
     size_t i = e->n++;
     event *h = e->heap;
@@ -69,7 +75,7 @@ uint64_t engine_schedule_fifo(engine *e, unsigned l, double t, uint32_t kind, ui
     }
     e->lanes_busy |= 1u << l;
     event *ev = &q->buf[(q->head + q->n++) & (q->cap - 1)];
-    *ev = (event){ .t = t, .seq = e->next_seq++, .kind = kind, .a = a, .b = b, .c = c };
+    *ev = (event){ .t = t + 0.0, .seq = e->next_seq++, .kind = kind, .a = a, .b = b, .c = c };
     q->last = t;
     return ev->seq;
 }
