@@ -106,14 +106,12 @@ static char *joinf(const char *a, const char *b)
     return p;
 }
 
-/* A folder we may replace: absent, empty, or holding a comparison.csv; -1
- * (errno set) when that cannot be told, e.g. a parent is a file. */
-static int replaceable(const char *dir)
+int results_replaceable(const char *dir, const char *marker)
 {
     struct stat st;
     if (stat(dir, &st)) return errno == ENOENT ? 1 : -1;
     if (!S_ISDIR(st.st_mode)) return 0;
-    char *c = joinf(dir, "comparison.csv");
+    char *c = joinf(dir, marker);
     int ok = c && access(c, F_OK) == 0;
     free(c);
     if (ok) return 1;
@@ -168,7 +166,7 @@ int results_open(results *r, const char *dir, char *err, size_t errlen)
     r->dir = strndup(dir, n);
     if (!r->dir) { snprintf(err, errlen, "out of memory"); return -1; }
     clean_stale(r->dir);
-    int ok = replaceable(r->dir);
+    int ok = results_replaceable(r->dir, "comparison.csv");
     if (ok < 0) {
         snprintf(err, errlen, "cannot write %s: %s", r->dir, strerror(errno));
         return -1;

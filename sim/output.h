@@ -38,6 +38,11 @@ typedef struct results {
     size_t nrows;
 } results;
 
+/* A folder another run may replace: absent, empty, or holding marker (a file
+ * only stampede writes there, e.g. comparison.csv); 0 when it is something
+ * else, -1 (errno set) when that cannot be told, e.g. a parent is a file. */
+int results_replaceable(const char *dir, const char *marker);
+
 /* Returns 0, or -1 with a message in err (e.g. DIR exists and is not a
  * results folder, or cannot be created). */
 int results_open(results *r, const char *dir, char *err, size_t errlen);

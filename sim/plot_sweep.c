@@ -108,35 +108,6 @@ static char *read_all(const char *dir, const char *name)
     return s;
 }
 
-/* Splits one CSV line in place (quoted fields allowed); returns the count or -1. */
-static int split_csv(char *line, char **f, int max)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == max) return -1;
-        if (*p == '"') {
-            char *w = ++p;
-            f[n++] = w;
-            for (;;) {
-                if (!*p) return -1;
-                if (*p == '"') {
-                    if (p[1] == '"') { *w++ = '"'; p += 2; continue; }
-                    p++;
-                    break;
-                }
-                *w++ = *p++;
-            }
-            *w = 0;
-            if (*p && *p != ',') return -1;
-        } else {
-            f[n++] = p;
-            p += strcspn(p, ",");
-        }
-        if (!*p) return n;
-        *p++ = 0;
-    }
-}
 
 static double cell(const char *s)
 {
@@ -202,7 +173,7 @@ static int load(const char *dir, pdata *d, char *err, size_t errlen)
     char *line = text, *nl = strchr(line, '\n');
     if (!f || !nl) { snprintf(err, errlen, "%s/sweep.csv is empty", dir); free(f); free(text); return -1; }
     *nl = 0;
-    nf = split_csv(line, f, maxf);
+    nf = csv_split(line, f, maxf);
     for (int c = 0; c < nf; c++) {
         if (!strcmp(f[c], "label")) clabel = c;
         for (size_t k = 0; k < NMETRICS; k++) {
@@ -222,7 +193,7 @@ static int load(const char *dir, pdata *d, char *err, size_t errlen)
     for (line = nl + 1; *line && !rc; line = nl + 1) {
         if (!(nl = strchr(line, '\n'))) break;
         *nl = 0;
-        if ((nf = split_csv(line, f, maxf)) <= clabel) { rc = -1; snprintf(err, errlen, "%s/sweep.csv: a short row", dir); break; }
+        if ((nf = csv_split(line, f, maxf)) <= clabel) { rc = -1; snprintf(err, errlen, "%s/sweep.csv: a short row", dir); break; }
         prow *t = realloc(d->rows, (d->nrows + 1) * sizeof *t);
         if (!t) { rc = -1; snprintf(err, errlen, "out of memory"); break; }
         d->rows = t;

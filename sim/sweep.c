@@ -140,9 +140,7 @@ static void put_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* Splits one CSV line in place; returns the number of fields (at most max),
- * or -1 when a quoted field is malformed or there are more than max. */
-static int csv_split(char *line, char **f, int max)
+int csv_split(char *line, char **f, int max)
 {
     int n = 0;
     char *p = line;
@@ -1142,26 +1140,6 @@ static void out_close(outdir *o)
     memset(o, 0, sizeof *o);
 }
 
-/* A folder we may replace: absent, empty, or a sweep folder (sweep.json). */
-static int replaceable(const char *dir)
-{
-    struct stat st;
-    if (stat(dir, &st)) return errno == ENOENT;
-    if (!S_ISDIR(st.st_mode)) return 0;
-    char *m = path_join(dir, "sweep.json");
-    int ok = m && access(m, F_OK) == 0;
-    free(m);
-    if (ok) return 1;
-    DIR *d = opendir(dir);
-    if (!d) return 0;
-    struct dirent *e;
-    int empty = 1;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) { empty = 0; break; }
-    closedir(d);
-    return empty;
-}
-
 /* 0, -1 (a failure) or -2 (dir is something else: bad usage). */
 static int out_open(outdir *o, const char *dir, char *err, size_t errlen)
 {
@@ -1169,7 +1147,12 @@ static int out_open(outdir *o, const char *dir, char *err, size_t errlen)
     size_t n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/') n--;
     if (!(o->dir = strndup(dir, n))) { snprintf(err, errlen, "out of memory"); return -1; }
-    if (!replaceable(o->dir)) {
+    int ok = results_replaceable(o->dir, "sweep.json");
+    if (ok < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", o->dir, strerror(errno));
+        return -1;
+    }
+    if (!ok) {
         snprintf(err, errlen, "%s exists and is not a stampede sweep folder; choose another --out", o->dir);
         return -2;
     }

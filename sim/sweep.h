@@ -83,4 +83,9 @@ void sweep_close(sweep *sw);
  * in err (dir/charts is then left as it was). */
 int plot_sweep_folder(const char *dir, const char *formats, char *err, size_t errlen);
 
+/* Splits one CSV line in place (quoted fields allowed); returns the number of
+ * fields (at most max), or -1 when a quoted field is malformed or there are
+ * more than max. */
+int csv_split(char *line, char **f, int max);
+
 #endif

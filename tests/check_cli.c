@@ -44,30 +44,6 @@ static void teardown(void)
     free(scen);
 }
 
-static int runf(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int runf(char **out, char **err, const char *fmt, ...)
-{
-    char args[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return tu_run(args, out, err);
-}
-
-static char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *pathf(const char *fmt, ...)
-{
-    static char buf[4][4096];
-    static int k;
-    k = (k + 1) % 4;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf[k], sizeof buf[k], fmt, ap);
-    va_end(ap);
-    return buf[k];
-}
-
 /* ---------------------------------------------------------------- command line */
 
 START_TEST(version_and_help)
@@ -96,27 +72,27 @@ START_TEST(bad_usage_exits_2)
     ck_assert_int_eq(tu_run("frobnicate", NULL, &err), 2);
     ck_assert_ptr_nonnull(strstr(err, "unknown command \"frobnicate\""));
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "run %s --bogus", scen), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "run %s --bogus", scen), 2);
     ck_assert_ptr_nonnull(strstr(err, "unknown option --bogus"));
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "run %s --strategy nope --out %s/x", scen, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "run %s --strategy nope --out %s/x", scen, work), 2);
     ck_assert_ptr_nonnull(strstr(err, "no strategy labelled \"nope\""));
-    ck_assert(!tu_exists(pathf("%s/x", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/x", work)));
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "run %s --seed -4 --out %s/x", scen, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "run %s --seed -4 --out %s/x", scen, work), 2);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "run %s --set nothing --out %s/x", scen, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "run %s --set nothing --out %s/x", scen, work), 2);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "run"), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "run"), 2);
     free(err);
-    ck_assert(!tu_exists(pathf("%s/x", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/x", work)));
 }
 END_TEST
 
 START_TEST(validate_reports_ok)
 {
     char *out = NULL;
-    ck_assert_int_eq(runf(&out, NULL, "validate %s", scen), 0);
+    ck_assert_int_eq(tu_runf(&out, NULL, "validate %s", scen), 0);
     ck_assert_ptr_nonnull(strstr(out, "ok (4 strategies: none lock coalesce xfetch)"));
     free(out);
 }
@@ -127,15 +103,15 @@ END_TEST
 START_TEST(run_writes_the_folder)
 {
     char *out = NULL;
-    ck_assert_int_eq(runf(&out, NULL, "run %s --quiet --out %s/res", scen, work), 0);
+    ck_assert_int_eq(tu_runf(&out, NULL, "run %s --quiet --out %s/res", scen, work), 0);
     ck_assert_ptr_nonnull(strstr(out, "label"));
     ck_assert_ptr_nonnull(strstr(out, "xfetch"));
     free(out);
     const char *labels[] = { "none", "lock", "coalesce", "xfetch" };
     for (int i = 0; i < 4; i++) {
-        ck_assert(tu_exists(pathf("%s/res/%s/summary.json", work, labels[i])));
-        ck_assert(tu_exists(pathf("%s/res/%s/timeseries.csv", work, labels[i])));
-        ck_assert(!tu_exists(pathf("%s/res/%s/requests.csv", work, labels[i])));
+        ck_assert(tu_exists(tu_pathf("%s/res/%s/summary.json", work, labels[i])));
+        ck_assert(tu_exists(tu_pathf("%s/res/%s/timeseries.csv", work, labels[i])));
+        ck_assert(!tu_exists(tu_pathf("%s/res/%s/requests.csv", work, labels[i])));
         char f[4096];
         snprintf(f, sizeof f, "%s/res/%s/summary.json", work, labels[i]);
         double req = tu_json_num(f, "requests"), att = tu_json_num(f, "attempts");
@@ -144,7 +120,7 @@ START_TEST(run_writes_the_folder)
         /* Outcomes sum to attempts; hits + misses never exceed them. */
         const char *outs[] = { "hit", "refresh", "fetch", "waited", "stale", "timeout", "error" };
         double sum = 0;
-        for (int k = 0; k < 7; k++) sum += tu_json_num(f, pathf("outcomes.%s", outs[k]));
+        for (int k = 0; k < 7; k++) sum += tu_json_num(f, tu_pathf("outcomes.%s", outs[k]));
         ck_assert_double_eq(sum, att);
         ck_assert(tu_json_num(f, "hits") + tu_json_num(f, "misses") <= att);
         ck_assert_double_eq(tu_json_num(f, "ok"),
@@ -157,10 +133,10 @@ START_TEST(run_writes_the_folder)
         ck_assert(tu_json_num(f, "latency.p999") <= tu_json_num(f, "latency.max"));
         char *text = tu_slurp(f);
         ck_assert_ptr_nonnull(strstr(text, "\"version\":\t\"0.1.0\""));
-        ck_assert_ptr_nonnull(strstr(text, pathf("\"label\":\t\"%s\"", labels[i])));
+        ck_assert_ptr_nonnull(strstr(text, tu_pathf("\"label\":\t\"%s\"", labels[i])));
         free(text);
     }
-    char *cmp = tu_slurp(pathf("%s/res/comparison.csv", work));
+    char *cmp = tu_slurp(tu_pathf("%s/res/comparison.csv", work));
     ck_assert_ptr_nonnull(cmp);
     ck_assert(!strncmp(cmp, "label,strategy,requests,", 24));
     int lines = 0;
@@ -198,34 +174,34 @@ static int same_but_wall_clock(const char *a, const char *b)
 
 START_TEST(same_seed_same_bytes)
 {
-    ck_assert_int_eq(runf(NULL, NULL, "run %s --quiet --trace --out %s/a", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "run %s --quiet --trace --out %s/b", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "run %s --quiet --trace --seed 8 --out %s/c", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --quiet --trace --out %s/a", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --quiet --trace --out %s/b", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --quiet --trace --seed 8 --out %s/c", scen, work), 0);
     const char *labels[] = { "none", "lock", "coalesce", "xfetch" };
     const char *files[] = { "summary.json", "timeseries.csv", "requests.csv", "db.csv" };
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++) {
-            ck_assert_msg(same_but_wall_clock(pathf("%s/a/%s/%s", work, labels[i], files[j]),
-                                              pathf("%s/b/%s/%s", work, labels[i], files[j])),
+            ck_assert_msg(same_but_wall_clock(tu_pathf("%s/a/%s/%s", work, labels[i], files[j]),
+                                              tu_pathf("%s/b/%s/%s", work, labels[i], files[j])),
                           "%s/%s differs between two runs with one seed", labels[i], files[j]);
             if (j)
-                ck_assert_msg(!same_but_wall_clock(pathf("%s/a/%s/%s", work, labels[i], files[j]),
-                                                   pathf("%s/c/%s/%s", work, labels[i], files[j])),
+                ck_assert_msg(!same_but_wall_clock(tu_pathf("%s/a/%s/%s", work, labels[i], files[j]),
+                                                   tu_pathf("%s/c/%s/%s", work, labels[i], files[j])),
                               "%s/%s does not change with the seed", labels[i], files[j]);
         }
-    ck_assert(same_but_wall_clock(pathf("%s/a/comparison.csv", work), pathf("%s/b/comparison.csv", work)));
+    ck_assert(same_but_wall_clock(tu_pathf("%s/a/comparison.csv", work), tu_pathf("%s/b/comparison.csv", work)));
 }
 END_TEST
 
 START_TEST(strategy_subset_and_overrides)
 {
-    ck_assert_int_eq(runf(NULL, NULL, "run %s --quiet --strategy xfetch,none --set cache.ttl=5s "
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --quiet --strategy xfetch,none --set cache.ttl=5s "
                           "--set strategies.3.beta=0 --out %s/r", scen, work), 0);
-    ck_assert(tu_exists(pathf("%s/r/none/summary.json", work)));
-    ck_assert(tu_exists(pathf("%s/r/xfetch/summary.json", work)));
-    ck_assert(!tu_exists(pathf("%s/r/lock", work)));
+    ck_assert(tu_exists(tu_pathf("%s/r/none/summary.json", work)));
+    ck_assert(tu_exists(tu_pathf("%s/r/xfetch/summary.json", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/r/lock", work)));
     /* beta 0 never refreshes early: xfetch then behaves exactly as none. */
-    const char *x = pathf("%s/r/xfetch/summary.json", work), *n = pathf("%s/r/none/summary.json", work);
+    const char *x = tu_pathf("%s/r/xfetch/summary.json", work), *n = tu_pathf("%s/r/none/summary.json", work);
     ck_assert_double_eq(tu_json_num(x, "params.beta"), 0);
     ck_assert_double_eq(tu_json_num(x, "db.early"), 0);
     ck_assert_double_eq(tu_json_num(x, "db.queries"), tu_json_num(n, "db.queries"));
@@ -235,25 +211,25 @@ END_TEST
 
 START_TEST(existing_folder_is_replaced_whole_or_kept)
 {
-    ck_assert_int_eq(runf(NULL, NULL, "run %s --quiet --strategy none --out %s/r", scen, work), 0);
-    char *before = tu_slurp(pathf("%s/r/comparison.csv", work));
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --quiet --strategy none --out %s/r", scen, work), 0);
+    char *before = tu_slurp(tu_pathf("%s/r/comparison.csv", work));
     /* An invalid override: exit 2 and the previous folder untouched. */
     char *err = NULL;
-    ck_assert_int_eq(runf(NULL, &err, "run %s --quiet --set cache.ttl=-1 --out %s/r", scen, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "run %s --quiet --set cache.ttl=-1 --out %s/r", scen, work), 2);
     free(err);
-    char *after = tu_slurp(pathf("%s/r/comparison.csv", work));
+    char *after = tu_slurp(tu_pathf("%s/r/comparison.csv", work));
     ck_assert_str_eq(before, after);
     free(after);
     /* A successful run replaces it. */
-    ck_assert_int_eq(runf(NULL, NULL, "run %s --quiet --out %s/r", scen, work), 0);
-    ck_assert(tu_exists(pathf("%s/r/lock/summary.json", work)));
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --quiet --out %s/r", scen, work), 0);
+    ck_assert(tu_exists(tu_pathf("%s/r/lock/summary.json", work)));
     free(before);
     /* A folder that is not a results folder is never touched. */
-    ck_assert_int_eq(tu_write(pathf("%s/precious.txt", work), "keep me"), 0);
-    ck_assert_int_eq(runf(NULL, &err, "run %s --quiet --out %s", scen, work), 2);
+    ck_assert_int_eq(tu_write(tu_pathf("%s/precious.txt", work), "keep me"), 0);
+    ck_assert_int_eq(tu_runf(NULL, &err, "run %s --quiet --out %s", scen, work), 2);
     ck_assert_ptr_nonnull(strstr(err, "is not a stampede results folder"));
     free(err);
-    ck_assert(tu_exists(pathf("%s/precious.txt", work)));
+    ck_assert(tu_exists(tu_pathf("%s/precious.txt", work)));
 }
 END_TEST
 
@@ -272,19 +248,19 @@ static size_t count_lines(const char *file)
 START_TEST(trace_rows_match_the_summary)
 {
     /* warmup 0 so that every attempt is counted in the summary. */
-    ck_assert_int_eq(runf(NULL, NULL, "run %s --quiet --trace --set warmup=0 --out %s/r", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --quiet --trace --set warmup=0 --out %s/r", scen, work), 0);
     const char *labels[] = { "none", "lock", "coalesce", "xfetch" };
     for (int i = 0; i < 4; i++) {
-        const char *f = pathf("%s/r/%s/summary.json", work, labels[i]);
-        size_t req = count_lines(pathf("%s/r/%s/requests.csv", work, labels[i])) - 1;
-        size_t db = count_lines(pathf("%s/r/%s/db.csv", work, labels[i])) - 1;
+        const char *f = tu_pathf("%s/r/%s/summary.json", work, labels[i]);
+        size_t req = count_lines(tu_pathf("%s/r/%s/requests.csv", work, labels[i])) - 1;
+        size_t db = count_lines(tu_pathf("%s/r/%s/db.csv", work, labels[i])) - 1;
         ck_assert_uint_eq(req, (size_t)tu_json_num(f, "attempts"));
         ck_assert_uint_eq(db, (size_t)(tu_json_num(f, "db.queries") + tu_json_num(f, "db.rejected")));
     }
-    char *h = tu_slurp(pathf("%s/r/none/requests.csv", work));
+    char *h = tu_slurp(tu_pathf("%s/r/none/requests.csv", work));
     ck_assert(!strncmp(h, "id,attempt,node,key,t_arrival,t_done,latency,outcome,db\n", 56));
     free(h);
-    h = tu_slurp(pathf("%s/r/none/db.csv", work));
+    h = tu_slurp(tu_pathf("%s/r/none/db.csv", work));
     ck_assert(!strncmp(h, "key,node,t_issue,t_start,t_end,cause,requester", 46));
     free(h);
 }
@@ -328,12 +304,12 @@ static char *first_attempts(const char *file)
 
 START_TEST(strategies_see_identical_first_attempts)
 {
-    ck_assert_int_eq(runf(NULL, NULL, "run %s --quiet --trace --out %s/r", scen, work), 0);
-    char *ref = first_attempts(pathf("%s/r/none/requests.csv", work));
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --quiet --trace --out %s/r", scen, work), 0);
+    char *ref = first_attempts(tu_pathf("%s/r/none/requests.csv", work));
     ck_assert(strlen(ref) > 100000);
     const char *labels[] = { "lock", "coalesce", "xfetch" };
     for (int i = 0; i < 3; i++) {
-        char *other = first_attempts(pathf("%s/r/%s/requests.csv", work, labels[i]));
+        char *other = first_attempts(tu_pathf("%s/r/%s/requests.csv", work, labels[i]));
         ck_assert_msg(!strcmp(ref, other), "%s saw different first attempts than none", labels[i]);
         free(other);
     }
@@ -344,10 +320,10 @@ END_TEST
 START_TEST(trace_replay_reproduces_arrival_times)
 {
     /* The bundled trace, replayed: every first attempt arrives exactly at its row's t. */
-    ck_assert_int_eq(runf(NULL, NULL, "run %s --quiet --trace --strategy none --out %s/r",
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --quiet --trace --strategy none --out %s/r",
                           tu_path("scenarios/replay.json"), work), 0);
     char *trace = tu_slurp(tu_path("scenarios/traces/shop-90s.csv"));
-    char *req = tu_slurp(pathf("%s/r/none/requests.csv", work));
+    char *req = tu_slurp(tu_pathf("%s/r/none/requests.csv", work));
     ck_assert_ptr_nonnull(trace);
     ck_assert_ptr_nonnull(req);
     /* requests.csv rows are in completion order: index them by request id. */
@@ -374,7 +350,7 @@ START_TEST(trace_replay_reproduces_arrival_times)
         i++;
     }
     ck_assert_uint_eq(i, n);
-    ck_assert_double_eq(tu_json_num(pathf("%s/r/none/summary.json", work), "requests"), (double)n);
+    ck_assert_double_eq(tu_json_num(tu_pathf("%s/r/none/summary.json", work), "requests"), (double)n);
     free(arr);
     free(trace);
     free(req);
@@ -383,13 +359,13 @@ END_TEST
 
 START_TEST(trace_errors_name_the_row)
 {
-    ck_assert_int_eq(tu_write(pathf("%s/bad.csv", work), "t,key\n0.5,1\n0.25,2\n"), 0);
+    ck_assert_int_eq(tu_write(tu_pathf("%s/bad.csv", work), "t,key\n0.5,1\n0.25,2\n"), 0);
     char *sc = tu_scenario(work, "t.json", "{\"duration\": 10, \"clients\": {\"arrivals\": {\"trace\": \"bad.csv\"}},"
                                           " \"keys\": {\"count\": 5}, \"cache\": {\"ttl\": 1}, \"db\": {\"workers\": 1, \"latency\": 0.01}}");
     char *err = NULL;
-    ck_assert_int_eq(runf(NULL, &err, "run %s --quiet --out %s/never", sc, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "run %s --quiet --out %s/never", sc, work), 2);
     ck_assert_ptr_nonnull(strstr(err, "bad.csv:3: error:"));
-    ck_assert(!tu_exists(pathf("%s/never", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/never", work)));
     free(err);
     free(sc);
 }
@@ -410,18 +386,18 @@ START_TEST(invalid_scenarios_exit_2_with_their_message)
         if (len < 6 || strcmp(e->d_name + len - 5, ".json")) continue;
         char base[512];
         snprintf(base, sizeof base, "tests/invalid/%.*s", (int)(len - 5), e->d_name);
-        char *want = tu_slurp(pathf("%s.expected", base));
+        char *want = tu_slurp(tu_pathf("%s.expected", base));
         ck_assert_msg(want != NULL, "%s.expected is missing", base);
         char *err = NULL, *out = NULL;
-        int st = runf(&out, &err, "validate %s.json", base);
+        int st = tu_runf(&out, &err, "validate %s.json", base);
         ck_assert_msg(st == 2, "%s: validate exited %d", base, st);
         ck_assert_msg(!strcmp(err, want), "%s: expected\n%s\ngot\n%s", base, want, err);
         free(err);
         free(out);
-        st = runf(&out, &err, "run %s.json --quiet --out %s/never", base, work);
+        st = tu_runf(&out, &err, "run %s.json --quiet --out %s/never", base, work);
         ck_assert_msg(st == 2, "%s: run exited %d", base, st);
         ck_assert_msg(!strcmp(err, want), "%s: run printed\n%s", base, err);
-        ck_assert_msg(!tu_exists(pathf("%s/never", work)), "%s: run left a folder", base);
+        ck_assert_msg(!tu_exists(tu_pathf("%s/never", work)), "%s: run left a folder", base);
         ck_assert_msg(!strcmp(out, ""), "%s: run printed on stdout", base);
         free(err);
         free(out);
@@ -450,7 +426,7 @@ START_TEST(bundled_scenarios_are_valid)
         size_t len = strlen(e->d_name);
         if (len < 6 || strcmp(e->d_name + len - 5, ".json")) continue;
         char *out = NULL, *err = NULL;
-        int st = runf(&out, &err, "validate %s", tu_path(pathf("scenarios/%s", e->d_name)));
+        int st = tu_runf(&out, &err, "validate %s", tu_path(tu_pathf("scenarios/%s", e->d_name)));
         ck_assert_msg(st == 0, "%s: %s", e->d_name, err);
         free(out);
         free(err);

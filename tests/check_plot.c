@@ -58,42 +58,18 @@ static char *run3;     /* results folder with three labels, plotted in svg,png,p
 static int plot_rc;
 static char *plot_err;
 
-static char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *pathf(const char *fmt, ...)
-{
-    static char buf[8][4096];
-    static int k;
-    k = (k + 1) % 8;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf[k], sizeof buf[k], fmt, ap);
-    va_end(ap);
-    return buf[k];
-}
-
-static int runf(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int runf(char **out, char **err, const char *fmt, ...)
-{
-    char args[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return tu_run(args, out, err);
-}
-
 /* Runs the scenario text into dir/name (adding scenario.json when this
  * stampede does not write one yet); returns the results folder. */
 static char *make_results(const char *json, const char *name, const char *extra)
 {
-    char *scen = tu_scenario(work, pathf("%s.json", name), json);
+    char *scen = tu_scenario(work, tu_pathf("%s.json", name), json);
     ck_assert_ptr_nonnull(scen);
-    char *dir = strdup(pathf("%s/%s", work, name));
+    char *dir = strdup(tu_pathf("%s/%s", work, name));
     char *err = NULL;
-    int rc = runf(NULL, &err, "run '%s' --out '%s' --quiet %s", scen, dir, extra ? extra : "");
+    int rc = tu_runf(NULL, &err, "run '%s' --out '%s' --quiet %s", scen, dir, extra ? extra : "");
     ck_assert_msg(rc == 0, "run failed: %s", err ? err : "");
     free(err);
-    const char *sj = pathf("%s/scenario.json", dir);
+    const char *sj = tu_pathf("%s/scenario.json", dir);
     if (!tu_exists(sj)) ck_assert_int_eq(tu_write(sj, json), 0);
     free(scen);
     return dir;
@@ -105,7 +81,7 @@ static void setup_plotted(void)
     work = tu_tmpdir();
     ck_assert_ptr_nonnull(work);
     run3 = make_results(scenario_json, "three", NULL);
-    plot_rc = runf(NULL, &plot_err, "plot '%s' --format svg,png,pdf", run3);
+    plot_rc = tu_runf(NULL, &plot_err, "plot '%s' --format svg,png,pdf", run3);
 }
 
 static void teardown_plotted(void)
@@ -307,10 +283,10 @@ END_TEST
 START_TEST(every_chart_in_every_format)
 {
     for (size_t i = 0; i < NCHARTS; i++) {
-        check_png(pathf("%s/charts/%s.png", run3, charts[i]));
-        check_pdf(pathf("%s/charts/%s.pdf", run3, charts[i]));
-        check_xml_file(pathf("%s/charts/%s.svg", run3, charts[i]));
-        ck_assert_msg(tu_exists(pathf("%s/charts/%s.gp", run3, charts[i])), "no %s.gp", charts[i]);
+        check_png(tu_pathf("%s/charts/%s.png", run3, charts[i]));
+        check_pdf(tu_pathf("%s/charts/%s.pdf", run3, charts[i]));
+        check_xml_file(tu_pathf("%s/charts/%s.svg", run3, charts[i]));
+        ck_assert_msg(tu_exists(tu_pathf("%s/charts/%s.gp", run3, charts[i])), "no %s.gp", charts[i]);
     }
     /* Nothing else: no build folder left behind. */
     DIR *d = opendir(run3);
@@ -323,7 +299,7 @@ END_TEST
 
 START_TEST(charts_name_scenario_labels_and_marks)
 {
-    char *svg = tu_slurp(pathf("%s/charts/latency.svg", run3));
+    char *svg = tu_slurp(tu_pathf("%s/charts/latency.svg", run3));
     ck_assert_ptr_nonnull(svg);
     ck_assert_ptr_nonnull(strstr(svg, "plot-check: latency over time"));
     ck_assert_ptr_nonnull(strstr(svg, "lock_fast"));   /* no enhanced-text subscript */
@@ -331,7 +307,7 @@ START_TEST(charts_name_scenario_labels_and_marks)
     ck_assert_ptr_nonnull(strstr(svg, "DB slowdown"));
     ck_assert_ptr_nonnull(strstr(svg, "burst of 600 requests"));
     free(svg);
-    char *gp = tu_slurp(pathf("%s/charts/db_load.gp", run3));
+    char *gp = tu_slurp(tu_pathf("%s/charts/db_load.gp", run3));
     ck_assert_ptr_nonnull(gp);
     ck_assert_ptr_nonnull(strstr(gp, "worker pool (6)"));
     ck_assert_ptr_nonnull(strstr(gp, "USL knee n* = 4.4"));   /* sqrt(0.95/0.05) */
@@ -347,10 +323,10 @@ START_TEST(scripts_rerun_from_the_charts_folder)
     snprintf(cmd, sizeof cmd, "cd '%s/charts' && rm -f comparison.png && gnuplot -e \"formats='png'\" comparison.gp "
                               ">'%s/gp.out' 2>&1", run3, work);
     ck_assert_int_eq(system(cmd), 0);
-    char *out = tu_slurp(pathf("%s/gp.out", work));
+    char *out = tu_slurp(tu_pathf("%s/gp.out", work));
     ck_assert_msg(out && !*out, "gnuplot said: %s", out ? out : "");
     free(out);
-    check_png(pathf("%s/charts/comparison.png", run3));
+    check_png(tu_pathf("%s/charts/comparison.png", run3));
 }
 END_TEST
 
@@ -358,7 +334,7 @@ END_TEST
 
 START_TEST(report_is_well_formed_and_links_resolve)
 {
-    char *html = tu_slurp(pathf("%s/report.html", run3));
+    char *html = tu_slurp(tu_pathf("%s/report.html", run3));
     ck_assert_ptr_nonnull(html);
     char **links = NULL;
     size_t n = 0;
@@ -372,7 +348,7 @@ START_TEST(report_is_well_formed_and_links_resolve)
         }
         ck_assert_msg(!strstr(links[i], "://") && links[i][0] != '/', "not a relative link: %s", links[i]);
         char *file = url_decode(links[i]);
-        ck_assert_msg(tu_exists(pathf("%s/%s", run3, file)), "report.html links to missing %s", file);
+        ck_assert_msg(tu_exists(tu_pathf("%s/%s", run3, file)), "report.html links to missing %s", file);
         imgs += strstr(file, "charts/") && strstr(file, ".svg");
         free(file);
         free(links[i]);
@@ -393,12 +369,12 @@ START_TEST(same_inputs_same_scripts_and_report)
     static const char *const files[] = { "report.html", "charts/latency.gp", "charts/db_load.gp",
                                          "charts/latency_cdf.gp", "charts/comparison.gp", "charts/stampede_sizes.gp" };
     char *before[6];
-    for (size_t i = 0; i < 6; i++) ck_assert_ptr_nonnull(before[i] = tu_slurp(pathf("%s/%s", run3, files[i])));
+    for (size_t i = 0; i < 6; i++) ck_assert_ptr_nonnull(before[i] = tu_slurp(tu_pathf("%s/%s", run3, files[i])));
     char *err = NULL;
-    ck_assert_int_eq(runf(NULL, &err, "plot '%s' --format=svg,png,pdf", run3), 0);
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s' --format=svg,png,pdf", run3), 0);
     free(err);
     for (size_t i = 0; i < 6; i++) {
-        char *after = tu_slurp(pathf("%s/%s", run3, files[i]));
+        char *after = tu_slurp(tu_pathf("%s/%s", run3, files[i]));
         ck_assert_msg(after && !strcmp(before[i], after), "%s differs between two plots", files[i]);
         free(after);
         free(before[i]);
@@ -412,15 +388,15 @@ START_TEST(one_label)
 {
     char *dir = make_results(scenario_json, "one", "--strategy lock_fast");
     char *err = NULL;
-    int rc = runf(NULL, &err, "plot '%s'", dir);
+    int rc = tu_runf(NULL, &err, "plot '%s'", dir);
     ck_assert_msg(rc == 0 && err && !*err, "plot of one label: %d %s", rc, err ? err : "");
     free(err);
     for (size_t i = 0; i < NCHARTS; i++) {
-        check_png(pathf("%s/charts/%s.png", dir, charts[i]));
-        check_xml_file(pathf("%s/charts/%s.svg", dir, charts[i]));
-        ck_assert(!tu_exists(pathf("%s/charts/%s.pdf", dir, charts[i])));   /* default: svg,png */
+        check_png(tu_pathf("%s/charts/%s.png", dir, charts[i]));
+        check_xml_file(tu_pathf("%s/charts/%s.svg", dir, charts[i]));
+        ck_assert(!tu_exists(tu_pathf("%s/charts/%s.pdf", dir, charts[i])));   /* default: svg,png */
     }
-    char *html = tu_slurp(pathf("%s/report.html", dir));
+    char *html = tu_slurp(tu_pathf("%s/report.html", dir));
     ck_assert_ptr_nonnull(html);
     ck_assert_ptr_nonnull(strstr(html, "no unprotected baseline"));
     ck_assert_ptr_null(xml_check(html, NULL, NULL));
@@ -433,20 +409,20 @@ START_TEST(a_sweep_folder)
 {
     /* plot recognises a sweep folder and draws its charts (plot_sweep.c). */
     char *scen = tu_scenario(work, "sw.json", scenario_json);
-    char *dir = strdup(pathf("%s/sw", work));
+    char *dir = strdup(tu_pathf("%s/sw", work));
     char *err = NULL;
-    ck_assert_int_eq(runf(NULL, &err, "sweep '%s' --vary cache.ttl=1s,2s --replications 2 --jobs 1 --quiet --out '%s'",
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep '%s' --vary cache.ttl=1s,2s --replications 2 --jobs 1 --quiet --out '%s'",
                           scen, dir), 0);
     free(err);
-    int rc = runf(NULL, &err, "plot '%s' --format png", dir);
+    int rc = tu_runf(NULL, &err, "plot '%s' --format png", dir);
     ck_assert_msg(rc == 0 && err && !*err, "plot of a sweep: %d %s", rc, err ? err : "");
     free(err);
-    char *png = tu_slurp(pathf("%s/charts/p99.png", dir));
+    char *png = tu_slurp(tu_pathf("%s/charts/p99.png", dir));
     ck_assert_ptr_nonnull(png);
     ck_assert(!memcmp(png, "\x89PNG\r\n\x1a\n", 8));
     free(png);
-    ck_assert(tu_exists(pathf("%s/charts/p99.gp", dir)));
-    ck_assert(!tu_exists(pathf("%s/charts/p99.svg", dir)));
+    ck_assert(tu_exists(tu_pathf("%s/charts/p99.gp", dir)));
+    ck_assert(!tu_exists(tu_pathf("%s/charts/p99.svg", dir)));
     free(scen);
     free(dir);
 }
@@ -456,15 +432,15 @@ START_TEST(nobody_answered)
 {
     char *dir = make_results(silent_json, "silent", NULL);
     char *err = NULL;
-    int rc = runf(NULL, &err, "plot '%s' --format png", dir);
+    int rc = tu_runf(NULL, &err, "plot '%s' --format png", dir);
     ck_assert_msg(rc == 0 && err && !*err, "plot with empty latency columns: %d %s", rc, err ? err : "");
     free(err);
-    for (size_t i = 0; i < NCHARTS; i++) check_png(pathf("%s/charts/%s.png", dir, charts[i]));
-    char *gp = tu_slurp(pathf("%s/charts/latency.gp", dir));
+    for (size_t i = 0; i < NCHARTS; i++) check_png(tu_pathf("%s/charts/%s.png", dir, charts[i]));
+    char *gp = tu_slurp(tu_pathf("%s/charts/latency.gp", dir));
     ck_assert_ptr_nonnull(gp);
     ck_assert_ptr_nonnull(strstr(gp, "none (no answers)"));
     free(gp);
-    char *html = tu_slurp(pathf("%s/report.html", dir));
+    char *html = tu_slurp(tu_pathf("%s/report.html", dir));
     ck_assert_ptr_nonnull(html);
     ck_assert_ptr_null(xml_check(html, NULL, NULL));
     ck_assert_ptr_nonnull(strstr(html, "n/a"));
@@ -476,12 +452,12 @@ END_TEST
 START_TEST(no_scenario_json)
 {
     char *dir = make_results(scenario_json, "bare", NULL);
-    ck_assert_int_eq(remove(pathf("%s/scenario.json", dir)), 0);
+    ck_assert_int_eq(remove(tu_pathf("%s/scenario.json", dir)), 0);
     char *err = NULL;
-    int rc = runf(NULL, &err, "plot '%s' --format svg", dir);
+    int rc = tu_runf(NULL, &err, "plot '%s' --format svg", dir);
     ck_assert_msg(rc == 0 && err && !*err, "plot without scenario.json: %d %s", rc, err ? err : "");
     free(err);
-    char *html = tu_slurp(pathf("%s/report.html", dir));
+    char *html = tu_slurp(tu_pathf("%s/report.html", dir));
     ck_assert_ptr_nonnull(html);
     ck_assert_ptr_nonnull(strstr(html, "has no <code>scenario.json</code>"));
     ck_assert_ptr_null(strstr(html, "href=\"scenario.json\""));
@@ -495,15 +471,15 @@ END_TEST
 START_TEST(missing_or_wrong_folder)
 {
     char *err = NULL;
-    ck_assert_int_eq(runf(NULL, &err, "plot '%s/nowhere'", work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s/nowhere'", work), 2);
     ck_assert_ptr_nonnull(strstr(err, "no such folder"));
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "plot '%s'", work), 2);   /* a folder, but no comparison.csv */
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s'", work), 2);   /* a folder, but no comparison.csv */
     ck_assert_ptr_nonnull(strstr(err, "not a stampede results or sweep folder"));
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "plot"), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot"), 2);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "plot '%s' '%s'", run3, run3), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s' '%s'", run3, run3), 2);
     free(err);
 }
 END_TEST
@@ -511,31 +487,31 @@ END_TEST
 START_TEST(unknown_format)
 {
     char *err = NULL;
-    ck_assert_int_eq(runf(NULL, &err, "plot '%s' --format svg,gif", run3), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s' --format svg,gif", run3), 2);
     ck_assert_ptr_nonnull(strstr(err, "formats: svg, png, pdf"));
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "plot '%s' --format", run3), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s' --format", run3), 2);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "plot '%s' --colour", run3), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s' --colour", run3), 2);
     free(err);
 }
 END_TEST
 
 START_TEST(without_gnuplot)
 {
-    char *empty = strdup(pathf("%s/empty-bin", work));
+    char *empty = strdup(tu_pathf("%s/empty-bin", work));
     char cmd[8192];
     snprintf(cmd, sizeof cmd, "mkdir -p '%s' && PATH='%s' '%s' plot '%s' >'%s/out' 2>'%s/err' </dev/null", empty, empty,
              tu_prog(), run3, work, work);
     int st = system(cmd);
     ck_assert(WIFEXITED(st));
     ck_assert_int_eq(WEXITSTATUS(st), 1);
-    char *err = tu_slurp(pathf("%s/err", work));
+    char *err = tu_slurp(tu_pathf("%s/err", work));
     ck_assert_ptr_nonnull(err);
     ck_assert_str_eq(err, "stampede: gnuplot not found; install it with: apt-get install gnuplot-nox\n");
     free(err);
     free(empty);
-    check_png(pathf("%s/charts/latency.png", run3));   /* the charts drawn before are untouched */
+    check_png(tu_pathf("%s/charts/latency.png", run3));   /* the charts drawn before are untouched */
 }
 END_TEST
 
@@ -543,23 +519,23 @@ START_TEST(a_gnuplot_warning_fails_and_keeps_the_old_charts)
 {
     /* A template set whose last chart makes gnuplot print: the command fails
      * and DIR/charts keeps the charts of the previous plot, whole. */
-    char *tpl = strdup(pathf("%s/tpl", work));
+    char *tpl = strdup(tu_pathf("%s/tpl", work));
     char cmd[8192];
     snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s'/*.gp '%s'/ && echo 'print \"a warning\"' >> '%s/stampede_sizes.gp'",
              tpl, tu_path("plots"), tpl, tpl);
     ck_assert_int_eq(system(cmd), 0);
-    char *before = tu_slurp(pathf("%s/charts/latency.gp", run3));
+    char *before = tu_slurp(tu_pathf("%s/charts/latency.gp", run3));
     setenv("STAMPEDE_PLOTS_DIR", tpl, 1);
     char *err = NULL;
-    int rc = runf(NULL, &err, "plot '%s' --format png", run3);
+    int rc = tu_runf(NULL, &err, "plot '%s' --format png", run3);
     setenv("STAMPEDE_PLOTS_DIR", tu_path("plots"), 1);
     ck_assert_int_eq(rc, 1);
     ck_assert_ptr_nonnull(strstr(err, "gnuplot warned on stampede_sizes.gp"));
     ck_assert_ptr_nonnull(strstr(err, "a warning"));
     free(err);
-    char *after = tu_slurp(pathf("%s/charts/latency.gp", run3));
+    char *after = tu_slurp(tu_pathf("%s/charts/latency.gp", run3));
     ck_assert_msg(before && after && !strcmp(before, after), "charts/ changed by a failed plot");
-    ck_assert(tu_exists(pathf("%s/charts/latency.pdf", run3)));   /* still the svg,png,pdf set */
+    ck_assert(tu_exists(tu_pathf("%s/charts/latency.pdf", run3)));   /* still the svg,png,pdf set */
     free(before);
     free(after);
     free(tpl);

@@ -50,19 +50,6 @@ static void teardown(void)
     free(scen);
 }
 
-static char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *pathf(const char *fmt, ...)
-{
-    static char buf[8][4096];
-    static int k;
-    k = (k + 1) % 8;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf[k], sizeof buf[k], fmt, ap);
-    va_end(ap);
-    return buf[k];
-}
-
 static double now(void)
 {
     struct timespec ts;
@@ -191,7 +178,7 @@ static void refused(const char *const *args, const char *want)
                   r.err);
     ck_assert_msg(!strcmp(r.err, want), "expected\n%sgot\n%s", want, r.err);
     ck_assert_str_eq(r.out, "");
-    ck_assert(!tu_exists(pathf("%s/never", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/never", work)));
     ck_assert(!leftovers());
     result_free(&r);
 }
@@ -202,7 +189,7 @@ static void refused(const char *const *args, const char *want)
  * before it is read, whether it comes as a file or through a pipe. */
 START_TEST(hundred_megabyte_file_refused_quickly)
 {
-    char *big = pathf("%s/big.json", work);
+    char *big = tu_pathf("%s/big.json", work);
     FILE *f = fopen(big, "wb");
     ck_assert_ptr_nonnull(f);
     fputs("{\"duration\": 10, \"description\": \"", f);
@@ -221,11 +208,11 @@ START_TEST(hundred_megabyte_file_refused_quickly)
     ck_assert_msg(r.seconds < 2, "took %.2f s", r.seconds);
     result_free(&r);
 
-    const char *a2[] = { "run", big, "--out", pathf("%s/never", work), NULL };
+    const char *a2[] = { "run", big, "--out", tu_pathf("%s/never", work), NULL };
     r = run(a2);
     ck_assert_int_eq(r.status, 2);
     ck_assert_str_eq(r.err, want);
-    ck_assert(!tu_exists(pathf("%s/never", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/never", work)));
     result_free(&r);
 
     /* Through a pipe the size is not known: reading stops past the limit. */
@@ -257,11 +244,11 @@ START_TEST(megabyte_name)
     snprintf(want, sizeof want, "stampede: %s:2:11: error: /name: expected a name of letters, digits, \".\", \"_\" "
              "and \"-\" that starts with a letter or digit (at most 255 characters) (got \"%.40s...\")\n", p,
              "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
-    const char *a[] = { "run", p, "--out", pathf("%s/never", work), NULL };
+    const char *a[] = { "run", p, "--out", tu_pathf("%s/never", work), NULL };
     result r = run(a);
     ck_assert_int_eq(r.status, 2);
     ck_assert_str_eq(r.err, want);
-    ck_assert(!tu_exists(pathf("%s/never", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/never", work)));
     result_free(&r);
     unlink(p);
     free(p);
@@ -286,9 +273,9 @@ START_TEST(many_errors_are_capped)
     size_t lines = 0;
     for (const char *q = r.err; *q; q++) lines += *q == '\n';
     ck_assert_uint_eq(lines, 1001);
-    ck_assert_ptr_nonnull(strstr(r.err, pathf("stampede: %s:2:1: error: /k0: unknown field (expected one of: name, "
+    ck_assert_ptr_nonnull(strstr(r.err, tu_pathf("stampede: %s:2:1: error: /k0: unknown field (expected one of: name, "
                                               "description, seed, duration,", path)));
-    ck_assert_ptr_nonnull(strstr(r.err, pathf("stampede: %s: error: 99003 more errors not shown (at most 1000 are)\n",
+    ck_assert_ptr_nonnull(strstr(r.err, tu_pathf("stampede: %s: error: 99003 more errors not shown (at most 1000 are)\n",
                                               path)));
     ck_assert_msg(r.seconds < 5, "took %.2f s", r.seconds);
     result_free(&r);
@@ -341,7 +328,7 @@ START_TEST(set_paths_and_values)
                       "starts with a letter or digit (at most 255 characters) (got \"a/b\")" },
         { "name=a\xff", "--set name: error: the value is not valid UTF-8" },
     };
-    char *never = pathf("%s/never", work);
+    char *never = tu_pathf("%s/never", work);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char want[1024];
         snprintf(want, sizeof want, "stampede: %s\n", cases[i].want);
@@ -387,7 +374,7 @@ START_TEST(requests_beyond_the_limit)
              "take about 20 hours to simulate, beyond the limit of 2e+09 in all; lower clients.arrivals.rate or "
              "duration, or pass --force to run it anyway\n", scen);
     const char *a[] = { "run", scen, "--set", "clients.arrivals.rate=1e7", "--set", "duration=1h", "--out",
-                        pathf("%s/never", work), NULL };
+                        tu_pathf("%s/never", work), NULL };
     refused(a, want);
     /* One strategy: half the time; validate says what run would, and --force lets it pass. */
     char *p = tu_scenario(work, "big.json",
@@ -402,7 +389,7 @@ START_TEST(requests_beyond_the_limit)
     const char *b2[] = { "validate", "--force", p, NULL };
     result r = run(b2);
     ck_assert_int_eq(r.status, 0);
-    ck_assert_str_eq(r.out, pathf("%s: ok (1 strategy: none)\n", p));
+    ck_assert_str_eq(r.out, tu_pathf("%s: ok (1 strategy: none)\n", p));
     ck_assert_ptr_nonnull(strstr(r.err, "warning: about 3.6e+10 requests"));
     result_free(&r);
     free(p);
@@ -414,7 +401,7 @@ START_TEST(requests_beyond_the_limit)
              "anyway\n", scen);
     const char *c[] = { "run", scen, "--strategy", "lock", "--set",
                         "clients.arrivals={\"closed\": {\"population\": 1000000, \"think\": \"1ms\"}}",
-                        "--set", "duration=1h", "--out", pathf("%s/never", work), NULL };
+                        "--set", "duration=1h", "--out", tu_pathf("%s/never", work), NULL };
     refused(c, want);
 }
 END_TEST
@@ -427,12 +414,12 @@ START_TEST(bins_beyond_the_limit)
     snprintf(pre, sizeof pre,
              "stampede: %s: error: about 3.4e+07 time-series rows of 1 s (the run lasts at least 3.36e+07 s: "
              "duration 10 s, then a DB latency of 3.35544e+07 s) would take ", scen);
-    const char *a[] = { "run", scen, "--set", "db.latency=33554432", "--out", pathf("%s/never", work), NULL };
+    const char *a[] = { "run", scen, "--set", "db.latency=33554432", "--out", tu_pathf("%s/never", work), NULL };
     result r0 = run(a);
     ck_assert_int_eq(r0.status, 2);
     ck_assert_msg(with_size(r0.err, pre, ", beyond the limit of 1e+07; raise bin, or pass --force to run it anyway\n"),
                   "%s", r0.err);
-    ck_assert(!tu_exists(pathf("%s/never", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/never", work)));
     result_free(&r0);
     const char *b[] = { "validate", scen, "--force", NULL };
     result r = run(b);
@@ -447,7 +434,7 @@ START_TEST(memory_beyond_the_limit)
 {
     if (tu_sanitized()) return;   /* ASan reserves terabytes of address space: no memory rlimit */
     how h = { .data_mb = 512 };
-    char *out = pathf("%s/out", work);
+    char *out = tu_pathf("%s/out", work);
     const char *a[] = { "run", scen, "--set", "keys.count=30000000", "--out", out, NULL };
     result r = run_how(&h, a);
     /* The size depends on the model's per-key record. */
@@ -483,10 +470,10 @@ static result long_run(int sig, const char *out)
 
 START_TEST(sigterm_leaves_nothing)
 {
-    char *out = pathf("%s/res", work);
+    char *out = tu_pathf("%s/res", work);
     result r = long_run(SIGTERM, out);
     ck_assert_int_eq(r.status, 1);
-    ck_assert_str_eq(r.err, pathf("stampede: interrupted; nothing was written to %s\n", out));
+    ck_assert_str_eq(r.err, tu_pathf("stampede: interrupted; nothing was written to %s\n", out));
     ck_assert_str_eq(r.out, "");
     ck_assert_str_eq(others("r.json", NULL), "");
     result_free(&r);
@@ -495,19 +482,19 @@ END_TEST
 
 START_TEST(sigint_keeps_the_previous_folder)
 {
-    char *out = pathf("%s/res", work);
+    char *out = tu_pathf("%s/res", work);
     const char *a[] = { "run", scen, "--quiet", "--out", out, NULL };
     result r = run(a);
     ck_assert_int_eq(r.status, 0);
     result_free(&r);
-    char *cmp = tu_slurp(pathf("%s/comparison.csv", out)), *sum = tu_slurp(pathf("%s/lock/summary.json", out));
+    char *cmp = tu_slurp(tu_pathf("%s/comparison.csv", out)), *sum = tu_slurp(tu_pathf("%s/lock/summary.json", out));
     ck_assert_ptr_nonnull(cmp);
     ck_assert_ptr_nonnull(sum);
     r = long_run(SIGINT, out);
     ck_assert_int_eq(r.status, 1);
-    ck_assert_str_eq(r.err, pathf("stampede: interrupted; nothing was written to %s\n", out));
+    ck_assert_str_eq(r.err, tu_pathf("stampede: interrupted; nothing was written to %s\n", out));
     result_free(&r);
-    char *cmp2 = tu_slurp(pathf("%s/comparison.csv", out)), *sum2 = tu_slurp(pathf("%s/lock/summary.json", out));
+    char *cmp2 = tu_slurp(tu_pathf("%s/comparison.csv", out)), *sum2 = tu_slurp(tu_pathf("%s/lock/summary.json", out));
     ck_assert_str_eq(cmp, cmp2);
     ck_assert_str_eq(sum, sum2);
     ck_assert_str_eq(others("r.json", "res"), "");
@@ -532,18 +519,18 @@ START_TEST(leftovers_of_a_killed_run_are_cleaned)
 {
     long pid = dead_pid();
     ck_assert(pid > 0);
-    char *out = pathf("%s/res", work);
-    ck_assert_int_eq(mkdir(pathf("%s.tmp-%ld", out, pid), 0777), 0);
-    ck_assert_int_eq(tu_write(pathf("%s.tmp-%ld/comparison.csv", out, pid), "half"), 0);
-    ck_assert_int_eq(mkdir(pathf("%s.old-%ld", out, pid), 0777), 0);
-    ck_assert_int_eq(tu_write(pathf("%s.old-%ld/comparison.csv", out, pid), "previous"), 0);
+    char *out = tu_pathf("%s/res", work);
+    ck_assert_int_eq(mkdir(tu_pathf("%s.tmp-%ld", out, pid), 0777), 0);
+    ck_assert_int_eq(tu_write(tu_pathf("%s.tmp-%ld/comparison.csv", out, pid), "half"), 0);
+    ck_assert_int_eq(mkdir(tu_pathf("%s.old-%ld", out, pid), 0777), 0);
+    ck_assert_int_eq(tu_write(tu_pathf("%s.old-%ld/comparison.csv", out, pid), "previous"), 0);
     /* res is missing: the run set the previous folder aside, then died.  The
      * next run puts it back before it replaces it. */
     const char *a[] = { "run", scen, "--quiet", "--strategy", "none", "--out", out, NULL };
     result r = run(a);
     ck_assert_int_eq(r.status, 0);
     result_free(&r);
-    ck_assert(tu_exists(pathf("%s/none/summary.json", out)));
+    ck_assert(tu_exists(tu_pathf("%s/none/summary.json", out)));
     ck_assert_str_eq(others("r.json", "res"), "");
 }
 END_TEST
@@ -552,11 +539,11 @@ END_TEST
 
 START_TEST(out_inside_a_file)
 {
-    ck_assert_int_eq(tu_write(pathf("%s/file", work), "x"), 0);
-    const char *a[] = { "run", scen, "--quiet", "--out", pathf("%s/file/sub", work), NULL };
+    ck_assert_int_eq(tu_write(tu_pathf("%s/file", work), "x"), 0);
+    const char *a[] = { "run", scen, "--quiet", "--out", tu_pathf("%s/file/sub", work), NULL };
     result r = run(a);
     ck_assert_int_eq(r.status, 1);
-    ck_assert_str_eq(r.err, pathf("stampede: cannot write %s/file/sub: Not a directory\n", work));
+    ck_assert_str_eq(r.err, tu_pathf("stampede: cannot write %s/file/sub: Not a directory\n", work));
     ck_assert_str_eq(others("r.json", "file"), "");
     result_free(&r);
     /* A folder under /proc cannot be made, even by root. */
@@ -572,7 +559,7 @@ END_TEST
  * exit 1, a message, the previous folder intact, nothing else left. */
 START_TEST(full_disk)
 {
-    char *out = pathf("%s/res", work);
+    char *out = tu_pathf("%s/res", work);
     how h = { .fsize_kb = 1 };
     const char *a[] = { "run", scen, "--quiet", "--out", out, NULL };
     result r = run_how(&h, a);
@@ -584,16 +571,16 @@ START_TEST(full_disk)
     r = run(a);
     ck_assert_int_eq(r.status, 0);
     result_free(&r);
-    char *before = tu_slurp(pathf("%s/lock/summary.json", out));
+    char *before = tu_slurp(tu_pathf("%s/lock/summary.json", out));
     h.fsize_kb = 8;
     const char *b[] = { "run", scen, "--quiet", "--trace", "--out", out, NULL };
     r = run_how(&h, b);
     ck_assert_int_eq(r.status, 1);
     ck_assert_str_eq(r.err, "stampede: cannot write the trace of none: File too large\n");
     result_free(&r);
-    char *after = tu_slurp(pathf("%s/lock/summary.json", out));
+    char *after = tu_slurp(tu_pathf("%s/lock/summary.json", out));
     ck_assert_str_eq(before, after);
-    ck_assert(!tu_exists(pathf("%s/none/requests.csv", out)));
+    ck_assert(!tu_exists(tu_pathf("%s/none/requests.csv", out)));
     ck_assert_str_eq(others("r.json", "res"), "");
     free(before);
     free(after);
@@ -615,7 +602,7 @@ START_TEST(clock_resolution)
     snprintf(want, sizeof want,
              "stampede: %s:5:36: error: /cache/latency: shorter than 2.23e-09 s, the clock's resolution at "
              "t = 10000000 s (the \"duration\"): such a delay would not move the clock (got 1e-9)\n", p);
-    const char *a[] = { "run", p, "--out", pathf("%s/never", work), NULL };
+    const char *a[] = { "run", p, "--out", tu_pathf("%s/never", work), NULL };
     result r = run(a);
     ck_assert_int_eq(r.status, 2);
     ck_assert_str_eq(r.err, want);
@@ -637,12 +624,12 @@ START_TEST(clock_resolution)
     ck_assert_str_eq(r.err, want);
     result_free(&r);
     /* 3 ns at up to 1e7 s: every hit still takes time (no event lost to t + dt == t). */
-    char *out = pathf("%s/res", work);
+    char *out = tu_pathf("%s/res", work);
     const char *c[] = { "run", p, "--quiet", "--trace", "--set", "cache.latency=3e-9", "--out", out, NULL };
     r = run(c);
     ck_assert_msg(r.status == 0, "%s", r.err);
     result_free(&r);
-    FILE *f = fopen(pathf("%s/none/requests.csv", out), "r");
+    FILE *f = fopen(tu_pathf("%s/none/requests.csv", out), "r");
     ck_assert_ptr_nonnull(f);
     char line[512];
     int rows = 0, hits = 0;
@@ -675,11 +662,11 @@ START_TEST(closed_loop_without_time)
              "when cache.latency is 0: a client answered at once (a cache hit) would send its next request at the "
              "same instant, forever (got 0)\n");
     const char *a[] = { "run", scen, "--set", "clients.arrivals={\"closed\": {\"population\": 2, \"think\": 0}}",
-                        "--out", pathf("%s/never", work), NULL };
+                        "--out", tu_pathf("%s/never", work), NULL };
     refused(a, want);
     /* With nothing cached, each request waits for the DB: time moves. */
     const char *b[] = { "run", scen, "--quiet", "--set", "clients.arrivals={\"closed\": {\"population\": 2, "
-                        "\"think\": 0}}", "--set", "cache.ttl=0", "--out", pathf("%s/res", work), NULL };
+                        "\"think\": 0}}", "--set", "cache.ttl=0", "--out", tu_pathf("%s/res", work), NULL };
     result r = run(b);
     ck_assert_msg(r.status == 0, "%s", r.err);
     result_free(&r);
@@ -690,14 +677,14 @@ END_TEST
  * overflow and underflow, and the percentiles and max stay exact. */
 START_TEST(latencies_outside_the_histogram)
 {
-    char *out = pathf("%s/res", work);
+    char *out = tu_pathf("%s/res", work);
     const char *a[] = { "run", scen, "--quiet", "--strategy", "none", "--set", "db.latency=33554432",
                         "--set", "db.workers=\"unlimited\"", "--set", "cache.ttl=0", "--set", "bin=1e6",
                         "--out", out, NULL };
     result r = run(a);
     ck_assert_msg(r.status == 0, "%s", r.err);
     result_free(&r);
-    char *s = pathf("%s/none/summary.json", out);
+    char *s = tu_pathf("%s/none/summary.json", out);
     double ok = tu_json_num(s, "ok");
     ck_assert(ok > 1000);
     ck_assert_double_eq(tu_json_num(s, "latency.overflow"), ok);

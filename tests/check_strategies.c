@@ -30,22 +30,9 @@ typedef struct run {
     db_row *db; size_t ndb;
 } run;
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    static char buf[8][8192];
-    static int k;
-    k = (k + 1) % 8;
-    va_list ap;
-    va_start(ap, f);
-    vsnprintf(buf[k], sizeof buf[k], f, ap);
-    va_end(ap);
-    return buf[k];
-}
-
 static void load_trace(run *r, const char *label)
 {
-    char *t = tu_slurp(fmt("%s/r/%s/requests.csv", r->dir, label));
+    char *t = tu_slurp(tu_pathf("%s/r/%s/requests.csv", r->dir, label));
     ck_assert_ptr_nonnull(t);
     size_t cap = 1024;
     r->req = malloc(cap * sizeof *r->req);
@@ -68,7 +55,7 @@ static void load_trace(run *r, const char *label)
         r->nreq++;
     }
     free(t);
-    t = tu_slurp(fmt("%s/r/%s/db.csv", r->dir, label));
+    t = tu_slurp(tu_pathf("%s/r/%s/db.csv", r->dir, label));
     ck_assert_ptr_nonnull(t);
     cap = 1024;
     r->db = malloc(cap * sizeof *r->db);
@@ -99,7 +86,7 @@ static run go(const char *label, const char *extra, const char *json)
     r.dir = tu_tmpdir();
     char *path = tu_scenario(r.dir, "s.json", json);
     char *err = NULL;
-    int st = tu_run(fmt("run %s --quiet --trace --out %s/r %s", path, r.dir, extra ? extra : ""), NULL, &err);
+    int st = tu_run(tu_pathf("run %s --quiet --trace --out %s/r %s", path, r.dir, extra ? extra : ""), NULL, &err);
     ck_assert_msg(st == 0, "run failed (%d): %s", st, err);
     free(err);
     free(path);
@@ -117,7 +104,7 @@ static void done(run *r)
 
 static double sum(const run *r, const char *label, const char *path)
 {
-    double v = tu_json_num(fmt("%s/r/%s/summary.json", r->dir, label), path);
+    double v = tu_json_num(tu_pathf("%s/r/%s/summary.json", r->dir, label), path);
     ck_assert_msg(!isnan(v), "no %s in %s", path, label);
     return v;
 }

@@ -47,30 +47,6 @@ static void teardown(void)
     free(scen);
 }
 
-static int runf(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int runf(char **out, char **err, const char *fmt, ...)
-{
-    char args[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    return tu_run(args, out, err);
-}
-
-static char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *pathf(const char *fmt, ...)
-{
-    static char buf[8][4096];
-    static int k;
-    k = (k + 1) % 8;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf[k], sizeof buf[k], fmt, ap);
-    va_end(ap);
-    return buf[k];
-}
-
 /* Whether two files hold the same bytes (both must exist). */
 static int same_file(const char *a, const char *b)
 {
@@ -85,7 +61,7 @@ static void assert_same_sweep(const char *a, const char *b)
 {
     const char *files[] = { "runs.csv", "sweep.csv", "sweep.json" };
     for (int i = 0; i < 3; i++)
-        ck_assert_msg(same_file(pathf("%s/%s", a, files[i]), pathf("%s/%s", b, files[i])), "%s/%s and %s/%s differ", a,
+        ck_assert_msg(same_file(tu_pathf("%s/%s", a, files[i]), tu_pathf("%s/%s", b, files[i])), "%s/%s and %s/%s differ", a,
                       files[i], b, files[i]);
 }
 
@@ -257,24 +233,24 @@ END_TEST
 START_TEST(jobs_give_the_same_bytes)
 {
     char *err = NULL;
-    int rc = runf(NULL, &err, "sweep %s " GRID " --jobs 1 --out %s/j1", scen, work);
+    int rc = tu_runf(NULL, &err, "sweep %s " GRID " --jobs 1 --out %s/j1", scen, work);
     ck_assert_msg(rc == 0, "%s", err);
     free(err);
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --jobs 2 --out %s/j2", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --jobs 5 --out %s/j5", scen, work), 0);
-    assert_same_sweep(pathf("%s/j1", work), pathf("%s/j2", work));
-    assert_same_sweep(pathf("%s/j1", work), pathf("%s/j5", work));
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --jobs 2 --out %s/j2", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --jobs 5 --out %s/j5", scen, work), 0);
+    assert_same_sweep(tu_pathf("%s/j1", work), tu_pathf("%s/j2", work));
+    assert_same_sweep(tu_pathf("%s/j1", work), tu_pathf("%s/j5", work));
     /* 18 runs x 3 labels, 6 points x 3 labels, each with its header */
-    ck_assert_uint_eq(count_lines(pathf("%s/j1/runs.csv", work)), 1 + 18 * 3);
-    ck_assert_uint_eq(count_lines(pathf("%s/j1/sweep.csv", work)), 1 + 6 * 3);
-    char *s = tu_slurp(pathf("%s/j1/sweep.csv", work));
+    ck_assert_uint_eq(count_lines(tu_pathf("%s/j1/runs.csv", work)), 1 + 18 * 3);
+    ck_assert_uint_eq(count_lines(tu_pathf("%s/j1/sweep.csv", work)), 1 + 6 * 3);
+    char *s = tu_slurp(tu_pathf("%s/j1/sweep.csv", work));
     ck_assert_ptr_nonnull(s);
     ck_assert(!strncmp(s, "strategies.2.beta,cache.ttl,label,strategy,n,requests_mean,requests_ci95,", 73));
     ck_assert_ptr_nonnull(strstr(s, ",p99_diff_none_mean,p99_diff_none_ci95"));
     ck_assert_ptr_nonnull(strstr(s, "\n0.5,1,none,none,3,"));
     ck_assert_ptr_nonnull(strstr(s, "\n2,2,xfetch,xfetch,3,"));
     free(s);
-    s = tu_slurp(pathf("%s/j1/runs.csv", work));
+    s = tu_slurp(tu_pathf("%s/j1/runs.csv", work));
     ck_assert(!strncmp(s, "run,strategies.2.beta,cache.ttl,replication,label,strategy,requests,", 68));
     ck_assert_ptr_nonnull(strstr(s, "\n17,2,2,2,xfetch,xfetch,"));
     free(s);
@@ -284,9 +260,9 @@ END_TEST
 /* Replication 0 of a point is `stampede run` with the point's values. */
 START_TEST(replication_0_is_run)
 {
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --out %s/s", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "run %s --set strategies.2.beta=2 --set cache.ttl=1s --quiet --out %s/r", scen, work), 0);
-    char *runs = tu_slurp(pathf("%s/s/runs.csv", work)), *cmp = tu_slurp(pathf("%s/r/comparison.csv", work));
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --out %s/s", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --set strategies.2.beta=2 --set cache.ttl=1s --quiet --out %s/r", scen, work), 0);
+    char *runs = tu_slurp(tu_pathf("%s/s/runs.csv", work)), *cmp = tu_slurp(tu_pathf("%s/r/comparison.csv", work));
     ck_assert_ptr_nonnull(runs);
     ck_assert_ptr_nonnull(cmp);
     /* point 4 = (beta 2, ttl 1), run 12; comparison rows are "label,strategy,<metrics>,..." */
@@ -314,78 +290,78 @@ END_TEST
 
 START_TEST(shards_merge_to_the_same_bytes)
 {
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --out %s/full", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --out %s/full", scen, work), 0);
     for (int k = 1; k <= 3; k++) {
         char *err = NULL;
-        int rc = runf(NULL, &err, "sweep %s " GRID " --shard %d/3 --out %s/shard%d", scen, k, work, k);
+        int rc = tu_runf(NULL, &err, "sweep %s " GRID " --shard %d/3 --out %s/shard%d", scen, k, work, k);
         ck_assert_msg(rc == 0, "%s", err);
         free(err);
-        ck_assert(!tu_exists(pathf("%s/shard%d/sweep.csv", work, k)));
-        ck_assert(tu_exists(pathf("%s/shard%d/sweep.json", work, k)));
+        ck_assert(!tu_exists(tu_pathf("%s/shard%d/sweep.csv", work, k)));
+        ck_assert(tu_exists(tu_pathf("%s/shard%d/sweep.json", work, k)));
         /* round-robin: 6 of the 18 runs, 3 labels each */
-        ck_assert_uint_eq(count_lines(pathf("%s/shard%d/runs.csv", work, k)), 1 + 6 * 3);
+        ck_assert_uint_eq(count_lines(tu_pathf("%s/shard%d/runs.csv", work, k)), 1 + 6 * 3);
     }
     char *out = NULL, *err = NULL;
-    int rc = runf(&out, &err, "merge %s/shard3 %s/shard1 %s/shard2 --out %s/merged", work, work, work, work);
+    int rc = tu_runf(&out, &err, "merge %s/shard3 %s/shard1 %s/shard2 --out %s/merged", work, work, work, work);
     ck_assert_msg(rc == 0, "%s", err);
     free(out);
     free(err);
-    assert_same_sweep(pathf("%s/full", work), pathf("%s/merged", work));
+    assert_same_sweep(tu_pathf("%s/full", work), tu_pathf("%s/merged", work));
 
     /* contiguous --runs ranges too, of uneven sizes */
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --runs 0..4 --out %s/r1", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --runs 5..5 --out %s/r2", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --runs 6..17 --out %s/r3", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "merge %s/r2 %s/r3 %s/r1 --out %s/merged2", work, work, work, work), 0);
-    assert_same_sweep(pathf("%s/full", work), pathf("%s/merged2", work));
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --runs 0..4 --out %s/r1", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --runs 5..5 --out %s/r2", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --runs 6..17 --out %s/r3", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "merge %s/r2 %s/r3 %s/r1 --out %s/merged2", work, work, work, work), 0);
+    assert_same_sweep(tu_pathf("%s/full", work), tu_pathf("%s/merged2", work));
     /* the whole range is not partial: it is the full sweep */
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --runs 0..17 --out %s/r0", scen, work), 0);
-    assert_same_sweep(pathf("%s/full", work), pathf("%s/r0", work));
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --runs 0..17 --out %s/r0", scen, work), 0);
+    assert_same_sweep(tu_pathf("%s/full", work), tu_pathf("%s/r0", work));
 }
 END_TEST
 
 START_TEST(merge_refuses_bad_parts)
 {
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --runs 0..9 --out %s/a", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --runs 8..17 --out %s/b", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --runs 10..16 --out %s/c", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --runs 17..17 --out %s/d", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --runs 0..9 --out %s/a", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --runs 8..17 --out %s/b", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --runs 10..16 --out %s/c", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --runs 17..17 --out %s/d", scen, work), 0);
     char *err = NULL;
     /* overlapping */
-    ck_assert_int_eq(runf(NULL, &err, "merge %s/a %s/b --out %s/m", work, work, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "merge %s/a %s/b --out %s/m", work, work, work), 2);
     ck_assert_msg(strstr(err, "run 8 is in both"), "%s", err);
     free(err);
     /* missing */
-    ck_assert_int_eq(runf(NULL, &err, "merge %s/a %s/c --out %s/m", work, work, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "merge %s/a %s/c --out %s/m", work, work, work), 2);
     ck_assert_msg(strstr(err, "1 of 18 runs are missing (the first: run 17)"), "%s", err);
     free(err);
     /* the same folder twice */
-    ck_assert_int_eq(runf(NULL, &err, "merge %s/a %s/a %s/c %s/d --out %s/m", work, work, work, work, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "merge %s/a %s/a %s/c %s/d --out %s/m", work, work, work, work, work), 2);
     ck_assert_msg(strstr(err, "run 0 is in both"), "%s", err);
     free(err);
     /* another grid */
-    ck_assert_int_eq(runf(NULL, NULL,
+    ck_assert_int_eq(tu_runf(NULL, NULL,
                           "sweep %s --vary strategies.2.beta=0.5,1,3 --vary cache.ttl=1s:2s:1s --replications 3 --quiet "
                           "--runs 10..17 --out %s/e", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, &err, "merge %s/a %s/e --out %s/m", work, work, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "merge %s/a %s/e --out %s/m", work, work, work), 2);
     ck_assert_msg(strstr(err, "different grids"), "%s", err);
     free(err);
     /* a folder that is no sweep */
-    ck_assert_int_eq(runf(NULL, &err, "merge %s/a %s --out %s/m", work, work, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "merge %s/a %s --out %s/m", work, work, work), 2);
     ck_assert_msg(strstr(err, "not a sweep folder"), "%s", err);
     free(err);
-    ck_assert(!tu_exists(pathf("%s/m", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/m", work)));
     /* a tampered row */
-    char *rows = tu_slurp(pathf("%s/d/runs.csv", work));
+    char *rows = tu_slurp(tu_pathf("%s/d/runs.csv", work));
     char *p = strstr(rows, "\n17,2,2,");
     ck_assert_ptr_nonnull(p);
     p[2] = '6';
-    ck_assert_int_eq(tu_write(pathf("%s/d/runs.csv", work), rows), 0);
+    ck_assert_int_eq(tu_write(tu_pathf("%s/d/runs.csv", work), rows), 0);
     free(rows);
-    ck_assert_int_eq(runf(NULL, &err, "merge %s/a %s/c %s/d --out %s/m", work, work, work, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "merge %s/a %s/c %s/d --out %s/m", work, work, work, work), 2);
     ck_assert_msg(strstr(err, "is not one sweep.json lists"), "%s", err);
     free(err);
-    ck_assert(!tu_exists(pathf("%s/m", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/m", work)));
 }
 END_TEST
 
@@ -399,25 +375,25 @@ START_TEST(mpirun_gives_the_same_bytes)
         fprintf(stderr, "check_sweep: no mpirun or %s: the MPI comparison is skipped\n", mpi);
         return;
     }
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --out %s/full", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --out %s/full", scen, work), 0);
     char cmd[16384];
     snprintf(cmd, sizeof cmd,
              "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 "
              "mpirun --oversubscribe -n 2 %s sweep %s " GRID " --out %s/mpi2 >%s/mpi.log 2>&1 </dev/null",
              mpi, scen, work, work);
     int st = system(cmd);
-    char *log = tu_slurp(pathf("%s/mpi.log", work));
+    char *log = tu_slurp(tu_pathf("%s/mpi.log", work));
     ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "mpirun failed: %s", log ? log : "");
     free(log);
-    assert_same_sweep(pathf("%s/full", work), pathf("%s/mpi2", work));
+    assert_same_sweep(tu_pathf("%s/full", work), tu_pathf("%s/mpi2", work));
     /* a shard under MPI merges like any other */
     snprintf(cmd, sizeof cmd,
              "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -n 2 %s sweep %s " GRID
              " --shard 1/2 --out %s/m1 >/dev/null 2>&1 </dev/null", mpi, scen, work);
     ck_assert_int_eq(system(cmd), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s " GRID " --shard 2/2 --out %s/m2", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "merge %s/m1 %s/m2 --out %s/mm", work, work, work), 0);
-    assert_same_sweep(pathf("%s/full", work), pathf("%s/mm", work));
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s " GRID " --shard 2/2 --out %s/m2", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "merge %s/m1 %s/m2 --out %s/mm", work, work, work), 0);
+    assert_same_sweep(tu_pathf("%s/full", work), tu_pathf("%s/mm", work));
 }
 END_TEST
 
@@ -427,69 +403,69 @@ START_TEST(invalid_point_fails_before_any_run)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     /* a long scenario: if anything ran, this would take a while */
-    int rc = runf(NULL, &err, "sweep %s --vary duration=1h --vary strategies.2.beta=1,-1,2 --out %s/bad", scen, work);
+    int rc = tu_runf(NULL, &err, "sweep %s --vary duration=1h --vary strategies.2.beta=1,-1,2 --out %s/bad", scen, work);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ck_assert_int_eq(rc, 2);
     ck_assert_msg(strstr(err, "stampede: point 1 (duration=1h, strategies.2.beta=-1): --vary strategies.2.beta: "
                               "error: /strategies/2/beta:"), "%s", err);
     ck_assert_msg(strstr(err, "1 of 3 points are invalid; nothing was run"), "%s", err);
     free(err);
-    ck_assert(!tu_exists(pathf("%s/bad", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/bad", work)));
     ck_assert((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9 < 2.0);
     /* a path that is not in the scenario */
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --vary strategies.7.beta=1,2 --out %s/bad", scen, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary strategies.7.beta=1,2 --out %s/bad", scen, work), 2);
     ck_assert_msg(strstr(err, "point 0 (strategies.7.beta=1): --vary strategies.7.beta: error: no element 7"), "%s", err);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --vary cache.ttll=1s --out %s/bad", scen, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary cache.ttll=1s --out %s/bad", scen, work), 2);
     ck_assert_msg(strstr(err, "did you mean \"ttl\""), "%s", err);
     free(err);
     /* a point beyond the limits of one run is refused like an invalid one */
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --vary keys.count=10,4000000000 --out %s/bad", scen, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary keys.count=10,4000000000 --out %s/bad", scen, work), 2);
     ck_assert_msg(strstr(err, "point 1 (keys.count=4000000000): ") && strstr(err, "--force"), "%s", err);
     free(err);
-    ck_assert(!tu_exists(pathf("%s/bad", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/bad", work)));
     /* bad values and options */
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --vary cache.ttl=1:2 --out %s/bad", scen, work), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1:2 --out %s/bad", scen, work), 2);
     ck_assert_msg(strstr(err, "a range is lo:hi:step or lo:hi:xN"), "%s", err);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --vary cache.ttl=1s --vary cache.ttl=2s", scen), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1s --vary cache.ttl=2s", scen), 2);
     ck_assert_msg(strstr(err, "given twice"), "%s", err);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --shard 0/3", scen), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --shard 0/3", scen), 2);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --runs 3..1", scen), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --runs 3..1", scen), 2);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --runs 0..1", scen), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --runs 0..1", scen), 2);
     ck_assert_msg(strstr(err, "the sweep has runs 0..0"), "%s", err);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --minimize nope.p99", scen), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --minimize nope.p99", scen), 2);
     ck_assert_msg(strstr(err, "no label \"nope\""), "%s", err);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --minimize p98", scen), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --minimize p98", scen), 2);
     ck_assert_msg(strstr(err, "no metric \"p98\""), "%s", err);
     free(err);
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --vary cache.ttl=1s,2s --shard 1/2 --minimize p99", scen), 2);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1s,2s --shard 1/2 --minimize p99", scen), 2);
     ck_assert_msg(strstr(err, "give it to `stampede merge`"), "%s", err);
     free(err);
     /* an --out that holds something else is kept */
-    ck_assert_int_eq(tu_write(pathf("%s/keep", work), "x"), 0);
-    ck_assert_int_eq(runf(NULL, &err, "sweep %s --quiet --out %s", scen, work), 2);
+    ck_assert_int_eq(tu_write(tu_pathf("%s/keep", work), "x"), 0);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --quiet --out %s", scen, work), 2);
     ck_assert_msg(strstr(err, "is not a stampede sweep folder"), "%s", err);
     free(err);
-    ck_assert(tu_exists(pathf("%s/keep", work)));
+    ck_assert(tu_exists(tu_pathf("%s/keep", work)));
 }
 END_TEST
 
 START_TEST(list_runs)
 {
     char *out = NULL;
-    ck_assert_int_eq(runf(&out, NULL, "sweep %s --vary cache.ttl=1s,2s --vary keys.count=10:30:10 --replications 2 --list-runs --shard 2/5", scen), 0);
+    ck_assert_int_eq(tu_runf(&out, NULL, "sweep %s --vary cache.ttl=1s,2s --vary keys.count=10:30:10 --replications 2 --list-runs --shard 2/5", scen), 0);
     ck_assert_str_eq(out, "run,cache.ttl,keys.count,replication\n"
                           "1,1,10,1\n"
                           "6,2,10,0\n"
                           "11,2,30,1\n");
     free(out);
-    ck_assert_int_eq(runf(&out, NULL, "sweep %s --vary cache.ttl=1s,2s --replications 2 --list-runs --runs 1..2", scen), 0);
+    ck_assert_int_eq(tu_runf(&out, NULL, "sweep %s --vary cache.ttl=1s,2s --replications 2 --list-runs --runs 1..2", scen), 0);
     ck_assert_str_eq(out, "run,cache.ttl,replication\n1,1,1\n2,2,0\n");
     free(out);
 }
@@ -500,7 +476,7 @@ END_TEST
 START_TEST(minimize_picks_the_right_point)
 {
     char *out = NULL, *err = NULL;
-    int rc = runf(&out, &err,
+    int rc = tu_runf(&out, &err,
                   "sweep %s --vary clients.arrivals.rate=100,200,201,400 --replications 3 --quiet --out %s/m "
                   "--minimize none.requests --subject-to 'none.requests>=800' --subject-to 'xfetch.p99<=1h'",
                   scen, work);
@@ -512,31 +488,31 @@ START_TEST(minimize_picks_the_right_point)
     ck_assert_msg(strstr(out, "cannot be told apart from the best (95% confidence intervals overlap): 1\n"
                               "  point 2 (clients.arrivals.rate=201), label none: "), "%s", out);
     ck_assert_msg(!strstr(out, "rate=400), label none:"), "%s", out);
-    char *best = tu_slurp(pathf("%s/m/best.txt", work));
+    char *best = tu_slurp(tu_pathf("%s/m/best.txt", work));
     ck_assert_ptr_nonnull(best);
     ck_assert(!strncmp(out, best, strlen(best)));
     free(best);
     free(out);
     /* unqualified: every label is a candidate; maximize */
-    rc = runf(&out, NULL, "sweep %s --vary clients.arrivals.rate=100,400 --quiet --out %s/m2 --maximize requests", scen, work);
+    rc = tu_runf(&out, NULL, "sweep %s --vary clients.arrivals.rate=100,400 --quiet --out %s/m2 --maximize requests", scen, work);
     ck_assert_int_eq(rc, 0);
     ck_assert_msg(strstr(out, "best: point 1 (clients.arrivals.rate=400), label none\n"), "%s", out);
     ck_assert_msg(strstr(out, "note: with 1 replication there are no confidence intervals"), "%s", out);
     free(out);
     /* nothing feasible */
-    rc = runf(&out, NULL, "sweep %s --vary clients.arrivals.rate=100,200 --quiet --out %s/m3 --minimize p99 "
+    rc = tu_runf(&out, NULL, "sweep %s --vary clients.arrivals.rate=100,200 --quiet --out %s/m3 --minimize p99 "
                           "--subject-to 'requests>=1e9'", scen, work);
     ck_assert_int_eq(rc, 0);
     ck_assert_msg(strstr(out, "no (point, label) of the 6 considered meets the constraints"), "%s", out);
     free(out);
     /* merge answers the same question from the parts */
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s --vary clients.arrivals.rate=100,200,201,400 --replications 3 --quiet "
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary clients.arrivals.rate=100,200,201,400 --replications 3 --quiet "
                                       "--shard 1/2 --out %s/p1", scen, work), 0);
-    ck_assert_int_eq(runf(NULL, NULL, "sweep %s --vary clients.arrivals.rate=100,200,201,400 --replications 3 --quiet "
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary clients.arrivals.rate=100,200,201,400 --replications 3 --quiet "
                                       "--shard 2/2 --out %s/p2", scen, work), 0);
-    ck_assert_int_eq(runf(&out, NULL, "merge %s/p1 %s/p2 --out %s/pm --minimize none.requests "
+    ck_assert_int_eq(tu_runf(&out, NULL, "merge %s/p1 %s/p2 --out %s/pm --minimize none.requests "
                                       "--subject-to 'none.requests>=800' --subject-to 'xfetch.p99<=1h'", work, work, work), 0);
-    ck_assert(same_file(pathf("%s/m/best.txt", work), pathf("%s/pm/best.txt", work)));
+    ck_assert(same_file(tu_pathf("%s/m/best.txt", work), tu_pathf("%s/pm/best.txt", work)));
     free(out);
 }
 END_TEST
@@ -548,7 +524,7 @@ START_TEST(charts_of_a_sweep)
         return;
     }
     char *err = NULL;
-    int rc = runf(NULL, &err, "sweep %s --vary strategies.2.beta=0.5:2:x3 --vary cache.ttl=1s,2s --replications 2 --quiet "
+    int rc = tu_runf(NULL, &err, "sweep %s --vary strategies.2.beta=0.5:2:x3 --vary cache.ttl=1s,2s --replications 2 --quiet "
                               "--plot --out %s/p", scen, work);
     ck_assert_msg(rc == 0, "%s", err);
     free(err);
@@ -556,8 +532,8 @@ START_TEST(charts_of_a_sweep)
                             "timeouts.svg", "hit_ratio.svg", "heatmap-p99-xfetch.svg", "heatmap-peak_db_inflight-none.png",
                             "heatmap-p99-xfetch.gp" };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
-        ck_assert_msg(tu_exists(pathf("%s/p/charts/%s", work, files[i])), "no charts/%s", files[i]);
-    char *gp = tu_slurp(pathf("%s/p/charts/p99.gp", work));
+        ck_assert_msg(tu_exists(tu_pathf("%s/p/charts/%s", work, files[i])), "no charts/%s", files[i]);
+    char *gp = tu_slurp(tu_pathf("%s/p/charts/p99.gp", work));
     ck_assert_ptr_nonnull(strstr(gp, "set logscale x"));
     ck_assert_ptr_nonnull(strstr(gp, "#E69F00"));
     ck_assert_ptr_nonnull(strstr(gp, "yerrorlines"));
@@ -566,12 +542,12 @@ START_TEST(charts_of_a_sweep)
     free(gp);
     /* redraw through the library, as `stampede plot` does, as pdf; a bad format is refused */
     char e[1024];
-    ck_assert_int_eq(plot_sweep_folder(pathf("%s/p", work), "pdf", e, sizeof e), 0);
-    ck_assert(tu_exists(pathf("%s/p/charts/p99.pdf", work)));
-    ck_assert(!tu_exists(pathf("%s/p/charts/p99.svg", work)));
-    ck_assert_int_eq(plot_sweep_folder(pathf("%s/p", work), "gif", e, sizeof e), -1);
+    ck_assert_int_eq(plot_sweep_folder(tu_pathf("%s/p", work), "pdf", e, sizeof e), 0);
+    ck_assert(tu_exists(tu_pathf("%s/p/charts/p99.pdf", work)));
+    ck_assert(!tu_exists(tu_pathf("%s/p/charts/p99.svg", work)));
+    ck_assert_int_eq(plot_sweep_folder(tu_pathf("%s/p", work), "gif", e, sizeof e), -1);
     ck_assert_ptr_nonnull(strstr(e, "unknown chart format \"gif\""));
-    ck_assert(tu_exists(pathf("%s/p/charts/p99.pdf", work)));
+    ck_assert(tu_exists(tu_pathf("%s/p/charts/p99.pdf", work)));
 }
 END_TEST
 

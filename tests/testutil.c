@@ -4,6 +4,7 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,28 @@ const char *tu_path(const char *rel)
     slot = (slot + 1) % 8;
     snprintf(buf[slot], sizeof buf[slot], "%s/%s", tu_src(), rel);
     return buf[slot];
+}
+
+int tu_runf(char **out, char **err, const char *fmt, ...)
+{
+    char args[16384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    return tu_run(args, out, err);
+}
+
+char *tu_pathf(const char *fmt, ...)
+{
+    static char buf[8][8192];
+    static int k;
+    k = (k + 1) % 8;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf[k], sizeof buf[k], fmt, ap);
+    va_end(ap);
+    return buf[k];
 }
 
 char *tu_slurp(const char *path)

@@ -17,6 +17,11 @@ const char *tu_path(const char *rel);
  * or -1 when it could not run or died of a signal. */
 int tu_run(const char *args, char **out, char **err);
 
+/* tu_run with printf-style arguments. */
+int tu_runf(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* printf into one of 8 rotating static buffers (paths, short commands). */
+char *tu_pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Whole file, NUL-terminated; NULL when it cannot be read. */
 char *tu_slurp(const char *path);
 int tu_write(const char *path, const char *text);
