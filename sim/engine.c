@@ -3,6 +3,7 @@
  * the root is the next event; seq is unique, so the order is total. */
 #include "engine.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +37,22 @@ void engine_free(engine *e)
     memset(e, 0, sizeof *e);
 }
 
+double engine_peek_time(const engine *e)
+{
+    double t = e->n ? e->heap[0].t : INFINITY;
+    for (unsigned busy = e->lanes_busy; busy; busy &= busy - 1) {
+        const lane *q = &e->lanes[__builtin_ctz(busy)];
+        if (q->buf[q->head].t < t) t = q->buf[q->head].t;
+    }
+    return t;
+}
+
 uint64_t engine_schedule(engine *e, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
+{
+    return engine_schedule_at_seq(e, e->next_seq++, t, kind, a, b, c);
+}
+
+uint64_t engine_schedule_at_seq(engine *e, uint64_t seq, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
 {
     if (e->n == e->cap) {
         size_t ncap = e->cap * 2;
@@ -45,7 +61,7 @@ uint64_t engine_schedule(engine *e, double t, uint32_t kind, uint32_t a, uint32_
         e->heap = h;
         e->cap = ncap;
     }
-    event ev = { .t = t + 0.0, .seq = e->next_seq++, .kind = kind, .a = a, .b = b, .c = c };   /* -0 -> +0 */
+    event ev = { .t = t + 0.0, .seq = seq, .kind = kind, .a = a, .b = b, .c = c };   /* -0 -> +0 */
     /* Sift up: move parents down until ev's place is found. */
     size_t i = e->n++;
     event *h = e->heap;

@@ -62,6 +62,15 @@ uint64_t engine_schedule(engine *e, double t, uint32_t kind, uint32_t a, uint32_
  * in lanes cannot be cancelled. */
 uint64_t engine_schedule_fifo(engine *e, unsigned l, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c);
 
+/* The time of the earliest pending event, or INFINITY when none is pending
+ * (cancelled events count: the answer may be early, never late). */
+double engine_peek_time(const engine *e);
+
+/* A sequence number taken now for an event that may be scheduled later with
+ * engine_schedule_at_seq, so it keeps the place in tie order it would have had. */
+static inline uint64_t engine_reserve_seq(engine *e) { return e->next_seq++; }
+uint64_t engine_schedule_at_seq(engine *e, uint64_t seq, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c);
+
 /* Cancels a pending event by handle; cancelling one already delivered or
  * unknown is a harmless no-op only if the handle was never reused (it never is). */
 int engine_cancel(engine *e, uint64_t handle);

@@ -160,7 +160,15 @@ static void start_attempt(sim *s, uint32_t ai)
     a->sflag = 0;
     if (s->sc->clients.timeout < INFINITY)
         sched_fifo(s, LANE_TIMEOUT, now + s->sc->clients.timeout, EV_TIMEOUT, ai, a->gen, 0);
-    sched_cache_op(s, ai, EV_GET, 0);
+    const dist *d = &s->sc->cache.latency;
+    if (d->kind == DIST_CONSTANT && d->p1 == 0 && s->get_now == NONE) {
+        /* Its place in tie order is taken now; sim_run runs it or schedules it. */
+        s->get_now = ai;
+        s->get_now_gen = a->gen;
+        s->get_now_seq = engine_reserve_seq(&s->eng);
+    } else {
+        sched_cache_op(s, ai, EV_GET, 0);
+    }
 }
 
 /* A new request (its first attempt) arrives now. */
@@ -933,6 +941,21 @@ int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *
         }
         dispatch(&s, &ev);
         if (s.ps_dirty) ps_reschedule(&s);
+        /* A zero-latency get made by this event: when nothing else is pending
+         * at this instant it is the next event, so run it without the round
+         * trip through the event set; otherwise it takes its reserved place. */
+        while (s.get_now != NONE) {
+            uint32_t ai = s.get_now;
+            s.get_now = NONE;
+            if (engine_peek_time(&s.eng) > ev.t) {
+                if (s.att[ai].gen != s.get_now_gen) continue;
+                m->events++;
+                on_get(&s, ai);
+                if (s.ps_dirty) ps_reschedule(&s);
+            } else if (!engine_schedule_at_seq(&s.eng, s.get_now_seq, ev.t, EV_GET, ai, s.get_now_gen, 0)) {
+                nomem(&s);
+            }
+        }
         if ((++n & PROGRESS_MASK) == 0) {
             if (s.progress) s.progress(s.progress_ctx, ev.t);
             if (s.stop && *s.stop) { rc = 1; break; }

@@ -124,6 +124,10 @@ struct sim {
     FILE *trace_in; uint64_t trace_line; int trace_err;
     uint32_t trace_key, trace_node;
     int fail;                      /* out of memory or bad trace: stop the run */
+    /* a get of zero constant latency, run straight after the current event
+     * when nothing else is pending at this instant (see sim_run) */
+    uint32_t get_now, get_now_gen;
+    uint64_t get_now_seq;
 
     /* outputs */
     metrics *m;

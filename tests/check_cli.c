@@ -371,6 +371,43 @@ START_TEST(trace_errors_name_the_row)
 }
 END_TEST
 
+START_TEST(zero_latency_gets_run_in_event_order)
+{
+    /* A get of constant zero latency may skip the event set (sim_run); a
+     * uniform(0, 0) latency always goes through it.  Both must give the same
+     * bytes, with two bursts at one instant (so events are pending at the
+     * instant a get is made), timeouts, retries and every strategy. */
+    char *sc = tu_scenario(work, "z.json",
+        "{\"duration\": 5, \"seed\": 3, \"clients\": {\"arrivals\": {\"rate\": 50},"
+        " \"bursts\": [{\"at\": 1, \"requests\": 300, \"key\": 0}, {\"at\": 1, \"requests\": 100, \"key\": 1},"
+        " {\"at\": 2, \"requests\": 200, \"key\": \"hot\"}],"
+        " \"timeout\": \"30ms\", \"retries\": {\"max\": 2, \"backoff\": 0, \"jitter\": \"none\"}},"
+        " \"keys\": {\"count\": 3}, \"app\": {\"nodes\": 3},"
+        " \"cache\": {\"latency\": 0, \"ttl\": \"500ms\", \"initial\": \"synchronized\"},"
+        " \"db\": {\"workers\": 2, \"queue_limit\": 50, \"latency\": \"20ms\"},"
+        " \"strategies\": [{\"name\": \"none\"}, {\"name\": \"lock\", \"poll\": 0.01}, {\"name\": \"coalesce\"},"
+        " {\"name\": \"xfetch\", \"beta\": 3}, {\"name\": \"swr\", \"grace\": \"100ms\"},"
+        " {\"name\": \"lease\", \"retry\": 0.005}, {\"name\": \"refresh_ahead\"}]}");
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --quiet --trace --out %s/a", sc, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "run %s --quiet --trace --set 'cache.latency={\"dist\":\"uniform\",\"min\":0,\"max\":0}' --out %s/b",
+                             sc, work), 0);
+    const char *labels[] = { "none", "lock", "coalesce", "xfetch", "swr", "lease", "refresh_ahead" };
+    const char *files[] = { "timeseries.csv", "requests.csv", "db.csv", "latency_hist.csv", "stampede_sizes.csv" };
+    for (int i = 0; i < 7; i++) {
+        for (int j = 0; j < 5; j++) {
+            char *x = tu_slurp(tu_pathf("%s/a/%s/%s", work, labels[i], files[j]));
+            char *y = tu_slurp(tu_pathf("%s/b/%s/%s", work, labels[i], files[j]));
+            ck_assert_msg(x && y && !strcmp(x, y), "%s/%s differs between the two paths", labels[i], files[j]);
+            free(x);
+            free(y);
+        }
+        ck_assert_double_eq(tu_json_num(tu_pathf("%s/a/%s/summary.json", work, labels[i]), "sim.events"),
+                            tu_json_num(tu_pathf("%s/b/%s/summary.json", work, labels[i]), "sim.events"));
+    }
+    free(sc);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- invalid corpus */
 
 START_TEST(invalid_scenarios_exit_2_with_their_message)
@@ -462,6 +499,7 @@ int main(void)
     tcase_add_test(tr, strategies_see_identical_first_attempts);
     tcase_add_test(tr, trace_replay_reproduces_arrival_times);
     tcase_add_test(tr, trace_errors_name_the_row);
+    tcase_add_test(tr, zero_latency_gets_run_in_event_order);
     suite_add_tcase(s, tr);
     TCase *inv = tcase_create("invalid_input");
     tcase_add_checked_fixture(inv, setup, teardown);

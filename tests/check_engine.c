@@ -1,6 +1,7 @@
 /* check_engine.c - the pending-event set: order by time, ties in scheduling
  * order, cancellation, growth, and the clock. */
 #include <check.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "engine.h"
@@ -170,6 +171,29 @@ START_TEST(lanes_merge_with_the_heap_in_time_then_seq_order)
 }
 END_TEST
 
+START_TEST(reserved_seq_keeps_its_place_and_peek_sees_the_earliest)
+{
+    engine e;
+    engine_init(&e, 8);
+    ck_assert(isinf(engine_peek_time(&e)));
+    engine_schedule(&e, 2.0, 1, 0, 0, 0);
+    uint64_t r = engine_reserve_seq(&e);                  /* taken before the next two */
+    engine_schedule_fifo(&e, 0, 2.0, 3, 0, 0, 0);
+    engine_schedule(&e, 3.0, 4, 0, 0, 0);
+    ck_assert_double_eq(engine_peek_time(&e), 2.0);
+    ck_assert_uint_ne(engine_schedule_at_seq(&e, r, 2.0, 2, 0, 0, 0), 0);
+    engine_schedule_fifo(&e, 1, 1.5, 0, 0, 0, 0);
+    ck_assert_double_eq(engine_peek_time(&e), 1.5);
+    event ev;
+    for (unsigned want = 0; want <= 4; want++) {
+        ck_assert(engine_pop(&e, &ev));
+        ck_assert_uint_eq(ev.kind, want);
+    }
+    ck_assert(!engine_pop(&e, &ev));
+    engine_free(&e);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -180,6 +204,7 @@ int main(void)
     tcase_add_test(order, random_schedule_matches_sorted_order);
     tcase_add_test(order, hold_model_keeps_size);
     tcase_add_test(order, lanes_merge_with_the_heap_in_time_then_seq_order);
+    tcase_add_test(order, reserved_seq_keeps_its_place_and_peek_sees_the_earliest);
     suite_add_tcase(s, order);
     TCase *cancel = tcase_create("cancel");
     tcase_add_test(cancel, cancelled_events_are_skipped);
