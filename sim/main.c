@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "limits.h"
+#include "cliopt.h"
 #include "model.h"
 #include "output.h"
 #include "plot.h"
@@ -207,17 +208,9 @@ static int cmd_run(int argc, char **argv)
     size_t novr = 0;
     if (!ovr) return 1;
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
-        const char *eq = strchr(a, '=');
-        char name[64] = "";
-        if (!strncmp(a, "--", 2) && eq && (size_t)(eq - a) < sizeof name) {
-            memcpy(name, a, (size_t)(eq - a));
-            name[eq - a] = 0;
-            val = eq + 1;
-        } else if (!strncmp(a, "--", 2)) {
-            snprintf(name, sizeof name, "%s", a);
-        }
+        const char *a = argv[i], *val;
+        char name[64];
+        cli_option(a, name, sizeof name, &val);
         int takes = !strcmp(name, "--strategy") || !strcmp(name, "--set") || !strcmp(name, "--seed") ||
                     !strcmp(name, "--out");
         if (takes && !val) {

@@ -437,6 +437,24 @@ static const struct result_row *none_row(const results *r)
 
 static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 
+int folder_swap(const char *tmp, const char *dir, const char *old, char *err, size_t errlen)
+{
+    /* The old folder steps aside, the new one takes its name, the old goes. */
+    struct stat st;
+    int had_old = stat(dir, &st) == 0;
+    if (had_old && rename(dir, old)) {
+        snprintf(err, errlen, "cannot replace %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (rename(tmp, dir)) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        if (had_old) rename(old, dir);
+        return -1;
+    }
+    if (had_old) rm_rf(old);
+    return 0;
+}
+
 int results_commit(results *r, const scenario *sc, char *err, size_t errlen)
 {
     char *sp = joinf(r->tmp, "scenario.json");
@@ -467,19 +485,7 @@ int results_commit(results *r, const scenario *sc, char *err, size_t errlen)
     }
     if (close_checked(f, "comparison.csv", err, errlen)) return -1;
 
-    /* Swap: the old folder steps aside, the new one takes its name, the old goes. */
-    struct stat st;
-    int had_old = stat(r->dir, &st) == 0;
-    if (had_old && rename(r->dir, r->old)) {
-        snprintf(err, errlen, "cannot replace %s: %s", r->dir, strerror(errno));
-        return -1;
-    }
-    if (rename(r->tmp, r->dir)) {
-        snprintf(err, errlen, "cannot create %s: %s", r->dir, strerror(errno));
-        if (had_old) rename(r->old, r->dir);
-        return -1;
-    }
-    if (had_old) rm_rf(r->old);
+    if (folder_swap(r->tmp, r->dir, r->old, err, errlen)) return -1;
     free(r->tmp);
     r->tmp = NULL;   /* committed: results_close keeps the folder */
     return 0;

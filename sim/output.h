@@ -43,6 +43,10 @@ typedef struct results {
  * else, -1 (errno set) when that cannot be told, e.g. a parent is a file. */
 int results_replaceable(const char *dir, const char *marker);
 
+/* Puts the finished folder tmp in place of dir in one rename; a previous dir
+ * waits at old meanwhile and is removed after, or put back on failure. */
+int folder_swap(const char *tmp, const char *dir, const char *old, char *err, size_t errlen);
+
 /* Returns 0, or -1 with a message in err (e.g. DIR exists and is not a
  * results folder, or cannot be created). */
 int results_open(results *r, const char *dir, char *err, size_t errlen);

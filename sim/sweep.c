@@ -23,6 +23,7 @@
 #include "limits.h"
 #include "metrics.h"
 #include "model.h"
+#include "cliopt.h"
 #include "output.h"
 #include "scenario.h"
 #include "strategy.h"
@@ -1190,23 +1191,12 @@ static int out_text(const outdir *o, const char *name, const char *text, char *e
 
 static int out_commit(outdir *o, char *err, size_t errlen)
 {
-    struct stat st;
-    int had_old = stat(o->dir, &st) == 0;
     char *parent = strdup(o->dir);
     if (!parent) { snprintf(err, errlen, "out of memory"); return -1; }
     char *slash = strrchr(parent, '/');
     if (slash && slash != parent) { *slash = 0; mkdir_p(parent); }
     free(parent);
-    if (had_old && rename(o->dir, o->old)) {
-        snprintf(err, errlen, "cannot replace %s: %s", o->dir, strerror(errno));
-        return -1;
-    }
-    if (rename(o->tmp, o->dir)) {
-        snprintf(err, errlen, "cannot create %s: %s", o->dir, strerror(errno));
-        if (had_old) rename(o->old, o->dir);
-        return -1;
-    }
-    if (had_old) rm_rf(o->old);
+    if (folder_swap(o->tmp, o->dir, o->old, err, errlen)) return -1;
     free(o->tmp);
     o->tmp = NULL;
     return 0;
@@ -1427,15 +1417,10 @@ int sweep_open(int argc, char **argv, bool speak, sweep **out)
 #define FAIL(code, ...) do { if (speak) usage_error("sweep", __VA_ARGS__); status = (code); goto fail; } while (0)
 #define OOM() do { if (speak) fputs("stampede: out of memory\n", stderr); status = 1; goto fail; } while (0)
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
-        char name[64] = "";
-        if (!strncmp(a, "--", 2) && eq && (size_t)(eq - a) < sizeof name) {
-            memcpy(name, a, (size_t)(eq - a));
-            name[eq - a] = 0;
-            val = eq + 1;
-        } else if (!strncmp(a, "--", 2)) {
-            snprintf(name, sizeof name, "%s", a);
-        } else if (!strcmp(a, "-j") || !strcmp(a, "-r") || !strcmp(a, "-o")) {
+        const char *a = argv[i], *val;
+        char name[64];
+        cli_option(a, name, sizeof name, &val);
+        if (!strcmp(a, "-j") || !strcmp(a, "-r") || !strcmp(a, "-o")) {
             snprintf(name, sizeof name, "%s", !strcmp(a, "-j") ? "--jobs" : !strcmp(a, "-r") ? "--replications" : "--out");
         }
         bool takes = !strcmp(name, "--vary") || !strcmp(name, "--replications") || !strcmp(name, "--jobs") ||
@@ -1869,15 +1854,9 @@ int merge_command(int argc, char **argv)
     int status = 2;
     if (!dirs) { fputs("stampede: out of memory\n", stderr); return 1; }
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *val = NULL, *eq = strchr(a, '=');
-        char name[64] = "";
-        if (!strncmp(a, "--", 2) && eq && (size_t)(eq - a) < sizeof name) {
-            memcpy(name, a, (size_t)(eq - a));
-            name[eq - a] = 0;
-            val = eq + 1;
-        } else if (!strncmp(a, "--", 2)) {
-            snprintf(name, sizeof name, "%s", a);
-        }
+        const char *a = argv[i], *val;
+        char name[64];
+        cli_option(a, name, sizeof name, &val);
         bool takes = !strcmp(name, "--out") || !strcmp(name, "--minimize") || !strcmp(name, "--maximize") ||
                      !strcmp(name, "--subject-to");
         if (takes && !val) {
