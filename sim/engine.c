@@ -7,16 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* (t, seq) order.  Times are never negative, so their IEEE-754 bits order
- * like the numbers: one 128-bit integer compare, no unpredictable branch. */
-static inline bool before(const event *x, const event *y)
-{
-    uint64_t xt, yt;
-    memcpy(&xt, &x->t, sizeof xt);
-    memcpy(&yt, &y->t, sizeof yt);
-    unsigned __int128 a = (unsigned __int128)xt << 64 | x->seq, b = (unsigned __int128)yt << 64 | y->seq;
-    return a < b;
-}
+#define before engine_before
 
 int engine_init(engine *e, size_t initial_capacity)
 {
@@ -37,63 +28,27 @@ void engine_free(engine *e)
     memset(e, 0, sizeof *e);
 }
 
-double engine_peek_time(const engine *e)
+int engine_grow_heap(engine *e)
 {
-    double t = e->n ? e->heap[0].t : INFINITY;
-    for (unsigned busy = e->lanes_busy; busy; busy &= busy - 1) {
-        const lane *q = &e->lanes[__builtin_ctz(busy)];
-        if (q->buf[q->head].t < t) t = q->buf[q->head].t;
-    }
-    return t;
+    size_t ncap = e->cap * 2;
+    event *h = realloc(e->heap, ncap * sizeof *h);
+    if (!h) return -1;
+    e->heap = h;
+    e->cap = ncap;
+    return 0;
 }
 
-uint64_t engine_schedule(engine *e, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
+int engine_grow_lane(lane *q)
 {
-    return engine_schedule_at_seq(e, e->next_seq++, t, kind, a, b, c);
-}
-
-uint64_t engine_schedule_at_seq(engine *e, uint64_t seq, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
-{
-    if (e->n == e->cap) {
-        size_t ncap = e->cap * 2;
-        event *h = realloc(e->heap, ncap * sizeof *h);
-        if (!h) return 0;
-        e->heap = h;
-        e->cap = ncap;
-    }
-    event ev = { .t = t + 0.0, .seq = seq, .kind = kind, .a = a, .b = b, .c = c };   /* -0 -> +0 */
-    /* Sift up: move parents down until ev's place is found. */
-    size_t i = e->n++;
-    event *h = e->heap;
-    while (i > 0) {
-        size_t p = (i - 1) >> 2;
-        if (!before(&ev, &h[p])) break;
-        h[i] = h[p];
-        i = p;
-    }
-    h[i] = ev;
-    return ev.seq;
-}
-
-uint64_t engine_schedule_fifo(engine *e, unsigned l, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
-{
-    lane *q = &e->lanes[l];
-    if (q->n && t < q->last) return engine_schedule(e, t, kind, a, b, c);
-    if (q->n == q->cap) {
-        size_t ncap = q->cap ? q->cap * 2 : 256;
-        event *nb = malloc(ncap * sizeof *nb);
-        if (!nb) return 0;
-        for (size_t i = 0; i < q->n; i++) nb[i] = q->buf[(q->head + i) & (q->cap - 1)];
-        free(q->buf);
-        q->buf = nb;
-        q->head = 0;
-        q->cap = ncap;
-    }
-    e->lanes_busy |= 1u << l;
-    event *ev = &q->buf[(q->head + q->n++) & (q->cap - 1)];
-    *ev = (event){ .t = t + 0.0, .seq = e->next_seq++, .kind = kind, .a = a, .b = b, .c = c };
-    q->last = t;
-    return ev->seq;
+    size_t ncap = q->cap ? q->cap * 2 : 256;
+    event *nb = malloc(ncap * sizeof *nb);
+    if (!nb) return -1;
+    for (size_t i = 0; i < q->n; i++) nb[i] = q->buf[(q->head + i) & (q->cap - 1)];
+    free(q->buf);
+    q->buf = nb;
+    q->head = 0;
+    q->cap = ncap;
+    return 0;
 }
 
 static inline size_t hash_seq(uint64_t s, size_t mask)
@@ -135,7 +90,7 @@ int engine_cancel(engine *e, uint64_t handle)
 }
 
 /* Removes seq from the cancelled set if present (backward-shift deletion). */
-static bool take_cancelled(engine *e, uint64_t seq)
+bool engine_take_cancelled(engine *e, uint64_t seq)
 {
     size_t mask = e->cancel_cap - 1, j = hash_seq(seq, mask);
     while (e->cancelled[j] != seq) {
@@ -159,7 +114,7 @@ static bool take_cancelled(engine *e, uint64_t seq)
     return true;
 }
 
-static void pop_root(engine *e, event *out)
+void engine_pop_root(engine *e, event *out)
 {
     event *h = e->heap;
     *out = h[0];
@@ -178,32 +133,4 @@ static void pop_root(engine *e, event *out)
         i = best;
     }
     h[i] = last;
-}
-
-bool engine_pop(engine *e, event *out)
-{
-    for (;;) {
-        /* The least of the heap top and the lane heads. */
-        const event *best = e->n ? &e->heap[0] : NULL;
-        int from = -1;
-        for (unsigned busy = e->lanes_busy; busy; busy &= busy - 1) {
-            int l = __builtin_ctz(busy);
-            lane *q = &e->lanes[l];
-            const event *h = &q->buf[q->head];
-            if (!best || before(h, best)) { best = h; from = l; }
-        }
-        if (!best) return false;
-        if (from < 0) {
-            pop_root(e, out);
-            if (e->ncancel && take_cancelled(e, out->seq)) continue;
-        } else {
-            lane *q = &e->lanes[from];
-            *out = q->buf[q->head];
-            q->head = (q->head + 1) & (q->cap - 1);
-            if (--q->n == 0) e->lanes_busy &= ~(1u << from);
-        }
-        e->now = out->t;
-        e->popped++;
-        return true;
-    }
 }

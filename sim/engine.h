@@ -7,9 +7,11 @@
 #ifndef STAMPEDE_ENGINE_H
 #define STAMPEDE_ENGINE_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* One pending event: when, a tie-breaking sequence number, and a payload the
  * engine never interprets (kind selects the handler, a/b/c are its operands). */
@@ -53,30 +55,116 @@ typedef struct engine {
 int engine_init(engine *e, size_t initial_capacity);
 void engine_free(engine *e);
 
-/* Schedules an event at time t (t >= now); returns its handle (its seq, never 0),
- * or 0 when memory runs out. */
-uint64_t engine_schedule(engine *e, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c);
-
-/* Schedules like engine_schedule into FIFO lane l (< ENGINE_LANES): cheap when
- * t is not before the lane's newest event, else it goes to the heap.  Events
- * in lanes cannot be cancelled. */
-uint64_t engine_schedule_fifo(engine *e, unsigned l, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c);
 
 /* The time of the earliest pending event, or INFINITY when none is pending
  * (cancelled events count: the answer may be early, never late). */
-double engine_peek_time(const engine *e);
+static inline double engine_peek_time(const engine *e)
+{
+    double t = e->n ? e->heap[0].t : INFINITY;
+    for (unsigned busy = e->lanes_busy; busy; busy &= busy - 1) {
+        const lane *q = &e->lanes[__builtin_ctz(busy)];
+        if (q->buf[q->head].t < t) t = q->buf[q->head].t;
+    }
+    return t;
+}
 
 /* A sequence number taken now for an event that may be scheduled later with
  * engine_schedule_at_seq, so it keeps the place in tie order it would have had. */
 static inline uint64_t engine_reserve_seq(engine *e) { return e->next_seq++; }
-uint64_t engine_schedule_at_seq(engine *e, uint64_t seq, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c);
 
 /* Cancels a pending event by handle; cancelling one already delivered or
  * unknown is a harmless no-op only if the handle was never reused (it never is). */
 int engine_cancel(engine *e, uint64_t handle);
 
+/* (t, seq) order.  Times are never negative, so their IEEE-754 bits order
+ * like the numbers: one 128-bit integer compare, no unpredictable branch. */
+static inline bool engine_before(const event *x, const event *y)
+{
+    uint64_t xt, yt;
+    memcpy(&xt, &x->t, sizeof xt);
+    memcpy(&yt, &y->t, sizeof yt);
+    unsigned __int128 a = (unsigned __int128)xt << 64 | x->seq, b = (unsigned __int128)yt << 64 | y->seq;
+    return a < b;
+}
+
+/* Internals of the inline calls below, which run once or twice an event:
+ * the rare ways (growing, the heap's root, a cancelled event) stay out of line. */
+void engine_pop_root(engine *e, event *out);
+bool engine_take_cancelled(engine *e, uint64_t seq);
+int engine_grow_heap(engine *e);
+int engine_grow_lane(lane *q);
+
+/* Schedules at time t (t >= now) with sequence number seq (from
+ * engine_reserve_seq); returns seq, or 0 when memory runs out. */
+static inline uint64_t engine_schedule_at_seq(engine *e, uint64_t seq, double t, uint32_t kind, uint32_t a, uint32_t b,
+                                              uint32_t c)
+{
+    if (e->n == e->cap && engine_grow_heap(e)) return 0;
+    event ev = { .t = t + 0.0, .seq = seq, .kind = kind, .a = a, .b = b, .c = c };   /* -0 -> +0 */
+    /* Sift up: move parents down until ev's place is found. */
+    size_t i = e->n++;
+    event *h = e->heap;
+    while (i > 0) {
+        size_t p = (i - 1) >> 2;
+        if (!engine_before(&ev, &h[p])) break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = ev;
+    return seq;
+}
+
+/* Schedules an event at time t (t >= now); returns its handle (its seq, never 0),
+ * or 0 when memory runs out. */
+static inline uint64_t engine_schedule(engine *e, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
+{
+    return engine_schedule_at_seq(e, e->next_seq++, t, kind, a, b, c);
+}
+
+/* Schedules like engine_schedule into FIFO lane l (< ENGINE_LANES): cheap when
+ * t is not before the lane's newest event, else it goes to the heap.  Events
+ * in lanes cannot be cancelled. */
+static inline uint64_t engine_schedule_fifo(engine *e, unsigned l, double t, uint32_t kind, uint32_t a, uint32_t b,
+                                            uint32_t c)
+{
+    lane *q = &e->lanes[l];
+    if (q->n && t < q->last) return engine_schedule(e, t, kind, a, b, c);
+    if (q->n == q->cap && engine_grow_lane(q)) return 0;
+    e->lanes_busy |= 1u << l;
+    event *ev = &q->buf[(q->head + q->n++) & (q->cap - 1)];
+    *ev = (event){ .t = t + 0.0, .seq = e->next_seq++, .kind = kind, .a = a, .b = b, .c = c };
+    q->last = t;
+    return ev->seq;
+}
+
 /* Pops the earliest live event into *out and advances now; false when empty. */
-bool engine_pop(engine *e, event *out);
+static inline bool engine_pop(engine *e, event *out)
+{
+    for (;;) {
+        /* The least of the heap top and the lane heads. */
+        const event *best = e->n ? &e->heap[0] : NULL;
+        int from = -1;
+        for (unsigned busy = e->lanes_busy; busy; busy &= busy - 1) {
+            int l = __builtin_ctz(busy);
+            lane *q = &e->lanes[l];
+            const event *h = &q->buf[q->head];
+            if (!best || engine_before(h, best)) { best = h; from = l; }
+        }
+        if (!best) return false;
+        if (from < 0) {
+            engine_pop_root(e, out);
+            if (e->ncancel && engine_take_cancelled(e, out->seq)) continue;
+        } else {
+            lane *q = &e->lanes[from];
+            *out = q->buf[q->head];
+            q->head = (q->head + 1) & (q->cap - 1);
+            if (--q->n == 0) e->lanes_busy &= ~(1u << from);
+        }
+        e->now = out->t;
+        e->popped++;
+        return true;
+    }
+}
 
 /* Number of pending events, cancelled ones included until they are skipped. */
 static inline size_t engine_pending(const engine *e)

@@ -11,13 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-#define HIST_LOW  0x1p-30   /* 2^HIST_EMIN */
-#define HIST_HIGH 0x1p24    /* 2^HIST_EMAX */
 _Static_assert(HIST_EMIN == -30 && HIST_EMAX == 24, "update HIST_LOW/HIST_HIGH");
-
-/* bits >> (52 - SUB_BITS) is (biased exponent, top mantissa bits) as one
- * integer; subtracting this makes 2^HIST_EMIN land on bucket 1. */
-#define HIST_BASE ((((int64_t)1023 + HIST_EMIN) << HIST_SUB_BITS) - 1)
 
 void hist_reset(hist *h)
 {
@@ -30,13 +24,12 @@ void hist_reset(hist *h)
     h->lo = h->hi = 0;
 }
 
-void hist_add(hist *h, double v)
+void hist_add_rare(hist *h, double v)
 {
     int i;
-    if (v >= HIST_LOW && v < HIST_HIGH) {   /* the common case, well predicted */
-        uint64_t bits;
-        memcpy(&bits, &v, sizeof bits);
-        i = (int)((int64_t)(bits >> (52 - HIST_SUB_BITS)) - HIST_BASE);
+    if (v >= HIST_LOW && v < HIST_HIGH) {   /* not rare after all: the common way */
+        hist_add(h, v);
+        return;
     } else if (v < HIST_LOW) {
         i = 0;
         h->underflow++;

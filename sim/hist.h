@@ -10,6 +10,7 @@
 #define STAMPEDE_HIST_H
 
 #include <stdint.h>
+#include <string.h>
 
 #define HIST_SUB_BITS 7
 #define HIST_SUB (1 << HIST_SUB_BITS)
@@ -25,8 +26,37 @@ typedef struct hist {
     uint64_t b[HIST_NBUCKETS];   /* b[0] underflow, b[N-1] overflow */
 } hist;
 
+#define HIST_LOW  0x1p-30   /* 2^HIST_EMIN */
+#define HIST_HIGH 0x1p24    /* 2^HIST_EMAX */
+/* bits >> (52 - SUB_BITS) is (biased exponent, top mantissa bits) as one
+ * integer; subtracting this makes 2^HIST_EMIN land on bucket 1. */
+#define HIST_BASE ((((int64_t)1023 + HIST_EMIN) << HIST_SUB_BITS) - 1)
+
 void hist_reset(hist *h);
-void hist_add(hist *h, double v);
+/* Adds one value: below 2^HIST_EMIN, at or above 2^HIST_EMAX, or NaN, it
+ * takes hist_add_rare's way.  Inline: it runs once or twice per answer. */
+void hist_add_rare(hist *h, double v);
+static inline void hist_add(hist *h, double v)
+{
+    if (!(v >= HIST_LOW && v < HIST_HIGH)) {
+        hist_add_rare(h, v);
+        return;
+    }
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int i = (int)((int64_t)(bits >> (52 - HIST_SUB_BITS)) - HIST_BASE);
+    h->b[i]++;
+    h->sum += v;
+    if (h->count++ == 0) {
+        h->lo = h->hi = i;
+        h->min = h->max = v;
+        return;
+    }
+    h->lo = i < h->lo ? i : h->lo;
+    h->hi = i > h->hi ? i : h->hi;
+    h->min = v < h->min ? v : h->min;
+    h->max = v > h->max ? v : h->max;
+}
 /* Nearest-rank percentile, p in (0, 1]; NAN when empty. */
 double hist_quantile(const hist *h, double p);
 double hist_mean(const hist *h);

@@ -33,6 +33,7 @@ int metrics_init(metrics *m, double warmup, double duration, double bin)
     if (!m->rows) return -1;
     m->nrows = 1;
     zero_row(&m->rows[0], 0, 0);
+    m->row = &m->rows[0];
     return 0;
 }
 
@@ -40,6 +41,7 @@ void metrics_free(metrics *m)
 {
     free(m->rows);
     m->rows = NULL;
+    m->row = NULL;
 }
 
 static void close_bin(metrics *m)
@@ -71,6 +73,7 @@ int metrics_advance(metrics *m, double t, uint64_t inflight, uint64_t queued)
     for (uint64_t i = m->cur + 1; i <= idx; i++)
         zero_row(&m->rows[i], inflight, queued);
     m->cur = idx;
+    m->row = &m->rows[idx];
     m->nrows = idx + 1;
     return 0;
 }

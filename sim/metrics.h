@@ -58,6 +58,7 @@ typedef struct metrics {
     /* time series */
     ts_row *rows; uint64_t nrows, rows_cap;
     uint64_t cur;            /* index of the current bin */
+    ts_row *row;             /* &rows[cur], kept by metrics_init/metrics_advance */
     hist bin_lat;
 
     /* run */
@@ -76,7 +77,7 @@ int metrics_advance(metrics *m, double t, uint64_t inflight, uint64_t queued);
 /* Closes the last bin at the end of the run. */
 void metrics_close(metrics *m, double t);
 
-static inline ts_row *metrics_row(metrics *m) { return &m->rows[m->cur]; }
+static inline ts_row *metrics_row(metrics *m) { return m->row; }
 
 /* A request that was in the system from t0 to t1 (for the time-average). */
 static inline void metrics_in_system(metrics *m, double t0, double t1)
@@ -95,7 +96,7 @@ static inline void metrics_answer(metrics *m, bool counted, double latency)
 /* DB occupancy changed (in service, waiting) at t. */
 static inline void metrics_db_level(metrics *m, double t, uint64_t inflight, uint64_t queued)
 {
-    ts_row *r = &m->rows[m->cur];
+    ts_row *r = m->row;
     if (inflight > r->db_inflight_max) r->db_inflight_max = inflight;
     if (queued > r->db_queue_max) r->db_queue_max = queued;
     if (t >= m->warmup) {

@@ -155,13 +155,12 @@ static void start_attempt(sim *s, uint32_t ai)
     }
     a->state = AS_GET;
     a->query = NONE;
-    a->issued = 0;
-    a->read_stale = 0;
-    a->sflag = 0;
-    if (s->sc->clients.timeout < INFINITY)
+    uint8_t counted = a->counted;   /* issued, read_stale and sflag start at 0 */
+    a->flags = 0;
+    a->counted = counted;
+    if (s->has_timeout)
         sched_fifo(s, LANE_TIMEOUT, now + s->sc->clients.timeout, EV_TIMEOUT, ai, a->gen, 0);
-    const dist *d = &s->sc->cache.latency;
-    if (d->kind == DIST_CONSTANT && d->p1 == 0 && s->get_now == NONE) {
+    if (s->get_zero && s->get_now == NONE) {
         /* Its place in tie order is taken now; sim_run runs it or schedules it. */
         s->get_now = ai;
         s->get_now_gen = a->gen;
@@ -384,7 +383,7 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
     const scenario *sc = s->sc;
     metrics *m = s->m;
     double now = model_now(s);
-    bool has_worker = sc->db.workers == UNLIMITED || s->in_service < sc->db.workers;
+    bool has_worker = s->in_service < sc->db.workers;   /* UNLIMITED is UINT64_MAX */
     if (!has_worker && sc->db.queue_limit != UNLIMITED && s->queued >= sc->db.queue_limit) {
         if (a->counted) m->db_rejected++;
         if (s->trace_db) {
@@ -397,16 +396,10 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
     if (qi == NONE) { nomem(s); return NONE; }
     a = &s->att[ai];
     query *q = &s->q[qi];
-    memset(q, 0, sizeof *q);
-    q->t_issue = now;
-    q->req = a->req;
-    q->key = a->key;
-    q->node = a->node;
-    q->serial = ++s->serial;
-    q->cause = (uint8_t)c;
-    q->out = c == CAUSE_EARLY ? OUT_REFRESH : OUT_FETCH;
+    *q = (query){ .t_issue = now, .req = a->req, .key = a->key, .node = a->node, .serial = ++s->serial,
+                  .cause = (uint8_t)c, .out = c == CAUSE_EARLY ? OUT_REFRESH : OUT_FETCH,
+                  .flags = a->counted ? QF_COUNTED : 0 };
     if (a->counted) {
-        q->flags |= QF_COUNTED;
         m->db_queries++;
         if (c == CAUSE_EARLY || c == CAUSE_BACKGROUND) m->db_early++;
     }
@@ -811,6 +804,8 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
         if (!(s->r[p] = rng_new(sc->seed, p, o ? o->salt : 0))) return -1;
     if (sc->keys.count > 1 && !(s->kp = keypick_new(sc->keys.count, sc->keys.zipf_s))) return -1;
     s->db_fifo = sc->db.latency.kind == DIST_CONSTANT && !sc->db.usl;
+    s->get_zero = sc->cache.latency.kind == DIST_CONSTANT && sc->cache.latency.p1 == 0;
+    s->has_timeout = sc->clients.timeout < INFINITY;
     if (!(s->keys = calloc(sc->keys.count, sizeof *s->keys))) return -1;
     s->att_cap = s->q_cap = 1024;
     s->natt = s->nq = 1;   /* index 0 is NONE */

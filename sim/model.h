@@ -43,7 +43,12 @@ typedef struct attempt {
     uint32_t next, prev;   /* links in a strategy's wait list; next: the free list */
     uint16_t no;           /* attempt number, 1 for the first */
     uint8_t state;         /* enum att_state */
-    uint8_t counted : 1, read_stale : 1, issued : 1, sflag : 5;
+    /* flags: all the bits as one byte, so they are set and cleared with
+     * byte-wide loads and stores (a wider one would stall store forwarding) */
+    union {
+        uint8_t flags;
+        struct { uint8_t counted : 1, read_stale : 1, issued : 1, sflag : 5; };
+    };
 } attempt;
 
 enum qflag { QF_COUNTED = 1, QF_WAITERS = 2, QF_LOCK = 4, QF_INSERVICE = 8, QF_RELEASED = 16 };
@@ -128,6 +133,8 @@ struct sim {
      * when nothing else is pending at this instant (see sim_run) */
     uint32_t get_now, get_now_gen;
     uint64_t get_now_seq;
+    bool get_zero;                 /* cache latency is the constant 0 */
+    bool has_timeout;              /* clients.timeout is finite */
 
     /* outputs */
     metrics *m;

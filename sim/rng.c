@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <gsl/gsl_errno.h>
@@ -17,7 +18,36 @@
 
 struct rng {
     gsl_rng *g;
+    unsigned long *st;   /* taus2's s1, s2, s3 inside g, stepped inline; NULL: call GSL */
 };
+
+/* One step of taus2 exactly as GSL's taus.c takes it, on GSL's own state, so
+ * draws made here and draws GSL's distributions make share one sequence.
+ * rng_new checks this against gsl_rng_get before trusting the layout. */
+#define TAUS(s, a, b, c, d) ((((s) & (c)) << (d)) ^ ((((s) << (a)) ^ (s)) >> (b)))
+static inline uint32_t taus2_step(unsigned long *st)
+{
+    uint32_t s1 = (uint32_t)st[0], s2 = (uint32_t)st[1], s3 = (uint32_t)st[2];
+    s1 = TAUS(s1, 13, 19, 4294967294u, 12);
+    s2 = TAUS(s2, 2, 25, 4294967288u, 4);
+    s3 = TAUS(s3, 3, 11, 4294967280u, 17);
+    st[0] = s1;
+    st[1] = s2;
+    st[2] = s3;
+    return s1 ^ s2 ^ s3;
+}
+
+/* taus2 yields exactly 32 random bits per call. */
+static inline uint32_t next32(const rng *r)
+{
+    return r->st ? taus2_step(r->st) : (uint32_t)gsl_rng_get(r->g);
+}
+
+/* gsl_rng_uniform for taus2: the 32-bit word over 2^32, in [0, 1). */
+static inline double uniform01(const rng *r)
+{
+    return next32(r) / 4294967296.0;
+}
 
 /* splitmix64's finaliser: a bijective mix, so distinct inputs stay distinct. */
 static uint64_t mix64(uint64_t x)
@@ -56,24 +86,69 @@ static void zig_init(void)
     }
 }
 
-/* A standard exponential (mean 1). */
-static double zig_exp(gsl_rng *g)
+/* The ziggurat's rare way out (1% of draws): the wedges and the tail.  Kept
+ * out of line so the common path saves no registers. */
+static __attribute__((noinline)) double zig_exp_slow(const rng *r, uint32_t j)
 {
-    uint32_t j = (uint32_t)gsl_rng_get(g);
     unsigned i = j & 255;
-    if (j < zig_k[i]) return j * zig_w[i];
     for (;;) {
-        if (i == 0) return 7.697117470131487 - log(1.0 - gsl_rng_uniform(g));
+        if (i == 0) return 7.697117470131487 - log(1.0 - uniform01(r));
         double x = j * zig_w[i];
-        if (zig_f[i] + gsl_rng_uniform(g) * (zig_f[i - 1] - zig_f[i]) < exp(-x)) return x;
-        j = (uint32_t)gsl_rng_get(g);
+        if (zig_f[i] + uniform01(r) * (zig_f[i - 1] - zig_f[i]) < exp(-x)) return x;
+        j = next32(r);
         i = j & 255;
         if (j < zig_k[i]) return j * zig_w[i];
     }
 }
 
+/* A standard exponential (mean 1). */
+static inline double zig_exp(const rng *r)
+{
+    uint32_t j = next32(r);
+    unsigned i = j & 255;
+    if (__builtin_expect(j < zig_k[i], 1)) return j * zig_w[i];
+    return zig_exp_slow(r, j);
+}
+
+/* Whether stepping GSL's taus2 state inline gives what gsl_rng_get gives
+ * (state layout {s1, s2, s3} as unsigned long): checked once on a scratch
+ * generator over a few seeds and a thousand draws each. */
+static bool g_taus_inline;
+static pthread_once_t taus_once = PTHREAD_ONCE_INIT;
+
+static void taus_check(void)
+{
+    gsl_rng *a = gsl_rng_alloc(gsl_rng_taus2), *b = gsl_rng_alloc(gsl_rng_taus2);
+    bool ok = a && b && gsl_rng_size(a) == 3 * sizeof(unsigned long) && gsl_rng_max(a) == 0xffffffffu;
+    for (unsigned long seed = 1; ok && seed < 5; seed++) {
+        gsl_rng_set(a, seed * 2654435761u);
+        gsl_rng_set(b, seed * 2654435761u);
+        for (int i = 0; ok && i < 1000; i++)
+            ok = taus2_step(a->state) == (uint32_t)gsl_rng_get(b);
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    g_taus_inline = ok;
+}
+
+static bool taus2_inline_ok(void)
+{
+    pthread_once(&taus_once, taus_check);
+    return g_taus_inline;
+}
+
 /* GSL aborts on error by default; we read statuses instead.  Idempotent. */
 static void gsl_quiet(void) { gsl_set_error_handler_off(); }
+
+uint32_t rng_gsl_seed(uint64_t seed, unsigned purpose, uint64_t salt)
+{
+    /* Chained mixing: each input changes every bit of the state seed. */
+    uint64_t h = mix64(mix64(mix64(seed) ^ purpose) ^ salt);
+    /* gsl_rng_set keeps 32 bits of the seed; fold the high half in, not away. */
+    return (uint32_t)((h ^ (h >> 32)) & 0xffffffffu);
+}
+
+bool rng_taus2_inline(void) { return taus2_inline_ok(); }
 
 rng *rng_new(uint64_t seed, unsigned purpose, uint64_t salt)
 {
@@ -86,10 +161,8 @@ rng *rng_new(uint64_t seed, unsigned purpose, uint64_t salt)
      * streams interleaved on the hot path (about 10% of an M/M/1 run). */
     r->g = gsl_rng_alloc(gsl_rng_taus2);
     if (!r->g) { free(r); return NULL; }
-    /* Chained mixing: each input changes every bit of the state seed. */
-    uint64_t h = mix64(mix64(mix64(seed) ^ purpose) ^ salt);
-    /* gsl_rng_set keeps 32 bits of the seed; fold the high half in, not away. */
-    gsl_rng_set(r->g, (unsigned long)((h ^ (h >> 32)) & 0xffffffffu));
+    gsl_rng_set(r->g, rng_gsl_seed(seed, purpose, salt));
+    r->st = taus2_inline_ok() ? r->g->state : NULL;
     return r;
 }
 
@@ -100,17 +173,14 @@ void rng_free(rng *r)
     free(r);
 }
 
-double rng_uniform(rng *r) { return gsl_rng_uniform(r->g); }
+double rng_uniform(rng *r) { return uniform01(r); }
 double rng_uniform_pos(rng *r) { return gsl_rng_uniform_pos(r->g); }
 
-double rng_exponential(rng *r, double mean) { return mean * zig_exp(r->g); }
+double rng_exponential(rng *r, double mean) { return mean * zig_exp(r); }
 double rng_gaussian(rng *r, double sd) { return gsl_ran_gaussian_ziggurat(r->g, sd); }
 
-/* taus2 yields exactly 32 random bits per call. */
-static uint32_t next32(gsl_rng *g) { return (uint32_t)gsl_rng_get(g); }
-
 /* Lemire's multiply-shift with rejection: unbiased, rarely divides.  n < 2^32. */
-static uint32_t below32(gsl_rng *g, uint32_t n)
+static uint32_t below32(const rng *g, uint32_t n)
 {
     uint64_t m = (uint64_t)next32(g) * n;
     uint32_t low = (uint32_t)m;
@@ -127,13 +197,13 @@ static uint32_t below32(gsl_rng *g, uint32_t n)
 uint64_t rng_below(rng *r, uint64_t n)
 {
     if (n <= 1) return 0;   /* [0, 1) holds only 0; n == 0 is meaningless: 0 too */
-    if (n < 0x100000000u) return below32(r->g, (uint32_t)n);
-    if (n == 0x100000000u) return next32(r->g);
+    if (n < 0x100000000u) return below32(r, (uint32_t)n);
+    if (n == 0x100000000u) return next32(r);
     /* Two draws make 64 bits; reject the top 2^64 mod n values so x % n is fair. */
     uint64_t t = (0 - n) % n;
     for (;;) {
-        uint64_t hi = next32(r->g);
-        uint64_t x = (hi << 32) | next32(r->g);
+        uint64_t hi = next32(r);
+        uint64_t x = (hi << 32) | next32(r);
         if (x >= t) return x % n;
     }
 }
@@ -155,7 +225,7 @@ double dist_sample(const dist *d, rng *r)
     gsl_rng *g = r->g;
     switch (d->kind) {
     case DIST_CONSTANT:    return d->p1;   /* draws nothing: its stream stays put */
-    case DIST_EXPONENTIAL: return d->p1 * zig_exp(g);
+    case DIST_EXPONENTIAL: return d->p1 * zig_exp(r);
     case DIST_UNIFORM:     return gsl_ran_flat(g, d->p1, d->p2);
     case DIST_NORMAL:      return truncated_normal(g, d->p1, d->p2);
     case DIST_LOGNORMAL:   return gsl_ran_lognormal(g, log(d->p1), d->p2);
@@ -303,9 +373,9 @@ void keypick_free(keypick *k)
 uint64_t keypick_draw(const keypick *k, rng *r)
 {
     if (!k->slot) return rng_below(r, k->n);
-    uint32_t i = below32(r->g, (uint32_t)k->n);
+    uint32_t i = below32(r, (uint32_t)k->n);
     struct alias_slot c = k->slot[i];
-    return next32(r->g) < c.thr ? i : c.alias;
+    return next32(r) < c.thr ? i : c.alias;
 }
 
 double keypick_prob(const keypick *k, uint64_t i)

@@ -7,6 +7,7 @@
 #ifndef STAMPEDE_RNG_H
 #define STAMPEDE_RNG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct rng rng;
@@ -29,6 +30,12 @@ enum rng_purpose {
 /* A stream for (seed, purpose, salt); salt separates e.g. sweep replications.
  * Returns NULL when memory runs out. */
 rng *rng_new(uint64_t seed, unsigned purpose, uint64_t salt);
+/* The 32-bit seed GSL's taus2 gets for (seed, purpose, salt): rng_new's
+ * stream is exactly GSL's taus2 started there (for tests against GSL). */
+uint32_t rng_gsl_seed(uint64_t seed, unsigned purpose, uint64_t salt);
+/* Whether streams step taus2 inline (GSL's state layout checked) rather
+ * than through GSL's function pointer; both give the same numbers. */
+bool rng_taus2_inline(void);
 void rng_free(rng *r);
 
 double rng_uniform(rng *r);      /* [0, 1) */

@@ -5,6 +5,8 @@
 
 #include <check.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +56,32 @@ START_TEST(test_same_triple_same_sequence)
     ck_assert_int_eq(bad, 0);
     rng_free(a);
     rng_free(b);
+}
+END_TEST
+
+/* A stream is GSL's taus2 from rng_gsl_seed, whether it is stepped inline
+ * or through GSL: uniforms are GSL's, and draws GSL's distributions make on
+ * the same state interleave with ours in one sequence. */
+START_TEST(test_stream_is_gsl_taus2)
+{
+    ck_assert_msg(rng_taus2_inline(), "taus2 is not stepped inline: GSL's state layout changed?");
+    for (unsigned p = 0; p < RNG_NPURPOSES; p++) {
+        rng *r = stream(SEED, p, 3);
+        gsl_rng *g = gsl_rng_alloc(gsl_rng_taus2);
+        ck_assert_ptr_nonnull(g);
+        gsl_rng_set(g, rng_gsl_seed(SEED, p, 3));
+        dist ln = { .kind = DIST_LOGNORMAL, .p1 = 0.01, .p2 = 0.5 };
+        int bad = 0;
+        for (int i = 0; i < 20000; i++) {
+            bad += rng_uniform(r) != gsl_rng_uniform(g);
+            bad += dist_sample(&ln, r) != gsl_ran_lognormal(g, log(0.01), 0.5);
+            uint64_t k = rng_below(r, 1u << 20);   /* a power of two: one draw, never rejected */
+            bad += k != (uint64_t)((gsl_rng_get(g) * (uint64_t)(1u << 20)) >> 32);
+        }
+        ck_assert_int_eq(bad, 0);
+        gsl_rng_free(g);
+        rng_free(r);
+    }
 }
 END_TEST
 
@@ -572,6 +600,7 @@ static Suite *rng_suite(void)
     Suite *s = suite_create("rng");
     TCase *tc = tcase_create("streams");
     tcase_add_test(tc, test_same_triple_same_sequence);
+    tcase_add_test(tc, test_stream_is_gsl_taus2);
     tcase_add_test(tc, test_different_inputs_different_streams);
     tcase_add_test(tc, test_streams_uncorrelated);
     tcase_add_test(tc, test_uniform_ranges_and_moments);
