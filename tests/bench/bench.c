@@ -36,6 +36,7 @@
 #define T_BYTES_PER_KEY 64.0  /* (c) */
 #define T_RSS_MB 200.0        /* (c) 10^6 keys */
 #define T_HEAP_RATIO 1.5      /* (d) engine ns/op <= 1.5 x binary heap ns/op */
+#define T_SWEEP_SPEEDUP 1.8   /* (e) sweep wall time, --jobs 1 over --jobs 2 */
 
 static const char *g_stampede = "build/stampede";
 static char g_tmp[4096];
@@ -379,6 +380,159 @@ static void measure(pbench *b)
     cJSON_AddNumberToObject(j, "sim_events_per_second", b->events / b->sim_wall);
 }
 
+/* ------------------------------------------------------------------ parallel sweep */
+
+/* The (e) sweep: hot-key at 7 xfetch betas x 3 TTLs, 4 replications: 84 runs
+ * of every strategy.  Small runs, so the threads' overhead is in the timing. */
+static const char *const sweep_args[] = {
+    "sweep", "scenarios/hot-key.json", "--vary", "strategies.3.beta=0.25:16:x7", "--vary", "cache.ttl=10s,30s,60s",
+    "--replications", "4", NULL
+};
+
+/* Runs the sweep with --jobs jobs into out; wall time in *wall.  Returns 0 or -1. */
+static int run_sweep(const char *jobs, const char *out, double *wall)
+{
+    const char *argv[24];
+    int n = 0;
+    argv[n++] = g_stampede;
+    for (int i = 0; sweep_args[i]; i++) argv[n++] = sweep_args[i];
+    argv[n++] = "--jobs";
+    argv[n++] = jobs;
+    argv[n++] = "--quiet";
+    argv[n++] = "--out";
+    argv[n++] = out;
+    argv[n] = NULL;
+    char errpath[4300];
+    snprintf(errpath, sizeof errpath, "%s.stderr", out);
+    double t0 = now_s();
+    pid_t pid = fork();
+    if (pid < 0) { perror("bench: fork"); return -1; }
+    if (pid == 0) {
+        int dn = open("/dev/null", O_WRONLY), ef = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (dn >= 0) dup2(dn, 1);
+        if (ef >= 0) dup2(ef, 2);
+        execv(argv[0], (char *const *)argv);
+        fprintf(stderr, "bench: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) < 0) { perror("bench: waitpid"); return -1; }
+    *wall = now_s() - t0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "bench: sweep --jobs %s: exit status %d\n", jobs,
+                WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        char *e = slurp(errpath);
+        if (e) fputs(e, stderr);
+        free(e);
+        unlink(errpath);
+        return -1;
+    }
+    unlink(errpath);
+    return 0;
+}
+
+/* Sums the requests and events columns of runs.csv; -1 when unreadable. */
+static int sweep_totals(const char *csv, double *requests, double *events)
+{
+    FILE *f = fopen(csv, "r");
+    if (!f) return -1;
+    char line[8192];
+    int creq = -1, cev = -1, rows = 0;
+    *requests = *events = 0;
+    for (int ln = 0; fgets(line, sizeof line, f); ln++) {
+        int col = 0;
+        for (char *p = line, *tok; (tok = strsep(&p, ",\n")) != NULL; col++) {
+            if (ln == 0) {
+                if (!strcmp(tok, "requests")) creq = col;
+                if (!strcmp(tok, "events")) cev = col;
+            } else if (col == creq) {
+                *requests += strtod(tok, NULL);
+            } else if (col == cev) {
+                *events += strtod(tok, NULL);
+            }
+        }
+        rows += ln > 0;
+    }
+    fclose(f);
+    return creq >= 0 && cev >= 0 && rows > 0 ? rows : -1;
+}
+
+/* (e): the sweep with --jobs 1 and --jobs 2, alternately, runs times each;
+ * checks both wrote the same runs.csv and the speed-up of the medians. */
+static void measure_sweep(int runs)
+{
+    double w1[MAXRUNS], w2[MAXRUNS];
+    int ok = 1, same = 1;
+    double requests = 0, events = 0;
+    int nruns = 0;
+    double load0 = loadavg();
+    char first[4300] = "";
+    for (int r = 0; r < runs && ok; r++) {
+        for (int j = 1; j <= 2 && ok; j++) {
+            char out[4200], csv[4300];
+            snprintf(out, sizeof out, "%s/sweep%d", g_tmp, ++g_seq);
+            progress("e", "sweep --jobs 1 vs --jobs 2", 2 * r + j, 2 * runs);
+            if (run_sweep(j == 1 ? "1" : "2", out, j == 1 ? &w1[r] : &w2[r]) != 0) { ok = 0; break; }
+            snprintf(csv, sizeof csv, "%s/runs.csv", out);
+            if (!first[0]) {
+                snprintf(first, sizeof first, "%s", csv);
+                nruns = sweep_totals(csv, &requests, &events);
+                if (nruns < 0) { fprintf(stderr, "bench: %s: no requests/events columns\n", csv); ok = 0; }
+                continue;   /* kept to compare the others with */
+            }
+            char *a = slurp(first), *b = slurp(csv);
+            if (!a || !b || strcmp(a, b)) same = 0;
+            free(a);
+            free(b);
+            rm_tree(out);
+        }
+    }
+    progress_done();
+    row *r1 = add_row("e", "sweep, 84 runs x 4 strategies, --jobs 1");
+    row *r2 = add_row("e", "sweep, 84 runs x 4 strategies, --jobs 2");
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "group", "e");
+    cJSON_AddStringToObject(j, "name", "parallel sweep");
+    cJSON_AddStringToObject(j, "kind", "sweep");
+    cJSON_AddNumberToObject(j, "load_before", load0);
+    cJSON *cmd = cJSON_CreateArray();
+    cJSON_AddItemToArray(cmd, cJSON_CreateString("stampede"));
+    for (int i = 0; sweep_args[i]; i++) cJSON_AddItemToArray(cmd, cJSON_CreateString(sweep_args[i]));
+    cJSON_AddItemToArray(cmd, cJSON_CreateString("--jobs"));
+    cJSON_AddItemToArray(cmd, cJSON_CreateString("J"));
+    cJSON_AddItemToObject(j, "command", cmd);
+    cJSON_AddItemToArray(g_rows, j);
+    if (!ok || !same) {
+        if (ok && !same) fputs("bench: sweep --jobs 2 wrote a different runs.csv from --jobs 1\n", stderr);
+        r1->verdict = r2->verdict = V_ERROR;
+        g_errors++;
+        cJSON_AddBoolToObject(j, "error", true);
+        return;
+    }
+    stat3 s1 = stats(w1, runs), s2 = stats(w2, runs);
+    r1->runs = r2->runs = runs;
+    r1->wall = s1.med;
+    r2->wall = s2.med;
+    r1->spread = (s1.max - s1.min) / s1.med;
+    r2->spread = (s2.max - s2.min) / s2.med;
+    r1->rps = requests / s1.med;
+    r2->rps = requests / s2.med;
+    r1->eps = events / s1.med;
+    r2->eps = events / s2.med;
+    r1->ns = s1.med / events * 1e9;
+    r2->ns = s2.med / events * 1e9;
+    double speedup = s1.med / s2.med;
+    cJSON_AddNumberToObject(j, "runs", runs);
+    cJSON_AddNumberToObject(j, "sweep_runs", nruns);
+    cJSON_AddNumberToObject(j, "requests", requests);
+    cJSON_AddNumberToObject(j, "events", events);
+    cJSON_AddItemToObject(j, "wall_seconds_jobs_1", json_stat(w1, runs));
+    cJSON_AddItemToObject(j, "wall_seconds_jobs_2", json_stat(w2, runs));
+    cJSON_AddNumberToObject(j, "speedup", speedup);
+    cJSON_AddBoolToObject(j, "same_runs_csv", same);
+    check(r2, "speed-up", speedup, false, T_SWEEP_SPEEDUP, 1, "x", 2);
+}
+
 /* ------------------------------------------------------------------ hold model */
 
 /* A textbook binary min-heap of the same 32-byte events on (t, seq), moving a
@@ -643,13 +797,13 @@ static const char *const usage =
     "usage: bench [--stampede PATH] [--json PATH] [--only GROUPS] [--git DESC]\n"
     "  --stampede PATH  the program to time (default build/stampede)\n"
     "  --json PATH      where to write the results (default results/bench/bench.json)\n"
-    "  --only GROUPS    letters of the groups to run: a b c d s (scaling); default all\n"
+    "  --only GROUPS    letters of the groups to run: a b c d e s (scaling); default all\n"
     "  --git DESC       the source version to record\n"
     "Exit status 0 whether or not the targets are met; 1 when a measurement failed.\n";
 
 int main(int argc, char **argv)
 {
-    const char *json_path = "results/bench/bench.json", *only = "abcds", *git = NULL;
+    const char *json_path = "results/bench/bench.json", *only = "abcdes", *git = NULL;
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && !strcmp(argv[i], "--stampede")) g_stampede = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--json")) json_path = argv[++i];
@@ -730,6 +884,9 @@ int main(int argc, char **argv)
                      { 10000, 1000000, 3000000, 5, 0, 0, 0, NULL, NULL },
                      { 1000000, 1000000, 2000000, 3, 0, 0, 0, NULL, NULL } };
     for (int i = 0; i < 3 && RUN('d'); i++) measure_hold(&hb[i]);
+
+    /* (e) a sweep on one core and on two. */
+    if (RUN('e')) measure_sweep(3);
 
     /* Scaling: with requests (M/M/1 1e6 vs 1e7), keys (Zipf 1e2/1e4/1e6 at
      * 1e7 requests) and pending events (the hold model above). */
@@ -819,6 +976,7 @@ int main(int argc, char **argv)
     cJSON_AddNumberToObject(tg, "bytes_per_key_max", T_BYTES_PER_KEY);
     cJSON_AddNumberToObject(tg, "rss_mb_1e6_keys_max", T_RSS_MB);
     cJSON_AddNumberToObject(tg, "engine_over_binary_heap_max", T_HEAP_RATIO);
+    cJSON_AddNumberToObject(tg, "sweep_speedup_jobs_2_min", T_SWEEP_SPEEDUP);
     cJSON_AddItemToObject(root, "targets", tg);
     cJSON_AddItemToObject(root, "checks", g_checks);
     cJSON_AddItemToObject(root, "benchmarks", g_rows);
