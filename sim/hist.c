@@ -40,17 +40,7 @@ void hist_add_rare(hist *h, double v)
         h->overflow++;
         return;
     }
-    h->b[i]++;
-    h->sum += v;
-    if (h->count++ == 0) {
-        h->lo = h->hi = i;
-        h->min = h->max = v;
-        return;
-    }
-    h->lo = i < h->lo ? i : h->lo;
-    h->hi = i > h->hi ? i : h->hi;
-    h->min = v < h->min ? v : h->min;
-    h->max = v > h->max ? v : h->max;
+    hist_put(h, i, v);
 }
 
 /* Midpoint of bucket i; the underflow bucket stands for [0, 2^HIST_EMIN). */

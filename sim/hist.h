@@ -33,18 +33,12 @@ typedef struct hist {
 #define HIST_BASE ((((int64_t)1023 + HIST_EMIN) << HIST_SUB_BITS) - 1)
 
 void hist_reset(hist *h);
-/* Adds one value: below 2^HIST_EMIN, at or above 2^HIST_EMAX, or NaN, it
- * takes hist_add_rare's way.  Inline: it runs once or twice per answer. */
+/* hist_add's way for a value below 2^HIST_EMIN, at or above 2^HIST_EMAX, or NaN. */
 void hist_add_rare(hist *h, double v);
-static inline void hist_add(hist *h, double v)
+
+/* Counts v (not NaN) in bucket i. */
+static inline void hist_put(hist *h, int i, double v)
 {
-    if (!(v >= HIST_LOW && v < HIST_HIGH)) {
-        hist_add_rare(h, v);
-        return;
-    }
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    int i = (int)((int64_t)(bits >> (52 - HIST_SUB_BITS)) - HIST_BASE);
     h->b[i]++;
     h->sum += v;
     if (h->count++ == 0) {
@@ -56,6 +50,18 @@ static inline void hist_add(hist *h, double v)
     h->hi = i > h->hi ? i : h->hi;
     h->min = v < h->min ? v : h->min;
     h->max = v > h->max ? v : h->max;
+}
+
+/* Adds one value.  Inline: it runs once or twice per answer. */
+static inline void hist_add(hist *h, double v)
+{
+    if (!(v >= HIST_LOW && v < HIST_HIGH)) {
+        hist_add_rare(h, v);
+        return;
+    }
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    hist_put(h, (int)((int64_t)(bits >> (52 - HIST_SUB_BITS)) - HIST_BASE), v);
 }
 /* Nearest-rank percentile, p in (0, 1]; NAN when empty. */
 double hist_quantile(const hist *h, double p);

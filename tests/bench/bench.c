@@ -208,21 +208,24 @@ typedef struct proc_out {
     double requests, events, sim_wall;
 } proc_out;
 
-/* Runs stampede with argv (NULL-terminated, without the program) writing to out;
- * reads <out>/<label>/summary.json.  Returns 0, or -1 after printing the problem. */
-static int run_stampede(const char *const *args, const char *out, const char *label, proc_out *po)
+/* Runs stampede with args, then more (both NULL-terminated; more may be
+ * NULL), --quiet and --out out; stdout goes to /dev/null, stderr to a file
+ * beside out.  *wall is its wall time, *ru its resources.  Returns 0 when it
+ * exited 0; otherwise prints the command, its status and its stderr, and
+ * returns -1. */
+static int spawn(const char *const *args, const char *const *more, const char *out, double *wall, struct rusage *ru)
 {
-    const char *argv[24];
+    const char *argv[32];
     int n = 0;
     argv[n++] = g_stampede;
-    for (int i = 0; args[i] && n < 20; i++) argv[n++] = args[i];
+    for (int i = 0; args[i] && n < 24; i++) argv[n++] = args[i];
+    for (int i = 0; more && more[i] && n < 28; i++) argv[n++] = more[i];
     argv[n++] = "--quiet";
     argv[n++] = "--out";
     argv[n++] = out;
     argv[n] = NULL;
     char errpath[4300];
     snprintf(errpath, sizeof errpath, "%s.stderr", out);
-
     double t0 = now_s();
     pid_t pid = fork();
     if (pid < 0) { perror("bench: fork"); return -1; }
@@ -235,21 +238,30 @@ static int run_stampede(const char *const *args, const char *out, const char *la
         _exit(127);
     }
     int status;
-    struct rusage ru;
-    if (wait4(pid, &status, 0, &ru) < 0) { perror("bench: wait4"); return -1; }
-    po->wall = now_s() - t0;
-    po->rss_mb = (double)ru.ru_maxrss / 1024.0;   /* KiB on Linux -> MiB */
-
+    if (wait4(pid, &status, 0, ru) < 0) { perror("bench: wait4"); return -1; }
+    *wall = now_s() - t0;
     int rc = 0;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "bench: %s", g_stampede);
+        fprintf(stderr, "bench: %s", argv[0]);
         for (int i = 1; argv[i]; i++) fprintf(stderr, " %s", argv[i]);
         fprintf(stderr, ": exit status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
         char *e = slurp(errpath);
         if (e) fputs(e, stderr);
         free(e);
         rc = -1;
-    } else {
+    }
+    unlink(errpath);
+    return rc;
+}
+
+/* Runs stampede with args (NULL-terminated, without the program) writing to out;
+ * reads <out>/<label>/summary.json.  Returns 0, or -1 after printing the problem. */
+static int run_stampede(const char *const *args, const char *out, const char *label, proc_out *po)
+{
+    struct rusage ru = { 0 };
+    int rc = spawn(args, NULL, out, &po->wall, &ru);
+    po->rss_mb = (double)ru.ru_maxrss / 1024.0;   /* KiB on Linux -> MiB */
+    if (rc == 0) {
         char sp[4400];
         snprintf(sp, sizeof sp, "%s/%s/summary.json", out, label);
         char *txt = slurp(sp);
@@ -270,7 +282,6 @@ static int run_stampede(const char *const *args, const char *out, const char *la
         free(txt);
     }
     rm_tree(out);
-    unlink(errpath);
     return rc;
 }
 
@@ -392,43 +403,9 @@ static const char *const sweep_args[] = {
 /* Runs the sweep with --jobs jobs into out; wall time in *wall.  Returns 0 or -1. */
 static int run_sweep(const char *jobs, const char *out, double *wall)
 {
-    const char *argv[24];
-    int n = 0;
-    argv[n++] = g_stampede;
-    for (int i = 0; sweep_args[i]; i++) argv[n++] = sweep_args[i];
-    argv[n++] = "--jobs";
-    argv[n++] = jobs;
-    argv[n++] = "--quiet";
-    argv[n++] = "--out";
-    argv[n++] = out;
-    argv[n] = NULL;
-    char errpath[4300];
-    snprintf(errpath, sizeof errpath, "%s.stderr", out);
-    double t0 = now_s();
-    pid_t pid = fork();
-    if (pid < 0) { perror("bench: fork"); return -1; }
-    if (pid == 0) {
-        int dn = open("/dev/null", O_WRONLY), ef = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (dn >= 0) dup2(dn, 1);
-        if (ef >= 0) dup2(ef, 2);
-        execv(argv[0], (char *const *)argv);
-        fprintf(stderr, "bench: cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    int status;
-    if (waitpid(pid, &status, 0) < 0) { perror("bench: waitpid"); return -1; }
-    *wall = now_s() - t0;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "bench: sweep --jobs %s: exit status %d\n", jobs,
-                WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-        char *e = slurp(errpath);
-        if (e) fputs(e, stderr);
-        free(e);
-        unlink(errpath);
-        return -1;
-    }
-    unlink(errpath);
-    return 0;
+    const char *more[] = { "--jobs", jobs, NULL };
+    struct rusage ru = { 0 };
+    return spawn(sweep_args, more, out, wall, &ru);
 }
 
 /* Sums the requests and events columns of runs.csv; -1 when unreadable. */
@@ -669,7 +646,7 @@ static int hold_child(bool use_engine, size_t n, uint64_t warm, uint64_t ops, ho
     ssize_t got = read(fd[0], o, sizeof *o);
     close(fd[0]);
     int status;
-    struct rusage ru;
+    struct rusage ru = { 0 };
     if (wait4(pid, &status, 0, &ru) < 0) return -1;
     *rss_mb = (double)ru.ru_maxrss / 1024.0;
     return got == (ssize_t)sizeof *o && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
