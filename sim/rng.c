@@ -150,6 +150,8 @@ uint32_t rng_gsl_seed(uint64_t seed, unsigned purpose, uint64_t salt)
 
 bool rng_taus2_inline(void) { return taus2_inline_ok(); }
 
+void rng_use_gsl_calls(rng *r) { r->st = NULL; }
+
 rng *rng_new(uint64_t seed, unsigned purpose, uint64_t salt)
 {
     gsl_quiet();

@@ -36,6 +36,9 @@ uint32_t rng_gsl_seed(uint64_t seed, unsigned purpose, uint64_t salt);
 /* Whether streams step taus2 inline (GSL's state layout checked) rather
  * than through GSL's function pointer; both give the same numbers. */
 bool rng_taus2_inline(void);
+/* Makes r step through GSL's function pointer from now on (the way taken
+ * when the inline check fails): for tests that both ways agree. */
+void rng_use_gsl_calls(rng *r);
 void rng_free(rng *r);
 
 double rng_uniform(rng *r);      /* [0, 1) */

@@ -85,6 +85,39 @@ START_TEST(test_stream_is_gsl_taus2)
 }
 END_TEST
 
+/* The way taken when GSL's layout is not the expected one (through GSL's
+ * function pointer) gives every draw the inline way gives. */
+START_TEST(test_gsl_calls_same_numbers)
+{
+    static const dist ds[] = {
+        { .kind = DIST_EXPONENTIAL, .p1 = 0.5 }, { .kind = DIST_UNIFORM, .p1 = 1, .p2 = 3 },
+        { .kind = DIST_NORMAL, .p1 = 1, .p2 = 2 }, { .kind = DIST_LOGNORMAL, .p1 = 0.01, .p2 = 1 },
+        { .kind = DIST_GAMMA, .p1 = 2, .p2 = 0.7 }, { .kind = DIST_WEIBULL, .p1 = 1, .p2 = 1.5 },
+        { .kind = DIST_PARETO, .p1 = 1, .p2 = 2.5 },
+    };
+    keypick *kp = keypick_new(1000, 1.1);
+    ck_assert_ptr_nonnull(kp);
+    rng *a = stream(SEED, RNG_KEYS, 0), *b = stream(SEED, RNG_KEYS, 0);
+    rng_use_gsl_calls(b);
+    int bad = 0;
+    for (int i = 0; i < 50000; i++) {
+        bad += rng_uniform(a) != rng_uniform(b);
+        bad += rng_uniform_pos(a) != rng_uniform_pos(b);
+        bad += rng_exponential(a, 3) != rng_exponential(b, 3);   /* ziggurat: wedges and tail included */
+        bad += rng_gaussian(a, 2) != rng_gaussian(b, 2);
+        bad += rng_below(a, 1000003) != rng_below(b, 1000003);
+        bad += rng_below(a, (1ull << 40) + 7) != rng_below(b, (1ull << 40) + 7);
+        bad += keypick_draw(kp, a) != keypick_draw(kp, b);
+        const dist *d = &ds[i % (int)(sizeof ds / sizeof ds[0])];
+        bad += dist_sample(d, a) != dist_sample(d, b);
+    }
+    ck_assert_int_eq(bad, 0);
+    rng_free(a);
+    rng_free(b);
+    keypick_free(kp);
+}
+END_TEST
+
 /* The first 8 uniforms of a stream, as a fingerprint. */
 static void fingerprint(uint64_t seed, unsigned purpose, uint64_t salt, double out[8])
 {
@@ -601,6 +634,7 @@ static Suite *rng_suite(void)
     TCase *tc = tcase_create("streams");
     tcase_add_test(tc, test_same_triple_same_sequence);
     tcase_add_test(tc, test_stream_is_gsl_taus2);
+    tcase_add_test(tc, test_gsl_calls_same_numbers);
     tcase_add_test(tc, test_different_inputs_different_streams);
     tcase_add_test(tc, test_streams_uncorrelated);
     tcase_add_test(tc, test_uniform_ranges_and_moments);
