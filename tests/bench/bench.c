@@ -27,7 +27,7 @@
 #define NOINLINE
 #endif
 
-#define MAXRUNS 8
+#define MAXRUNS 16
 
 /* Targets of issue 6. */
 #define T_MM1_RPS 10e6        /* (a) requests/s, whole process */
@@ -393,11 +393,11 @@ static void measure(pbench *b)
 
 /* ------------------------------------------------------------------ parallel sweep */
 
-/* The (e) sweep: hot-key at 7 xfetch betas x 3 TTLs, 4 replications: 84 runs
+/* The (e) sweep: hot-key at 7 xfetch betas x 3 TTLs, 2 replications: 42 runs
  * of every strategy.  Small runs, so the threads' overhead is in the timing. */
 static const char *const sweep_args[] = {
     "sweep", "scenarios/hot-key.json", "--vary", "strategies.3.beta=0.25:16:x7", "--vary", "cache.ttl=10s,30s,60s",
-    "--replications", "4", NULL
+    "--replications", "2", NULL
 };
 
 /* Runs the sweep with --jobs jobs into out; wall time in *wall.  Returns 0 or -1. */
@@ -465,8 +465,8 @@ static void measure_sweep(int runs)
         }
     }
     progress_done();
-    row *r1 = add_row("e", "sweep, 84 runs x 4 strategies, --jobs 1");
-    row *r2 = add_row("e", "sweep, 84 runs x 4 strategies, --jobs 2");
+    row *r1 = add_row("e", "sweep, 42 runs x 4 strategies, --jobs 1");
+    row *r2 = add_row("e", "sweep, 42 runs x 4 strategies, --jobs 2");
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "group", "e");
     cJSON_AddStringToObject(j, "name", "parallel sweep");
@@ -808,7 +808,7 @@ int main(int argc, char **argv)
 #define RUN(g) (strchr(only, (g)) != NULL)
 
     /* (a) M/M/1, rho = 0.9, 10^7 requests. */
-    pbench mm1 = { "a", "M/M/1 rho=0.9, 1e7 requests", "tests/bench/mm1.json", "none", { NULL }, 5, 0, 0, 0, 0, 0, 0, NULL };
+    pbench mm1 = { "a", "M/M/1 rho=0.9, 1e7 requests", "tests/bench/mm1.json", "none", { NULL }, 9, 0, 0, 0, 0, 0, 0, NULL };
     if (RUN('a')) {
         measure(&mm1);
         if (mm1.ok) check(mm1.row, "req/s", mm1.requests / mm1.wall, false, T_MM1_RPS, 1e6, "M", 2);
@@ -863,7 +863,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 3 && RUN('d'); i++) measure_hold(&hb[i]);
 
     /* (e) a sweep on one core and on two. */
-    if (RUN('e')) measure_sweep(3);
+    if (RUN('e')) measure_sweep(5);
 
     /* Scaling: with requests (M/M/1 1e6 vs 1e7), keys (Zipf 1e2/1e4/1e6 at
      * 1e7 requests) and pending events (the hold model above). */
