@@ -768,6 +768,85 @@ static void measure_hold(hbench *h)
     check(e, "engine/bheap", rmed, true, T_HEAP_RATIO, 1, "", 2);
 }
 
+/* ------------------------------------------------------------------ reference */
+
+/* The issue's yardstick for (a): a bare C M/M/1 event loop, rho = 0.9, with
+ * the binary heap above, splitmix64 and -log(u) draws, a queue length and a
+ * running sum of sojourn times, nothing else.  Returns customers per second of
+ * its own loop; run beside (a)'s runs, it shows how fast the host is then. */
+static double bare_mm1(uint64_t customers, double *mean_sojourn)
+{
+    bheap b = { NULL, 0, 0, 1 };
+    uint64_t seed = 42;
+    double lambda = 900, mu = 1000, sum = 0;
+    uint64_t queued = 0, served = 0, arrived = 0;
+    double *arr = malloc(((size_t)1 << 20) * sizeof *arr);   /* FIFO of arrival times in the system */
+    size_t head = 0, tail = 0, mask = ((size_t)1 << 20) - 1;
+    if (!arr) return NAN;
+    double t0 = now_s();
+    bh_push(&b, -log(((double)(splitmix(&seed) >> 11) + 0.5) * 0x1.0p-53) / lambda, 0, 0, 0, 0);
+    event ev;
+    bool busy = false;
+    while (served < customers && bh_pop(&b, &ev)) {
+        if (ev.kind == 0) {   /* arrival */
+            arr[tail++ & mask] = ev.t;
+            arrived++;
+            bh_push(&b, ev.t - log(((double)(splitmix(&seed) >> 11) + 0.5) * 0x1.0p-53) / lambda, 0, 0, 0, 0);
+            if (!busy) {
+                busy = true;
+                bh_push(&b, ev.t - log(((double)(splitmix(&seed) >> 11) + 0.5) * 0x1.0p-53) / mu, 1, 0, 0, 0);
+            } else {
+                queued++;
+            }
+        } else {   /* departure */
+            sum += ev.t - arr[head++ & mask];
+            served++;
+            if (queued) {
+                queued--;
+                bh_push(&b, ev.t - log(((double)(splitmix(&seed) >> 11) + 0.5) * 0x1.0p-53) / mu, 1, 0, 0, 0);
+            } else {
+                busy = false;
+            }
+        }
+    }
+    double dt = now_s() - t0;
+    *mean_sojourn = sum / (double)served;
+    free(arr);
+    free(b.h);
+    return (double)served / dt;
+}
+
+/* Runs of the reference loop, one per (a) run, in the same batches; each in
+ * a child process, so that what it allocates never becomes part of this
+ * process (whose resident set a forked stampede would inherit until exec,
+ * and count in its peak). */
+static double g_bare[MAXRUNS], g_bare_sojourn;
+static int g_nbare;
+
+static void bare_runs(int k)
+{
+    for (int i = 0; i < k && g_nbare < MAXRUNS; i++) {
+        int fd[2];
+        if (pipe(fd) != 0) return;
+        pid_t pid = fork();
+        if (pid < 0) { close(fd[0]); close(fd[1]); return; }
+        if (pid == 0) {
+            close(fd[0]);
+            double r[2];
+            r[0] = bare_mm1(10000000, &r[1]);
+            _exit(write(fd[1], r, sizeof r) == (ssize_t)sizeof r ? 0 : 1);
+        }
+        close(fd[1]);
+        double r[2];
+        ssize_t got = read(fd[0], r, sizeof r);
+        close(fd[0]);
+        int status;
+        if (waitpid(pid, &status, 0) < 0 || got != (ssize_t)sizeof r || !WIFEXITED(status) || WEXITSTATUS(status)) return;
+        g_bare[g_nbare++] = r[0];
+        g_bare_sojourn = r[1];
+    }
+}
+
 /* ------------------------------------------------------------------ machine */
 
 static cJSON *machine(void)
@@ -856,6 +935,7 @@ int main(int argc, char **argv)
     if (RUN('a')) {
         mm1.row = add_row("a", mm1.name);
         measure_runs(&mm1, 3);
+        bare_runs(3);
     }
 
     /* (b) hot-key under each strategy, 3000 s at 2000/s = 6e6 requests. */
@@ -869,7 +949,10 @@ int main(int argc, char **argv)
         if (hot[i].ok) check(hot[i].row, "req/s", hot[i].requests / hot[i].wall, false, T_HOT_RPS, 1e6, "M", 2);
     }
 
-    if (RUN('a')) measure_runs(&mm1, 3);
+    if (RUN('a')) {
+        measure_runs(&mm1, 3);
+        bare_runs(3);
+    }
 
     /* (c) 10^6 Zipf keys: 10^8 requests, 10^6 requests, and 1 key for bytes/key. */
     if (RUN('c')) {
@@ -902,22 +985,49 @@ int main(int argc, char **argv)
         cJSON_AddItemToArray(g_rows, j);
     }
 
-    if (RUN('a')) measure_runs(&mm1, 3);
+    if (RUN('a')) {
+        measure_runs(&mm1, 3);
+        bare_runs(3);
+    }
 
     /* (d) the bare event set in the hold model against a binary heap. */
     hbench hb[3] = { { 100, 100000, 5000000, 9, 0, 0, 0, NULL, NULL },
                      { 10000, 1000000, 3000000, 7, 0, 0, 0, NULL, NULL },
                      { 1000000, 1000000, 2000000, 5, 0, 0, 0, NULL, NULL } };
     for (int i = 0; i < 3 && RUN('d'); i++) measure_hold(&hb[i]);
-    if (RUN('a')) measure_runs(&mm1, 3);
+    if (RUN('a')) {
+        measure_runs(&mm1, 3);
+        bare_runs(3);
+    }
 
     /* (e) a sweep on one core and on two. */
     if (RUN('e')) measure_sweep(5);
 
     if (RUN('a')) {
         measure_runs(&mm1, 3);
+        bare_runs(3);
         measure_finish(&mm1);
         if (mm1.ok) check(mm1.row, "req/s", mm1.requests / mm1.wall, false, T_MM1_RPS, 1e6, "M", 2);
+        /* The yardstick, and stampede's speed as a share of it. */
+        row *r = add_row("a", "reference: bare C M/M/1 event loop, 1e7");
+        stat3 bs = stats(g_bare, g_nbare);
+        r->runs = g_nbare;
+        r->rps = bs.med;
+        r->eps = 2 * bs.med;
+        r->ns = 1e9 / r->eps;
+        r->spread = (bs.max - bs.min) / bs.med;
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "group", "a");
+        cJSON_AddStringToObject(j, "name", "reference: bare C M/M/1 event loop (binary heap, splitmix64, -log u), 1e7 customers, rho 0.9");
+        cJSON_AddStringToObject(j, "kind", "in-process loop");
+        cJSON_AddNumberToObject(j, "runs", g_nbare);
+        cJSON_AddItemToObject(j, "customers_per_second", json_stat(g_bare, g_nbare));
+        cJSON_AddNumberToObject(j, "mean_sojourn_seconds", g_bare_sojourn);   /* theory: 1/(mu - lambda) = 0.01 */
+        if (mm1.ok) {
+            cJSON_AddNumberToObject(j, "stampede_over_reference", mm1.requests / mm1.wall / bs.med);
+            snprintf(r->check, sizeof r->check, "(a) runs at %.2f of it", mm1.requests / mm1.wall / bs.med);
+        }
+        cJSON_AddItemToArray(g_rows, j);
     }
 
     /* Scaling: with requests (M/M/1 1e6 vs 1e7), keys (Zipf 1e2/1e4/1e6 at
