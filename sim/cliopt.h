@@ -3,6 +3,7 @@
 #ifndef STAMPEDE_CLIOPT_H
 #define STAMPEDE_CLIOPT_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,20 @@ static inline void cli_option(const char *a, char *name, size_t len, const char 
     } else {
         snprintf(name, len, "%s", a);
     }
+}
+
+/* A usage error of command cmd ("run", "sweep", ...; "" for the program):
+ * "stampede: <message> (see 'stampede cmd --help')" on stderr; returns 2. */
+__attribute__((format(printf, 2, 3)))
+static inline int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("stampede: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'stampede %s%s--help')\n", cmd, *cmd ? " " : "");
+    return 2;
 }
 
 #endif

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define before engine_before
-
 int engine_init(engine *e, size_t initial_capacity)
 {
     memset(e, 0, sizeof *e);
@@ -127,8 +125,8 @@ void engine_pop_root(engine *e, event *out)
         if (c >= n) break;
         size_t best = c, end = c + 4 < n ? c + 4 : n;
         for (size_t k = c + 1; k < end; k++)
-            if (before(&h[k], &h[best])) best = k;
-        if (!before(&h[best], &last)) break;
+            if (engine_before(&h[k], &h[best])) best = k;
+        if (!engine_before(&h[best], &last)) break;
         h[i] = h[best];
         i = best;
     }

@@ -81,17 +81,6 @@ static const char *const usage_validate =
     "/json/pointer: what is wrong, then the limits run applies (without\n"
     "--force).  Exit status 2 when any file is invalid.\n";
 
-static int usage_error(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("stampede: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, " (see 'stampede %s--help')\n", cmd);
-    return 2;
-}
-
 static void print_diag(const diag *d)
 {
     for (size_t i = 0; i < d->n; i++) fprintf(stderr, "stampede: %s\n", d->msgs[i]);
@@ -214,7 +203,7 @@ static int cmd_run(int argc, char **argv)
         int takes = !strcmp(name, "--strategy") || !strcmp(name, "--set") || !strcmp(name, "--seed") ||
                     !strcmp(name, "--out");
         if (takes && !val) {
-            if (i + 1 >= argc) { free(ovr); return usage_error("run ", "run: %s needs a value", name); }
+            if (i + 1 >= argc) { free(ovr); return cli_usage_error("run", "run: %s needs a value", name); }
             val = argv[++i];
         }
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(usage_run, stdout); free(ovr); return 0; }
@@ -228,29 +217,29 @@ static int cmd_run(int argc, char **argv)
             char *e = strchr(val, '=');
             if (!e || e == val) {
                 free(ovr);
-                return usage_error("run ", "run: --set needs PATH=VALUE (got \"%s\")", val);
+                return cli_usage_error("run", "run: --set needs PATH=VALUE (got \"%s\")", val);
             }
             *e = 0;   /* argv is ours to split */
             ovr[novr].path = val;
             ovr[novr++].value = e + 1;
         } else if (a[0] == '-' && a[1]) {
             free(ovr);
-            return usage_error("run ", "run: unknown option %s", a);
+            return cli_usage_error("run", "run: unknown option %s", a);
         } else if (path) {
             free(ovr);
-            return usage_error("run ", "run: one scenario at a time (got %s and %s)", path, a);
+            return cli_usage_error("run", "run: one scenario at a time (got %s and %s)", path, a);
         } else {
             path = a;
         }
     }
-    if (!path) { free(ovr); return usage_error("run ", "run: which scenario? give SCENARIO.json"); }
+    if (!path) { free(ovr); return cli_usage_error("run", "run: which scenario? give SCENARIO.json"); }
     if (seed) {
         char *end;
         errno = 0;
         unsigned long long s = strtoull(seed, &end, 10);
         if (!*seed || *end || errno || seed[0] == '-') {
             free(ovr);
-            return usage_error("run ", "run: --seed needs an integer >= 0 (got \"%s\")", seed);
+            return cli_usage_error("run", "run: --seed needs an integer >= 0 (got \"%s\")", seed);
         }
         (void)s;
         ovr[novr].path = "seed";
@@ -379,7 +368,7 @@ static int cmd_validate(int argc, char **argv)
             return 0;
         }
         if (!strcmp(argv[i], "--force")) force = 1;
-        else if (argv[i][0] == '-' && argv[i][1]) return usage_error("validate ", "validate: unknown option %s", argv[i]);
+        else if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error("validate", "validate: unknown option %s", argv[i]);
     }
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--force")) continue;
@@ -403,7 +392,7 @@ static int cmd_validate(int argc, char **argv)
         }
         diag_free(&errs);
     }
-    if (!files) return usage_error("validate ", "validate: give at least one SCENARIO.json");
+    if (!files) return cli_usage_error("validate", "validate: give at least one SCENARIO.json");
     return bad ? 2 : 0;
 }
 
@@ -428,5 +417,5 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "plot")) return plot_command(argc - 2, argv + 2);
     if (!strcmp(cmd, "sweep")) return sweep_command(argc - 2, argv + 2);
     if (!strcmp(cmd, "merge")) return merge_command(argc - 2, argv + 2);
-    return usage_error("", "unknown command \"%s\" (commands: run, validate)", cmd);
+    return cli_usage_error("", "unknown command \"%s\" (commands: run, validate, plot, sweep, merge)", cmd);
 }

@@ -202,7 +202,7 @@ FILE *results_file(results *r, const char *label, const char *name, char *err, s
     return f;
 }
 
-static int close_checked(FILE *f, const char *what, char *err, size_t errlen)
+int close_checked(FILE *f, const char *what, char *err, size_t errlen)
 {
     int bad = ferror(f);
     if (fclose(f) || bad) {

@@ -65,6 +65,9 @@ void results_print_table(const results *r, FILE *out);
 
 /* Folder helpers: mkdir -p and rm -rf.  Each returns 0, or -1 with errno set. */
 int mkdir_p(const char *path);
+/* Closes f, written as `what`; on a write or close error puts "cannot write
+ * what: reason" in err and returns -1, else 0. */
+int close_checked(FILE *f, const char *what, char *err, size_t errlen);
 int rm_rf(const char *path);
 
 #endif

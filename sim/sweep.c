@@ -91,18 +91,6 @@ static double wall_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-__attribute__((format(printf, 2, 3)))
-static int usage_error(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("stampede: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, " (see 'stampede %s --help')\n", cmd);
-    return 2;
-}
-
 /* CSV numbers: integers exactly, others with 9 significant digits, NaN empty. */
 static void fmt_num(char *buf, size_t n, double v)
 {
@@ -168,16 +156,6 @@ int csv_split(char *line, char **f, int max)
         if (!*p) return n;
         *p++ = 0;
     }
-}
-
-static int close_checked(FILE *f, const char *what, char *err, size_t errlen)
-{
-    int bad = ferror(f);
-    if (fclose(f) || bad) {
-        snprintf(err, errlen, "cannot write %s: %s", what, strerror(errno ? errno : EIO));
-        return -1;
-    }
-    return 0;
 }
 
 static char *path_join(const char *a, const char *b)
@@ -1414,7 +1392,7 @@ int sweep_open(int argc, char **argv, bool speak, sweep **out)
     int status = 0;
     size_t nv = 0;
     if (!sw || !vspec) { free(sw); free(vspec); if (speak) fputs("stampede: out of memory\n", stderr); return 1; }
-#define FAIL(code, ...) do { if (speak) usage_error("sweep", __VA_ARGS__); status = (code); goto fail; } while (0)
+#define FAIL(code, ...) do { if (speak) cli_usage_error("sweep", __VA_ARGS__); status = (code); goto fail; } while (0)
 #define OOM() do { if (speak) fputs("stampede: out of memory\n", stderr); status = 1; goto fail; } while (0)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val;
@@ -1860,7 +1838,7 @@ int merge_command(int argc, char **argv)
         bool takes = !strcmp(name, "--out") || !strcmp(name, "--minimize") || !strcmp(name, "--maximize") ||
                      !strcmp(name, "--subject-to");
         if (takes && !val) {
-            if (i + 1 >= argc) { usage_error("merge", "merge: %s needs a value", name); goto done; }
+            if (i + 1 >= argc) { cli_usage_error("merge", "merge: %s needs a value", name); goto done; }
             val = argv[++i];
         }
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(usage_merge, stdout); status = 0; goto done; }
@@ -1868,7 +1846,7 @@ int merge_command(int argc, char **argv)
         else if (!strcmp(name, "--out")) out = val;
         else if (!strcmp(name, "--plot")) plot = val ? val : "svg,png";
         else if (!strcmp(name, "--minimize") || !strcmp(name, "--maximize")) {
-            if (gl.set) { usage_error("merge", "merge: one --minimize or --maximize at a time"); goto done; }
+            if (gl.set) { cli_usage_error("merge", "merge: one --minimize or --maximize at a time"); goto done; }
             gl.set = true;
             gl.maximize = name[3] == 'a';
             if (parse_metric(name, val, &gl.m)) goto done;
@@ -1879,15 +1857,15 @@ int merge_command(int argc, char **argv)
             memset(&c[gl.nc], 0, sizeof *c);
             if (parse_constraint(val, &c[gl.nc++])) goto done;
         } else if (a[0] == '-' && a[1]) {
-            usage_error("merge", "merge: unknown option %s", a);
+            cli_usage_error("merge", "merge: unknown option %s", a);
             goto done;
         } else {
             dirs[nd++] = a;
         }
     }
-    if (!nd) { usage_error("merge", "merge: give the partial sweep folders to join"); goto done; }
-    if (!out) { usage_error("merge", "merge: where to? give --out DIR"); goto done; }
-    if (gl.nc && !gl.set) { usage_error("merge", "merge: --subject-to needs --minimize or --maximize"); goto done; }
+    if (!nd) { cli_usage_error("merge", "merge: give the partial sweep folders to join"); goto done; }
+    if (!out) { cli_usage_error("merge", "merge: where to? give --out DIR"); goto done; }
+    if (gl.nc && !gl.set) { cli_usage_error("merge", "merge: --subject-to needs --minimize or --maximize"); goto done; }
 
     for (size_t d = 0; d < nd; d++) {
         grid gd;
