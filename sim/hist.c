@@ -19,8 +19,8 @@ void hist_reset(hist *h)
      * count 0 and nothing to clear. */
     if (h->count > 0 && h->lo >= 0 && h->hi < HIST_NBUCKETS && h->lo <= h->hi)
         memset(&h->b[h->lo], 0, (size_t)(h->hi - h->lo + 1) * sizeof h->b[0]);
-    h->count = h->underflow = h->overflow = 0;
-    h->sum = h->min = h->max = 0;
+    h->count = h->underflow = h->overflow = h->zeros = h->negatives = 0;
+    h->sum = h->min = h->max = h->tiny_max = 0;
     h->lo = h->hi = 0;
 }
 
@@ -33,6 +33,9 @@ void hist_add_rare(hist *h, double v)
     } else if (v < HIST_LOW) {
         i = 0;
         h->underflow++;
+        if (v == 0) h->zeros++;
+        else if (v < 0) h->negatives++;
+        else if (v > h->tiny_max) h->tiny_max = v;
     } else if (v >= HIST_HIGH) {
         i = HIST_NBUCKETS - 1;
         h->overflow++;
@@ -43,10 +46,9 @@ void hist_add_rare(hist *h, double v)
     hist_put(h, i, v);
 }
 
-/* Midpoint of bucket i; the underflow bucket stands for [0, 2^HIST_EMIN). */
+/* Midpoint of bucket i >= 1. */
 static double bucket_mid(int i)
 {
-    if (i == 0) return ldexp(1, HIST_EMIN - 1);
     int e = HIST_EMIN + (i - 1) / HIST_SUB, sub = (i - 1) % HIST_SUB;
     return ldexp(1 + (sub + 0.5) / HIST_SUB, e);
 }
@@ -73,6 +75,11 @@ double hist_quantile(const hist *h, double p)
         if (cum >= rank) break;
     }
     if (i == HIST_NBUCKETS - 1) return h->max;
+    if (i == 0) {   /* below 1 ns: negatives, then zeros, then tiny values */
+        if (rank <= h->negatives) return h->min;
+        if (rank <= h->negatives + h->zeros) return 0;
+        return h->tiny_max;
+    }
     double m = bucket_mid(i);
     return m < h->min ? h->min : m > h->max ? h->max : m;
 }
@@ -86,6 +93,9 @@ void hist_merge(hist *into, const hist *from)
 {
     into->underflow += from->underflow;
     into->overflow += from->overflow;   /* carries NaNs even when from is empty */
+    into->zeros += from->zeros;
+    into->negatives += from->negatives;
+    if (from->tiny_max > into->tiny_max) into->tiny_max = from->tiny_max;
     if (from->count == 0) return;
     for (int i = from->lo; i <= from->hi; i++)
         into->b[i] += from->b[i];

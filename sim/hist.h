@@ -5,7 +5,11 @@
  * clamped to the exact min and max, so a reported percentile is within
  * 1/(2*HIST_SUB) = 0.39% of a value of the right rank.  Values below 2^HIST_EMIN
  * (including 0) go to an underflow bucket, values at or above 2^HIST_EMAX to an
- * overflow bucket; both are counted and reported.  The caller owns the struct. */
+ * overflow bucket; both are counted and reported.  A rank in the underflow
+ * bucket is reported exactly as 0 when it falls among the zeros (a cache of
+ * zero latency), as min among negatives, and otherwise as the largest value
+ * in (0, 2^HIST_EMIN) seen, so within 1 ns; a rank in the overflow bucket is
+ * reported as max.  The caller owns the struct. */
 #ifndef STAMPEDE_HIST_H
 #define STAMPEDE_HIST_H
 
@@ -21,7 +25,9 @@
 typedef struct hist {
     uint64_t count;
     uint64_t underflow, overflow;
+    uint64_t zeros, negatives;   /* of underflow: values == 0 and < 0 */
     double sum, min, max;
+    double tiny_max;             /* largest value in (0, 2^HIST_EMIN) seen, else 0 */
     int lo, hi;                  /* touched bucket range, so a reset is cheap */
     uint64_t b[HIST_NBUCKETS];   /* b[0] underflow, b[N-1] overflow */
 } hist;

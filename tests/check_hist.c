@@ -186,18 +186,39 @@ START_TEST(test_zero_and_tiny)
     ck_assert(hist_quantile(h, 0.5) == 0);
     ck_assert(hist_quantile(h, 1) == 0);
     ck_assert(hist_mean(h) == 0);
-    /* underflow reports the midpoint of [0, 2^EMIN) clamped to [min, max] */
+    /* below 1 ns: the zeros are exact, a tiny value is reported as the
+     * largest tiny value seen (never the bucket's midpoint, 4.66e-10) */
     hist_add(h, 1e-12);
     ck_assert(hist_quantile(h, 1) == 1e-12);
     hist_add(h, 1.0);
-    ck_assert(hist_quantile(h, 0.8) == ldexp(1, HIST_EMIN - 1));
+    ck_assert(hist_quantile(h, 5.0 / 7) == 0);       /* rank 5: the last zero */
+    ck_assert(hist_quantile(h, 0.8) == 1e-12);       /* rank 6 */
     ck_assert(hist_quantile(h, 1) == 1.0);
     ck_assert_uint_eq(h->underflow, 6);
+    ck_assert_uint_eq(h->zeros, 5);
     ck_assert_double_eq_tol(hist_mean(h), (1 + 1e-12) / 7, 1e-15);
-    /* negatives underflow too, and min is exact */
+    /* negatives underflow too, come first, and are reported as min */
     hist_add(h, -2.0);
     ck_assert(h->min == -2.0);
-    ck_assert(hist_quantile(h, 0.01) == ldexp(1, HIST_EMIN - 1));
+    ck_assert_uint_eq(h->negatives, 1);
+    ck_assert(hist_quantile(h, 0.01) == -2.0);
+    ck_assert(hist_quantile(h, 2.0 / 8) == 0);
+    /* a zero-latency majority: p50 is exactly 0, whatever the rest */
+    hist_reset(h);
+    for (int i = 0; i < 60; i++) hist_add(h, 0);
+    for (int i = 0; i < 40; i++) hist_add(h, 0.003);
+    ck_assert(hist_quantile(h, 0.5) == 0);
+    ck_assert(hist_quantile(h, 0.6) == 0);
+    ck_assert(hist_quantile(h, 0.61) != 0);
+    /* merging keeps the zeros and the tiny maximum */
+    hist *g = new_hist();
+    hist_add(g, 3e-11);
+    hist_merge(g, h);
+    ck_assert_uint_eq(g->zeros, 60);
+    ck_assert(g->tiny_max == 3e-11);
+    ck_assert(hist_quantile(g, 0.5) == 0);
+    ck_assert(hist_quantile(g, 0.6) == 3e-11);        /* rank 61 of 101 */
+    free(g);
     free(h);
 }
 END_TEST

@@ -708,6 +708,16 @@ START_TEST(latencies_outside_the_histogram)
     ck_assert_double_eq(tu_json_num(s, "latency.p999"), 0);
     ck_assert_double_eq(tu_json_num(s, "latency.max"), 0);
     ck_assert_double_eq(tu_json_num(s, "latency.mean"), 0);
+
+    /* Hits on a cache of zero latency (about 91% of requests here, the rest
+     * fetch in 10 ms): p50 is exactly 0, not the underflow bucket's middle. */
+    const char *c[] = { "run", scen, "--quiet", "--strategy", "none", "--out", out, NULL };
+    r = run(c);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    result_free(&r);
+    ck_assert(tu_json_num(s, "hit_ratio") > 0.8);
+    ck_assert_double_eq(tu_json_num(s, "latency.p50"), 0);
+    ck_assert(fabs(tu_json_num(s, "latency.p99") - 0.01) <= 0.01 / 256);
 }
 END_TEST
 
