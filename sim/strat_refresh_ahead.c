@@ -1,7 +1,9 @@
 /* strat_refresh_ahead.c - refresh ahead of expiry (Caffeine's refreshAfterWrite,
- * FusionCache's eager refresh): the first read of a fresh value written more
- * than fraction x TTL ago starts one background refresh and is served the
- * current value.  keystate.busy marks the refresh in flight. */
+ * FusionCache's eager refresh): the first read of a fresh value that has lived
+ * `fraction` of its own TTL (expiry - written: the jittered TTL it was written
+ * with) starts one background refresh and is served the current value.
+ * keystate.busy marks the refresh in flight.  Without a `recompute`, a miss
+ * does not join that refresh: it queries as under none. */
 #include <math.h>
 #include <stddef.h>
 
@@ -21,7 +23,7 @@ static void ra_lookup(sim *s, uint32_t ai, const lookup_view *v)
         model_miss(s, ai, v);
         return;
     }
-    if (!k->busy && model_now(s) >= k->written + p->fraction * s->sc->cache.ttl &&
+    if (!k->busy && model_now(s) >= k->written + p->fraction * (k->expiry - k->written) &&
         model_refresh(s, ai, CAUSE_BACKGROUND, false) != NONE) {
         s->keys[s->att[ai].key].busy = 1;
         model_count(s, ai, CNT_EARLY_REFRESH);
@@ -38,7 +40,7 @@ static void ra_query_done(sim *s, uint32_t qi, bool ok)
 static const param_spec ra_specs[] = {
     { .name = "fraction", .type = PARAM_NUMBER, .offset = offsetof(refresh_ahead_params, fraction), .def = "0.8",
       .min = 0, .max = 1, .min_open = true, .max_open = true,
-      .help = "share of the TTL after a write from which the first read refreshes in the background" },
+      .help = "share of each value's own TTL (jitter included) after which the first read refreshes in the background" },
     { .name = "recompute", .type = PARAM_STRATEGY, .offset = offsetof(refresh_ahead_params, recompute),
       .help = "a strategy that coordinates recomputes (lock, coalesce, lease): misses and refreshes go through it" },
 };
