@@ -1,9 +1,11 @@
 /* strat_lease.c - memcache leases (Nishtala et al., NSDI 2013): a get that
- * finds no fresh value receives the key's lease when none was granted in the
- * last lease_ttl, and its holder queries the DB; the others wait `retry` and
- * get again, or take the expired value when accept_stale.  The lease is the
- * key's lock (model_lock_*), taken by the get itself rather than by a separate
- * cache operation, and released when its holder's value is written. */
+ * finds no fresh value receives the key's lease when it is free (never
+ * granted, released, or granted more than lease_ttl ago), and its holder
+ * queries the DB; the others wait `retry` and get again, or take the expired
+ * value when accept_stale.  The lease is the key's lock (model_lock_*), taken
+ * by the get itself rather than by a separate cache operation, and released
+ * when its holder's value is written (memcache's set with the lease token), so
+ * lease_ttl only bounds a lease whose holder never writes. */
 #include <math.h>
 #include <stddef.h>
 
@@ -64,7 +66,7 @@ static uint32_t lease_early(sim *s, uint32_t ai, int cause, bool wait)
 
 static const param_spec lease_specs[] = {
     { .name = "lease_ttl", .type = PARAM_DURATION, .offset = offsetof(lease_params, lease_ttl), .def = "10s",
-      .min = 0, .min_open = true, .max = INFINITY, .help = "a key grants at most one lease per lease_ttl" },
+      .min = 0, .min_open = true, .max = INFINITY, .help = "a lease its holder never releases (no write) lapses after this" },
     { .name = "retry", .type = PARAM_DURATION, .offset = offsetof(lease_params, retry), .def = "10ms",
       .min = 0, .min_open = true, .max = INFINITY, .help = "wait before getting again when another holds the lease" },
     { .name = "accept_stale", .type = PARAM_BOOL, .offset = offsetof(lease_params, accept_stale), .def = "false",

@@ -442,6 +442,24 @@ START_TEST(lease_one_holder_others_retry)
 }
 END_TEST
 
+START_TEST(lease_released_by_its_holders_write)
+{
+    /* The holder's write releases the lease (memcache's set with the lease
+     * token): the value written at 101 ms expires at 301 ms, and a miss at
+     * 501 ms gets a new lease at once, though lease_ttl (10 s) has not passed. */
+    run r = go("lease", NULL, BASE("{\"name\": \"lease\", \"lease_ttl\": \"10s\"}",
+                                   "{\"at\": 0, \"requests\": 1, \"key\": 0}, {\"at\": 0.5, \"requests\": 1, \"key\": 0}",
+                                   "\"ttl\": \"200ms\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
+    ck_assert_uint_eq(r.ndb, 2);
+    for (size_t i = 0; i < 2; i++) ck_assert_str_eq(r.db[i].cause, "lease");
+    NEAR(r.db[1].t_issue, 0.501);
+    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "fetch");
+    NEAR(by_id(&r, 1, 1)->t_done, 0.601);
+    ck_assert_double_eq(sum(&r, "lease", "strategy_counters.lock_waits"), 0);
+    done(&r);
+}
+END_TEST
+
 START_TEST(lease_accept_stale_and_lease_ttl)
 {
     /* accept_stale: the others take the expired value at once.  A rejected
@@ -771,6 +789,7 @@ int main(void)
     tcase_add_test(more, lease_accept_stale_and_lease_ttl);
     tcase_add_test(more, refresh_ahead_one_query_per_cycle);
     tcase_add_test(more, refresh_ahead_fraction_of_each_values_own_ttl);
+    tcase_add_test(more, lease_released_by_its_holders_write);
     suite_add_tcase(s, more);
     TCase *inv = tcase_create("invariants");
     tcase_set_timeout(inv, 300);
