@@ -1,8 +1,9 @@
 /* strat_swr.c - stale-while-revalidate (HTTP's stale-while-revalidate, Varnish
  * grace, nginx "proxy_cache_use_stale updating"): within `grace` after expiry
  * an attempt is served the expired value and one background refresh runs per
- * key; after grace, a miss queries the DB as under none.  keystate.busy marks
- * the refresh in flight. */
+ * key; after grace, a miss queries the DB as under none (without a
+ * `recompute` it does not join the background refresh in flight).
+ * keystate.busy marks the refresh in flight. */
 #include <math.h>
 #include <stddef.h>
 

@@ -1,7 +1,9 @@
 /* strat_xfetch.c - probabilistic early expiration (Vattani, Chierichetti and
  * Lowenstein, VLDB 2015).  An attempt that finds a fresh value with expiry E
  * and recompute time Δ refreshes early when now - Δ·β·ln(U) >= E, U uniform in
- * (0, 1] from the strategy's own stream, so ln U is finite. */
+ * (0, 1] from the strategy's own stream, so ln U is finite.  Without a
+ * `recompute`, a miss does not join an async early refresh in flight for its
+ * key: it queries as under none. */
 #include <math.h>
 #include <stddef.h>
 

@@ -460,6 +460,31 @@ START_TEST(lease_released_by_its_holders_write)
 }
 END_TEST
 
+START_TEST(swr_miss_joins_the_refresh_only_through_recompute)
+{
+    /* The value expires at 200 ms; grace 50 ms.  A at 210 ms is served it
+     * stale and starts a background refresh (211..311 ms); B's get ends at
+     * 261 ms, after grace: a miss.  Without a recompute B queries itself;
+     * with coalesce (global) as recompute it joins the refresh's flight. */
+#define SWR_CASE(strategy)                                                                                      \
+    BASE(strategy, "{\"at\": 0.21, \"requests\": 1, \"key\": 0}, {\"at\": 0.26, \"requests\": 1, \"key\": 0}", \
+         "\"ttl\": \"200ms\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", "")
+    run r = go("swr", NULL, SWR_CASE("{\"name\": \"swr\", \"grace\": \"50ms\"}"));
+    ck_assert_uint_eq(r.ndb, 2);
+    ck_assert_str_eq(by_id(&r, 0, 1)->outcome, "stale");
+    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "fetch");
+    NEAR(by_id(&r, 1, 1)->t_done, 0.361);
+    done(&r);
+    r = go("swr", NULL, SWR_CASE("{\"name\": \"swr\", \"grace\": \"50ms\", \"recompute\": {\"name\": \"coalesce\", \"scope\": \"global\"}}"));
+    ck_assert_uint_eq(r.ndb, 1);
+    ck_assert_str_eq(r.db[0].cause, "background");
+    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "waited");
+    NEAR(by_id(&r, 1, 1)->t_done, 0.311);
+    done(&r);
+#undef SWR_CASE
+}
+END_TEST
+
 START_TEST(lease_accept_stale_and_lease_ttl)
 {
     /* accept_stale: the others take the expired value at once.  A rejected
@@ -788,8 +813,9 @@ int main(void)
     tcase_add_test(more, lease_one_holder_others_retry);
     tcase_add_test(more, lease_accept_stale_and_lease_ttl);
     tcase_add_test(more, refresh_ahead_one_query_per_cycle);
-    tcase_add_test(more, refresh_ahead_fraction_of_each_values_own_ttl);
     tcase_add_test(more, lease_released_by_its_holders_write);
+    tcase_add_test(more, swr_miss_joins_the_refresh_only_through_recompute);
+    tcase_add_test(more, refresh_ahead_fraction_of_each_values_own_ttl);
     suite_add_tcase(s, more);
     TCase *inv = tcase_create("invariants");
     tcase_set_timeout(inv, 300);
