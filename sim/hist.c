@@ -62,12 +62,16 @@ void hist_bucket_bounds(int i, double *lo, double *hi)
     *hi = ldexp(1 + (double)(sub + 1) / HIST_SUB, e);
 }
 
-double hist_quantile(const hist *h, double p)
+uint64_t hist_rank_of(uint64_t n, double p)
 {
-    if (h->count == 0 || isnan(p)) return NAN;
-    /* Nearest rank: the ceil(p*count)-th smallest value, 1-based. */
-    double want = ceil(p * (double)h->count);
-    uint64_t rank = want < 1 ? 1 : want >= (double)h->count ? h->count : (uint64_t)want;
+    /* Nearest rank: the ceil(p*n)-th smallest of n values, 1-based. */
+    double want = ceil(p * (double)n);
+    return want < 1 ? 1 : want >= (double)n ? n : (uint64_t)want;
+}
+
+double hist_at_rank(const hist *h, uint64_t rank)
+{
+    if (h->count == 0 || rank == 0 || rank > h->count) return NAN;
     uint64_t cum = 0;
     int i = h->lo;
     for (; i < h->hi; i++) {
@@ -82,6 +86,20 @@ double hist_quantile(const hist *h, double p)
     }
     double m = bucket_mid(i);
     return m < h->min ? h->min : m > h->max ? h->max : m;
+}
+
+double hist_quantile(const hist *h, double p)
+{
+    if (h->count == 0 || isnan(p)) return NAN;
+    return hist_at_rank(h, hist_rank_of(h->count, p));
+}
+
+double hist_quantile_all(const hist *h, uint64_t failed, double p)
+{
+    uint64_t n = h->count + failed;
+    if (n == 0 || isnan(p)) return NAN;
+    uint64_t rank = hist_rank_of(n, p);
+    return rank > h->count ? INFINITY : hist_at_rank(h, rank);
 }
 
 double hist_mean(const hist *h)

@@ -71,6 +71,14 @@ static inline void hist_add(hist *h, double v)
 }
 /* Nearest-rank percentile, p in (0, 1]; NAN when empty. */
 double hist_quantile(const hist *h, double p);
+/* The nearest rank of percentile p among n values: ceil(p*n), within [1, n]. */
+uint64_t hist_rank_of(uint64_t n, double p);
+/* The value of the rank-th smallest (1-based); NAN outside [1, count]. */
+double hist_at_rank(const hist *h, uint64_t rank);
+/* Percentile p over the values in h and `failed` more that count as
+ * infinitely large: INFINITY when its rank falls among those, NAN when there
+ * is nothing at all. */
+double hist_quantile_all(const hist *h, uint64_t failed, double p);
 double hist_mean(const hist *h);
 /* The value range [lo, hi) of bucket i (0 underflow, HIST_NBUCKETS-1 overflow). */
 void hist_bucket_bounds(int i, double *lo, double *hi);   /* NAN when empty */

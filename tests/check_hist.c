@@ -252,6 +252,51 @@ START_TEST(test_empty)
 }
 END_TEST
 
+/* Percentiles over answered values plus failures counted as infinitely
+ * large: against exact nearest rank on the sorted data with +inf appended. */
+START_TEST(test_quantile_with_failures)
+{
+    hist *h = new_hist();
+    enum { N = 997 };
+    double v[N + 40];
+    sm_state = 7;
+    for (size_t i = 0; i < N; i++) {
+        v[i] = log_uniform(1e-4, 10);
+        hist_add(h, v[i]);
+    }
+    for (uint64_t failed = 0; failed <= 40; failed += 3) {
+        for (size_t i = 0; i < failed; i++) v[N + i] = INFINITY;
+        size_t n = N + failed;
+        double *sorted = malloc(n * sizeof *sorted);
+        memcpy(sorted, v, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, cmp_double);
+        static const double ps[] = { 0.5, 0.9, 0.96, 0.97, 0.99, 0.999, 1 };
+        for (size_t k = 0; k < sizeof ps / sizeof *ps; k++) {
+            double want = exact_quantile(sorted, n, ps[k]), got = hist_quantile_all(h, failed, ps[k]);
+            if (isinf(want)) ck_assert_msg(isinf(got) && got > 0, "failed %llu p %g: got %g, want inf",
+                                           (unsigned long long)failed, ps[k], got);
+            else ck_assert_msg(fabs(got / want - 1) <= REL_ERR, "failed %llu p %g: got %g, want %g",
+                               (unsigned long long)failed, ps[k], got, want);
+        }
+        free(sorted);
+    }
+    /* The rank rule at its edge: 10 values, 1 failed; p90 is rank 10 of 11
+     * (a value), p91 rank 11 (the failure). */
+    hist_reset(h);
+    for (int i = 1; i <= 10; i++) hist_add(h, i);
+    ck_assert(hist_quantile_all(h, 1, 0.90) == 10);
+    ck_assert(isinf(hist_quantile_all(h, 1, 0.91)));
+    ck_assert_uint_eq(hist_rank_of(11, 0.90), 10);
+    ck_assert_uint_eq(hist_rank_of(11, 0.91), 11);
+    /* Nothing answered: every percentile is a failure; nothing at all: NAN. */
+    hist_reset(h);
+    ck_assert(isinf(hist_quantile_all(h, 5, 0.01)));
+    ck_assert(isnan(hist_quantile_all(h, 0, 0.5)));
+    ck_assert(isnan(hist_at_rank(h, 1)));
+    free(h);
+}
+END_TEST
+
 /* ---- reset ---- */
 
 START_TEST(test_reset_clears_touched_range_only)
@@ -365,6 +410,7 @@ static Suite *hist_suite(void)
     tcase_add_test(tc, test_zero_and_tiny);
     tcase_add_test(tc, test_overflow_reports_max);
     tcase_add_test(tc, test_empty);
+    tcase_add_test(tc, test_quantile_with_failures);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("reset");
