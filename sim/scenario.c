@@ -323,6 +323,7 @@ static const range POS = { 0, INFINITY, true, false };
 static const range UNIT = { 0, 1, false, false };
 static const range UNIT_OPEN = { 0, 1, false, true };
 static const range GE1 = { 1, INFINITY, false, false };
+static const range UNIT_OPEN_BOTH = { 0, 1, true, true };
 
 static bool in_range(const range *r, double x)
 {
@@ -1342,10 +1343,21 @@ static void load_db(loader *L, const cJSON *d, scenario *s)
     ptr_pop(L, m);
 }
 
+const char *const trigger_names[TRIG_N] = {
+#define X(id, name) name,
+    TRIGGER_KINDS(X)
+#undef X
+};
+
 static void load_faults(loader *L, const cJSON *v, scenario *s)
 {
     /* Same order as enum fault_kind. */
-    static const char *const types[] = { "cache_flush", "db_slowdown", NULL };
+    static const char *const types[] = {
+#define X(id, name) name,
+        FAULT_KINDS(X)
+#undef X
+        NULL,
+    };
     static const char *const flush_fields[] = { "at", "type", NULL };
     static const char *const slow_fields[] = { "at", "until", "type", "factor", NULL };
     if (!cJSON_IsArray(v)) {
@@ -1751,11 +1763,42 @@ static void check_cfg_resolution(loader *L, const strategy_cfg *c, double res, c
 }
 #undef RESOLUTION_MSG
 
+/* "slo" and "recovery": what a good request is, and when a run is back to
+ * normal after a trigger.  recovery.hold defaults to 10 bins. */
+static void load_slo_recovery(loader *L, const cJSON *root, scenario *s)
+{
+    static const char *const slo_fields[] = { "latency", "target", NULL };
+    static const char *const rec_fields[] = { "tolerance", "latency_factor", "hold", NULL };
+    const cJSON *o = field(L, root, "slo", false);
+    if (o) {
+        size_t m = ptr_push(L, "slo");
+        if (v_object(L, o, "expected an object such as {\"latency\": \"200ms\", \"target\": 0.999}")) {
+            check_fields(L, o, slo_fields);
+            get_duration(L, o, "latency", false, &POS, &s->slo.latency);
+            get_number(L, o, "target", false, &UNIT_OPEN_BOTH, &s->slo.target);
+        }
+        ptr_pop(L, m);
+    }
+    bool hold = false;
+    if ((o = field(L, root, "recovery", false))) {
+        size_t m = ptr_push(L, "recovery");
+        if (v_object(L, o, "expected an object such as {\"tolerance\": 0.01, \"latency_factor\": 2, \"hold\": \"10s\"}")) {
+            check_fields(L, o, rec_fields);
+            get_number(L, o, "tolerance", false, &UNIT, &s->recovery.tolerance);
+            get_number(L, o, "latency_factor", false, &GE1, &s->recovery.latency_factor);
+            hold = get_duration(L, o, "hold", false, &POS, &s->recovery.hold) == SET;
+        }
+        ptr_pop(L, m);
+    }
+    if (!hold)
+        s->recovery.hold = 10 * s->bin;
+}
+
 static void load_root(loader *L, const cJSON *root, scenario *s)
 {
     static const char *const fields[] = {
         "name", "description", "seed", "duration", "warmup", "bin", "clients", "keys", "app",
-        "cache", "db", "faults", "strategies", NULL,
+        "cache", "db", "faults", "strategies", "slo", "recovery", NULL,
     };
     static const char *const app_fields[] = { "nodes", NULL };
     if (!v_object(L, root, NULL))
@@ -1830,6 +1873,7 @@ static void load_root(loader *L, const cJSON *root, scenario *s)
         ptr_pop(L, m);
     }
     load_strategies(L, root, s);
+    load_slo_recovery(L, root, s);
     /* Checks across fields, on a scenario that is otherwise valid. */
     if (!L->npr && !L->oom) {
         check_closed_loop(L, s);
@@ -1887,6 +1931,7 @@ static const char *suggest_member(const cJSON *obj, const char *s)
  * the value's pointer in *ptr and item owned by the tree. */
 static bool set_at(loader *L, cJSON *root, size_t idx, const char *path, cJSON *item, sb *ptr)
 {
+    static const char *const on_demand[] = { "slo", "recovery", NULL };
     cJSON *cur = root;
     const char *p = path;
     for (;;) {
@@ -1914,6 +1959,18 @@ static bool set_at(loader *L, cJSON *root, size_t idx, const char *path, cJSON *
                 ptr_escape(ptr, seg);
                 cur = next;
                 ok = true;
+            } else if (cur == root && index_of(seg, on_demand) >= 0) {
+                /* A section whose every field has a default: made empty, so
+                 * --set slo.target=0.95 works on any scenario. */
+                cJSON *o = cJSON_CreateObject();
+                ok = o && cJSON_AddItemToObject(cur, seg, o);
+                if (!ok) {
+                    cJSON_Delete(o);
+                    L->oom = true;
+                } else {
+                    ptr_escape(ptr, seg);
+                    cur = o;
+                }
             } else {
                 const char *hint = suggest_member(cur, seg);
                 if (hint)
@@ -2263,6 +2320,10 @@ static scenario *load_buffer(const char *path, char *text, size_t len, const ove
     s->cache.initial = INIT_SPREAD;
     s->db.workers = UNLIMITED;
     s->db.queue_limit = UNLIMITED;
+    s->slo.latency = INFINITY;
+    s->slo.target = 0.999;
+    s->recovery.tolerance = 0.01;
+    s->recovery.latency_factor = 2;
     if (!L.oom)
         load_root(&L, root, s);
     if (L.ptr.oom)

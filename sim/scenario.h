@@ -18,7 +18,28 @@
 
 enum arrivals_kind { ARR_RATE, ARR_SCHEDULE, ARR_CLOSED, ARR_TRACE };
 enum initial_kind { INIT_SPREAD, INIT_SYNCHRONIZED, INIT_COLD };
-enum fault_kind { FAULT_CACHE_FLUSH, FAULT_DB_SLOWDOWN };
+/* Faults: X(id, name in scenarios and outputs).  Every fault is a recovery
+ * trigger, over at its `until` (a flush's until is its at). */
+#define FAULT_KINDS(X) \
+    X(CACHE_FLUSH, "cache_flush") \
+    X(DB_SLOWDOWN, "db_slowdown")
+enum fault_kind {
+#define X(id, name) FAULT_##id,
+    FAULT_KINDS(X)
+#undef X
+    FAULT_NKINDS
+};
+
+/* Recovery triggers (summary.json "recovery"): every fault, then bursts, over
+ * at at + over.  trigger_names[k] for a fault kind k is the fault's name. */
+#define TRIGGER_KINDS(X) FAULT_KINDS(X) X(BURST, "burst")
+enum trigger_kind {
+#define X(id, name) TRIG_##id,
+    TRIGGER_KINDS(X)
+#undef X
+    TRIG_N
+};
+extern const char *const trigger_names[TRIG_N];
 
 #define BURST_KEY_DRAWN (-1)
 #define BURST_KEY_HOT (-2)
@@ -88,6 +109,17 @@ typedef struct scenario {
 
     fault *faults; size_t nfaults;
     strategy_cfg *strategies; size_t nstrategies;
+
+    struct {
+        double latency;                /* a good request is answered within it; INFINITY: any answer */
+        double target;                 /* in (0, 1) */
+    } slo;
+
+    struct {
+        double tolerance;              /* on the good ratio, in [0, 1] */
+        double latency_factor;         /* on p99, >= 1 */
+        double hold;                   /* seconds of normal bins that make a recovery */
+    } recovery;
 } scenario;
 
 /* Errors found while loading: each is already formatted as the contract's

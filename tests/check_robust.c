@@ -349,7 +349,7 @@ START_TEST(set_paths_and_values)
     deep[10002] = 0;
     const char *d[] = { "run", scen, "--set", deep, "--out", never, NULL };
     refused(d, "stampede: --set x: error: /x: unknown field (expected one of: name, description, seed, duration, "
-               "warmup, bin, clients, keys, app, cache, db, faults, strategies)\n");
+               "warmup, bin, clients, keys, app, cache, db, faults, strategies, slo, recovery)\n");
 }
 END_TEST
 

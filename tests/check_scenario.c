@@ -623,6 +623,36 @@ START_TEST(test_set_values)
 }
 END_TEST
 
+/* slo and recovery: defaults, values, hold's default of 10 bins, and --set
+ * on a scenario without either section (made on demand). */
+START_TEST(test_slo_and_recovery)
+{
+    scenario *s = load_ok("{" BASE ", \"bin\": \"500ms\"}", NULL, 0);
+    ck_assert(isinf(s->slo.latency) && s->slo.target == 0.999);
+    ck_assert(s->recovery.tolerance == 0.01 && s->recovery.latency_factor == 2 && s->recovery.hold == 5);
+    scenario_free(s);
+    s = load_ok("{" BASE ", \"slo\": {\"latency\": \"200ms\", \"target\": 0.99},"
+                " \"recovery\": {\"tolerance\": 0, \"latency_factor\": 3, \"hold\": \"30s\"}}", NULL, 0);
+    ck_assert(s->slo.latency == 0.2 && s->slo.target == 0.99);
+    ck_assert(s->recovery.tolerance == 0 && s->recovery.latency_factor == 3 && s->recovery.hold == 30);
+    scenario_free(s);
+    override o[] = { { "slo.target", "0.95" }, { "recovery.hold", "\"3s\"" }, { "bin", "2" } };
+    s = load_ok("{" BASE "}", o, 3);
+    ck_assert(s->slo.target == 0.95 && isinf(s->slo.latency) && s->recovery.hold == 3);
+    ck_assert_ptr_nonnull(strstr(s->json, "\"slo\":"));   /* the effective scenario has it */
+    scenario_free(s);
+    override b[] = { { "bin", "2" } };
+    s = load_ok("{" BASE "}", b, 1);
+    ck_assert(s->recovery.hold == 20);   /* 10 bins of the effective bin */
+    scenario_free(s);
+    /* Only these sections are made on demand: the others stay errors. */
+    override bad[] = { { "slo.target", "1" }, { "slos.target", "0.9" } };
+    expect_errors("{" BASE "}", bad, 2,
+                  "--set slo.target: error: /slo/target: expected a number in (0, 1) (got 1)\n"
+                  "--set slos.target: error: no such field \"slos\" in / (did you mean \"slo\"?)\n");
+}
+END_TEST
+
 START_TEST(test_set_bad_paths)
 {
     override o[] = {
@@ -718,7 +748,7 @@ START_TEST(test_message_details)
                   "with a letter or digit (at most 255 characters) (got \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\")\n"
                   "sc.json:1:280: error: /app/nodes: expected an integer in [1, 1000000] (got [1, 2, {\"a\": \"\\\"  b\"}])\n"
                   "sc.json:3:26: error: /a\\u0001: unknown field (expected one of: name, description, seed, duration, "
-                  "warmup, bin, clients, keys, app, cache, db, faults, strategies)\n");
+                  "warmup, bin, clients, keys, app, cache, db, faults, strategies, slo, recovery)\n");
 }
 END_TEST
 
@@ -861,6 +891,7 @@ static Suite *scenario_suite(void)
     tc = tcase_create("overrides");
     tcase_add_test(tc, test_set_values);
     tcase_add_test(tc, test_set_bad_paths);
+    tcase_add_test(tc, test_slo_and_recovery);
     tcase_add_test(tc, test_set_errors_located);
     suite_add_tcase(s, tc);
 
