@@ -233,11 +233,18 @@ void model_join(sim *s, uint32_t ai, uint32_t qi)
     s->q[qi].flags |= QF_WAITERS;
 }
 
-void model_finish(sim *s, uint32_t ai, enum outcome o)
+/* The outcome of the attempt whose failure ends its request the way f. */
+static const uint8_t fail_outcome[FAIL_N] = {
+#define X(id, key, out, words, what) out,
+    FAILURE_KINDS(X)
+#undef X
+};
+
+/* Attempt ai ends now with outcome o: the attempt-level counts and its trace row. */
+HOT void end_attempt(sim *s, uint32_t ai, enum outcome o)
 {
     attempt *a = &s->att[ai];
     metrics *m = s->m;
-    double now = model_now(s);
     ts_row *row = metrics_row(m);
     model_unjoin(s, ai);
     if (a->counted) m->outcomes[o]++;
@@ -249,13 +256,24 @@ void model_finish(sim *s, uint32_t ai, enum outcome o)
     default: break;
     }
     if (s->trace_req) trace_attempt(s, a, o);
-    if (o <= OUT_STALE) {
-        if (a->counted) m->ok++;
-        metrics_answer(m, a->counted, now - a->t_first);
-        end_request(s, ai);
-        return;
-    }
+}
+
+void model_finish(sim *s, uint32_t ai, enum outcome o)
+{
+    attempt *a = &s->att[ai];
+    end_attempt(s, ai, o);
+    /* Answered: the request succeeded, and ends here. */
+    if (a->counted) s->m->ok++;
+    metrics_answer(s->m, a->counted, model_now(s) - a->t_first);
+    end_request(s, ai);
+}
+
+void model_fail(sim *s, uint32_t ai, enum failure f)
+{
+    attempt *a = &s->att[ai];
     const scenario *sc = s->sc;
+    double now = model_now(s);
+    end_attempt(s, ai, (enum outcome)fail_outcome[f]);
     if (a->no <= sc->clients.retries_max) {
         double d = sc->clients.backoff * pow(sc->clients.multiplier, (double)(a->no - 1));
         if (sc->clients.full_jitter) d *= rng_uniform(s->r[RNG_RETRIES]);
@@ -266,6 +284,9 @@ void model_finish(sim *s, uint32_t ai, enum outcome o)
             return;
         }
     }
+    /* No retry follows (none left, or it would be due at or after
+     * duration): the request failed, the way its last attempt did. */
+    metrics_fail(s->m, a->counted, f);
     end_request(s, ai);
 }
 
@@ -435,7 +456,8 @@ void model_answer_issuer(sim *s, uint32_t qi, bool ok)
     if (ai == NONE) return;
     attempt *a = &s->att[ai];
     if (a->gen != q->issuer_gen || a->query != qi) return;
-    model_finish(s, ai, ok ? (enum outcome)q->out : OUT_ERROR);
+    if (ok) model_finish(s, ai, (enum outcome)q->out);
+    else model_fail(s, ai, (enum failure)q->fail);
 }
 
 static void strategy_query_done(sim *s, uint32_t qi);
@@ -523,7 +545,7 @@ void model_miss(sim *s, uint32_t ai, const lookup_view *v)
         s->iops->lookup(s, ai, v);
         leave_inner(s, c);
     } else if (model_query(s, ai, CAUSE_MISS, true) == NONE) {
-        model_finish(s, ai, OUT_ERROR);
+        model_fail(s, ai, FAIL_REJECTED);
     }
 }
 
@@ -603,11 +625,11 @@ void model_give_up(sim *s, uint32_t ai, enum give_up g)
 {
     model_count(s, ai, CNT_GIVEUPS);
     if (g == GIVE_UP_ERROR) {
-        model_finish(s, ai, OUT_ERROR);
+        model_fail(s, ai, FAIL_GAVE_UP);
     } else if (g == GIVE_UP_STALE && s->att[ai].read_stale) {
         model_finish(s, ai, OUT_STALE);
     } else if (model_query(s, ai, CAUSE_GIVEUP, true) == NONE) {
-        model_finish(s, ai, OUT_ERROR);
+        model_fail(s, ai, FAIL_REJECTED);
     }
 }
 
@@ -637,7 +659,7 @@ static void on_timeout(sim *s, uint32_t ai)
     attempt *a = &s->att[ai];
     if (a->state == AS_BACKOFF || a->state == AS_FREE) return;
     strategy_abandon(s, ai);
-    model_finish(s, ai, OUT_TIMEOUT);
+    model_fail(s, ai, FAIL_TIMEOUT);
 }
 
 static void on_retry(sim *s, uint32_t ai)
@@ -913,11 +935,31 @@ static void teardown(sim *s)
     if (s->trace_in) fclose(s->trace_in);
 }
 
+/* The triggers of sc whose recovery metrics judges: every fault, then every
+ * burst.  Returns 0 or -1 on no memory. */
+static int set_triggers(const scenario *sc, metrics *m)
+{
+    size_t n = sc->nfaults + sc->clients.nbursts, k = 0;
+    trigger *t = n ? calloc(n, sizeof *t) : NULL;
+    if (n && !t) return -1;
+    for (size_t i = 0; i < sc->nfaults; i++)
+        t[k++] = (trigger){ (unsigned)sc->faults[i].kind, sc->faults[i].at, sc->faults[i].until };
+    for (size_t i = 0; i < sc->clients.nbursts; i++) {
+        const burst *b = &sc->clients.bursts[i];
+        t[k++] = (trigger){ TRIG_BURST, b->at, b->at + b->over };
+    }
+    int rc = metrics_set_triggers(m, t, n, sc->recovery.tolerance, sc->recovery.latency_factor, sc->recovery.hold);
+    free(t);
+    return rc;
+}
+
 int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *errbuf, size_t errlen)
 {
     sim s;
     int rc = 0;
-    if (setup(&s, sc, si, o, m)) {
+    m->slo_latency = sc->slo.latency;
+    m->slo_target = sc->slo.target;
+    if (setup(&s, sc, si, o, m) || set_triggers(sc, m)) {
         if (s.trace_err == 3) snprintf(errbuf, errlen, "%s: cannot read the trace", sc->clients.trace);
         else snprintf(errbuf, errlen, "out of memory setting up the run");
         teardown(&s);

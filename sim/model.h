@@ -66,6 +66,7 @@ typedef struct query {
     uint32_t serial;       /* never reused within a run (lock ownership) */
     uint8_t cause;         /* enum cause */
     uint8_t out;           /* outcome the issuer gets: OUT_FETCH or OUT_REFRESH */
+    uint8_t fail;          /* enum failure its waiters get when it fails (query_done with !ok) */
     uint8_t flags;         /* enum qflag */
 } query;
 
@@ -146,16 +147,21 @@ struct sim {
 
 /* ---- calls for strategies ---- */
 
-/* Ends attempt att with an answer (hit, refresh, fetch, waited, stale) or a
- * failure (timeout, error); retries and closed-loop clients follow. */
+/* Ends attempt att with an answer (hit, refresh, fetch, waited or stale): its
+ * request succeeded and ends; a closed-loop client thinks, then sends again. */
 void model_finish(sim *s, uint32_t att, enum outcome o);
+/* Ends attempt att with a failure f (its outcome is timeout or error, see
+ * FAILURE_KINDS): a retry follows when one is left and due before duration;
+ * otherwise the request failed the way f. */
+void model_fail(sim *s, uint32_t att, enum failure f);
 /* Issues a DB query for att's key, caused by att.  With wait, att waits for
  * it and is answered when it finishes (fetch, or refresh for CAUSE_EARLY; see
  * model_answer_issuer); without, it is a background refresh nobody waits on.
  * Returns the query, or NONE when the DB rejected it at once (then query_done
  * is not called for it: the caller acts). */
 uint32_t model_query(sim *s, uint32_t att, enum cause c, bool wait);
-/* The usual end of a query for its issuer: the result (ok) or an error. */
+/* The usual end of a query for its issuer: the result (ok), or the query's
+ * failure (q->fail). */
 void model_answer_issuer(sim *s, uint32_t q, bool ok);
 /* Makes att wait on query q as a joiner (counts for "wasted"). */
 void model_join(sim *s, uint32_t att, uint32_t q);

@@ -17,7 +17,14 @@
 #include "strategy.h"
 
 const char *const col_names[COL_N] = {
-    "requests", "attempts", "ok", "hits", "misses", "hit_ratio",
+    "requests", "failed", "failed_ratio",
+#define X(id, key, out, words, what) "failed_by_" key,
+    FAILURE_KINDS(X)
+#undef X
+    "good", "good_ratio", "slo_met",
+    "p50_all", "p90_all", "p99_all", "p999_all",
+    "recovery_time", "recovered", "metastable",
+    "attempts", "ok", "hits", "misses", "hit_ratio",
     "stale", "waited", "timeouts", "errors",
     "db_queries", "db_early", "db_rejected", "db_wasted", "peak_db_inflight", "peak_db_queue",
     "stampedes", "stampede_mean", "stampede_max",
@@ -26,9 +33,27 @@ const char *const col_names[COL_N] = {
     "events",
 };
 
+/* The good ratio and whether it meets target; NAN without requests. */
+static double good_ratio(const metrics *m)
+{
+    return m->requests ? (double)m->good / (double)m->requests : NAN;
+}
+
 void metrics_columns(const metrics *m, double v[COL_N])
 {
-    v[COL_REQUESTS] = (double)m->requests;
+    double req = (double)m->requests;
+    v[COL_REQUESTS] = req;
+    v[COL_FAILED] = (double)m->failed;
+    v[COL_FAILED_RATIO] = m->requests ? (double)m->failed / req : NAN;
+    for (int f = 0; f < FAIL_N; f++) v[COL_FAILED_BY_TIMEOUT + f] = (double)m->failed_by[f];
+    v[COL_GOOD] = (double)m->good;
+    v[COL_GOOD_RATIO] = good_ratio(m);
+    v[COL_SLO_MET] = isnan(v[COL_GOOD_RATIO]) ? NAN : v[COL_GOOD_RATIO] >= m->slo_target;
+    v[COL_P50_ALL] = hist_quantile_all(&m->lat, m->failed, 0.50);
+    v[COL_P90_ALL] = hist_quantile_all(&m->lat, m->failed, 0.90);
+    v[COL_P99_ALL] = hist_quantile_all(&m->lat, m->failed, 0.99);
+    v[COL_P999_ALL] = hist_quantile_all(&m->lat, m->failed, 0.999);
+    metrics_recovery_summary(m, &v[COL_RECOVERY_TIME], &v[COL_RECOVERED], &v[COL_METASTABLE]);
     v[COL_ATTEMPTS] = (double)m->attempts;
     v[COL_OK] = (double)m->ok;
     v[COL_HITS] = (double)m->hits;
@@ -277,6 +302,36 @@ static char *summary_json(const scenario *sc, size_t si, const metrics *m)
     cJSON_AddStringToObject(o, "version", STAMPEDE_VERSION);
     cJSON_AddItemToObject(o, "params", params_json(cfg));
     cJSON_AddNumberToObject(o, "requests", v[COL_REQUESTS]);
+    cJSON_AddNumberToObject(o, "failed", v[COL_FAILED]);
+    cJSON_AddItemToObject(o, "failed_ratio", num_or_null(v[COL_FAILED_RATIO]));
+    cJSON *fb = cJSON_AddObjectToObject(o, "failed_by");
+    for (int f = 0; f < FAIL_N; f++) cJSON_AddNumberToObject(fb, failure_names[f], (double)m->failed_by[f]);
+    cJSON *slo = cJSON_AddObjectToObject(o, "slo");
+    cJSON_AddItemToObject(slo, "latency", num_or_null(sc->slo.latency));
+    cJSON_AddNumberToObject(slo, "target", sc->slo.target);
+    cJSON_AddNumberToObject(slo, "good", v[COL_GOOD]);
+    cJSON_AddItemToObject(slo, "good_ratio", num_or_null(v[COL_GOOD_RATIO]));
+    if (isnan(v[COL_SLO_MET])) cJSON_AddNullToObject(slo, "met");
+    else cJSON_AddBoolToObject(slo, "met", v[COL_SLO_MET] > 0);
+    cJSON_AddItemToObject(slo, "budget_burn", num_or_null((1 - v[COL_GOOD_RATIO]) / (1 - sc->slo.target)));
+    cJSON *rec = cJSON_AddArrayToObject(o, "recovery");
+    for (size_t i = 0; i < m->nrec; i++) {
+        const recovery *r = &m->rec[i];
+        if (!r->listed) continue;
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "trigger", trigger_names[r->t.kind]);
+        cJSON_AddNumberToObject(e, "at", r->t.at);
+        cJSON_AddNumberToObject(e, "end", r->t.end);
+        cJSON_AddItemToObject(e, "baseline_from", num_or_null(r->base_from));
+        cJSON_AddItemToObject(e, "baseline_to", num_or_null(r->base_to));
+        cJSON_AddItemToObject(e, "baseline_good_ratio", num_or_null(r->base_good));
+        cJSON_AddItemToObject(e, "baseline_p99", num_or_null(r->base_p99));
+        cJSON_AddItemToObject(e, "worst_good_ratio", num_or_null(r->worst_good));
+        cJSON_AddBoolToObject(e, "recovered", r->recovered);
+        cJSON_AddItemToObject(e, "recovery_time", num_or_null(r->time));
+        cJSON_AddBoolToObject(e, "metastable", r->metastable);
+        cJSON_AddItemToArray(rec, e);
+    }
     cJSON_AddNumberToObject(o, "attempts", v[COL_ATTEMPTS]);
     cJSON_AddNumberToObject(o, "ok", v[COL_OK]);
     cJSON_AddNumberToObject(o, "hits", v[COL_HITS]);
@@ -309,6 +364,11 @@ static char *summary_json(const scenario *sc, size_t si, const metrics *m)
     cJSON_AddNumberToObject(lat, "underflow", (double)m->lat.underflow);
     cJSON_AddNumberToObject(lat, "overflow", (double)m->lat.overflow);
     cJSON_AddNumberToObject(lat, "relative_error", 1.0 / (2.0 * HIST_SUB));
+    cJSON *all = cJSON_AddObjectToObject(o, "latency_all");
+    cJSON_AddItemToObject(all, "p50", num_or_null(v[COL_P50_ALL]));
+    cJSON_AddItemToObject(all, "p90", num_or_null(v[COL_P90_ALL]));
+    cJSON_AddItemToObject(all, "p99", num_or_null(v[COL_P99_ALL]));
+    cJSON_AddItemToObject(all, "p999", num_or_null(v[COL_P999_ALL]));
     cJSON *strat = cJSON_AddObjectToObject(o, "strategy_counters");
     for (int c = 0; c < CNT_N; c++) cJSON_AddNumberToObject(strat, counter_names[c], (double)m->counters[c]);
     double window = sc->duration - sc->warmup;
@@ -326,9 +386,12 @@ static char *summary_json(const scenario *sc, size_t si, const metrics *m)
     return text;
 }
 
-/* CSV numbers: integers exactly, others with 9 significant digits, NaN empty. */
+/* CSV numbers: integers exactly, others with 9 significant digits, +inf as
+ * "inf" (a percentile that falls among failed requests, a recovery that never
+ * came), NaN empty. */
 static void csv_num(FILE *f, double v)
 {
+    if (v == INFINITY) fputs("inf", f);
     if (!isfinite(v)) return;
     if (v == floor(v) && fabs(v) < 9.007199254740992e15) fprintf(f, "%.0f", v);
     else fprintf(f, "%.9g", v);
@@ -337,7 +400,7 @@ static void csv_num(FILE *f, double v)
 static int write_timeseries(FILE *f, const metrics *m)
 {
     fputs("t,arrivals,hits,misses,stale,waited,timeouts,errors,db_started,db_completed,"
-          "db_inflight_max,db_queue_max,p50,p99,p999\n", f);
+          "db_inflight_max,db_queue_max,p50,p99,p999,succeeded,failed,good,p99_all\n", f);
     for (uint64_t i = 0; i < m->nrows; i++) {
         const ts_row *r = &m->rows[i];
         csv_num(f, (double)i * m->bin);
@@ -352,15 +415,20 @@ static int write_timeseries(FILE *f, const metrics *m)
         csv_num(f, r->p99);
         fputc(',', f);
         csv_num(f, r->p999);
+        fprintf(f, ",%llu,%llu,%llu,", (unsigned long long)r->succeeded, (unsigned long long)r->failed,
+                (unsigned long long)r->good);
+        csv_num(f, r->p99_all);
         fputc('\n', f);
     }
     return 0;
 }
 
-/* The latency distribution: every non-empty histogram bucket with its CDF. */
-static void write_latency_hist(FILE *f, const hist *h)
+/* The latency distribution: every non-empty histogram bucket with its CDF
+ * over answered requests (cdf) and over every request (cdf_all: a failed one
+ * counts as infinitely slow, so it levels off at the share that succeeded). */
+static void write_latency_hist(FILE *f, const hist *h, uint64_t failed)
 {
-    fputs("lower,upper,count,cdf\n", f);
+    fputs("lower,upper,count,cdf,cdf_all\n", f);
     uint64_t cum = 0;
     for (int i = 0; i < HIST_NBUCKETS; i++) {
         if (!h->b[i]) continue;
@@ -372,6 +440,8 @@ static void write_latency_hist(FILE *f, const hist *h)
         csv_num(f, hi);
         fprintf(f, ",%llu,", (unsigned long long)h->b[i]);
         csv_num(f, (double)cum / (double)h->count);
+        fputc(',', f);
+        csv_num(f, (double)cum / (double)(h->count + failed));
         fputc('\n', f);
     }
 }
@@ -411,7 +481,7 @@ int results_add(results *r, const scenario *sc, size_t si, const metrics *m, cha
     write_timeseries(f, m);
     if (close_checked(f, label_file(what, sizeof what, cfg->label, "timeseries.csv"), err, errlen)) return -1;
     if (!(f = results_file(r, cfg->label, "latency_hist.csv", err, errlen))) return -1;
-    write_latency_hist(f, &m->lat);
+    write_latency_hist(f, &m->lat, m->failed);
     if (close_checked(f, label_file(what, sizeof what, cfg->label, "latency_hist.csv"), err, errlen)) return -1;
     if (!(f = results_file(r, cfg->label, "stampede_sizes.csv", err, errlen))) return -1;
     write_stampede_sizes(f, m);
@@ -421,6 +491,8 @@ int results_add(results *r, const scenario *sc, size_t si, const metrics *m, cha
     if (!nr) { snprintf(err, errlen, "out of memory"); return -1; }
     r->rows = nr;
     struct result_row *row = &r->rows[r->nrows++];
+    r->has_slo = isfinite(sc->slo.latency);
+    for (size_t i = 0; i < m->nrec; i++) r->has_triggers |= m->rec[i].listed;
     row->label = strdup(cfg->label);
     row->strategy = strdup(cfg->ops->name);
     metrics_columns(m, row->v);
@@ -507,32 +579,140 @@ void results_close(results *r)
 
 static void fmt_latency(char *buf, size_t n, double v)
 {
-    if (!isfinite(v)) snprintf(buf, n, "-");
+    if (v == INFINITY) snprintf(buf, n, "failed");
+    else if (!isfinite(v)) snprintf(buf, n, "-");
     else if (v < 1e-3) snprintf(buf, n, "%.0fus", v * 1e6);
     else if (v < 1) snprintf(buf, n, "%.1fms", v * 1e3);
     else snprintf(buf, n, "%.2fs", v);
 }
 
+/* A share as a percentage with two decimals, or more when that would show a
+ * share that is not 0 as 0 or one that is not 1 as 100. */
+static void fmt_share(char *buf, size_t n, double x)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    double p = 100 * x;
+    for (int dec = 2; dec <= 6; dec++) {
+        snprintf(buf, n, "%.*f", dec, p);
+        double back = strtod(buf, NULL);
+        if ((back == 100) == (p == 100) && (back == 0) == (p == 0)) break;
+    }
+}
+
+static void fmt_count(char *buf, size_t n, double v)
+{
+    if (isfinite(v)) snprintf(buf, n, "%.0f", v);
+    else snprintf(buf, n, "-");
+}
+
+static void fmt_ratio(char *buf, size_t n, double v)
+{
+    if (isfinite(v)) snprintf(buf, n, "%.3f", v);
+    else snprintf(buf, n, "-");
+}
+
+/* The table's columns: the group it is printed under, its head and width,
+ * and how a row's cell is made.  Requests come first, each counted once as
+ * it ended; attempts (retries included) last, under their own heading. */
+enum tgroup { G_REQ, G_ANS, G_DB, G_ATT };
+static const char *const tgroup_names[] = { "requests", "answered requests", "DB", "attempts" };
+
+typedef struct tcol {
+    enum tgroup group;
+    const char *head;
+    int width;
+    int col;             /* a column of the row, or -1: made by the code below */
+    void (*fmt)(char *, size_t, double);
+} tcol;
+
+static const tcol table_cols[] = {
+    { G_REQ, "requests", 10, COL_REQUESTS, fmt_count },
+    { G_REQ, "failed%", 8, COL_FAILED_RATIO, fmt_share },
+    { G_REQ, "good%", 8, COL_GOOD_RATIO, fmt_share },
+    { G_REQ, "p99_all", 8, COL_P99_ALL, fmt_latency },
+    { G_REQ, "recovery", 10, COL_RECOVERY_TIME, NULL },
+    { G_ANS, "p50", 8, COL_P50, fmt_latency },
+    { G_ANS, "p99", 8, COL_P99, fmt_latency },
+    { G_ANS, "p999", 8, COL_P999, fmt_latency },
+    { G_ANS, "p99/none", 8, -1, NULL },
+    { G_DB, "db_q", 9, COL_DB_QUERIES, fmt_count },
+    { G_DB, "db_peak", 7, COL_PEAK_INFLIGHT, fmt_count },
+    { G_DB, "stmp_avg", 8, COL_STAMPEDE_MEAN, NULL },
+    { G_DB, "stmp_max", 8, COL_STAMPEDE_MAX, fmt_count },
+    { G_DB, "db_q/none", 9, -1, NULL },
+    { G_ATT, "hit%", 6, COL_HIT_RATIO, NULL },
+    { G_ATT, "timeouts", 8, COL_TIMEOUTS, fmt_count },
+    { G_ATT, "errors", 8, COL_ERRORS, fmt_count },
+    { G_ATT, "stale", 8, COL_STALE, fmt_count },
+};
+#define NTCOLS (sizeof table_cols / sizeof *table_cols)
+
+static bool tcol_shown(const results *r, const tcol *c)
+{
+    if (c->col == COL_GOOD_RATIO) return r->has_slo;
+    if (c->col == COL_RECOVERY_TIME) return r->has_triggers;
+    return true;
+}
+
+static void tcell(const results *r, const struct result_row *none, const double *v, const tcol *c, char *buf,
+                  size_t n)
+{
+    if (c->fmt) {
+        c->fmt(buf, n, v[c->col]);
+    } else if (c->col == COL_RECOVERY_TIME) {
+        double t = v[COL_RECOVERY_TIME];
+        if (isnan(t)) snprintf(buf, n, "-");
+        else if (t == 0) snprintf(buf, n, "0s");
+        else if (isfinite(t)) fmt_latency(buf, n, t);
+        else snprintf(buf, n, "%s", v[COL_METASTABLE] > 0 ? "never" : "not by end");
+    } else if (c->col == COL_STAMPEDE_MEAN) {
+        snprintf(buf, n, "%.2f", v[c->col]);
+    } else if (c->col == COL_HIT_RATIO) {
+        snprintf(buf, n, "%.2f", 100.0 * (isfinite(v[c->col]) ? v[c->col] : 0));
+    } else if (!strcmp(c->head, "p99/none")) {
+        fmt_ratio(buf, n, none ? ratio(v[COL_P99], none->v[COL_P99]) : NAN);
+    } else {
+        fmt_ratio(buf, n, none ? ratio(v[COL_DB_QUERIES], none->v[COL_DB_QUERIES]) : NAN);
+    }
+    (void)r;
+}
+
 void results_print_table(const results *r, FILE *out)
 {
     const struct result_row *none = none_row(r);
-    fprintf(out, "%-14s %10s %6s %9s %7s %8s %8s %9s %9s %9s %8s %8s %8s %9s %8s\n", "label", "requests", "hit%",
-            "db_q", "db_peak", "stmp_avg", "stmp_max", "p50", "p99", "p999", "timeouts", "errors", "stale",
-            "db_q/none", "p99/none");
-    for (size_t i = 0; i < r->nrows; i++) {
-        const double *v = r->rows[i].v;
-        char p50[16], p99[16], p999[16], rq[16] = "-", rp[16] = "-";
-        fmt_latency(p50, sizeof p50, v[COL_P50]);
-        fmt_latency(p99, sizeof p99, v[COL_P99]);
-        fmt_latency(p999, sizeof p999, v[COL_P999]);
-        if (none) {
-            double a = ratio(v[COL_DB_QUERIES], none->v[COL_DB_QUERIES]), b = ratio(v[COL_P99], none->v[COL_P99]);
-            if (isfinite(a)) snprintf(rq, sizeof rq, "%.3f", a);
-            if (isfinite(b)) snprintf(rp, sizeof rp, "%.3f", b);
+    int lw = 14;   /* the label column: as wide as the longest label */
+    for (size_t k = 0; k < r->nrows; k++)
+        if ((int)strlen(r->rows[k].label) > lw) lw = (int)strlen(r->rows[k].label);
+    /* The group line: each group's name centred in dashes over its columns. */
+    fprintf(out, "%-*s", lw, "");
+    for (size_t i = 0; i < NTCOLS;) {
+        size_t j = i;
+        int w = 0;
+        for (; j < NTCOLS && table_cols[j].group == table_cols[i].group; j++)
+            if (tcol_shown(r, &table_cols[j])) w += 1 + table_cols[j].width;
+        const char *g = tgroup_names[table_cols[i].group];
+        int gl = (int)strlen(g) + 2, left = (w - 1 - gl) / 2, right = w - 1 - gl - left;
+        fputc(' ', out);
+        for (int k = 0; k < left; k++) fputc('-', out);
+        fprintf(out, " %s ", g);
+        for (int k = 0; k < right; k++) fputc('-', out);
+        i = j;
+    }
+    fprintf(out, "\n%-*s", lw, "label");
+    for (size_t i = 0; i < NTCOLS; i++)
+        if (tcol_shown(r, &table_cols[i])) fprintf(out, " %*s", table_cols[i].width, table_cols[i].head);
+    fputc('\n', out);
+    for (size_t k = 0; k < r->nrows; k++) {
+        fprintf(out, "%-*s", lw, r->rows[k].label);
+        for (size_t i = 0; i < NTCOLS; i++) {
+            if (!tcol_shown(r, &table_cols[i])) continue;
+            char cell[32];
+            tcell(r, none, r->rows[k].v, &table_cols[i], cell, sizeof cell);
+            fprintf(out, " %*s", table_cols[i].width, cell);
         }
-        fprintf(out, "%-14s %10.0f %6.2f %9.0f %7.0f %8.2f %8.0f %9s %9s %9s %8.0f %8.0f %8.0f %9s %8s\n",
-                r->rows[i].label, v[COL_REQUESTS], 100.0 * (isfinite(v[COL_HIT_RATIO]) ? v[COL_HIT_RATIO] : 0),
-                v[COL_DB_QUERIES], v[COL_PEAK_INFLIGHT], v[COL_STAMPEDE_MEAN], v[COL_STAMPEDE_MAX], p50, p99,
-                p999, v[COL_TIMEOUTS], v[COL_ERRORS], v[COL_STALE], rq, rp);
+        fputc('\n', out);
     }
 }

@@ -16,9 +16,18 @@
 
 #define STAMPEDE_VERSION "0.1.0"
 
-/* The comparison's columns, computed from a run's metrics. */
+/* The comparison's columns, computed from a run's metrics: how requests ended
+ * first (failed, SLO, latency of all requests, recovery), then the rest.
+ * Timeouts, errors, stale, waited, hits and misses count attempts. */
 enum col {
-    COL_REQUESTS, COL_ATTEMPTS, COL_OK, COL_HITS, COL_MISSES, COL_HIT_RATIO,
+    COL_REQUESTS, COL_FAILED, COL_FAILED_RATIO,
+#define X(id, key, out, words, what) COL_FAILED_BY_##id,
+    FAILURE_KINDS(X)
+#undef X
+    COL_GOOD, COL_GOOD_RATIO, COL_SLO_MET,
+    COL_P50_ALL, COL_P90_ALL, COL_P99_ALL, COL_P999_ALL,
+    COL_RECOVERY_TIME, COL_RECOVERED, COL_METASTABLE,
+    COL_ATTEMPTS, COL_OK, COL_HITS, COL_MISSES, COL_HIT_RATIO,
     COL_STALE, COL_WAITED, COL_TIMEOUTS, COL_ERRORS,
     COL_DB_QUERIES, COL_DB_EARLY, COL_DB_REJECTED, COL_DB_WASTED, COL_PEAK_INFLIGHT, COL_PEAK_QUEUE,
     COL_STAMPEDES, COL_STAMPEDE_MEAN, COL_STAMPEDE_MAX,
@@ -36,6 +45,8 @@ typedef struct results {
     char *old;       /* where the previous folder waits while swapping */
     struct result_row { char *label, *strategy; double v[COL_N]; } *rows;
     size_t nrows;
+    bool has_slo;        /* the scenario sets slo.latency: the table shows good% */
+    bool has_triggers;   /* a trigger after warmup: the table shows recovery */
 } results;
 
 /* A folder another run may replace: absent, empty, or holding marker (a file

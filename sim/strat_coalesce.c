@@ -80,7 +80,7 @@ static void coalesce_lookup(sim *s, uint32_t ai, const lookup_view *v)
         return;
     }
     uint32_t q = model_query(s, ai, CAUSE_MISS, true);
-    if (q == NONE) model_finish(s, ai, OUT_ERROR);
+    if (q == NONE) model_fail(s, ai, FAIL_REJECTED);
     else flight_set(s, a->node, a->key, q);
 }
 
@@ -110,7 +110,8 @@ static void coalesce_query_done(sim *s, uint32_t qi, bool ok)
         uint32_t prev = s->att[ai].prev;
         s->att[ai].sflag &= (uint8_t)~JOINED;
         s->att[ai].next = s->att[ai].prev = NONE;
-        model_finish(s, ai, ok ? OUT_WAITED : OUT_ERROR);
+        if (ok) model_finish(s, ai, OUT_WAITED);
+        else model_fail(s, ai, (enum failure)s->q[qi].fail);
         ai = prev;
     }
     s->q[qi].waiters = NONE;

@@ -30,7 +30,7 @@ static void lease_read(sim *s, uint32_t ai, bool first)
         return;
     }
     if (model_lock_free(s, a->key)) {
-        if (model_lock_take(s, ai, p->lease_ttl, CAUSE_LEASE, true) == NONE) model_finish(s, ai, OUT_ERROR);
+        if (model_lock_take(s, ai, p->lease_ttl, CAUSE_LEASE, true) == NONE) model_fail(s, ai, FAIL_REJECTED);
         return;
     }
     if (p->accept_stale && k->present) {

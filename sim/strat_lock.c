@@ -45,7 +45,7 @@ static void lock_step(sim *s, uint32_t ai)
     a->read_stale = k->present;
     if (model_lock_free(s, a->key)) {
         a->sflag |= DONE;
-        if (model_lock_take(s, ai, p->lock_ttl, CAUSE_LOCK, true) == NONE) model_finish(s, ai, OUT_ERROR);
+        if (model_lock_take(s, ai, p->lock_ttl, CAUSE_LOCK, true) == NONE) model_fail(s, ai, FAIL_REJECTED);
         return;
     }
     if (p->stale_while_locked && k->present) {

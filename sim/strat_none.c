@@ -7,7 +7,7 @@ static void none_lookup(sim *s, uint32_t att, const lookup_view *v)
     if (v->fresh)
         model_finish(s, att, OUT_HIT);
     else if (model_query(s, att, CAUSE_MISS, true) == NONE)
-        model_finish(s, att, OUT_ERROR);   /* rejected by a full DB queue */
+        model_fail(s, att, FAIL_REJECTED);   /* by a full DB queue */
 }
 
 const strategy_ops strategy_none = {

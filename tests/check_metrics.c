@@ -1,5 +1,6 @@
-/* check_metrics.c - the summary counters, time-series bins and stampede
- * groups (metrics.c), and the per-(node, key) map strategies use (u64map.c). */
+/* check_metrics.c - the summary counters, time-series bins, stampede groups,
+ * how requests end and the recovery after a trigger (metrics.c), and the
+ * per-(node, key) map strategies use (u64map.c). */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -143,6 +144,175 @@ START_TEST(u64map_churn_matches_a_reference)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- requests and recovery */
+
+START_TEST(requests_end_once_with_their_way)
+{
+    metrics *m = calloc(1, sizeof *m);
+    ck_assert_int_eq(metrics_init(m, 0, 10, 1), 0);
+    m->slo_latency = 0.05;
+    metrics_answer(m, true, 0.01);
+    metrics_answer(m, true, 0.08);     /* answered, not good */
+    metrics_answer(m, false, 0.01);    /* not counted: in the bin only */
+    metrics_fail(m, true, FAIL_TIMEOUT);
+    metrics_fail(m, true, FAIL_REJECTED);
+    metrics_fail(m, false, FAIL_GAVE_UP);
+    ck_assert_uint_eq(m->good, 1);
+    ck_assert_uint_eq(m->failed, 2);
+    ck_assert_uint_eq(m->failed_by[FAIL_TIMEOUT], 1);
+    ck_assert_uint_eq(m->failed_by[FAIL_REJECTED], 1);
+    ck_assert_uint_eq(m->failed_by[FAIL_GAVE_UP], 0);
+    ck_assert_uint_eq(m->rows[0].succeeded, 3);
+    ck_assert_uint_eq(m->rows[0].good, 2);
+    ck_assert_uint_eq(m->rows[0].failed, 3);
+    metrics_close(m, 0.5);
+    /* 6 ended in the bin, 3 failed: p99 of all is rank 6, a failure. */
+    ck_assert(isinf(m->rows[0].p99_all));
+    ck_assert_str_eq(failure_names[FAIL_TIMEOUT], "timeout");
+    ck_assert_str_eq(failure_names[FAIL_REJECTED], "rejected");
+    ck_assert_str_eq(failure_names[FAIL_GAVE_UP], "gave_up");
+    metrics_free(m);
+    free(m);
+}
+END_TEST
+
+/* Fills bin k (at k + 0.5 s) with `ok` answers of latency lat, `slow` more
+ * answers of latency slow_lat, and `bad` failures. */
+static void fill(metrics *m, uint64_t k, int ok, double lat, int slow, double slow_lat, int bad)
+{
+    ck_assert_int_eq(metrics_advance(m, (double)k + 0.5, 0, 0), 0);
+    for (int i = 0; i < ok; i++) metrics_answer(m, true, lat);
+    for (int i = 0; i < slow; i++) metrics_answer(m, true, slow_lat);
+    for (int i = 0; i < bad; i++) metrics_fail(m, true, FAIL_TIMEOUT);
+}
+
+START_TEST(recovery_on_a_hand_made_series)
+{
+    /* Bins of 1 s, duration 20 s.  A DB slowdown 5-7.5 s (it ends inside
+     * bin 7) and a flush at 5.5 s, overlapping it.  Bins 0-4: 10 answers of
+     * 10 ms (baseline: good ratio 1, p99 10 ms).  Bins 5-8: 5 answered, 5
+     * failed (good ratio 0.5, the worst).  Bin 9 normal; bin 10 empty (no
+     * request ended: not normal); bin 11 normal by its good ratio but its
+     * p99 is 50 ms > 2 x 10 ms; bins 12-19 normal.  Hold 2.5 s = 3 bins.
+     * The first boundary at or after 7.5 is 8; three normal bins in a row
+     * start at 12: recovered, 12 - 7.5 = 4.5 s. */
+    metrics *m = calloc(1, sizeof *m);
+    ck_assert_int_eq(metrics_init(m, 0, 20, 1), 0);
+    trigger t[] = { { 1, 5, 7.5 }, { 0, 5.5, 5.5 } };
+    ck_assert_int_eq(metrics_set_triggers(m, t, 2, 0.01, 2, 2.5), 0);
+    for (uint64_t k = 0; k < 5; k++) fill(m, k, 10, 0.010, 0, 0, 0);
+    for (uint64_t k = 5; k < 9; k++) fill(m, k, 5, 0.010, 0, 0, 5);
+    fill(m, 9, 10, 0.010, 0, 0, 0);
+    fill(m, 11, 9, 0.010, 1, 0.050, 0);
+    for (uint64_t k = 12; k < 20; k++) fill(m, k, 10, 0.010, 0, 0, 0);
+    metrics_close(m, 19.9);
+    ck_assert_uint_eq(m->nrec, 2);
+    const recovery *slow = &m->rec[0], *flush = &m->rec[1];   /* sorted by at */
+    ck_assert_double_eq(slow->t.at, 5);
+    ck_assert(slow->listed && slow->judged && slow->recovered && !slow->metastable);
+    ck_assert_double_eq(slow->base_from, 0);
+    ck_assert_double_eq(slow->base_to, 5);
+    ck_assert_double_eq(slow->base_good, 1);
+    ck_assert(fabs(slow->base_p99 - 0.010) <= 0.010 / 256);
+    ck_assert_double_eq(slow->worst_good, 0.5);
+    ck_assert_double_eq(slow->time, 4.5);
+    /* The flush at 5.5 came before the slowdown was over: its own window
+     * [7.5, 5.5) is empty, so it is judged against the slowdown's baseline.
+     * From 6 (its first boundary): bins 6-8 bad, 9 normal, 10 empty, 11 slow,
+     * 12-14 normal: recovered at 12, 6.5 s after the flush. */
+    ck_assert(flush->judged && flush->recovered);
+    ck_assert_double_eq(flush->base_from, 0);
+    ck_assert_double_eq(flush->base_to, 5);
+    ck_assert_double_eq(flush->time, 6.5);
+    double time, rec, meta;
+    metrics_recovery_summary(m, &time, &rec, &meta);
+    ck_assert_double_eq(time, 6.5);   /* the longest */
+    ck_assert_double_eq(rec, 1);
+    ck_assert_double_eq(meta, 0);
+
+    /* The same series with a tolerance of 0.5 and a hold of 2 bins: the
+     * failing bins 5-8 are now normal (0.5 >= 1 - 0.5), and so is 9: back at
+     * the first boundary, 8.  With the tolerance alone, bin 10 still breaks
+     * the hold of 3 that starts at 8. */
+    m->rec_tolerance = 0.5;
+    m->rec_hold = 2;
+    metrics_judge_recovery(m);
+    ck_assert_double_eq(m->rec[0].time, 0.5);
+    m->rec_hold = 3;
+    metrics_judge_recovery(m);
+    ck_assert_double_eq(m->rec[0].time, 4.5);
+    /* Hold longer than what is left: 12 s from 8 needs bins up to 19, which
+     * the duration holds (bins 0-19): recovery at 8 would need 8-19 all
+     * normal; bin 10 is empty, so no.  Not recovered, and metastable: a
+     * whole hold fits between 8 and 20. */
+    m->rec_tolerance = 0.01;
+    m->rec_hold = 12;
+    metrics_judge_recovery(m);
+    ck_assert(!m->rec[0].recovered && m->rec[0].metastable);
+    ck_assert(isnan(m->rec[0].time));
+    metrics_recovery_summary(m, &time, &rec, &meta);
+    ck_assert(isinf(time) && time > 0);
+    ck_assert_double_eq(rec, 0);
+    ck_assert_double_eq(meta, 1);
+    /* A hold that cannot fit before duration: not recovered, not metastable. */
+    m->rec_hold = 13;
+    metrics_judge_recovery(m);
+    ck_assert(!m->rec[0].recovered && !m->rec[0].metastable);
+    metrics_free(m);
+    free(m);
+}
+END_TEST
+
+START_TEST(recovery_edge_cases)
+{
+    /* A trigger at 0 with no warmup: no baseline at all, not judged, and
+     * left out of the summary. */
+    metrics *m = calloc(1, sizeof *m);
+    ck_assert_int_eq(metrics_init(m, 0, 10, 1), 0);
+    trigger t0 = { 0, 0, 0 };
+    ck_assert_int_eq(metrics_set_triggers(m, &t0, 1, 0.01, 2, 3), 0);
+    for (uint64_t k = 0; k < 10; k++) fill(m, k, 10, 0.01, 0, 0, 0);
+    metrics_close(m, 9.9);
+    ck_assert(m->rec[0].listed && !m->rec[0].judged && !m->rec[0].recovered && !m->rec[0].metastable);
+    ck_assert(isnan(m->rec[0].base_good) && isnan(m->rec[0].base_p99));
+    double time, rec, meta;
+    metrics_recovery_summary(m, &time, &rec, &meta);
+    ck_assert(isnan(time) && isnan(rec) && isnan(meta));
+    metrics_free(m);
+
+    /* A trigger in the warmup: start-up, not listed. */
+    ck_assert_int_eq(metrics_init(m, 3, 10, 1), 0);
+    trigger t1 = { 0, 2, 2 };
+    ck_assert_int_eq(metrics_set_triggers(m, &t1, 1, 0.01, 2, 3), 0);
+    for (uint64_t k = 0; k < 10; k++) fill(m, k, 10, 0.01, 0, 0, 0);
+    metrics_close(m, 9.9);
+    ck_assert(!m->rec[0].listed);
+    metrics_recovery_summary(m, &time, &rec, &meta);
+    ck_assert(isnan(time));
+    metrics_free(m);
+
+    /* A baseline in which nothing was answered (every request failed): its
+     * good ratio is 0 and its p99 does not exist, so only the good ratio is
+     * judged, and any bin in which a request ended is "normal": back at the
+     * first boundary after the flush at 4.2, 5 (0.8 s).  The empty bin 4
+     * (the warmup ends at 1) is not part of the baseline's counts. */
+    ck_assert_int_eq(metrics_init(m, 1, 10, 1), 0);
+    trigger t2 = { 0, 4.2, 4.2 };
+    ck_assert_int_eq(metrics_set_triggers(m, &t2, 1, 0.01, 2, 3), 0);
+    for (uint64_t k = 0; k < 4; k++) fill(m, k, 0, 0, 0, 0, 3);
+    for (uint64_t k = 5; k < 10; k++) fill(m, k, 0, 0, 0, 0, 1);
+    metrics_close(m, 9.9);
+    ck_assert(m->rec[0].judged && m->rec[0].recovered);
+    ck_assert_double_eq(m->rec[0].base_from, 1);
+    ck_assert_double_eq(m->rec[0].base_to, 4.2);
+    ck_assert_double_eq(m->rec[0].base_good, 0);
+    ck_assert(isnan(m->rec[0].base_p99));
+    ck_assert(fabs(m->rec[0].time - 0.8) < 1e-12);
+    metrics_free(m);
+    free(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("metrics");
@@ -152,6 +322,11 @@ int main(void)
     tcase_add_test(tc, in_system_area_is_clipped_to_the_window);
     tcase_add_test(tc, stampede_groups_follow_overlap);
     suite_add_tcase(s, tc);
+    TCase *rq = tcase_create("requests_and_recovery");
+    tcase_add_test(rq, requests_end_once_with_their_way);
+    tcase_add_test(rq, recovery_on_a_hand_made_series);
+    tcase_add_test(rq, recovery_edge_cases);
+    suite_add_tcase(s, rq);
     TCase *um = tcase_create("u64map");
     tcase_add_test(um, u64map_put_get_delete);
     tcase_add_test(um, u64map_churn_matches_a_reference);

@@ -592,21 +592,58 @@ static void assert_single_flight(const run *r, const char *label)
     free(d);
 }
 
+/* Each request ends once: its last attempt in the trace decides.  An answer
+ * (not timeout or error) means it succeeded; otherwise it failed, and then
+ * the attempts before had failed too.  The summary (no warmup: every request
+ * arriving before duration counts) has the same numbers. */
+static void assert_requests_end_once(const run *r, const char *label)
+{
+    long maxid = -1;
+    for (size_t i = 0; i < r->nreq; i++)
+        if (r->req[i].id > maxid) maxid = r->req[i].id;
+    ck_assert(maxid > 0);
+    signed char *last = calloc((size_t)maxid + 1, 1);   /* 1 answered, 2 failed, by the highest attempt */
+    long *top = calloc((size_t)maxid + 1, sizeof *top);
+    for (size_t i = 0; i < r->nreq; i++) {
+        const req_row *q = &r->req[i];
+        int failed = !strcmp(q->outcome, "timeout") || !strcmp(q->outcome, "error");
+        ck_assert_msg(q->attempt > top[q->id], "%s: request %ld has an attempt after its answer", label, q->id);
+        if (last[q->id] == 1) ck_abort_msg("%s: request %ld answered twice", label, q->id);
+        top[q->id] = q->attempt;
+        last[q->id] = failed ? 2 : 1;
+    }
+    double ok = 0, failed = 0;
+    for (long id = 0; id <= maxid; id++) {
+        ok += last[id] == 1;
+        failed += last[id] == 2;
+    }
+    ck_assert_double_eq(ok, sum(r, label, "ok"));
+    ck_assert_double_eq(failed, sum(r, label, "failed"));
+    ck_assert_double_eq(ok + failed, sum(r, label, "requests"));
+    ck_assert_double_eq(failed, sum(r, label, "failed_by.timeout") + sum(r, label, "failed_by.rejected") +
+                                    sum(r, label, "failed_by.gave_up"));
+    free(last);
+    free(top);
+}
+
 START_TEST(invariants_over_long_random_runs)
 {
     char json[4096];
     snprintf(json, sizeof json, LONG_RUN, 5);
     run r = go("coalesce", NULL, json);
+    assert_requests_end_once(&r, "coalesce");
     assert_single_flight(&r, "coalesce global");
     ck_assert_double_eq(sum(&r, "coalesce", "stampedes.max_size"), 1);
     ck_assert(sum(&r, "coalesce", "strategy_counters.coalesced") > 1000);
     free(r.req); free(r.db);
     load_trace(&r, "lock");
     assert_single_flight(&r, "lock");
+    assert_requests_end_once(&r, "lock");
     ck_assert_double_eq(sum(&r, "lock", "stampedes.max_size"), 1);
     free(r.req); free(r.db);
     /* xfetch async: an attempt that found a fresh value never waits for the DB. */
     load_trace(&r, "xfetch");
+    assert_requests_end_once(&r, "xfetch");
     size_t hits = 0;
     for (size_t i = 0; i < r.nreq; i++) {
         ck_assert_str_ne(r.req[i].outcome, "refresh");
@@ -622,6 +659,7 @@ START_TEST(invariants_over_long_random_runs)
     /* A lease with lease_ttl above every query's duration: one query per key at once. */
     load_trace(&r, "lease");
     assert_single_flight(&r, "lease");
+    assert_requests_end_once(&r, "lease");
     ck_assert_double_eq(sum(&r, "lease", "stampedes.max_size"), 1);
     ck_assert(sum(&r, "lease", "strategy_counters.lock_waits") > 1000);
     done(&r);

@@ -1,5 +1,6 @@
 /* check_validation.c - the simulator against theory (VALIDATION.md items 1, 2,
- * 3, 4, 8 and 9), through the real program on scenario files in
+ * 3, 4, 8 and 9, and failures, SLO attainment and latency over every request
+ * under client timeouts and retries), through the real program on scenario files in
  * tests/data/validation, several parameter settings each.  Seeds are fixed;
  * each tolerance is several standard errors of the estimate at that run
  * length, and well inside the gap a wrong model would open. */
@@ -261,19 +262,256 @@ END_TEST
 START_TEST(zipf_flat_exponent) { zipf_case(50, 0.6); }
 END_TEST
 
+/* ---------------------------------------------------------------- failures and the SLO */
+
+/* Per bin after the warmup (bins wholly before duration): the share of the
+ * requests ending there that failed, and that were good. */
+typedef struct batches { double *fail, *good; size_t n; double ended; } batches;
+
+static void read_batches(const char *dir, double warmup, double duration, double bin, batches *b)
+{
+    char f[4096];
+    snprintf(f, sizeof f, "%s/r/none/timeseries.csv", dir);
+    size_t n1, n2, n3, n0;
+    double *t = csv_column(f, "t", &n0, duration - bin + 1e-9);
+    double *su = csv_column(f, "succeeded", &n1, duration - bin + 1e-9);
+    double *fa = csv_column(f, "failed", &n2, duration - bin + 1e-9);
+    double *go = csv_column(f, "good", &n3, duration - bin + 1e-9);
+    ck_assert(n0 == n1 && n1 == n2 && n2 == n3);
+    b->fail = malloc(n1 * sizeof *b->fail);
+    b->good = malloc(n1 * sizeof *b->good);
+    b->n = 0;
+    b->ended = 0;
+    for (size_t i = 0; i < n1; i++) {
+        if (t[i] < warmup || su[i] + fa[i] == 0) continue;
+        b->fail[b->n] = fa[i] / (su[i] + fa[i]);
+        b->good[b->n++] = go[i] / (su[i] + fa[i]);
+        b->ended += su[i] + fa[i];
+    }
+    free(t);
+    free(su);
+    free(fa);
+    free(go);
+}
+
+/* The standard error of a mean share from its batch values (batch means). */
+static double batch_se(const double *x, size_t n)
+{
+    double m = 0, v = 0;
+    for (size_t i = 0; i < n; i++) m += x[i];
+    m /= (double)n;
+    for (size_t i = 0; i < n; i++) v += (x[i] - m) * (x[i] - m);
+    return sqrt(v / (double)(n - 1) / (double)n);
+}
+
+/* got against theory within 4 standard errors; and those 4 standard errors
+ * within `useful` of the theory, so that the check can tell a wrong model. */
+static void share_near(const char *what, double got, double want, double se, double useful)
+{
+    double tol = 4 * se;
+    fprintf(stderr, "  %-44s got %-12.6g theory %-12.6g error %6.3f%% (tolerance %.2f%%, 4 SE)\n", what, got, want,
+            100 * fabs(got - want) / want, 100 * tol / want);
+    ck_assert_msg(fabs(got - want) <= tol, "%s: got %g, theory %g (|error| %g > 4 SE %g)", what, got, want,
+                  fabs(got - want), tol);
+    ck_assert_msg(tol <= useful * want, "%s: 4 SE = %g is more than %g of the theory: the run is too short", what,
+                  tol, useful);
+}
+
+/* M/M/1 (TTL 0: every request queries; exponential service of mean S),
+ * client timeout tau, no retries.  The timeout does not shorten the DB work
+ * (the query goes on), so each request's sojourn is the M/M/1 sojourn,
+ * exponential with rate theta = 1/S - lambda, whether or not its client
+ * waited: P(fail) = e^(-theta tau); with slo.latency D < tau, a request is
+ * good when its sojourn is at most D: 1 - e^(-theta D).  Over every request
+ * (a failure infinitely slow) the q-percentile is -ln(1-q)/theta when that is
+ * below tau, i.e. when q < 1 - P(fail), and "failed" (null) otherwise.
+ * Standard errors by batch means over 20 s bins: the sojourns of a queue are
+ * correlated, so binomial errors would be too small. */
+static void timeout_case(int c, double lambda, double S, double tau, double D, double duration, unsigned seed,
+                         double useful)
+{
+    char *d = run_case("tests/data/validation/mmc.json", "--set db.workers=%d --set clients.arrivals.rate=%g "
+                       "--set db.latency.mean=%g --set clients.timeout=%.10g --set slo.latency=%.10g "
+                       "--set duration=%g --set bin=20 --set seed=%u", c, lambda, S, tau, D, duration, seed);
+    double mu = 1 / S, pf, pg;
+    if (c == 1) {
+        double theta = mu - lambda;
+        pf = exp(-theta * tau);
+        pg = 1 - exp(-theta * D);
+    } else {
+        /* M/M/c: the wait is 0 w.p. 1 - C, else exponential of rate
+         * theta = c mu - lambda; the sojourn adds an independent service:
+         * P(T > x) = (1-C) e^(-mu x) + C (theta e^(-mu x) - mu e^(-theta x)) / (theta - mu). */
+        double C = erlang_c(c, lambda * S), theta = c * mu - lambda;
+        double tf = (1 - C) * exp(-mu * tau) + C * (theta * exp(-mu * tau) - mu * exp(-theta * tau)) / (theta - mu);
+        double tg = (1 - C) * exp(-mu * D) + C * (theta * exp(-mu * D) - mu * exp(-theta * D)) / (theta - mu);
+        pf = tf;
+        pg = 1 - tg;
+    }
+    batches b;
+    read_batches(d, 100, duration, 20, &b);
+    char what[160];
+    snprintf(what, sizeof what, "M/M/%d rho=%.2f tau=%gms seed %u: P(fail)", c, lambda * S / c, tau * 1e3, seed);
+    share_near(what, num(d, "none", "failed_ratio"), pf, batch_se(b.fail, b.n), useful);
+    ck_assert_double_eq(num(d, "none", "failed"), num(d, "none", "failed_by.timeout"));
+    snprintf(what, sizeof what, "M/M/%d rho=%.2f D=%gms seed %u: SLO good", c, lambda * S / c, D * 1e3, seed);
+    share_near(what, num(d, "none", "slo.good_ratio"), pg, batch_se(b.good, b.n), useful);
+    if (c == 1) {
+        /* latency_all: the rank of q falls among the failures exactly when
+         * q > 1 - P(fail); else the exponential quantile.  The percentile's
+         * error: the histogram's 1/256 plus 4 SE of a quantile estimate,
+         * sqrt(k q(1-q)/N) / (f(x) x), with f(x) x = -(1-q) ln(1-q) for the
+         * exponential and k the batch-means variance inflation of P(fail). */
+        double theta = mu - lambda, N = b.ended;
+        double k = batch_se(b.fail, b.n) * batch_se(b.fail, b.n) * N / (pf * (1 - pf));
+        static const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
+        static const char *const qn[] = { "p50", "p90", "p99", "p999" };
+        for (int i = 0; i < 4; i++) {
+            double q = qs[i], fq = 1 - q;
+            char path[64];
+            snprintf(path, sizeof path, "latency_all.%s", qn[i]);
+            char f[4096];
+            snprintf(f, sizeof f, "%s/r/none/summary.json", d);
+            /* Only where the answer is clear: P(fail) at least 10% away from 1 - q. */
+            if (fabs(pf - fq) < 0.1 * fq) continue;
+            if (pf > fq) {
+                ck_assert_msg(!strcmp(tu_json_type(f, path), "null"), "%s should be failed (null), is %s", path,
+                              tu_json_type(f, path));
+                fprintf(stderr, "  %-44s null: its rank is among the %.3g%% failed\n", qn[i], 100 * pf);
+            } else {
+                double want = -log(fq) / theta;
+                double tol = 1.0 / 256 + 4 * sqrt(k * q * fq / N) / (-fq * log(fq));
+                snprintf(what, sizeof what, "M/M/1 rho=%.2f seed %u: latency_all.%s", lambda * S, seed, qn[i]);
+                near(what, num(d, "none", path), want, tol);
+            }
+        }
+    }
+    free(b.fail);
+    free(b.good);
+    tu_rmrf(d);
+    free(d);
+}
+
+START_TEST(timeout_mm1_light)   /* rho 0.3: P(fail) = e^-1.4 = 0.247, good = 1 - e^-0.7 */
+{
+    timeout_case(1, 300, 0.001, 0.002, 0.001, 2000, 11, 0.03);
+    timeout_case(1, 300, 0.001, 0.002, 0.001, 2000, 12, 0.03);
+}
+END_TEST
+START_TEST(timeout_mm1_heavy)   /* rho 0.9: P(fail) = e^-3 = 0.0498, good = 1 - e^-1 */
+{
+    timeout_case(1, 900, 0.001, 0.030, 0.010, 16000, 11, 0.1);
+    timeout_case(1, 900, 0.001, 0.030, 0.010, 16000, 12, 0.1);
+}
+END_TEST
+START_TEST(timeout_mm1_tiny)    /* rho 0.5, tau = S/5: P(fail) = e^-0.1 = 0.905, good = 1 - e^-0.05 */
+{
+    timeout_case(1, 500, 0.001, 0.0002, 0.0001, 2000, 11, 0.03);
+    timeout_case(1, 500, 0.001, 0.0002, 0.0001, 2000, 12, 0.03);
+}
+END_TEST
+START_TEST(timeout_mm1_huge)    /* rho 0.5, tau = 12 S: P(fail) = e^-6 = 2.5e-3 */
+{
+    timeout_case(1, 500, 0.001, 0.012, 0.005, 10000, 11, 0.15);
+    timeout_case(1, 500, 0.001, 0.012, 0.005, 10000, 12, 0.15);
+}
+END_TEST
+START_TEST(timeout_mmc)         /* c = 4, rho 0.8, tau = 3 S */
+{
+    timeout_case(4, 3200, 0.001, 0.003, 0.001, 2000, 11, 0.05);
+    timeout_case(4, 3200, 0.001, 0.003, 0.001, 2000, 12, 0.05);
+}
+END_TEST
+
+/* M/M/inf (unlimited workers, exponential service of mean S), timeout tau,
+ * two retries sent at once (backoff 0): every attempt is an independent
+ * query, so an attempt fails with p = e^(-tau/S), a request with p^3;
+ * attempts per request 1 + p + p^2; good within D < tau only from its first
+ * attempt: 1 - e^(-D/S).  Over every request, p50 is S ln 2 (< tau) and p90,
+ * in the third attempt's window, 2 tau + S ln(p^2 / 0.1). */
+static void retry_case(unsigned seed)
+{
+    double S = 0.010, tau = 0.010, D = 0.005, lambda = 200, duration = 2000;
+    char *d = run_case("tests/data/validation/mmc.json", "--set db.workers='\"unlimited\"' --set clients.arrivals.rate=%g "
+                       "--set db.latency.mean=%g --set clients.timeout=%g --set slo.latency=%g --set duration=%g "
+                       "--set bin=20 --set seed=%u --set 'clients.retries={\"max\": 2, \"backoff\": 0}'",
+                       lambda, S, tau, D, duration, seed);
+    double p = exp(-tau / S);
+    batches b;
+    read_batches(d, 100, duration, 20, &b);
+    char what[160];
+    snprintf(what, sizeof what, "M/M/inf 2 retries seed %u: P(fail) = p^3", seed);
+    share_near(what, num(d, "none", "failed_ratio"), p * p * p, batch_se(b.fail, b.n), 0.05);
+    snprintf(what, sizeof what, "M/M/inf 2 retries seed %u: SLO good", seed);
+    share_near(what, num(d, "none", "slo.good_ratio"), 1 - exp(-D / S), batch_se(b.good, b.n), 0.03);
+    /* attempts per request: binomial standard error of 1 + p + p^2 per request. */
+    double req = num(d, "none", "requests"), att = num(d, "none", "attempts");
+    double var = p * (1 - p) + p * p * (1 - p * p) + 2 * (p * p - p * p * p);   /* Var(1[A2] + 1[A3]) */
+    snprintf(what, sizeof what, "M/M/inf 2 retries seed %u: attempts/request", seed);
+    share_near(what, att / req, 1 + p + p * p, sqrt(var / req), 0.01);
+    ck_assert_double_eq(num(d, "none", "timeouts"), att - num(d, "none", "ok"));
+    snprintf(what, sizeof what, "M/M/inf 2 retries seed %u: latency_all.p50", seed);
+    near(what, num(d, "none", "latency_all.p50"), S * log(2), 0.02);
+    snprintf(what, sizeof what, "M/M/inf 2 retries seed %u: latency_all.p90", seed);
+    near(what, num(d, "none", "latency_all.p90"), 2 * tau + S * log(p * p / 0.1), 0.02);
+    char f[4096];
+    snprintf(f, sizeof f, "%s/r/none/summary.json", d);
+    ck_assert_str_eq(tu_json_type(f, "latency_all.p99"), "null");
+    free(b.fail);
+    free(b.good);
+    tu_rmrf(d);
+    free(d);
+}
+
+START_TEST(retries_mminf) { retry_case(11); retry_case(12); }
+END_TEST
+
+/* Constant service of 10 ms on unlimited workers: every sojourn is exactly
+ * 10 ms.  A timeout a hair below fails every request (each of its three
+ * attempts), a hair above none. */
+START_TEST(deterministic_sojourn)
+{
+    char *d = run_case("tests/data/validation/mmc.json", "--set db.workers='\"unlimited\"' --set db.latency=0.01 "
+                       "--set clients.timeout=0.00999 --set duration=200 --set 'clients.retries={\"max\": 2, "
+                       "\"backoff\": 0}'");
+    double req = num(d, "none", "requests");
+    ck_assert_double_eq(num(d, "none", "failed"), req);
+    ck_assert_double_eq(num(d, "none", "failed_ratio"), 1);
+    ck_assert_double_eq(num(d, "none", "failed_by.timeout"), req);
+    ck_assert_double_eq(num(d, "none", "ok"), 0);
+    ck_assert_double_eq(num(d, "none", "slo.good_ratio"), 0);
+    ck_assert_double_eq(num(d, "none", "timeouts"), num(d, "none", "attempts"));
+    ck_assert(num(d, "none", "attempts") > 2.99 * req);   /* three each, but those cut by duration */
+    char f[4096];
+    snprintf(f, sizeof f, "%s/r/none/summary.json", d);
+    ck_assert_str_eq(tu_json_type(f, "latency_all.p50"), "null");
+    tu_rmrf(d);
+    free(d);
+    d = run_case("tests/data/validation/mmc.json", "--set db.workers='\"unlimited\"' --set db.latency=0.01 "
+                 "--set clients.timeout=0.01001 --set duration=200");
+    ck_assert_double_eq(num(d, "none", "failed"), 0);
+    ck_assert_double_eq(num(d, "none", "slo.good_ratio"), 1);
+    ck_assert(fabs(num(d, "none", "latency_all.p999") - 0.01) <= 0.01 / 256);
+    tu_rmrf(d);
+    free(d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("validation");
-    struct { const char *name; const TTest *tests[5]; } groups[] = {
+    struct { const char *name; const TTest *tests[6]; } groups[] = {
         { "mmc_erlang_c_little", { mm1_half_load, mm1_heavy_load, mmc_four_workers, mmc_many_workers_near_saturation } },
         { "one_key_no_protection", { onekey_moderate, onekey_long_recompute, onekey_fast_recompute, onekey_instant_recompute } },
         { "usl_closed_loop", { usl_one_client, usl_at_the_knee, usl_past_the_knee, usl_contention_only } },
         { "poisson_zipf", { poisson_counts_fine_bins, poisson_counts_sparse_bins, zipf_twenty_keys, zipf_flat_exponent } },
+        { "timeouts_slo_latency_all", { timeout_mm1_light, timeout_mm1_heavy, timeout_mm1_tiny, timeout_mm1_huge, timeout_mmc } },
+        { "retries_deterministic", { retries_mminf, deterministic_sojourn } },
     };
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         TCase *tc = tcase_create(groups[g].name);
         tcase_set_timeout(tc, 600);
-        for (int i = 0; i < 5 && groups[g].tests[i]; i++) _tcase_add_test(tc, groups[g].tests[i], 0, 0, 0, 1);
+        for (int i = 0; i < 6 && groups[g].tests[i]; i++) _tcase_add_test(tc, groups[g].tests[i], 0, 0, 0, 1);
         suite_add_tcase(s, tc);
     }
     SRunner *sr = srunner_create(s);

@@ -124,6 +124,21 @@ int tu_run(const char *args, char **out, char **err)
     return WEXITSTATUS(st);
 }
 
+/* The node at a dotted path (a number indexes an array) in root, or NULL. */
+static const cJSON *json_at(const cJSON *root, const char *path)
+{
+    const cJSON *node = root;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *tok = strtok(buf, "."); tok && node; tok = strtok(NULL, ".")) {
+        char *end;
+        long i = strtol(tok, &end, 10);
+        if (cJSON_IsArray(node) && *tok && !*end) node = cJSON_GetArrayItem(node, (int)i);
+        else node = cJSON_GetObjectItemCaseSensitive(node, tok);
+    }
+    return node;
+}
+
 double tu_json_num(const char *file, const char *path)
 {
     char *text = tu_slurp(file);
@@ -131,14 +146,30 @@ double tu_json_num(const char *file, const char *path)
     cJSON *root = cJSON_Parse(text);
     free(text);
     if (!root) return NAN;
-    cJSON *node = root;
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *tok = strtok(buf, "."); tok && node; tok = strtok(NULL, "."))
-        node = cJSON_GetObjectItemCaseSensitive(node, tok);
+    const cJSON *node = json_at(root, path);
     double v = (node && cJSON_IsNumber(node)) ? node->valuedouble : NAN;
     cJSON_Delete(root);
     return v;
+}
+
+const char *tu_json_type(const char *file, const char *path)
+{
+    char *text = tu_slurp(file);
+    cJSON *root = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    if (!root) return "unreadable";
+    const cJSON *n = json_at(root, path);
+    const char *t = !n ? "absent" : cJSON_IsNull(n) ? "null" : cJSON_IsTrue(n) ? "true" : cJSON_IsFalse(n) ? "false"
+                  : cJSON_IsNumber(n) ? "number" : cJSON_IsString(n) ? "string" : cJSON_IsArray(n) ? "array"
+                                                                                             : "object";
+    int size = n && cJSON_IsArray(n) ? cJSON_GetArraySize(n) : -1;
+    cJSON_Delete(root);
+    static char buf[32];
+    if (size >= 0) {
+        snprintf(buf, sizeof buf, "array of %d", size);
+        return buf;
+    }
+    return t;
 }
 
 char *tu_scenario(const char *dir, const char *name, const char *json)

@@ -31,9 +31,13 @@ int tu_exists(const char *path);
 char *tu_tmpdir(void);
 void tu_rmrf(const char *path);
 
-/* Reads a number at a dotted path ("db.queries", "latency.p99") from a JSON
- * file; NAN when absent. */
+/* Reads a number at a dotted path ("db.queries", "latency.p99",
+ * "recovery.0.recovery_time": a number indexes an array) from a JSON file;
+ * NAN when absent or not a number. */
 double tu_json_num(const char *file, const char *path);
+/* What is at that path: "null", "true", "false", "number", "string",
+ * "object", "array of N", "absent" or "unreadable" (a static string). */
+const char *tu_json_type(const char *file, const char *path);
 
 /* Writes a scenario from text into dir/name and returns its path. */
 char *tu_scenario(const char *dir, const char *name, const char *json);
