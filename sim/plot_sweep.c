@@ -25,12 +25,14 @@ static const struct metric_info {
     const char *name, *title;
     bool heatmap;
 } metrics_shown[] = {
-    { "p99", "p99 latency (s)", true },
+    { "failed_ratio", "share of requests that failed", true },
+    { "good_ratio", "SLO attainment (share of requests good)", false },
+    { "p99", "p99 latency of answered requests (s)", true },
     { "peak_db_inflight", "peak DB queries in service", true },
     { "db_queries", "DB queries", false },
-    { "errors", "errors (requests)", false },
+    { "errors", "errors (attempts)", false },
     { "timeouts", "timeouts (attempts)", false },
-    { "hit_ratio", "hit ratio", false },
+    { "hit_ratio", "hit ratio (lookups)", false },
 };
 #define NMETRICS (sizeof metrics_shown / sizeof *metrics_shown)
 

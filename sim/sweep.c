@@ -64,7 +64,10 @@ static const char *const usage_sweep =
     "The folder holds runs.csv (one row per run and label), sweep.csv (per point\n"
     "and label: n, then mean and 95% half-width of every metric, then the paired\n"
     "difference to the label of strategy none) and sweep.json (the grid).  A\n"
-    "partial folder has runs.csv and sweep.json only; `stampede merge` joins them.\n";
+    "partial folder has runs.csv and sweep.json only; `stampede merge` joins them.\n"
+    "A run that did not recover from a trigger has recovery_time inf, so its\n"
+    "point's mean is inf; recovery_time_recovered counts the replications that\n"
+    "recovered from every trigger.\n";
 
 static const char *const usage_merge =
     "usage: stampede merge DIR... --out DIR [--minimize METRIC] [--subject-to M<=X]...\n"
@@ -91,10 +94,13 @@ static double wall_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* CSV numbers: integers exactly, others with 9 significant digits, NaN empty. */
+/* CSV numbers: integers exactly, others with 9 significant digits, +inf
+ * "inf" (as in comparison.csv: a recovery that never came, a percentile among
+ * failed requests), NaN empty. */
 static void fmt_num(char *buf, size_t n, double v)
 {
-    if (!isfinite(v)) snprintf(buf, n, "%s", "");
+    if (v == INFINITY) snprintf(buf, n, "inf");
+    else if (!isfinite(v)) snprintf(buf, n, "%s", "");
     else if (v == floor(v) && fabs(v) < 9.007199254740992e15) snprintf(buf, n, "%.0f", v == 0 ? 0.0 : v);
     else snprintf(buf, n, "%.9g", v);
 }
@@ -420,24 +426,33 @@ int sweep_parse_values(const char *spec, sweep_values *out, char *err, size_t er
 
 /* ---------------------------------------------------------------- statistics */
 
-/* Mean and 95% half-width of a[i] (b NULL) or a[i] - b[i], non-finite left out. */
+/* Mean and 95% half-width of a[i] (b NULL) or a[i] - b[i], NaN left out.  An
+ * infinite value (a recovery that never came) makes the mean infinite, with
+ * no half-width; infinities of both signs make it NAN. */
 static sweep_stat stat_core(const double *a, const double *b, size_t n)
 {
     sweep_stat s = { NAN, NAN, 0 };
     double sum = 0;
+    size_t pos = 0, neg = 0;
     for (size_t i = 0; i < n; i++) {
         double d = b ? a[i] - b[i] : a[i];
-        if (!isfinite(d)) continue;
-        sum += d;
+        if (isnan(d)) continue;
         s.n++;
+        if (d == INFINITY) pos++;
+        else if (d == -INFINITY) neg++;
+        else sum += d;
     }
     if (!s.n) return s;
+    if (pos || neg) {
+        s.mean = pos && neg ? NAN : pos ? INFINITY : -INFINITY;
+        return s;
+    }
     s.mean = sum / (double)s.n;
     if (s.n < 2) return s;
     double ss = 0;
     for (size_t i = 0; i < n; i++) {
         double d = b ? a[i] - b[i] : a[i];
-        if (!isfinite(d)) continue;
+        if (isnan(d)) continue;
         ss += (d - s.mean) * (d - s.mean);
     }
     double sd = sqrt(ss / (double)(s.n - 1));
@@ -584,6 +599,7 @@ typedef struct sumrow {
     size_t point;
     const char *label, *strategy;   /* borrowed from the rowset */
     size_t n;
+    size_t recovered;   /* replications whose recovery_time is finite: every trigger recovered */
     sweep_stat m[COL_N];
     bool has_diff;
     sweep_stat d[COL_N];
@@ -654,6 +670,7 @@ static int summarize(const grid *g, const rowset *rs, summary *out)
                 if (!s->strategy) s->strategy = rs->r[i].strategy;
                 memcpy(x + (rs->r[i].run % R) * COL_N, rs->r[i].v, sizeof rs->r[i].v);
                 s->n++;
+                s->recovered += isfinite(rs->r[i].v[COL_RECOVERY_TIME]);
             }
             s->has_diff = none && strcmp(none, labels[l]);
             for (int c = 0; c < COL_N; c++) {
@@ -680,7 +697,10 @@ static void write_summary(FILE *f, const grid *g, const summary *sm)
 {
     for (size_t i = 0; i < g->nvary; i++) { put_field(f, g->vary[i].path); fputc(',', f); }
     fputs("label,strategy,n", f);
-    for (int c = 0; c < COL_N; c++) fprintf(f, ",%s_mean,%s_ci95", col_names[c], col_names[c]);
+    for (int c = 0; c < COL_N; c++) {
+        fprintf(f, ",%s_mean,%s_ci95", col_names[c], col_names[c]);
+        if (c == COL_RECOVERY_TIME) fprintf(f, ",%s_recovered", col_names[c]);
+    }
     if (sm->none_cols)
         for (int c = 0; c < COL_N; c++) fprintf(f, ",%s_diff_none_mean,%s_diff_none_ci95", col_names[c], col_names[c]);
     fputc('\n', f);
@@ -696,6 +716,7 @@ static void write_summary(FILE *f, const grid *g, const summary *sm)
             put_num(f, s->m[c].mean);
             fputc(',', f);
             put_num(f, s->m[c].ci95);
+            if (c == COL_RECOVERY_TIME) fprintf(f, ",%zu", s->recovered);
         }
         if (sm->none_cols)
             for (int c = 0; c < COL_N; c++) {

@@ -201,6 +201,15 @@ START_TEST(confidence_interval_by_hand)
     double c[] = { 7, 7, 7 };
     s = sweep_mean_ci(c, 3);
     ck_assert_double_eq(s.ci95, 0);
+    /* a recovery that never came (inf) makes the mean infinite, with no
+     * interval; it counts in n, NaN does not */
+    double r[] = { 3, INFINITY, NAN, 5 };
+    s = sweep_mean_ci(r, 4);
+    ck_assert_uint_eq(s.n, 3);
+    ck_assert(isinf(s.mean) && s.mean > 0);
+    ck_assert(isnan(s.ci95));
+    double pm[] = { INFINITY, -INFINITY };
+    ck_assert(isnan(sweep_mean_ci(pm, 2).mean));
 }
 END_TEST
 
@@ -517,6 +526,76 @@ START_TEST(minimize_picks_the_right_point)
 }
 END_TEST
 
+/* Failures, the SLO and recovery as sweep metrics.  The deterministic
+ * metastable case of check_failure.c with Poisson arrivals (10/s, one worker
+ * of 45 ms, timeout 200 ms, a 30x slowdown at 10 s): with two retries at
+ * once every request after the slowdown sends three queries and the queue
+ * never drains (recovery_time inf in every replication: the mean is inf and
+ * none recovered); without retries the DB recovers in each. */
+START_TEST(failure_and_recovery_metrics)
+{
+    static const char *meta =
+        "{\"name\": \"ms\", \"duration\": \"40s\", \"bin\": \"1s\", \"seed\": 2,\n"
+        " \"clients\": {\"arrivals\": {\"rate\": 10}, \"timeout\": \"200ms\", \"retries\": {\"max\": 2, \"backoff\": 0}},\n"
+        " \"cache\": {\"ttl\": 0}, \"db\": {\"workers\": 1, \"latency\": \"45ms\"},\n"
+        " \"faults\": [{\"at\": \"10s\", \"until\": \"10.1s\", \"type\": \"db_slowdown\", \"factor\": 60}],\n"
+        " \"recovery\": {\"hold\": \"3s\", \"tolerance\": 0.2, \"latency_factor\": 4}}\n";
+    char *sc = tu_scenario(work, "ms.json", meta);
+    char *out = NULL, *err = NULL;
+    int rc = tu_runf(&out, &err, "sweep %s --vary clients.retries.max=0,2 --replications 3 --jobs 1 --quiet --out %s/f "
+                               "--minimize none.failed_ratio --subject-to 'none.good_ratio>=0.5'", sc, work);
+    ck_assert_msg(rc == 0, "%s", err);
+    free(err);
+    ck_assert_msg(strstr(out, "best: point 0 (clients.retries.max=0), label none\n"), "%s", out);
+    free(out);
+    char *runs = tu_slurp(tu_pathf("%s/f/runs.csv", work)), *sw = tu_slurp(tu_pathf("%s/f/sweep.csv", work));
+    ck_assert_ptr_nonnull(strstr(runs, ",failed,failed_ratio,failed_by_timeout,"));
+    ck_assert_ptr_nonnull(strstr(runs, ",recovery_time,recovered,metastable,"));
+    ck_assert_ptr_nonnull(strstr(sw, ",recovery_time_mean,recovery_time_ci95,recovery_time_recovered,recovered_mean,"));
+    ck_assert_ptr_nonnull(strstr(sw, ",good_ratio_mean,good_ratio_ci95,"));
+    /* The cells of each point: recovery_time mean, ci95, recovered count. */
+    int col = 0, rt = -1;
+    char *hdr = strndup(sw, (size_t)(strchr(sw, '\n') - sw));
+    for (char *save, *tok = strtok_r(hdr, ",", &save); tok; tok = strtok_r(NULL, ",", &save), col++)
+        if (!strcmp(tok, "recovery_time_mean")) rt = col;
+    ck_assert_int_gt(rt, 0);
+    char *line = strchr(sw, '\n') + 1;
+    for (int point = 0; point < 2; point++) {
+        char *cells[512];
+        int n = 0;
+        char *row = strndup(line, (size_t)(strchr(line, '\n') - line));
+        for (char *p = row; n < 512;) {
+            cells[n++] = p;
+            char *c = strchr(p, ',');
+            if (!c) break;
+            *c = 0;
+            p = c + 1;
+        }
+        if (point == 0) {
+            ck_assert_msg(strtod(cells[rt], NULL) >= 0 && strcmp(cells[rt], "inf"), "recovered point: %s", cells[rt]);
+            ck_assert_str_eq(cells[rt + 2], "3");
+        } else {
+            ck_assert_str_eq(cells[rt], "inf");    /* not recovered: infinite */
+            ck_assert_str_eq(cells[rt + 1], "");   /* no interval around inf */
+            ck_assert_str_eq(cells[rt + 2], "0");
+        }
+        free(row);
+        line = strchr(line, '\n') + 1;
+    }
+    free(hdr);
+    free(runs);
+    free(sw);
+    /* merge reads "inf" back into the same bytes */
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary clients.retries.max=0,2 --replications 3 --quiet --shard 1/2 "
+                                      "--out %s/q1", sc, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary clients.retries.max=0,2 --replications 3 --quiet --shard 2/2 "
+                                      "--out %s/q2", sc, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "merge %s/q1 %s/q2 --out %s/qm", work, work, work), 0);
+    ck_assert(same_file(tu_pathf("%s/f/sweep.csv", work), tu_pathf("%s/qm/sweep.csv", work)));
+    free(sc);
+}
+END_TEST
+
 START_TEST(charts_of_a_sweep)
 {
     if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
@@ -530,7 +609,8 @@ START_TEST(charts_of_a_sweep)
     free(err);
     const char *files[] = { "p99.svg", "p99.png", "p99.gp", "peak_db_inflight.svg", "db_queries.svg", "errors.svg",
                             "timeouts.svg", "hit_ratio.svg", "heatmap-p99-xfetch.svg", "heatmap-peak_db_inflight-none.png",
-                            "heatmap-p99-xfetch.gp" };
+                            "heatmap-p99-xfetch.gp", "failed_ratio.svg", "good_ratio.png",
+                            "heatmap-failed_ratio-none.svg" };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         ck_assert_msg(tu_exists(tu_pathf("%s/p/charts/%s", work, files[i])), "no charts/%s", files[i]);
     char *gp = tu_slurp(tu_pathf("%s/p/charts/p99.gp", work));
@@ -577,6 +657,7 @@ int main(void)
     tcase_add_test(p, list_runs);
     tcase_add_test(p, minimize_picks_the_right_point);
     tcase_add_test(p, charts_of_a_sweep);
+    tcase_add_test(p, failure_and_recovery_metrics);
     suite_add_tcase(s, p);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
