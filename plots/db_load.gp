@@ -1,6 +1,7 @@
 # db_load.gp - database load over time, panels sharing the time axis: the most
 # queries in service per bin against the worker pool (and the USL knee), the
-# queries started per second, and the longest queue of queries waiting.
+# queries started per second, and the longest queue of queries waiting;
+# warmup, faults, bursts and recoveries marked.
 @COMMON@
 bin = @BIN@            # seconds per time bin; a bin is drawn at its middle
 queue_panel = @QUEUE_PANEL@    # 0 when no query ever waited: the queue panel is left out
@@ -28,8 +29,10 @@ do for [fmt in formats] {
     set yrange [0:@Y1MAX@]
     @Y1TICS@
 @MARK_LABELS@
+@RECOVERY@
     plot @INFLIGHT@
     unset label
+@NO_RECOVERY@
 
     # Queries started per second.
     set tmargin at screen (queue_panel ? 0.585 : 0.47)

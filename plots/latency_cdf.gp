@@ -1,7 +1,10 @@
-# latency_cdf.gp - the latency distribution of answered requests per strategy:
-# the CDF on a logarithmic time axis (left) and the tail, 1 - CDF, on log-log
-# axes (right), where p99 and p999 are read off at 1% and 0.1%.
+# latency_cdf.gp - the latency distribution of every request per strategy, a
+# failed one counting as never answered: the CDF on a logarithmic time axis
+# (left), levelling off at the share answered, and the tail, 1 - CDF, on
+# log-log axes (right), where p99 and p999 are read off at 1% and 0.1%.
 @COMMON@
+# Where each curve levels off: from its last answer to the right edge.
+@DATA@
 
 do for [fmt in formats] {
     reset
@@ -19,19 +22,21 @@ do for [fmt in formats] {
     # The CDF.
     set lmargin at screen 0.08
     set rmargin at screen 0.375
-    set ylabel "fraction answered within the time (CDF)"
+    set ylabel "fraction of all requests answered within the time"
     set yrange [0:1.0001]
     set ytics 0.1
     set format y "%.1f"
     set key at screen 0.785, screen 0.86 left top Left reverse samplen 3 spacing 1.1 width 0
 @EMPTY_NOTE@
+@LEVELS@
     plot @CDF@
     unset key
+    unset label
 
     # The tail.
     set lmargin at screen 0.525
     set rmargin at screen 0.77
-    set ylabel "fraction slower than the time (1 − CDF)"
+    set ylabel "fraction not answered within the time (1 − CDF)"
     set logscale y
     set yrange [@YMIN@:1]
     set ytics ("100%%" 1, "10%% (p90)" 0.1, "1%% (p99)" 0.01, "0.1%% (p999)" 1e-3, "0.01%%" 1e-4, \

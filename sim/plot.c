@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "metrics.h"
 #include "report.h"
 #include "scenario.h"
 
@@ -32,10 +33,13 @@ static const char *const usage_plot =
     "restyle the chart.\n"
     "\n"
     "charts:\n"
-    "  latency         p50, p99 and p999 per time bin, faults and bursts marked\n"
+    "  latency         p50, p99 and p999 of answered requests per time bin, and the\n"
+    "                  share of requests that failed; faults, bursts, recoveries marked\n"
     "  db_load         DB queries in service, started per second, and waiting\n"
-    "  latency_cdf     the latency distribution: CDF and tail (1 - CDF)\n"
-    "  comparison      DB queries, peak in flight, p99, timeouts and errors\n"
+    "  latency_cdf     the latency of every request (failed ones never answered):\n"
+    "                  CDF and tail (1 - CDF)\n"
+    "  comparison      failed requests, SLO, recovery time, p99 of all requests,\n"
+    "                  DB queries, timeouts and errors (attempts)\n"
     "  stampede_sizes  how many stampedes reached each size\n"
     "\n"
     "options:\n"
@@ -901,6 +905,31 @@ static int read_summary(run_folder *rf, run_label *L, const char *path, char *er
         json_compact(&b, p);
     }
     if (!(L->params = sb_take(&b))) goto done;
+    const cJSON *slo = cJSON_GetObjectItemCaseSensitive(root, "slo");
+    if (cJSON_IsObject(slo) && isnan(rf->slo_target)) {
+        const cJSON *lat = cJSON_GetObjectItemCaseSensitive(slo, "latency");
+        rf->slo_latency = cJSON_IsNumber(lat) ? lat->valuedouble : cJSON_IsNull(lat) ? INFINITY : NAN;
+        rf->slo_target = json_number(slo, "target");
+    }
+    const cJSON *rec = cJSON_GetObjectItemCaseSensitive(root, "recovery"), *e;
+    int n = cJSON_IsArray(rec) ? cJSON_GetArraySize(rec) : 0;
+    if (n > 0 && !(L->rec = calloc((size_t)n, sizeof *L->rec))) goto done;
+    const cJSON *arr = n > 0 ? rec : NULL;
+    cJSON_ArrayForEach(e, arr)
+    {
+        const char *t = json_string(e, "trigger");
+        run_recovery *r = &L->rec[L->nrec];
+        if (!t) continue;
+        if (!(r->trigger = strdup(t))) goto done;
+        L->nrec++;
+        r->at = json_number(e, "at");
+        r->end = json_number(e, "end");
+        r->time = json_number(e, "recovery_time");
+        r->worst = json_number(e, "worst_good_ratio");
+        r->judged = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "baseline_good_ratio"));
+        r->recovered = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "recovered"));
+        r->metastable = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "metastable"));
+    }
     rc = 0;
 done:
     if (rc) snprintf(err, errlen, "out of memory");
@@ -909,8 +938,10 @@ done:
 }
 
 static const char *const ts_names[TS_N] = {
-    "t", "p50", "p99", "p999", "db_inflight_max", "db_started", "db_queue_max",
+    "t", "p50", "p99", "p999", "db_inflight_max", "db_started", "db_queue_max", "succeeded", "failed",
 };
+/* Columns an older stampede did not write: NAN when absent. */
+#define TS_FIRST_OPTIONAL TS_SUCCEEDED
 
 static int read_timeseries(run_folder *rf, run_label *L, const char *path, char *err, size_t errlen)
 {
@@ -919,7 +950,7 @@ static int read_timeseries(run_folder *rf, run_label *L, const char *path, char 
     if (rc) return rc;
     int col[TS_N];
     for (int k = 0; k < TS_N; k++) {
-        if ((col[k] = csv_col(&c, ts_names[k])) >= 0) continue;
+        if ((col[k] = csv_col(&c, ts_names[k])) >= 0 || k >= TS_FIRST_OPTIONAL) continue;
         snprintf(err, errlen, "%s has no column %s", path, ts_names[k]);
         csv_free(&c);
         return -2;
@@ -967,11 +998,18 @@ static int read_latency_hist(run_label *L, const char *path, char *err, size_t e
         csv_free(&c);
         return -2;
     }
+    /* The CDF over every request, a failed one counting as infinitely slow;
+     * an older stampede wrote the CDF of answered requests only. */
+    int call = csv_col(&c, "cdf_all");
+    if (call >= 0) ccdf = call;
+    L->cdf_col = call >= 0 ? "cdf_all" : "cdf";
+    L->answered_share = 1;
     L->nhist = c.nrows;
     L->hist_lo = NAN;
     L->hist_hi = NAN;
     for (size_t r = 0; r < c.nrows; r++) {
         double lo = csv_num(&c, r, clo), hi = csv_num(&c, r, chi), cdf = csv_num(&c, r, ccdf);
+        if (isfinite(cdf)) L->answered_share = cdf;
         double n = csv_num(&c, r, ccnt);
         if (n > 0) L->answered += n;
         if (cdf < 1 - 1e-12) L->ccdf_any = true;
@@ -1050,6 +1088,7 @@ int run_folder_read(run_folder *rf, const char *dir, char *err, size_t errlen)
     rf->seed = NAN;
     rf->bin = rf->duration = rf->warmup = NAN;
     rf->workers = NAN;
+    rf->slo_latency = rf->slo_target = NAN;
     size_t n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/') n--;
     if (!(rf->dir = strndup(dir, n))) goto oom;
@@ -1131,6 +1170,8 @@ void run_folder_free(run_folder *rf)
         free(L->strategy);
         free(L->v);
         free(L->params);
+        for (size_t k = 0; k < L->nrec; k++) free(L->rec[k].trigger);
+        free(L->rec);
         free(L->sizes);
         free(L->size_ge);
         for (int k = 0; k < TS_N; k++) free(L->ts[k]);
@@ -1299,6 +1340,15 @@ static void gen_marks(chart *c, const run_folder *rf, double xmax)
                   right ? "right" : "left", right ? "-0.2" : "0.2", lab % 2 ? "0.7" : "1.8");
         lab++;
     }
+    /* After duration no request arrives: the bins there only see the work in
+     * flight end (often all failing), which is not the system's state. */
+    if (isfinite(rf->duration) && xmax > rf->duration + 0.5 * rf->bin) {
+        sb_printf(lines, "set object %d rectangle from ", obj++);
+        gp_num(lines, rf->duration);
+        sb_puts(lines, ", graph 0 to ");
+        gp_num(lines, xmax);
+        sb_puts(lines, ", graph 1 behind fillcolor rgb '#f2f2f2' fillstyle pattern 2 noborder\n");
+    }
 }
 
 /* Markers of one line as a datablock $NAME: about NMARKERS rows among those
@@ -1416,14 +1466,6 @@ static void gen_count_tics(strbuf *b, const char *axis, double max)
     sb_puts(b, ")");
 }
 
-/* A count in at most five characters for a crowded label: "7,239", "40.4k". */
-static void fmt_short(char *buf, size_t n, double v)
-{
-    if (!isfinite(v) || v < 10000) report_fmt_count(buf, n, v);
-    else if (v < 1e6) snprintf(buf, n, "%.3gk", v / 1e3);
-    else snprintf(buf, n, "%.3gM", v / 1e6);
-}
-
 /* Tics of a logarithmic count axis [lo, hi]: 1, 2, 5 in each decade when it
  * spans three decades or fewer, else the decades; the labels with thousands
  * separators.  floor_zero labels lo "0" (the line of empty bins). */
@@ -1498,6 +1540,50 @@ static bool *flags(chart_ctx *cx, size_t n)
     return f;
 }
 
+/* The recoveries of every label, on the first panel of a chart over time
+ * (RECOVERY) and their removal before the next panel (NO_RECOVERY): a
+ * downward arrow in the label's colour where it was back to normal after a
+ * trigger, a dotted line from the trigger's end to the end of the run where
+ * it was not; one row per label under the top edge, in the key's order, so
+ * equal times stay apart. */
+static void gen_recovery(chart *c, const run_folder *rf, double xmax)
+{
+    strbuf *on = ch(c, "RECOVERY"), *off = ch(c, "NO_RECOVERY");
+    int arrow = 1000;
+    bool any = false;
+    for (size_t i = 0; i < rf->nlabels; i++) {
+        const run_label *L = &rf->labels[i];
+        double y = 0.985 - 0.03 * (double)(i % 12);   /* a row per label, in the key's order */
+        for (size_t k = 0; k < L->nrec; k++) {
+            const run_recovery *r = &L->rec[k];
+            if (!r->judged) continue;
+            any = true;
+            if (r->recovered) {
+                sb_printf(on, "set arrow %d from ", arrow);
+                gp_num(on, r->end + r->time);
+                sb_printf(on, ", graph %.3f to ", y + 0.012);
+                gp_num(on, r->end + r->time);
+                sb_printf(on, ", graph %.3f head filled size screen 0.009,30 linetype %d dashtype solid "
+                              "linewidth 2.5 front\n", y - 0.018, style_of(i));
+            } else {
+                sb_printf(on, "set arrow %d from ", arrow);
+                gp_num(on, r->end);
+                sb_printf(on, ", graph %.3f to ", y);
+                gp_num(on, xmax);
+                sb_printf(on, ", graph %.3f nohead linetype %d dashtype (2,2) linewidth 2.5 front\n", y, style_of(i));
+            }
+            sb_printf(off, "unset arrow %d\n", arrow++);
+        }
+    }
+    if (any)
+        sb_puts(on, "set label 997 'after a trigger (a row each):' at screen 0.795, screen 0.48 left "
+                    "textcolor rgb '#444444' font ',11'\n"
+                    "set label 998 '\u25bc back to normal' at screen 0.795, screen 0.45 left "
+                    "textcolor rgb '#444444' font ',11'\n"
+                    "set label 999 '\u2508 never back to normal' at screen 0.795, screen 0.42 left "
+                    "textcolor rgb '#444444' font ',11'\n");
+}
+
 static int chart_latency(chart_ctx *cx)
 {
     const run_folder *rf = cx->rf;
@@ -1512,41 +1598,121 @@ static int chart_latency(chart_ctx *cx)
         free(draw_p);
         return -1;
     }
-    double lo = INFINITY, hi = 0;
+    double lo = INFINITY, hi = 0, fmin = 100;
+    bool fail_cols = false;
     for (size_t i = 0; i < rf->nlabels; i++) {
         const run_label *L = &rf->labels[i];
+        for (size_t r = 0; r < L->nbins; r++) {
+            double sv = L->ts[TS_SUCCEEDED][r], fv = L->ts[TS_FAILED][r];
+            fail_cols |= isfinite(sv) && isfinite(fv);
+            if (fv > 0 && 100 * fv / (sv + fv) < fmin) fmin = 100 * fv / (sv + fv);
+        }
         has[i] = L->lat_any[0] || L->lat_any[1] || L->lat_any[2];
         if (!has[i]) continue;
         if (L->lat_min < lo) lo = L->lat_min;
         if (L->lat_max > hi) hi = L->lat_max;
     }
-    double ya, yb, xmax = time_end(rf);
+    /* Time up to the last bin where a request ended: after that only queries
+     * nobody waits for drain (the DB chart shows them). */
+    double xmax = time_end(rf);
+    if (fail_cols) {
+        double last = 0;
+        for (size_t i = 0; i < rf->nlabels; i++) {
+            const run_label *L = &rf->labels[i];
+            for (size_t r = L->nbins; r-- > 0;)
+                if (L->ts[TS_SUCCEEDED][r] + L->ts[TS_FAILED][r] > 0) {
+                    if (L->ts[TS_T][r] + rf->bin > last) last = L->ts[TS_T][r] + rf->bin;
+                    break;
+                }
+        }
+        if (last > 0 && last < xmax) xmax = last;
+    }
+    /* Room above the lines for a row of recovery marks per label. */
+    size_t rows = 0;
+    for (size_t i = 0; i < rf->nlabels; i++)
+        for (size_t k = 0; k < rf->labels[i].nrec; k++)
+            if (rf->labels[i].rec[k].judged) {
+                rows = i % 12 + 1 > rows ? i % 12 + 1 : rows;
+                break;
+            }
+    double ya, yb;
     log_range(isfinite(lo) ? lo : 1e-3, hi > 0 ? hi : 1, &ya, &yb);
+    if (rows) {
+        double f = 0.03 * (double)rows + 0.03, top = hi > 0 ? hi : 1;
+        double need = exp(log(ya) + (log(top) - log(ya)) / (1 - f));
+        if (need > yb) yb = decade_ceil(need);
+    }
     gp_title(ch(&c, "TITLE"), rf, "latency over time");
     gp_num(ch(&c, "BIN"), rf->bin);
     gp_num(ch(&c, "XMAX"), xmax);
     gp_num(ch(&c, "YMIN"), ya);
     gp_num(ch(&c, "YMAX"), yb);
-    gen_latency_tics(ch(&c, "YTICS"), "y", ya, yb, 12);
+    gen_latency_tics(ch(&c, "YTICS"), "y", ya, yb, 8);
     gen_marks(&c, rf, xmax);
+    gen_recovery(&c, rf, xmax);
     size_t drawn = 0;
     for (int k = 2; k >= 0; k--) {   /* p999 first, so p50 lies on top; markers on p99 */
         for (size_t i = 0; i < rf->nlabels; i++) draw_p[i] = rf->labels[i].lat_any[k];
         drawn += gen_ts_series(&c, "SERIES", rf, draw_p, TS_P50 + k, pexpr[k], 1, pstyle[k], k == 1);
     }
-    strbuf *s = ch(&c, "SERIES");
+    strbuf *s = ch(&c, "SERIES"), *pts = ch(&c, "POINTS");
+    /* × on p99 in the bins where more than 1% of the requests ending there
+     * failed: its rank falls among them, and the line hides them. */
+    bool hides = false;
+    for (size_t i = 0; i < rf->nlabels; i++) {
+        const run_label *L = &rf->labels[i];
+        bool open = false;
+        for (size_t r = 0; r < L->nbins; r++) {
+            double sv = L->ts[TS_SUCCEEDED][r], fv = L->ts[TS_FAILED][r], p = L->ts[TS_P99][r];
+            if (!(fv > 0.01 * (sv + fv)) || !(p > 0)) continue;
+            if (!open) sb_printf(pts, "$hidden_%zu << EOD\n", i + 1);
+            open = true;
+            gp_num(pts, L->ts[TS_T][r] + rf->bin / 2);
+            sb_puts(pts, ",");
+            gp_num(pts, p);
+            sb_puts(pts, "\n");
+        }
+        if (!open) continue;
+        sb_puts(pts, "EOD\n");
+        hides = true;
+        sb_printf(s, ", \\\n     $hidden_%zu using 1:2 with points linetype %d pointtype 2 pointsize 1.1 "
+                     "linewidth 1.5 notitle", i + 1, style_of(i));
+    }
     if (!drawn) sb_puts(s, "1e-300 notitle");
     gen_empty_note(ch(&c, "EMPTY_NOTE"), !drawn, "no request was answered");
     gen_label_keys(s, rf, has, "no answers", "1");
     sb_puts(s, ", \\\n     keyentry with lines linecolor rgb 'white' title ' '");
     for (int k = 0; k < 3; k++)
         sb_printf(s, ", \\\n     keyentry with lines linecolor rgb '#444444' dashtype %s title '%s'", pdt[k], pname[k]);
+    if (hides)
+        sb_puts(s, ", \\\n     keyentry with points linecolor rgb '#444444' pointtype 2 linewidth 1.5 "
+                   "title 'p99 hides failures'");
+    /* The failed share per bin, on a log axis down to a decade below the
+     * smallest, where a bin without failures is drawn (labelled 0). */
+    double fa = fmin < 100 ? decade_floor(fmin) / 10 : 0.01;
+    if (fa < 1e-4) fa = 1e-4;
+    gp_num(ch(&c, "FAIL_MIN"), fa);
+    gen_log_count_tics(ch(&c, "FAILTICS"), "y", fa, 100, true);
+    strbuf *fl = ch(&c, "FAILED");
+    for (size_t i = 0; i < rf->nlabels && fail_cols; i++) {
+        sb_puts(fl, fl->len ? ", \\\n     " : "");
+        gp_file(fl, rf, i, "timeseries.csv");
+        sb_printf(fl, " using (column(\"t\") + bin/2):(failed_pct(column(\"succeeded\"), column(\"failed\"))) "
+                      "with lines linetype %d dashtype 1 linewidth 2 notitle", style_of(i));
+    }
+    /* The line above which p99 of answered requests hides failures. */
+    sb_puts(fl, fl->len ? ", \\\n     " : "");
+    sb_puts(fl, "1 with lines linecolor rgb '#333333' dashtype 2 linewidth 1.2 notitle");
     free(has);
     free(draw_p);
     return chart_draw(cx, &c, "latency", "Latency over time",
-                      "The median (p50, dotted), p99 (solid, with markers) and p999 (dashed) latency of the requests "
-                      "answered in each time bin, per strategy, on a logarithmic axis. Shaded windows and dashed lines "
-                      "mark the warmup, faults and bursts. A gap in a line is a bin where nobody was answered.");
+                      "Top: the median (p50, dotted), p99 (solid, with markers) and p999 (dashed) latency of the "
+                      "requests answered in each time bin, per strategy, on a logarithmic axis; a \u00d7 marks a bin "
+                      "where more than 1% of the requests ending in it failed, so its p99 of answered requests hides "
+                      "them. Bottom: the share of the requests ending in each bin that failed (log scale; the dashed "
+                      "line is 1%). Shaded windows and dashed lines mark the warmup, faults and bursts; arrows mark "
+                      "when each strategy was back to normal after a trigger. A gap in a line is a bin where nobody "
+                      "was answered (top) or no request ended (bottom).");
 }
 
 static int chart_db_load(chart_ctx *cx)
@@ -1585,6 +1751,7 @@ static int chart_db_load(chart_ctx *cx)
     gen_count_tics(ch(&c, "Y3TICS"), "y", y3);
     sb_puts(ch(&c, "QUEUE_PANEL"), queue > 0 ? "1" : "0");
     gen_marks(&c, rf, xmax);
+    gen_recovery(&c, rf, xmax);
     gen_ts_series(&c, "INFLIGHT", rf, all, TS_INFLIGHT, "column(\"db_inflight_max\")", 1, NULL, true);
     /* The key has a panel of its own: eight labels would not fit beside one. */
     strbuf *in = ch(&c, "INFLIGHT"), *key = ch(&c, "KEY");
@@ -1614,7 +1781,7 @@ static int chart_db_load(chart_ctx *cx)
                       "Top: the most queries in service at once in each bin, against the worker pool (and, under USL "
                       "overload, the knee n* past which the database's throughput falls). Middle: queries started per "
                       "second (log scale). Bottom: the longest queue of queries waiting for a worker (left out when "
-                      "no query ever waited).");
+                      "no query ever waited). Arrows mark when each strategy was back to normal after a trigger.");
 }
 
 static int chart_latency_cdf(chart_ctx *cx)
@@ -1624,68 +1791,234 @@ static int chart_latency_cdf(chart_ctx *cx)
     bool *has = flags(cx, rf->nlabels);
     if (!has) return -1;
     double lo = INFINITY, hi = 0, most = 1;
+    bool fails = false;
     for (size_t i = 0; i < rf->nlabels; i++) {
         const run_label *L = &rf->labels[i];
         has[i] = L->nhist > 0;
         if (!has[i]) continue;
         if (L->hist_lo < lo) lo = L->hist_lo;
         if (L->hist_hi > hi) hi = L->hist_hi;
-        if (L->answered > most) most = L->answered;
+        /* The tail goes down to one request in all, or to the share that failed. */
+        double all = L->answered_share > 0 ? L->answered / L->answered_share : L->answered;
+        double floor_i = L->answered_share < 1 ? 1 - L->answered_share : 1 / (all > 1 ? all : 1);
+        if (1 / floor_i > most) most = 1 / floor_i;
+        fails |= L->answered_share < 1;
     }
     double xa, xb;
     log_range(lo, hi, &xa, &xb);
-    gp_title(ch(&c, "TITLE"), rf, "latency distribution");
+    gp_title(ch(&c, "TITLE"), rf, "latency distribution of every request");
     gp_num(ch(&c, "XMIN"), xa);
     gp_num(ch(&c, "XMAX"), xb);
-    gp_num(ch(&c, "YMIN"), most > 1 ? decade_floor(1 / most) : 0.1);
+    gp_num(ch(&c, "YMIN"), most > 1 ? decade_floor(0.999 / most) / (fails ? 10 : 1) : 0.1);
     gen_latency_tics(ch(&c, "XTICS"), "x", xa, xb, 6);
-    strbuf *cdf = ch(&c, "CDF"), *ccdf = ch(&c, "CCDF");
+    strbuf *cdf = ch(&c, "CDF"), *ccdf = ch(&c, "CCDF"), *data = ch(&c, "DATA");
     for (size_t i = 0; i < rf->nlabels; i++) {
         const run_label *L = &rf->labels[i];
         if (!has[i]) continue;
         size_t every = L->nhist / NMARKERS > 0 ? L->nhist / NMARKERS : 1, first = every * i / rf->nlabels;
+        bool level = L->answered_share < 1;
+        if (level) {   /* where the curve levels off: the failed requests never come */
+            sb_printf(data, "$level_%zu << EOD\n", i + 1);
+            gp_num(data, L->hist_hi);
+            sb_printf(data, ",%.10g\n", L->answered_share);
+            gp_num(data, xb);
+            sb_printf(data, ",%.10g\nEOD\n", L->answered_share);
+        }
         for (int tail = 0; tail < 2; tail++) {
             if (tail && !L->ccdf_any) continue;
             strbuf *o = tail ? ccdf : cdf;
-            const char *y = tail ? "pos(1 - column(\"cdf\"))" : "column(\"cdf\")";
+            char y[64];
+            snprintf(y, sizeof y, tail ? "pos(1 - column(\"%s\"))" : "column(\"%s\")", L->cdf_col);
             sb_puts(o, o->len ? ", \\\n     " : "");
             gp_file(o, rf, i, "latency_hist.csv");
             sb_printf(o, " using \"upper\":(%s) with steps linetype %d notitle, \\\n     ", y, style_of(i));
             gp_file(o, rf, i, "latency_hist.csv");
             sb_printf(o, " every %zu::%zu using \"upper\":(%s) with points linetype %d notitle", every, first, y,
                       style_of(i));
+            if (level)
+                sb_printf(o, ", \\\n     $level_%zu using 1:(%s) with lines linetype %d dashtype (4,4) "
+                             "linewidth 1.5 notitle", i + 1, tail ? "1 - $2" : "$2", style_of(i));
         }
     }
     gen_empty_note(ch(&c, "EMPTY_NOTE"), !cdf->len, "no request was answered");
     if (!cdf->len) sb_puts(cdf, "-1 notitle");
     if (!ccdf->len) sb_puts(ccdf, "1e-300 notitle");
+    /* Where each curve levels off, the share answered, written at the right
+     * edge; values closer than a line of text are stacked downwards. */
+    strbuf *lv = ch(&c, "LEVELS");
+    double last = INFINITY;
+    size_t *order = calloc(rf->nlabels + 1, sizeof *order), n = 0;
+    if (!order) lv->oom = true;
+    for (size_t i = 0; order && i < rf->nlabels; i++)
+        if (has[i] && rf->labels[i].answered_share < 1) order[n++] = i;
+    for (size_t a = 1; a < n; a++)   /* highest first */
+        for (size_t b = a; b > 0 && rf->labels[order[b]].answered_share > rf->labels[order[b - 1]].answered_share; b--) {
+            size_t t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+    for (size_t k = 0; k < n; k++) {
+        const run_label *L = &rf->labels[order[k]];
+        double y = L->answered_share;
+        if (y > last - 0.035) y = last - 0.035;
+        last = y;
+        char pct[64];
+        report_fmt_pct(pct, sizeof pct, L->answered_share);
+        sb_printf(lv, "set label %zu '%s' at graph 1, first %.6f right offset character -0.3, 0.5 "
+                      "textcolor linetype %d font ',11' front\n", 100 + k, pct, y, style_of(order[k]));
+    }
+    free(order);
     gen_label_keys(cdf, rf, has, "no answers", NULL);
+    if (fails)
+        sb_puts(cdf, ", \\\n     keyentry with lines linecolor rgb '#444444' dashtype (4,4) "
+                     "title 'the rest failed'");
     free(has);
-    return chart_draw(cx, &c, "latency_cdf", "Latency distribution",
-                      "Left: the fraction of answered requests answered within a given time (CDF). Right: the fraction "
-                      "slower than a given time (1 - CDF) on log-log axes, where the tail shows: p99 is where a curve "
-                      "crosses 1%, p999 where it crosses 0.1%. Counted requests only (after the warmup).");
+    return chart_draw(cx, &c, "latency_cdf", "Latency distribution of every request",
+                      "Left: the fraction of all requests answered within a given time (CDF); a failed request counts "
+                      "as never answered, so each curve levels off at the share that succeeded (dashed beyond its "
+                      "last answer). Right: the fraction not answered within a given time (1 - CDF) on log-log axes, "
+                      "where the tail shows: p99 of all requests is where a curve crosses 1%, p999 where it crosses "
+                      "0.1%; a curve that levels off above 1% has its p99 among the failed requests. Counted requests "
+                      "only (after the warmup).");
 }
 
-/* One bar chart panel of the comparison: a bar per label with its text on
- * top; a label whose value is NAN gets "n/a" and no bar. */
-static void gen_bars(strbuf *plot, strbuf *labels, const run_folder *rf, const double *val, double scale,
-                     char *const *text, int col)
+/* ---------------------------------------------------------------- the comparison */
+
+/* One panel of the comparison chart: a bar per label, stacked in up to
+ * MAXSTACK layers (each a fill pattern: solid, hatched, ...), with its text
+ * on top.  A label whose total is NAN gets "n/a" and no bar; one whose total
+ * is +inf gets a hatched bar to the top of the panel and its text ("never",
+ * "failed").  Values are in the panel's unit already. */
+#define MAXSTACK 6
+typedef struct panel {
+    char title[256];
+    double ymax;
+    bool count_tics;          /* tics with thousands separators; else gnuplot's */
+    double *v[MAXSTACK];      /* layer values per label; v[0] alone for plain bars */
+    int nlayers;
+    char **text;              /* per label */
+    char extra[512];          /* more plot clauses: a target or pool line */
+    char ytics[1024];         /* explicit tics, or "" */
+    const char *layer_names[MAXSTACK];   /* a key naming the layers that are not all zero; NULL: none */
+} panel;
+
+/* Fill patterns of the layers (0: solid), and their names for the key. */
+static const int stack_patterns[MAXSTACK] = { 0, 4, 1, 5, 2, 7 };
+
+static void gen_panel(strbuf *o, strbuf *data, const run_folder *rf, const panel *p, int no)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < rf->nlabels; i++) {
-        double v = val[i];
-        sb_printf(labels, "set label %zu ", i + 1);
-        sb_gp_quote(labels, isfinite(v) ? text[i] : "n/a");
-        sb_printf(labels, " at %zu, ", i + 1);
-        gp_num(labels, isfinite(v) ? v * scale : 0);
-        sb_puts(labels, " center offset 0, 0.7 font value_font front\n");
-        if (!isfinite(v)) continue;
-        sb_puts(plot, n++ ? ", \\\n     " : "");
-        sb_printf(plot, "$comparison every ::%zu::%zu using 1:($%d * %.10g):(0.7) with boxes linetype %d dashtype 1 "
-                        "notitle", i, i, col, scale, style_of(i));
+    size_t n = rf->nlabels;
+    sb_puts(o, "    set title ");
+    sb_gp_quote(o, p->title);
+    sb_puts(o, "\n    set yrange [0:");
+    gp_num(o, p->ymax);
+    sb_puts(o, "]\n");
+    bool finite = false;
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < p->nlayers; k++) finite |= isfinite(p->v[k][i]);
+    sb_puts(o, "    set ytics nomirror\n");
+    if (!finite) sb_puts(o, "    unset ytics\n");   /* every bar is "never", "failed" or "n/a" */
+    else if (*p->ytics) sb_printf(o, "    %s\n", p->ytics);
+    else if (p->count_tics) {
+        sb_puts(o, "    ");
+        gen_count_tics(o, "y", p->ymax);
+        sb_puts(o, "\n");
+    } else {
+        sb_puts(o, "    set ytics autofreq\n    set format y \"%g\"\n");
     }
-    if (!n) sb_puts(plot, "-1 notitle");
+    sb_printf(data, "$panel%d << EOD\n", no);
+    for (size_t i = 0; i < n; i++) {
+        double sum = 0;
+        bool nan = false, inf = false;
+        for (int k = 0; k < p->nlayers; k++) {
+            double v = p->v[k][i];
+            nan |= isnan(v);
+            inf |= v == INFINITY;
+            sum += isfinite(v) ? v : 0;
+        }
+        sb_printf(data, "%zu", i + 1);
+        /* Cumulative heights, top layer first: each drawn over the next. */
+        double cum = 0;
+        for (int k = 0; k < p->nlayers; k++) {
+            double v = p->v[k][i];
+            cum += isfinite(v) ? v : 0;
+            sb_puts(data, ",");
+            if (nan && !inf) sb_puts(data, "NaN");
+            else gp_num(data, inf ? p->ymax : cum);
+        }
+        sb_puts(data, "\n");
+        sb_printf(o, "    set label %zu ", i + 1);
+        const char *text = nan && !inf ? "n/a" : p->text[i], *nl = strchr(text, '\n');
+        if (nl)   /* two lines: numbers only, in a double-quoted string */
+            sb_printf(o, "\"%.*s\\n%s\"", (int)(nl - text), text, nl + 1);
+        else sb_gp_quote(o, text);
+        sb_printf(o, " at %zu, ", i + 1);
+        gp_num(o, inf ? p->ymax * 0.93 : nan ? 0 : sum);
+        sb_printf(o, " center offset 0, %s font value_font front%s\n", inf ? "0" : nl ? "1.3" : "0.7",
+                  inf ? " boxed" : "");
+        (void)sum;
+    }
+    sb_puts(data, "EOD\n");
+    /* A key of the layers, when the panel has one: inside, top right. */
+    sb_puts(o, p->layer_names[0] ? "    set key inside top right Left reverse samplen 1.5 spacing 1 font ',10' "
+                                   "opaque box linecolor rgb '#cccccc'\n"
+                                 : "    unset key\n");
+    sb_puts(o, "    plot ");
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        bool inf = false;
+        for (int k = 0; k < p->nlayers; k++) inf |= p->v[k][i] == INFINITY;
+        for (int k = p->nlayers - 1; k >= 0; k--) {
+            int pat = inf ? 4 : stack_patterns[k];
+            sb_puts(o, any ? ", \\\n         " : "");
+            any = true;
+            sb_printf(o, "$panel%d every ::%zu::%zu using 1:%d:(0.7) with boxes linetype %d dashtype 1", no, i, i,
+                      2 + k, style_of(i));
+            if (pat) sb_printf(o, " fillstyle pattern %d border", pat);
+            sb_puts(o, " notitle");
+            if (inf) break;
+        }
+    }
+    if (!any) sb_puts(o, "-1 notitle");
+    if (*p->extra) sb_printf(o, ", \\\n         %s", p->extra);
+    for (int k = 0; k < p->nlayers && p->layer_names[0]; k++) {
+        bool used = false;
+        for (size_t i = 0; i < n; i++) used |= p->v[k][i] > 0;
+        if (!used) continue;
+        sb_printf(o, ", \\\n         keyentry with boxes linecolor rgb '#555555' fillstyle %s%d border title ",
+                  stack_patterns[k] ? "pattern " : "solid 0.", stack_patterns[k] ? stack_patterns[k] : 85);
+        sb_gp_quote(o, p->layer_names[k]);
+    }
+    sb_puts(o, "\n    unset label\n\n");
+}
+
+/* The largest finite total of a panel's labels. */
+static double panel_max(const panel *p, size_t n)
+{
+    double most = 0;
+    for (size_t i = 0; i < n; i++) {
+        double sum = 0;
+        for (int k = 0; k < p->nlayers; k++) sum += isfinite(p->v[k][i]) ? p->v[k][i] : 0;
+        if (sum > most) most = sum;
+    }
+    return most;
+}
+
+/* A count in at most four characters, for the crowded bars: "812", "2.25k". */
+static void fmt_shorter(char *buf, size_t n, double v)
+{
+    if (!isfinite(v) || v < 1000) report_fmt_count(buf, n, v);
+    else if (v < 1e6) snprintf(buf, n, "%.3gk", v / 1e3);
+    else snprintf(buf, n, "%.3gM", v / 1e6);
+}
+
+/* A latency panel's unit: the one its largest value reads best in. */
+static double latency_scale(double most, const char **unit)
+{
+    *unit = "s";
+    if (most > 0 && most < 1e-3) { *unit = "\u00b5s"; return 1e6; }
+    if (most > 0 && most < 1) { *unit = "ms"; return 1e3; }
+    return 1;
 }
 
 static int chart_comparison(chart_ctx *cx)
@@ -1693,50 +2026,134 @@ static int chart_comparison(chart_ctx *cx)
     const run_folder *rf = cx->rf;
     chart c = { 0 };
     size_t n = rf->nlabels;
-    enum { Q, PK, P99, TO, ER, FAIL, NV };
-    double *v[NV] = { 0 };
-    char **text[4] = { 0 };
+    enum { P_FAILED, P_SLO, P_THIRD, P_P99ALL, P_DBQ, P_ATT, NP };
+    panel pn[NP];
+    memset(pn, 0, sizeof pn);
     int rc = -1;
-    for (int k = 0; k < NV; k++)
-        if (!(v[k] = calloc(n, sizeof *v[k]))) goto oom;
-    for (int k = 0; k < 4; k++)
-        if (!(text[k] = calloc(n, sizeof *text[k]))) goto oom;
-    double most[NV] = { 0 };
-    strbuf *data = ch(&c, "DATA"), *xt = ch(&c, "XTICS");
-    sb_puts(data, "# n,db_queries,peak_db_inflight,p99 (s),timeouts,errors; the label above each row");
+    bool with_rec = false;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < rf->labels[i].nrec; k++) with_rec |= rf->labels[i].rec[k].judged;
+    /* The layers each panel stacks. */
+    int layers[NP] = { FAIL_N, 1, 1, 1, 1, 2 };
+    for (int p = 0; p < NP; p++) {
+        pn[p].nlayers = layers[p];
+        for (int k = 0; k < layers[p]; k++)
+            if (!(pn[p].v[k] = calloc(n + 1, sizeof(double)))) goto oom;
+        if (!(pn[p].text = calloc(n + 1, sizeof(char *)))) goto oom;
+    }
+    double tnines = isfinite(rf->slo_target) ? -log10(1 - rf->slo_target) : 3, top_nines = tnines + 1;
+    double most_all = 0, most_ans = 0;
+    for (size_t i = 0; i < n; i++) {
+        double g = run_value(rf, i, "good_ratio");
+        if (g < 1 && -log10(1 - g) + 0.5 > top_nines) top_nines = -log10(1 - g) + 0.5;
+        double pa = run_value(rf, i, "p99_all"), pq = run_value(rf, i, "p99");
+        if (isfinite(pa) && pa > most_all) most_all = pa;
+        if (isfinite(pq) && pq > most_ans) most_ans = pq;
+    }
+    top_nines = ceil(top_nines);
+    const char *ua, *uq;
+    double sa = latency_scale(most_all, &ua), sq = latency_scale(most_ans, &uq);
+    for (size_t i = 0; i < n; i++) {
+        char a[64], b[64], t[160];
+        /* Failed requests, in %, stacked by how they ended. */
+        double fr = run_value(rf, i, "failed_ratio"), fsum = 0;
+        for (int k = 0; k < FAIL_N; k++) {
+            char col[64];
+            snprintf(col, sizeof col, "failed_by_%s", failure_names[k]);
+            double v = run_value(rf, i, col), req = run_value(rf, i, "requests");
+            pn[P_FAILED].v[k][i] = req > 0 ? 100 * v / req : NAN;
+            fsum += isfinite(v) ? v : 0;
+        }
+        if (isnan(fr)) for (int k = 0; k < FAIL_N; k++) pn[P_FAILED].v[k][i] = NAN;
+        report_fmt_pct(a, sizeof a, fr);
+        if (!(pn[P_FAILED].text[i] = strdup(a))) goto oom;
+        /* SLO attainment on a scale of nines. */
+        double g = run_value(rf, i, "good_ratio");
+        pn[P_SLO].v[0][i] = isnan(g) ? NAN : g >= 1 ? top_nines : -log10(1 - g);
+        report_fmt_pct(a, sizeof a, g);
+        if (!(pn[P_SLO].text[i] = strdup(a))) goto oom;
+        /* Recovery (with triggers), else p99 of answered requests. */
+        if (with_rec) {
+            double r = run_value(rf, i, "recovery_time");
+            pn[P_THIRD].v[0][i] = r;
+            if (r == INFINITY) snprintf(a, sizeof a, "%s", run_value(rf, i, "metastable") > 0 ? "never" : "not by end");
+            else report_fmt_seconds(a, sizeof a, r);
+        } else {
+            double q = run_value(rf, i, "p99");
+            pn[P_THIRD].v[0][i] = q * sq;
+            report_fmt_seconds(a, sizeof a, q);
+        }
+        if (!(pn[P_THIRD].text[i] = strdup(a))) goto oom;
+        double pa = run_value(rf, i, "p99_all");
+        pn[P_P99ALL].v[0][i] = pa == INFINITY ? pa : pa * sa;
+        if (pa == INFINITY) snprintf(a, sizeof a, "failed");
+        else report_fmt_seconds(a, sizeof a, pa);
+        if (!(pn[P_P99ALL].text[i] = strdup(a))) goto oom;
+        double q = run_value(rf, i, "db_queries");
+        pn[P_DBQ].v[0][i] = q;
+        report_fmt_count(a, sizeof a, q);
+        if (!(pn[P_DBQ].text[i] = strdup(a))) goto oom;
+        double to = run_value(rf, i, "timeouts"), er = run_value(rf, i, "errors");
+        pn[P_ATT].v[0][i] = to;
+        pn[P_ATT].v[1][i] = er;
+        fmt_shorter(a, sizeof a, to);
+        fmt_shorter(b, sizeof b, er);
+        snprintf(t, sizeof t, "%s\n%s", a, b);   /* two lines: timeouts over errors */
+        if (!(pn[P_ATT].text[i] = strdup(t))) goto oom;
+    }
+    /* Titles, ranges, and the lines drawn over the bars. */
+    strbuf w = { 0 };
+    snprintf(pn[P_FAILED].title, sizeof pn[P_FAILED].title, "requests that failed (%%)");
+    sb_free(&w);
+    for (int k = 0; k < FAIL_N && k < MAXSTACK; k++) pn[P_FAILED].layer_names[k] = failure_words[k];
+    pn[P_FAILED].ymax = nice_ceil(panel_max(&pn[P_FAILED], n) * 1.6);   /* room for the key */
+    if (pn[P_FAILED].ymax > 100) pn[P_FAILED].ymax = 100;
+    pn[P_FAILED].count_tics = false;
+    char tgt[64], lat[64];
+    report_fmt_pct(tgt, sizeof tgt, isfinite(rf->slo_target) ? rf->slo_target : 0.999);
+    if (isfinite(rf->slo_latency)) {
+        report_fmt_seconds(lat, sizeof lat, rf->slo_latency);
+        snprintf(pn[P_SLO].title, sizeof pn[P_SLO].title, "SLO: answered within %s (target %s)", lat, tgt);
+    } else {
+        snprintf(pn[P_SLO].title, sizeof pn[P_SLO].title, "SLO: requests answered (target %s)", tgt);
+    }
+    pn[P_SLO].ymax = top_nines;
+    {
+        strbuf y = { 0 };
+        sb_puts(&y, "set ytics (");
+        for (int k = 0; k <= (int)top_nines; k++) {
+            char num[32];
+            snprintf(num, sizeof num, "%.*f", k > 2 ? k - 2 : 0, 100 - pow(10, 2 - k));
+            sb_printf(&y, "%s'%s%%%%' %d", k ? ", " : "", k ? num : "0", k);   /* a tic label is a format */
+        }
+        sb_puts(&y, ")");
+        snprintf(pn[P_SLO].ytics, sizeof pn[P_SLO].ytics, "%s", y.s ? y.s : "");
+        sb_free(&y);
+    }
+    snprintf(pn[P_SLO].extra, sizeof pn[P_SLO].extra, "%.10g with lines linecolor rgb '#333333' dashtype 2 "
+             "linewidth 1.5 notitle", tnines);
+    if (with_rec) {
+        snprintf(pn[P_THIRD].title, sizeof pn[P_THIRD].title, "recovery time, the longest after a trigger (s)");
+        double most = panel_max(&pn[P_THIRD], n);
+        pn[P_THIRD].ymax = nice_ceil((most > 0 ? most : 1) * 1.15);
+    } else {
+        snprintf(pn[P_THIRD].title, sizeof pn[P_THIRD].title, "p99 latency of answered requests (%s)", uq);
+        pn[P_THIRD].ymax = nice_ceil(panel_max(&pn[P_THIRD], n) * 1.15);
+    }
+    snprintf(pn[P_P99ALL].title, sizeof pn[P_P99ALL].title, "p99 latency of all requests (%s)", ua);
+    pn[P_P99ALL].ymax = nice_ceil(panel_max(&pn[P_P99ALL], n) * 1.15);
+    snprintf(pn[P_DBQ].title, sizeof pn[P_DBQ].title, "DB queries issued");
+    pn[P_DBQ].ymax = nice_ceil(panel_max(&pn[P_DBQ], n) * 1.15);
+    pn[P_DBQ].count_tics = true;
+    snprintf(pn[P_ATT].title, sizeof pn[P_ATT].title, "attempts: timeouts (solid) / errors (hatched)");
+    pn[P_ATT].ymax = nice_ceil(panel_max(&pn[P_ATT], n) * 1.3);
+    pn[P_ATT].count_tics = true;
+
+    strbuf *xt = ch(&c, "XTICS"), *panels = ch(&c, "PANELS");
     sb_puts(xt, "set xtics (");
     for (size_t i = 0; i < n; i++) {
-        v[Q][i] = run_value(rf, i, "db_queries");
-        v[PK][i] = run_value(rf, i, "peak_db_inflight");
-        v[P99][i] = run_value(rf, i, "p99");
-        v[TO][i] = run_value(rf, i, "timeouts");
-        v[ER][i] = run_value(rf, i, "errors");
-        v[FAIL][i] = isfinite(v[TO][i]) || isfinite(v[ER][i])
-                         ? (isfinite(v[TO][i]) ? v[TO][i] : 0) + (isfinite(v[ER][i]) ? v[ER][i] : 0)
-                         : NAN;
-        for (int k = 0; k < NV; k++)
-            if (v[k][i] > most[k]) most[k] = v[k][i];
-        char a[64], b[64], t[160];
-        report_fmt_count(a, sizeof a, v[Q][i]);
-        if (!(text[0][i] = strdup(a))) goto oom;
-        report_fmt_count(a, sizeof a, v[PK][i]);
-        if (!(text[1][i] = strdup(a))) goto oom;
-        report_fmt_seconds(a, sizeof a, v[P99][i]);
-        if (!(text[2][i] = strdup(a))) goto oom;
-        fmt_short(a, sizeof a, v[TO][i]);
-        fmt_short(b, sizeof b, v[ER][i]);
-        snprintf(t, sizeof t, "%s / %s", a, b);
-        if (!(text[3][i] = strdup(t))) goto oom;
-        sb_puts(data, "\n# ");
-        for (const char *p = rf->labels[i].label; *p; p++) sb_putn(data, *p == '\n' ? " " : p, 1);
-        sb_printf(data, "\n%zu", i + 1);
-        for (int k = Q; k <= ER; k++) {
-            sb_puts(data, ",");
-            if (isfinite(v[k][i])) gp_num(data, v[k][i]);
-            else sb_puts(data, "NaN");
-        }
         strbuf tic = { 0 };   /* a tic label is a format: '%' doubles */
-        for (const char *p = rf->labels[i].label; *p; p++) sb_putn(&tic, *p == '%' ? "%%" : p, 1 + (*p == '%'));
+        for (const char *q = rf->labels[i].label; *q; q++) sb_putn(&tic, *q == '%' ? "%%" : q, 1 + (*q == '%'));
         if (tic.oom) goto oom;
         sb_puts(xt, i ? ", " : "");
         sb_gp_quote(xt, tic.s);
@@ -1747,72 +2164,35 @@ static int chart_comparison(chart_ctx *cx)
     /* Many labels: slanted names, more room under each row, smaller values. */
     bool many = n > 4;
     if (many) sb_puts(xt, " rotate by 30 right");
-    sb_puts(ch(&c, "MARGINS"), many ? "0.09, 0.97, 0.17, 0.86" : "0.09, 0.97, 0.10, 0.86");
-    sb_puts(ch(&c, "SPACING"), many ? "0.10, 0.24" : "0.10, 0.15");
-    sb_puts(ch(&c, "VALUE_FONT"), many ? "',11'" : "',13'");
+    sb_puts(ch(&c, "MARGINS"), many ? "0.07, 0.98, 0.15, 0.87" : "0.07, 0.98, 0.08, 0.87");
+    sb_puts(ch(&c, "SPACING"), many ? "0.07, 0.22" : "0.07, 0.14");
+    sb_puts(ch(&c, "VALUE_FONT"), many ? "',10'" : "',12'");
     sb_printf(ch(&c, "N"), "%zu", n);
-    /* p99 in the unit its largest value reads best in. */
-    double scale = 1;
-    const char *unit = "s";
-    if (most[P99] > 0 && most[P99] < 1e-3) scale = 1e6, unit = "\u00b5s";
-    else if (most[P99] > 0 && most[P99] < 1) scale = 1e3, unit = "ms";
-    sb_printf(ch(&c, "P99_TITLE"), "'p99 latency of answered requests (%s)'", unit);
-    double pool = isfinite(rf->workers) && rf->workers > most[PK] ? rf->workers : most[PK];
-    double ymax[4] = { nice_ceil(most[Q] * 1.15), nice_ceil(pool * 1.15), nice_ceil(most[P99] * scale * 1.15),
-                       nice_ceil(most[FAIL] * 1.15) };
-    static const char *const ykey[4] = { "Y1MAX", "Y2MAX", "Y3MAX", "Y4MAX" };
-    static const char *const tkey[4] = { "Y1TICS", "Y2TICS", NULL, "Y4TICS" };
-    for (int k = 0; k < 4; k++) {
-        gp_num(ch(&c, ykey[k]), ymax[k]);
-        if (tkey[k]) gen_count_tics(ch(&c, tkey[k]), "y", ymax[k]);
-    }
-    gp_title(ch(&c, "TITLE"), rf, "strategies compared");
-    gen_bars(ch(&c, "BARS1"), ch(&c, "LABELS1"), rf, v[Q], 1, text[0], 2);
-    strbuf *b2 = ch(&c, "BARS2");
-    gen_bars(b2, ch(&c, "LABELS2"), rf, v[PK], 1, text[1], 3);
-    if (isfinite(rf->workers)) {   /* the pool as a dashed line, named in the title */
-        char num[64], t[128];
-        report_fmt_count(num, sizeof num, rf->workers);
-        snprintf(t, sizeof t, "most DB queries in service at once (dashed: the pool, %s)", num);
-        sb_gp_quote(ch(&c, "PEAK_TITLE"), t);
-        sb_puts(b2, ", \\\n     ");
-        gp_num(b2, rf->workers);
-        sb_puts(b2, " with lines linecolor rgb '#333333' dashtype 2 linewidth 1.5 notitle");
-    } else {
-        sb_puts(ch(&c, "PEAK_TITLE"), "'most DB queries in service at once'");
-    }
-    gen_bars(ch(&c, "BARS3"), ch(&c, "LABELS3"), rf, v[P99], scale, text[2], 4);
-    /* Timeouts and errors: one stacked bar, errors hatched on top. */
-    strbuf *b4 = ch(&c, "BARS4"), *l4 = ch(&c, "LABELS4");
-    for (size_t i = 0; i < n; i++) {
-        sb_printf(l4, "set label %zu ", i + 1);
-        sb_gp_quote(l4, isfinite(v[FAIL][i]) ? text[3][i] : "n/a");
-        sb_printf(l4, " at %zu, ", i + 1);
-        gp_num(l4, isfinite(v[FAIL][i]) ? v[FAIL][i] : 0);
-        sb_puts(l4, " center offset 0, 0.7 font value_font front\n");
-        if (!isfinite(v[FAIL][i])) continue;
-        sb_puts(b4, b4->len ? ", \\\n     " : "");
-        sb_printf(b4,
-                  "$comparison every ::%zu::%zu using 1:($5 + $6):(0.7) with boxes linetype %d dashtype 1 "
-                  "fillstyle pattern 4 border notitle, \\\n     $comparison every ::%zu::%zu using 1:5:(0.7) with boxes "
-                  "linetype %d dashtype 1 notitle",
-                  i, i, style_of(i), i, i, style_of(i));
-    }
-    if (!b4->len) sb_puts(b4, "-1 notitle");
+    gp_title(ch(&c, "TITLE"), rf, "strategies compared, failures first");
+    for (int p = 0; p < NP; p++) gen_panel(panels, ch(&c, "DATA"), rf, &pn[p], p + 1);
     rc = chart_draw(cx, &c, "comparison", "Strategies compared",
-                    "Per strategy: DB queries issued, the most queries in service at once (against the worker pool), "
-                    "the p99 latency of answered requests, and attempts that timed out or failed with an error "
-                    "(solid: timeouts; hatched, on top: errors). Counted requests only (after the warmup).");
+                    with_rec
+                        ? "Per strategy, in the order a review asks: the share of requests that failed (by how they "
+                          "ended), SLO attainment on a scale of nines against the target (dashed), the longest "
+                          "recovery time after a trigger (hatched to the top: never back to normal), the p99 latency "
+                          "of all requests (hatched: failed, more than 1% failed), DB queries issued, and attempts "
+                          "that timed out or failed with an error (retries included). Counted requests only (after "
+                          "the warmup)."
+                        : "Per strategy, in the order a review asks: the share of requests that failed (by how they "
+                          "ended), SLO attainment on a scale of nines against the target (dashed), the p99 latency of "
+                          "answered requests and of all requests (hatched: failed, more than 1% failed), DB queries "
+                          "issued, and attempts that timed out or failed with an error (retries included). Counted "
+                          "requests only (after the warmup).");
     goto done;
 oom:
     snprintf(cx->err, cx->errlen, "out of memory");
     chart_free(&c);
 done:
-    for (int k = 0; k < 4; k++) {
-        for (size_t i = 0; i < n && text[k]; i++) free(text[k][i]);
-        free(text[k]);
+    for (int p = 0; p < NP; p++) {
+        for (int k = 0; k < MAXSTACK; k++) free(pn[p].v[k]);
+        for (size_t i = 0; i < n && pn[p].text; i++) free(pn[p].text[i]);
+        free(pn[p].text);
     }
-    for (int k = 0; k < NV; k++) free(v[k]);
     return rc;
 }
 

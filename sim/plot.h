@@ -113,7 +113,17 @@ typedef struct mark {
 } mark;
 
 /* The columns of timeseries.csv the charts use. */
-enum ts_col { TS_T, TS_P50, TS_P99, TS_P999, TS_INFLIGHT, TS_STARTED, TS_QUEUE, TS_N };
+enum ts_col { TS_T, TS_P50, TS_P99, TS_P999, TS_INFLIGHT, TS_STARTED, TS_QUEUE, TS_SUCCEEDED, TS_FAILED, TS_N };
+
+/* One entry of summary.json "recovery": how a label came back after a trigger. */
+typedef struct run_recovery {
+    char *trigger;            /* "cache_flush", "db_slowdown", "burst", ... */
+    double at, end;
+    double time;              /* recovery_time; NAN when not recovered */
+    double worst;             /* worst_good_ratio */
+    bool judged;              /* it had a baseline */
+    bool recovered, metastable;
+} run_recovery;
 
 /* One strategy label of a results folder: its comparison.csv row and what its
  * files hold. */
@@ -121,6 +131,8 @@ typedef struct run_label {
     char *label, *strategy;
     double *v;                /* comparison.csv's numbers, by column; NAN when empty */
     char *params;             /* summary.json "params" as "poll 0.02, max_wait 1", or "" */
+    run_recovery *rec;        /* summary.json "recovery" */
+    size_t nrec;
     size_t nbins;             /* timeseries.csv rows */
     double *ts[TS_N];         /* its columns, nbins each; NAN where empty */
     double t_end;             /* end of the last bin */
@@ -129,6 +141,8 @@ typedef struct run_label {
     double inflight_max, started_max, queue_max;   /* per bin, over the run */
     size_t nhist;             /* latency_hist.csv rows */
     double answered;          /* requests in the histogram */
+    double answered_share;    /* of every request: where the CDF over all requests levels off */
+    const char *cdf_col;      /* "cdf_all" (over every request), or "cdf" from an older stampede */
     bool ccdf_any;            /* some bucket leaves a tail (cdf < 1) */
     double hist_lo, hist_hi;  /* x range of the CDF: the 0.1% point to the last bucket */
     double *sizes, *size_ge;  /* stampede sizes and how many stampedes had at least that size */
@@ -156,6 +170,8 @@ typedef struct run_folder {
     run_label *labels;
     size_t nlabels;
     size_t baseline;           /* index of the first label with strategy "none"; nlabels when none */
+    double slo_latency;        /* summary.json "slo": INFINITY without a latency bound, NAN unknown */
+    double slo_target;
 } run_folder;
 
 /* Reads DIR.  Returns 0, -2 when DIR is not a results folder (missing,

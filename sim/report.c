@@ -4,6 +4,8 @@
  * date in it, so the same folder always gives the same bytes. */
 #include "report.h"
 
+#include "metrics.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +61,7 @@ void report_fmt_seconds(char *buf, size_t n, double s)
 
 /* A fraction as a percentage that is never rounded to 0% or 100% when it is
  * neither ("99.99%", "0.52%"). */
-static void fmt_pct(char *buf, size_t n, double x)
+void report_fmt_pct(char *buf, size_t n, double x)
 {
     if (!isfinite(x)) {
         snprintf(buf, n, "n/a");
@@ -109,7 +111,7 @@ static const char *const css =
     "p.lead { font-size: 1.15em; margin-top: 0; }\n"
     ".muted { color: #666; font-size: 0.92em; }\n"
     "nav a { margin-right: 1.2em; }\n"
-    "ul.findings li { margin: 0.35em 0; }\n"
+    "ol.findings li { margin: 0.45em 0; }\n"
     ".scroll { overflow-x: auto; }\n"
     "table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }\n"
     "th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #e2e2e2; text-align: right; white-space: nowrap; }\n"
@@ -126,130 +128,294 @@ static const char *const css =
 
 static double val(const run_folder *rf, size_t i, const char *col) { return run_value(rf, i, col); }
 
-/* One sentence: label i against the baseline b, or on its own when b is
- * nlabels (no `none` in the run) or i itself. */
-static void finding(strbuf *h, const run_folder *rf, size_t i, size_t b)
+static const char *plural(double n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+/* A trigger in words: "the cache flush at 60 s", "the DB slowdown at 60–70 s". */
+static void trigger_words(strbuf *h, const run_recovery *r)
 {
-    const char *name = rf->labels[i].label;
-    double q = val(rf, i, "db_queries"), p = val(rf, i, "p99"), pk = val(rf, i, "peak_db_inflight");
-    double to = val(rf, i, "timeouts"), er = val(rf, i, "errors"), st = val(rf, i, "stale");
-    char a[64], c[64], d[64];
-    sb_puts(h, "<li><strong>");
-    esc(h, name);
-    sb_puts(h, "</strong>");
-    if (b == rf->nlabels || b == i) {
-        sb_puts(h, b == i ? " (the baseline, no protection): " : ": ");
-        report_fmt_count(a, sizeof a, q);
-        sb_printf(h, "%s DB queries, ", a);
-        report_fmt_count(a, sizeof a, pk);
-        sb_printf(h, "at most %s in flight, ", a);
-        report_fmt_seconds(a, sizeof a, p);
-        sb_printf(h, "p99 %s, ", a);
-        report_fmt_count(a, sizeof a, to);
-        report_fmt_count(c, sizeof c, er);
-        sb_printf(h, "%s timeout%s, %s error%s", a, to == 1 ? "" : "s", c, er == 1 ? "" : "s");
-        if (st > 0) {
-            report_fmt_count(a, sizeof a, st);
-            sb_printf(h, ", %s stale answers", a);
+    static const struct { const char *name, *words; } names[] = {
+        { "cache_flush", "cache flush" }, { "db_slowdown", "DB slowdown" }, { "burst", "burst" },
+    };
+    const char *w = NULL;
+    for (size_t k = 0; k < sizeof names / sizeof *names && !w; k++)
+        if (!strcmp(names[k].name, r->trigger)) w = names[k].words;
+    sb_puts(h, "the ");
+    if (w) sb_puts(h, w);
+    else
+        for (const char *p = r->trigger; *p; p++) sb_putn(h, *p == '_' ? " " : p, 1);
+    if (r->end > r->at) sb_printf(h, " at %.6g\u2013%.6g s", r->at, r->end);
+    else sb_printf(h, " at %.6g s", r->at);
+}
+
+/* How one trigger ended: "back to normal within 4.00 s", "never recovered ...". */
+static void recovery_words(strbuf *h, const run_folder *rf, const run_recovery *r)
+{
+    char a[64];
+    if (!r->judged) {
+        sb_puts(h, "not judged (no normal traffic before it to compare with)");
+    } else if (r->recovered) {
+        report_fmt_seconds(a, sizeof a, r->time);
+        if (r->time == 0) sb_puts(h, "back to normal from its end");
+        else sb_printf(h, "back to normal within %s", a);
+    } else if (r->metastable) {
+        report_fmt_seconds(a, sizeof a, rf->duration - r->end);
+        sb_puts(h, "<strong>never recovered</strong> (metastable: ");
+        if (isfinite(rf->duration)) sb_printf(h, "still failing %s after it ended, when the run stopped)", a);
+        else sb_puts(h, "still failing when the run stopped)");
+    } else {
+        sb_puts(h, "not back to normal when the run stopped (it ended too close to the end to tell)");
+    }
+}
+
+/* The recovery part of a finding: each trigger, or a count when there are many. */
+static void recovery_finding(strbuf *h, const run_folder *rf, const run_label *L)
+{
+    if (!L->nrec) return;
+    if (L->nrec <= 3) {
+        for (size_t k = 0; k < L->nrec; k++) {
+            sb_puts(h, k ? "; after " : "; after ");
+            trigger_words(h, &L->rec[k]);
+            sb_puts(h, ": ");
+            recovery_words(h, rf, &L->rec[k]);
         }
-        sb_puts(h, ".</li>\n");
         return;
     }
-    const char *base = rf->labels[b].label;
-    double qb = val(rf, b, "db_queries"), pb = val(rf, b, "p99"), pkb = val(rf, b, "peak_db_inflight");
-    double tob = val(rf, b, "timeouts"), erb = val(rf, b, "errors");
-    sb_puts(h, ": ");
-    report_fmt_count(a, sizeof a, q);
-    report_fmt_count(c, sizeof c, qb);
-    if (qb > 0 && q < qb) {
-        fmt_pct(d, sizeof d, 1 - q / qb);
-        sb_printf(h, "%s fewer DB queries than ", d);
-    } else if (qb > 0 && q > qb && q < 2 * qb) {
-        fmt_pct(d, sizeof d, q / qb - 1);
-        sb_printf(h, "%s more DB queries than ", d);
-    } else if (qb > 0 && q >= 2 * qb) {
-        sb_printf(h, "%.3g\u00d7 the DB queries of ", q / qb);
-    } else if (q == qb) {
-        sb_puts(h, "as many DB queries as ");
-    } else {
-        sb_puts(h, "DB queries against ");
-    }
-    esc(h, base);
-    sb_printf(h, " (%s vs %s), ", a, c);
-    report_fmt_seconds(a, sizeof a, p);
-    report_fmt_seconds(c, sizeof c, pb);
-    if (isfinite(p) && pb > 0) {
-        double r = p / pb;
-        if (r < 1) {
-            fmt_pct(d, sizeof d, r);
-            sb_printf(h, "p99 %s of ", d);
-        } else if (r == 1) {
-            sb_puts(h, "the same p99 as ");
+    size_t judged = 0, back = 0, meta = 0;
+    double longest = 0;
+    const run_recovery *worst = NULL;
+    for (size_t k = 0; k < L->nrec; k++) {
+        const run_recovery *r = &L->rec[k];
+        if (!r->judged) continue;
+        judged++;
+        if (r->recovered) {
+            back++;
+            if (r->time > longest) longest = r->time;
         } else {
-            sb_printf(h, "p99 %.3g\u00d7 ", r);
+            meta += r->metastable;
+            if (!worst) worst = r;
         }
-        esc(h, base);
-        sb_printf(h, "&#8217;s (%s vs %s), ", a, c);
+    }
+    char a[64];
+    report_fmt_seconds(a, sizeof a, longest);
+    sb_printf(h, "; back to normal after %zu of %zu triggers (the slowest within %s)", back, judged, a);
+    if (worst) {
+        sb_puts(h, "; after ");
+        trigger_words(h, worst);
+        sb_puts(h, ": ");
+        recovery_words(h, rf, worst);
+        if (meta > 1) sb_printf(h, " (%zu metastable in all)", meta);
+    }
+}
+
+/* One sentence per label, failures first: label i, against the baseline b
+ * (or on its own when b is nlabels or i itself). */
+static void finding(strbuf *h, const run_folder *rf, size_t i, size_t b)
+{
+    const run_label *L = &rf->labels[i];
+    bool against = b < rf->nlabels && b != i;
+    double n = val(rf, i, "requests"), f = val(rf, i, "failed"), fr = val(rf, i, "failed_ratio");
+    char a[64], c[64], d[64];
+    sb_puts(h, "<li><strong>");
+    esc(h, L->label);
+    sb_puts(h, "</strong>");
+    if (b == i) sb_puts(h, " (the baseline, no protection)");
+    sb_puts(h, ": ");
+    /* Do we stay up? */
+    report_fmt_count(c, sizeof c, n);
+    if (f > 0) {
+        report_fmt_pct(a, sizeof a, fr);
+        report_fmt_count(d, sizeof d, f);
+        sb_printf(h, "<strong>%s of requests failed</strong> (%s of %s: ", a, d, c);
+        int k = 0;
+        for (int x = 0; x < FAIL_N; x++) {
+            char col[64];
+            snprintf(col, sizeof col, "failed_by_%s", failure_names[x]);
+            double v = val(rf, i, col);
+            if (!(v > 0)) continue;
+            report_fmt_count(a, sizeof a, v);
+            sb_printf(h, "%s%s %s", k++ ? ", " : "", a, failure_words[x]);
+        }
+        sb_puts(h, ")");
+    } else if (isfinite(f)) {
+        sb_printf(h, "no request failed (%s requests)", c);
     } else {
-        sb_printf(h, "p99 %s (", a);
-        esc(h, base);
-        sb_printf(h, ": %s), ", c);
+        sb_puts(h, "failed requests unknown (an older results folder)");
     }
-    report_fmt_count(a, sizeof a, pk);
-    report_fmt_count(c, sizeof c, pkb);
-    sb_printf(h, "at most %s quer%s in flight vs %s, ", a, pk == 1 ? "y" : "ies", c);
+    double g = val(rf, i, "good_ratio"), met = val(rf, i, "slo_met");
+    if (isfinite(g) && isfinite(rf->slo_target)) {
+        char t[64];
+        report_fmt_pct(t, sizeof t, rf->slo_target);
+        report_fmt_pct(a, sizeof a, g);
+        if (isfinite(rf->slo_latency)) {
+            report_fmt_seconds(d, sizeof d, rf->slo_latency);
+            sb_printf(h, "; SLO (%s answered within %s): %s good, ", t, d, a);
+        } else {
+            sb_printf(h, "; SLO (%s answered): %s answered, ", t, a);
+        }
+        if (met > 0) sb_puts(h, "met");
+        else sb_printf(h, "<strong>missed</strong> (error budget spent %.3g\u00d7)", (1 - g) / (1 - rf->slo_target));
+    }
+    /* How fast do we come back? */
+    recovery_finding(h, rf, L);
+    /* Latency: of every request first, then of the answered ones. */
+    double pa = val(rf, i, "p99_all"), p = val(rf, i, "p99");
+    sb_puts(h, ". p99 of all requests: ");
+    if (pa == INFINITY) sb_puts(h, "failed (more than 1% of requests failed)");
+    else {
+        report_fmt_seconds(a, sizeof a, pa);
+        sb_puts(h, a);
+    }
+    report_fmt_seconds(a, sizeof a, p);
+    sb_printf(h, "; of answered requests: %s", a);
+    if (against) {
+        report_fmt_seconds(c, sizeof c, val(rf, b, "p99"));
+        sb_puts(h, " (");
+        esc(h, rf->labels[b].label);
+        sb_printf(h, ": %s)", c);
+    }
+    /* What it costs the DB. */
+    double q = val(rf, i, "db_queries"), pk = val(rf, i, "peak_db_inflight");
+    report_fmt_count(a, sizeof a, q);
+    if (against) {
+        double qb = val(rf, b, "db_queries");
+        report_fmt_count(c, sizeof c, qb);
+        sb_puts(h, ". DB: ");
+        if (qb > 0 && q < qb) {
+            report_fmt_pct(d, sizeof d, 1 - q / qb);
+            sb_printf(h, "%s fewer queries than ", d);
+        } else if (qb > 0 && q > qb && q < 2 * qb) {
+            report_fmt_pct(d, sizeof d, q / qb - 1);
+            sb_printf(h, "%s more queries than ", d);
+        } else if (qb > 0 && q >= 2 * qb) {
+            sb_printf(h, "%.3g\u00d7 the queries of ", q / qb);
+        } else if (q == qb) {
+            sb_puts(h, "as many queries as ");
+        } else {
+            sb_puts(h, "queries against ");
+        }
+        esc(h, rf->labels[b].label);
+        sb_printf(h, " (%s vs %s)", a, c);
+        report_fmt_count(a, sizeof a, pk);
+        report_fmt_count(c, sizeof c, val(rf, b, "peak_db_inflight"));
+        sb_printf(h, ", at most %s in flight vs %s", a, c);
+    } else {
+        report_fmt_count(c, sizeof c, pk);
+        sb_printf(h, ". DB: %s %s, at most %s in flight", a, plural(q, "query", "queries"), c);
+    }
+    double to = val(rf, i, "timeouts"), er = val(rf, i, "errors"), st = val(rf, i, "stale");
     report_fmt_count(a, sizeof a, to);
-    report_fmt_count(c, sizeof c, tob);
-    sb_printf(h, "%s timeout%s vs %s", a, to == 1 ? "" : "s", c);
-    if (er > 0 || erb > 0) {
-        report_fmt_count(a, sizeof a, er);
-        report_fmt_count(c, sizeof c, erb);
-        sb_printf(h, ", %s error%s vs %s", a, er == 1 ? "" : "s", c);
-    }
+    report_fmt_count(c, sizeof c, er);
+    sb_printf(h, ". Attempts, retries included: %s %s, %s %s", a, plural(to, "timeout", "timeouts"), c,
+              plural(er, "error", "errors"));
     if (st > 0) {
         report_fmt_count(a, sizeof a, st);
-        sb_printf(h, "; %s stale answer%s", a, st == 1 ? "" : "s");
+        sb_printf(h, ", %s stale %s", a, plural(st, "answer", "answers"));
     }
     sb_puts(h, ".</li>\n");
 }
 
+/* The order of the findings: fewest failed requests first, then the highest
+ * SLO attainment, the shortest recovery, the lowest p99 of all requests;
+ * ties keep the comparison's order. */
+static const run_folder *rank_rf;
+static double rank_key(size_t i, const char *col, double missing)
+{
+    double v = val(rank_rf, i, col);
+    return isnan(v) ? missing : v;
+}
+static int rank_cmp(const void *x, const void *y)
+{
+    size_t i = *(const size_t *)x, j = *(const size_t *)y;
+    static const struct { const char *col; int sign; } keys[] = {
+        { "failed_ratio", 1 }, { "good_ratio", -1 }, { "recovery_time", 1 }, { "p99_all", 1 },
+    };
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        double a = rank_key(i, keys[k].col, keys[k].sign > 0 ? INFINITY : -INFINITY);
+        double b = rank_key(j, keys[k].col, keys[k].sign > 0 ? INFINITY : -INFINITY);
+        if (a != b) return (a < b ? -1 : 1) * keys[k].sign;
+    }
+    return i < j ? -1 : i > j;
+}
+
+static int findings(strbuf *h, const run_folder *rf)
+{
+    size_t *order = calloc(rf->nlabels, sizeof *order);
+    if (!order) return -1;
+    for (size_t i = 0; i < rf->nlabels; i++) order[i] = i;
+    rank_rf = rf;
+    qsort(order, rf->nlabels, sizeof *order, rank_cmp);
+    rank_rf = NULL;
+    if (rf->baseline < rf->nlabels) {
+        sb_puts(h, "<p>Best first: by the share of requests that failed, then SLO attainment, recovery time and "
+                   "the p99 of all requests. Each strategy against <strong>");
+        esc(h, rf->labels[rf->baseline].label);
+        sb_puts(h, "</strong>, the same traffic with no protection:</p>\n");
+    } else {
+        sb_puts(h, "<p>Best first: by the share of requests that failed, then SLO attainment, recovery time and "
+                   "the p99 of all requests. This run has no unprotected baseline (strategy <code>none</code>), "
+                   "so each strategy&#8217;s own numbers:</p>\n");
+    }
+    sb_puts(h, "<ol class=\"findings\">\n");
+    for (size_t k = 0; k < rf->nlabels; k++) finding(h, rf, order[k], rf->baseline);
+    sb_puts(h, "</ol>\n");
+    free(order);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- the comparison table */
 
-enum cell_kind { K_COUNT, K_PCT, K_SEC, K_RATIO, K_NUM };
+enum cell_kind { K_COUNT, K_PCT, K_SEC, K_RATIO, K_NUM, K_RECOVERY };
 
+/* The headline table: how requests ended first, then latency of answered
+ * requests, the DB, and attempts last.  A column shown only when the run
+ * has what it measures names it in `only`. */
 static const struct column {
     const char *head, *col;
     enum cell_kind kind;
+    const char *only;   /* "slo": with an SLO latency; "recovery": with a trigger */
 } table_cols[] = {
-    { "requests", "requests", K_COUNT },
-    { "hit ratio", "hit_ratio", K_PCT },
-    { "DB queries", "db_queries", K_COUNT },
-    { "DB queries vs none", "db_queries_vs_none", K_RATIO },
-    { "peak DB in flight", "peak_db_inflight", K_COUNT },
-    { "peak DB queue", "peak_db_queue", K_COUNT },
-    { "DB wasted", "db_wasted", K_COUNT },
-    { "DB rejected", "db_rejected", K_COUNT },
-    { "stampedes", "stampedes", K_COUNT },
-    { "mean size", "stampede_mean", K_NUM },
-    { "max size", "stampede_max", K_COUNT },
-    { "p50", "p50", K_SEC },
-    { "p99", "p99", K_SEC },
-    { "p999", "p999", K_SEC },
-    { "max", "latency_max", K_SEC },
-    { "p99 vs none", "p99_vs_none", K_RATIO },
-    { "timeouts", "timeouts", K_COUNT },
-    { "errors", "errors", K_COUNT },
-    { "stale", "stale", K_COUNT },
-    { "waited", "waited", K_COUNT },
+    { "requests", "requests", K_COUNT, NULL },
+    { "failed", "failed", K_COUNT, NULL },
+    { "failed %", "failed_ratio", K_PCT, NULL },
+    { "good % (SLO)", "good_ratio", K_PCT, "slo" },
+    { "p99, all requests", "p99_all", K_SEC, NULL },
+    { "recovery", "recovery_time", K_RECOVERY, "recovery" },
+    { "p50, answered", "p50", K_SEC, NULL },
+    { "p99, answered", "p99", K_SEC, NULL },
+    { "p999, answered", "p999", K_SEC, NULL },
+    { "max, answered", "latency_max", K_SEC, NULL },
+    { "p99 answered vs none", "p99_vs_none", K_RATIO, NULL },
+    { "DB queries", "db_queries", K_COUNT, NULL },
+    { "DB queries vs none", "db_queries_vs_none", K_RATIO, NULL },
+    { "peak DB in flight", "peak_db_inflight", K_COUNT, NULL },
+    { "peak DB queue", "peak_db_queue", K_COUNT, NULL },
+    { "DB wasted", "db_wasted", K_COUNT, NULL },
+    { "DB rejected", "db_rejected", K_COUNT, NULL },
+    { "stampedes", "stampedes", K_COUNT, NULL },
+    { "mean size", "stampede_mean", K_NUM, NULL },
+    { "max size", "stampede_max", K_COUNT, NULL },
+    { "hit ratio (lookups)", "hit_ratio", K_PCT, NULL },
+    { "timeouts (attempts)", "timeouts", K_COUNT, NULL },
+    { "errors (attempts)", "errors", K_COUNT, NULL },
+    { "stale (attempts)", "stale", K_COUNT, NULL },
+    { "waited (attempts)", "waited", K_COUNT, NULL },
 };
 
-static void cell(strbuf *h, double v, enum cell_kind k)
+static void cell(strbuf *h, const run_folder *rf, size_t i, double v, enum cell_kind k)
 {
     char buf[64];
     switch (k) {
     case K_COUNT: report_fmt_count(buf, sizeof buf, v); break;
-    case K_PCT: fmt_pct(buf, sizeof buf, v); break;
-    case K_SEC: report_fmt_seconds(buf, sizeof buf, v); break;
+    case K_PCT: report_fmt_pct(buf, sizeof buf, v); break;
+    case K_SEC:
+        if (v == INFINITY) snprintf(buf, sizeof buf, "failed");
+        else report_fmt_seconds(buf, sizeof buf, v);
+        break;
+    case K_RECOVERY:
+        if (isnan(v)) snprintf(buf, sizeof buf, "\u2014");
+        else if (v == INFINITY) snprintf(buf, sizeof buf, "%s", val(rf, i, "metastable") > 0 ? "never" : "not by the end");
+        else report_fmt_seconds(buf, sizeof buf, v);
+        break;
     case K_RATIO:
         if (!isfinite(v)) snprintf(buf, sizeof buf, "n/a");
         else if (v == 0) snprintf(buf, sizeof buf, "0");
@@ -266,12 +432,22 @@ static void cell(strbuf *h, double v, enum cell_kind k)
     sb_puts(h, "</td>");
 }
 
-static void comparison_table(strbuf *h, const run_folder *rf)
+static bool column_shown(const run_folder *rf, const struct column *c)
 {
     bool base = rf->baseline < rf->nlabels;
+    if (!base && c->kind == K_RATIO) return false;
+    if (!c->only) return true;
+    if (!strcmp(c->only, "slo")) return isfinite(rf->slo_latency);
+    for (size_t i = 0; i < rf->nlabels; i++)
+        if (rf->labels[i].nrec) return true;
+    return false;
+}
+
+static void comparison_table(strbuf *h, const run_folder *rf)
+{
     sb_puts(h, "<div class=\"scroll\"><table>\n<tr><th class=\"l\">label</th><th class=\"l\">strategy</th>");
     for (size_t c = 0; c < sizeof table_cols / sizeof *table_cols; c++) {
-        if (!base && table_cols[c].kind == K_RATIO) continue;
+        if (!column_shown(rf, &table_cols[c])) continue;
         sb_puts(h, "<th>");
         esc(h, table_cols[c].head);
         sb_puts(h, "</th>");
@@ -284,8 +460,8 @@ static void comparison_table(strbuf *h, const run_folder *rf)
         esc(h, rf->labels[i].strategy);
         sb_puts(h, "</td>");
         for (size_t c = 0; c < sizeof table_cols / sizeof *table_cols; c++) {
-            if (!base && table_cols[c].kind == K_RATIO) continue;
-            cell(h, val(rf, i, table_cols[c].col), table_cols[c].kind);
+            if (!column_shown(rf, &table_cols[c])) continue;
+            cell(h, rf, i, val(rf, i, table_cols[c].col), table_cols[c].kind);
         }
         sb_puts(h, "</tr>\n");
     }
@@ -400,30 +576,23 @@ int report_write_run(const run_folder *rf, const chartset *cs, char *err, size_t
         sb_puts(&h, ", simulated by stampede ");
         esc(&h, rf->version);
     }
-    sb_puts(&h, ". Counts and latencies cover the requests that arrived after the warmup; latency is from a "
-                "request&#8217;s first attempt to its answer, for requests answered with a value.</p>\n");
+    sb_puts(&h, ". Counts and latencies cover the requests that arrived after the warmup. A request "
+                "<em>succeeded</em> when it was answered with a value (fresh or stale) and <em>failed</em> "
+                "otherwise; each is counted once, when it ended. Latency is from a request&#8217;s first attempt "
+                "to its answer; &#8220;all requests&#8221; counts a failed one as infinitely slow, so a "
+                "percentile that falls among them reads &#8220;failed&#8221;.</p>\n");
     sb_puts(&h, "<nav><a href=\"#findings\">Findings</a><a href=\"#comparison\">Comparison</a>"
                 "<a href=\"#charts\">Charts</a><a href=\"#scenario\">Scenario</a></nav>\n");
 
     sb_puts(&h, "<h2 id=\"findings\">Findings</h2>\n");
-    if (rf->baseline < rf->nlabels) {
-        sb_puts(&h, "<p>Each strategy against <strong>");
-        esc(&h, rf->labels[rf->baseline].label);
-        sb_puts(&h, "</strong>, the same traffic with no protection:</p>\n");
-    } else {
-        sb_puts(&h, "<p>This run has no unprotected baseline (strategy <code>none</code>), so each strategy&#8217;s "
-                    "own numbers:</p>\n");
-    }
-    sb_puts(&h, "<ul class=\"findings\">\n");
-    if (rf->baseline < rf->nlabels) finding(&h, rf, rf->baseline, rf->baseline);
-    for (size_t i = 0; i < rf->nlabels; i++)
-        if (i != rf->baseline) finding(&h, rf, i, rf->baseline);
-    sb_puts(&h, "</ul>\n");
+    if (findings(&h, rf)) h.oom = true;
 
     sb_puts(&h, "<h2 id=\"comparison\">Comparison</h2>\n");
     comparison_table(&h, rf);
-    sb_puts(&h, "<p class=\"muted\">Ratios are against the first <code>none</code> label. Timeouts, errors, stale "
-                "and waited count attempts (retries included). The same numbers, unrounded: "
+    sb_puts(&h, "<p class=\"muted\">Requests are counted once each, as they ended; recovery is the longest over "
+                "the triggers (&#8220;never&#8221;: metastable, see each label&#8217;s summary.json). Ratios are "
+                "against the first <code>none</code> label. Timeouts, errors, stale and waited count attempts "
+                "(retries included), the hit ratio counts lookups. The same numbers, unrounded: "
                 "<a href=\"comparison.csv\">comparison.csv</a>.</p>\n");
 
     sb_puts(&h, "<h2 id=\"charts\">Charts</h2>\n<p class=\"muted\">Each chart&#8217;s gnuplot script is beside it "
