@@ -30,6 +30,7 @@ do for [fmt in formats] {
     @Y1TICS@
 @MARK_LABELS@
 @RECOVERY@
+    @DRAIN_NOTE@
     plot @INFLIGHT@
     unset label
 @NO_RECOVERY@

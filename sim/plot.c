@@ -1445,7 +1445,7 @@ static void gen_latency_tics(strbuf *b, const char *axis, double lo, double hi, 
 }
 
 /* Tics of a linear count axis [0, max]: at most six, at round steps, the labels
- * with thousands separators. */
+ * with thousands separators ("200k", "1.5M" from 100,000 on). */
 static void gen_count_tics(strbuf *b, const char *axis, double max)
 {
     double raw = max / 5, e = pow(10, floor(log10(raw > 0 ? raw : 1))), step = 10 * e;
@@ -1459,7 +1459,10 @@ static void gen_count_tics(strbuf *b, const char *axis, double max)
     sb_printf(b, "set %stics (", axis);
     for (int k = 0; k * step <= max * (1 + 1e-9) && k <= 20; k++) {
         char num[64];
-        report_fmt_count(num, sizeof num, k * step);
+        double v = k * step;
+        if (max >= 1e5 && v >= 1e6) snprintf(num, sizeof num, "%gM", v / 1e6);   /* narrow labels */
+        else if (max >= 1e5 && v >= 1e3) snprintf(num, sizeof num, "%gk", v / 1e3);
+        else report_fmt_count(num, sizeof num, v);
         sb_printf(b, "%s\"%s\" ", k ? ", " : "", num);
         gp_num(b, k * step);
     }
@@ -1548,6 +1551,7 @@ static bool *flags(chart_ctx *cx, size_t n)
  * equal times stay apart. */
 static void gen_recovery(chart *c, const run_folder *rf, double xmax)
 {
+    if (isfinite(rf->duration) && rf->duration < xmax) xmax = rf->duration;   /* judged up to duration */
     strbuf *on = ch(c, "RECOVERY"), *off = ch(c, "NO_RECOVERY");
     int arrow = 1000;
     bool any = false;
@@ -1734,6 +1738,19 @@ static int chart_db_load(chart_ctx *cx)
     double top = inflight, xmax = time_end(rf);
     if (isfinite(rf->workers) && rf->workers > top) top = rf->workers;
     if (show_knee && knee > top) top = knee;
+    /* A long drain after duration (a queue left behind) would squeeze the run
+     * into a corner: a quarter of the run's length of it is shown, and a
+     * note says how long it went on. */
+    strbuf *note = ch(&c, "DRAIN_NOTE");
+    if (isfinite(rf->duration) && xmax > 1.25 * rf->duration) {
+        char t[64], msg[160];
+        fmt_time(t, sizeof t, xmax);
+        snprintf(msg, sizeof msg, "the DB drains until %s \u2192", t);
+        xmax = 1.25 * rf->duration;
+        sb_puts(note, "set label 98 ");
+        sb_gp_quote(note, msg);
+        sb_puts(note, " at graph 1, graph 0.93 right offset character -0.5, 0 textcolor rgb '#444444' font ',11' front");
+    }
     gp_title(ch(&c, "TITLE"), rf, "database load over time");
     gp_num(ch(&c, "BIN"), rf->bin);
     gp_num(ch(&c, "XMAX"), xmax);
@@ -2161,8 +2178,11 @@ static int chart_comparison(chart_ctx *cx)
         sb_printf(xt, " %zu", i + 1);
     }
     sb_puts(xt, ")");
-    /* Many labels: slanted names, more room under each row, smaller values. */
-    bool many = n > 4;
+    /* Many or long labels: slanted names, more room under each row, smaller
+     * values.  A panel is a third of the width: about 36 characters. */
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++) chars += strlen(rf->labels[i].label) + 2;
+    bool many = n > 4 || chars > 36;
     if (many) sb_puts(xt, " rotate by 30 right");
     sb_puts(ch(&c, "MARGINS"), many ? "0.07, 0.98, 0.15, 0.87" : "0.07, 0.98, 0.08, 0.87");
     sb_puts(ch(&c, "SPACING"), many ? "0.07, 0.22" : "0.07, 0.14");

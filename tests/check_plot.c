@@ -564,6 +564,28 @@ START_TEST(nobody_answered)
 }
 END_TEST
 
+/* A queue left behind at duration drains long after it (100 requests/s for
+ * 10 s into one worker of 50 ms: about 50 s of work); the DB chart shows a
+ * quarter of the run's length of the drain and says when it ended. */
+START_TEST(long_drain)
+{
+    static const char *drain_json =
+        "{\"name\": \"drain\", \"duration\": \"10s\", \"clients\": {\"arrivals\": {\"rate\": 100}},\n"
+        " \"cache\": {\"ttl\": 0}, \"db\": {\"workers\": 1, \"latency\": \"50ms\"}}\n";
+    char *dir = make_results(drain_json, "drain", NULL);
+    char *err = NULL;
+    int rc = tu_runf(NULL, &err, "plot '%s' --format png", dir);
+    ck_assert_msg(rc == 0 && err && !*err, "plot: %d %s", rc, err ? err : "");
+    free(err);
+    char *gp = tu_slurp(tu_pathf("%s/charts/db_load.gp", dir));
+    ck_assert_ptr_nonnull(gp);
+    ck_assert_ptr_nonnull(strstr(gp, "set xrange [0:12.5]"));
+    ck_assert_ptr_nonnull(strstr(gp, "the DB drains until "));
+    free(gp);
+    free(dir);
+}
+END_TEST
+
 START_TEST(no_scenario_json)
 {
     char *dir = make_results(scenario_json, "bare", NULL);
@@ -685,6 +707,7 @@ static Suite *plot_suite(void)
     tcase_add_test(tc, nobody_answered);
     tcase_add_test(tc, a_sweep_folder);
     tcase_add_test(tc, no_scenario_json);
+    tcase_add_test(tc, long_drain);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("failures");
