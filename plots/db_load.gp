@@ -30,7 +30,6 @@ do for [fmt in formats] {
     @Y1TICS@
 @MARK_LABELS@
 @RECOVERY@
-    @DRAIN_NOTE@
     plot @INFLIGHT@
     unset label
 @NO_RECOVERY@
@@ -45,9 +44,11 @@ do for [fmt in formats] {
     if (!queue_panel) {
         set format x "%g"
         set xlabel "time (s)"
+        @DRAIN_NOTE@
     }
     plot @STARTED@
     unset logscale y
+    unset label
 
     # Queries waiting for a worker.
     if (queue_panel) {
@@ -58,7 +59,9 @@ do for [fmt in formats] {
         @Y3TICS@
         set format x "%g"
         set xlabel "time (s)"
+        @DRAIN_NOTE@
         plot @QUEUE@
+        unset label
     }
 
     # The key, in a panel of its own down the right side.

@@ -1740,7 +1740,7 @@ static int chart_db_load(chart_ctx *cx)
     if (show_knee && knee > top) top = knee;
     /* A long drain after duration (a queue left behind) would squeeze the run
      * into a corner: a quarter of the run's length of it is shown, and a
-     * note says how long it went on. */
+     * note under the time axis's right end says how long it went on. */
     strbuf *note = ch(&c, "DRAIN_NOTE");
     if (isfinite(rf->duration) && xmax > 1.25 * rf->duration) {
         char t[64], msg[160];
@@ -1749,7 +1749,7 @@ static int chart_db_load(chart_ctx *cx)
         xmax = 1.25 * rf->duration;
         sb_puts(note, "set label 98 ");
         sb_gp_quote(note, msg);
-        sb_puts(note, " at graph 1, graph 0.93 right offset character -0.5, 0 textcolor rgb '#444444' font ',11' front");
+        sb_puts(note, " at graph 1, graph 0 right offset character 0, -2.6 textcolor rgb '#444444' font ',11' front");
     }
     gp_title(ch(&c, "TITLE"), rf, "database load over time");
     gp_num(ch(&c, "BIN"), rf->bin);
