@@ -22,7 +22,11 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 # Debian packages the build, the tests and the charts need.
 DEB_PKGS := libgsl-dev libcjson-dev check gnuplot-nox pkg-config
 
-LIB_SRC  := $(filter-out sim/main.c sim/mpi_main.c,$(wildcard sim/*.c))
+# sim/cli_*.c: commands whose command line has a file of its own (sim/cli.h);
+# they belong to the program, not the library.
+CLI_SRC  := $(wildcard sim/cli_*.c)
+CLI_OBJ  := $(CLI_SRC:sim/%.c=$(BUILD)/sim/%.o)
+LIB_SRC  := $(filter-out sim/main.c sim/mpi_main.c $(CLI_SRC),$(wildcard sim/*.c))
 LIB_OBJ  := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
 TEST_SRC := $(wildcard tests/check_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -74,7 +78,7 @@ $(BUILD)/sim/plot.o: ALL_CFLAGS += -DSTAMPEDE_PLOTS_DIR='"$(CURDIR)/plots"'
 $(BUILD)/libstampede.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(PROG): $(BUILD)/sim/main.o $(BUILD)/libstampede.a
+$(PROG): $(BUILD)/sim/main.o $(CLI_OBJ) $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/.deps $(BUILD)/.cflags
@@ -242,6 +246,6 @@ sweep: $(PROG)
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d $(BUILD)/sim/mpi_main.d $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d) $(TEST_COMMON:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/sim/main.d $(BUILD)/sim/mpi_main.d $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d) $(TEST_COMMON:.o=.d)
 -include $(BUILD)/bench.d
 -include $(FUZZ_OBJ:.o=.d)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "limits.h"
+#include "cli.h"
 #include "cliopt.h"
 #include "model.h"
 #include "output.h"
@@ -45,6 +46,7 @@ static const char *const usage_main =
     "  plot DIR                charts and report.html from a results folder\n"
     "  sweep SCENARIO.json --vary PATH=VALUES...  a grid of runs with confidence intervals\n"
     "  merge DIR... --out DIR  join partial sweep folders (--runs, --shard)\n"
+    "  fit ACCESS.csv [--latencies LAT.csv]  a scenario fitted to production logs\n"
     "\n"
     "  stampede COMMAND --help   details of a command\n"
     "  stampede --version        the program's version\n"
@@ -417,5 +419,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "plot")) return plot_command(argc - 2, argv + 2);
     if (!strcmp(cmd, "sweep")) return sweep_command(argc - 2, argv + 2);
     if (!strcmp(cmd, "merge")) return merge_command(argc - 2, argv + 2);
-    return cli_usage_error("", "unknown command \"%s\" (commands: run, validate, plot, sweep, merge)", cmd);
+    if (!strcmp(cmd, "fit")) return cli_fit(argc - 1, argv + 1);
+    return cli_usage_error("", "unknown command \"%s\" (commands: run, validate, plot, sweep, merge, fit)", cmd);
 }

@@ -611,3 +611,9 @@ int report_write_run(const run_folder *rf, const chartset *cs, char *err, size_t
     sb_free(&h);
     return rc;
 }
+
+/* ---------------------------------------------------------------- for other pages */
+
+void report_html_escape(strbuf *b, const char *s) { esc(b, s); }
+const char *report_stylesheet(void) { return css; }
+void report_chart_figure(strbuf *b, const chartset *cs, const chart_entry *ce) { chart_figure(b, cs, ce); }

@@ -24,4 +24,11 @@ void report_fmt_pct(char *buf, size_t n, double x);
  * ("750 µs", "22.3 ms", "4.27 s"); "n/a" for NAN. */
 void report_fmt_seconds(char *buf, size_t n, double s);
 
+/* For other pages in the same style (the fit report): text escaped for
+ * HTML, the page's stylesheet, and a chart's figure (its image, caption and
+ * links to every format and its gnuplot script). */
+void report_html_escape(strbuf *b, const char *s);
+const char *report_stylesheet(void);
+void report_chart_figure(strbuf *b, const chartset *cs, const chart_entry *ce);
+
 #endif
