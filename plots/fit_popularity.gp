@@ -29,7 +29,7 @@ do for [fmt in formats] {
              title @BAND_TITLE@, \
          '../popularity_model.csv' using 1:4 with lines linecolor rgb "#0072B2" linewidth 1.5 dashtype 2 \
              title 'median of the simulated logs', \
-         '../ranks.csv' using 1:2 with lines linetype 2 dashtype 1 linewidth 2.5 title @OBS_TITLE@, \
-         '../popularity_model.csv' using 1:2 with lines linetype 7 dashtype 1 linewidth 1.8 title @FIT_TITLE@@UNIFORM@
+         '../popularity_model.csv' using 1:2 with lines linetype 7 dashtype 1 linewidth 1.5 title @FIT_TITLE@@UNIFORM@, \
+         '../ranks.csv' using 1:2 with lines linetype 2 dashtype 1 linewidth 2.5 title @OBS_TITLE@
     unset output
 }

@@ -110,12 +110,7 @@ static void clear_progress(prog *g)
 
 static void fmt_n(char *b, size_t n, double v) { report_fmt_count(b, n, v); }
 
-/* A rate with its unit, three significant digits at least. */
-static void fmt_rate(char *b, size_t n, double v)
-{
-    if (v >= 1e5) snprintf(b, n, "%.0f/s", v);
-    else snprintf(b, n, "%.4g/s", v);
-}
+static void fmt_rate(char *b, size_t n, double v) { fit_fmt_rate(b, n, v); }
 
 static void fmt_sec(char *b, size_t n, double v) { report_fmt_seconds(b, n, v); }
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "scenario.h"
 #include "u64map.h"
 
@@ -33,12 +34,14 @@ typedef struct lreader {
     uint64_t bytes;        /* read so far */
     double size;           /* of a regular file, else -1 */
     int eof;
+    volatile int *stop;    /* a read interrupted by a signal gives up when set */
 } lreader;
 
-static int lr_open(lreader *r, const char *path, char *err, size_t errlen)
+static int lr_open(lreader *r, const char *path, volatile int *stop, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
     r->path = path;
+    r->stop = stop;
     r->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (r->fd < 0) {
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
@@ -94,7 +97,11 @@ static int lr_next(lreader *r, char **s, size_t *n, char *err, size_t errlen)
         r->pos = 0;
         ssize_t got;
         do got = read(r->fd, r->buf + r->len, READ_CHUNK + LINE_MAX_BYTES - 1 - r->len);
-        while (got < 0 && errno == EINTR);
+        while (got < 0 && errno == EINTR && !(r->stop && *r->stop));
+        if (got < 0 && errno == EINTR) {
+            snprintf(err, errlen, "interrupted");
+            return -FIT_FAILED;
+        }
         if (got < 0) {
             snprintf(err, errlen, "cannot read %s: %s", r->path, strerror(errno));
             return -FIT_FAILED;
@@ -330,7 +337,7 @@ static int cmp_u64_desc(const void *a, const void *b)
 static int read_access(const fit_opts *o, fit_result *r, char *err, size_t errlen)
 {
     lreader lr;
-    int st = lr_open(&lr, o->access, err, errlen);
+    int st = lr_open(&lr, o->access, o->stop, err, errlen);
     if (st) return st;
     counter keys = { 0 };
     u64map nodes = { 0 };
@@ -538,7 +545,7 @@ static int parse_latency(const char *s, size_t n, double *v, char *what, size_t 
 static int read_latencies(const fit_opts *o, fit_result *r, char *err, size_t errlen)
 {
     lreader lr;
-    int st = lr_open(&lr, o->latencies, err, errlen);
+    int st = lr_open(&lr, o->latencies, o->stop, err, errlen);
     if (st) return st;
     size_t cap = 0;
     uint64_t rs = o->seed ^ 0x6c617465ull;   /* the reservoir's draws */
@@ -706,6 +713,17 @@ void fit_fmt_p(char *buf, size_t n, double p, int boot)
     else snprintf(buf, n, "p = %.2g", p);
 }
 
+void fit_fmt_rate(char *buf, size_t n, double v)
+{
+    if (v >= 1000) {
+        char c[64];
+        report_fmt_count(c, sizeof c, round(v));
+        snprintf(buf, n, "%s/s", c);
+    } else {
+        snprintf(buf, n, "%.4g/s", v);
+    }
+}
+
 int fit_decimals(double half)
 {
     if (!(half > 0) || !isfinite(half)) return 4;
@@ -794,37 +812,59 @@ void fit_name_from_path(const char *path, char *buf, size_t len)
     if (!o) snprintf(buf, len, "fit");
 }
 
-int fit_write_file(const char *path, const char *text, char *err, size_t errlen)
+/* Writes text into f, already open on what; 0 or -1 with err. */
+static int write_all(FILE *f, const char *what, const char *text, char *err, size_t errlen)
 {
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
     size_t len = strlen(text);
     int bad = fwrite(text, 1, len, f) != len;
     bad |= ferror(f);
     errno = 0;
     if (fclose(f) || bad) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
-        unlink(tmp);
-        free(tmp);
+        snprintf(err, errlen, "cannot write %s: %s", what, strerror(errno ? errno : EIO));
         return -1;
     }
-    if (rename(tmp, path)) {
+    return 0;
+}
+
+int fit_write_file(const char *path, const char *text, char *err, size_t errlen)
+{
+    /* Something that is not a regular file (a terminal, a pipe, /dev/null)
+     * is written in place: a rename would replace it. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "cannot write %s: %s", path, strerror(EISDIR));
+            return -1;
+        }
+        FILE *f = fopen(path, "w");
+        if (!f) {
+            snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+            return -1;
+        }
+        return write_all(f, path, text, err, errlen);
+    }
+    /* A regular file through a temporary beside it and a rename, so that a
+     * failure leaves the previous one; through a symbolic link, beside its
+     * target (the link stays). */
+    char *real = realpath(path, NULL);
+    const char *dst = real ? real : path;
+    size_t n = strlen(dst) + 32;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        free(real);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(tmp, n, "%s.tmp-%ld", dst, (long)getpid());
+    int rc = -1;
+    FILE *f = fopen(tmp, "w");
+    if (!f) snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    else if (write_all(f, path, text, err, errlen)) unlink(tmp);
+    else if (rename(tmp, dst)) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         unlink(tmp);
-        free(tmp);
-        return -1;
-    }
+    } else rc = 0;
     free(tmp);
-    return 0;
+    free(real);
+    return rc;
 }

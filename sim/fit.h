@@ -84,6 +84,9 @@ void fit_name_from_path(const char *path, char *buf, size_t len);
  * escaped, bytes that are not UTF-8 replaced by '?'. */
 void fit_json_str(strbuf *b, const char *s);
 
+/* A rate for people: "50,000/s", "363.6/s", "0.25/s". */
+void fit_fmt_rate(char *buf, size_t n, double v);
+
 /* The decimals that show x to a tenth of the half-width of its interval
  * (between 2 and 8). */
 int fit_decimals(double half);

@@ -542,7 +542,9 @@ static int chart_rate(chartset *cs, const fit_result *r, const char *name, doubl
     report_fmt_seconds(bin, sizeof bin, r->grid.w * (double)per);
     gp_text(put(&x, "YLABEL"), "requests per second (per %s bin)", bin);
     gp_text(put(&x, "OBS_TITLE"), "the log: requests per %s bin", bin);
-    if (f->nseg == 1) gp_text(put(&x, "FIT_TITLE"), "fitted: a constant %.4g/s", f->seg[0].rate);
+    char rt[64];
+    fit_fmt_rate(rt, sizeof rt, f->seg[0].rate);
+    if (f->nseg == 1) gp_text(put(&x, "FIT_TITLE"), "fitted: a constant %s", rt);
     else gp_text(put(&x, "FIT_TITLE"), "fitted: a schedule of %zu rates (clients.arrivals)", f->nseg);
     strbuf *c = put(&x, "CHANGES");
     for (size_t i = 1; i < f->nseg; i++) {
@@ -665,7 +667,7 @@ __attribute__((format(printf, 2, 3))) static void escf(strbuf *b, const char *fm
     free(s);
 }
 
-static void rate_text(char *buf, size_t n, double v) { snprintf(buf, n, "%.4g/s", v); }
+static void rate_text(char *buf, size_t n, double v) { fit_fmt_rate(buf, n, v); }
 
 static void html_arrivals(strbuf *h, const fit_result *r, const chartset *cs)
 {
