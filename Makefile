@@ -142,8 +142,9 @@ test-san:
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN="$(SAN_FLAGS)" test-only
 
-# Memcheck on one run of each strategy (with --trace) and on the loader's
-# error paths (the invalid corpus): no error, no definite or indirect leak.
+# Memcheck on one run of each strategy (with --trace), on the loader's error
+# paths (the invalid corpus) and on fit (a log with its report, and a bad
+# log): no error, no definite or indirect leak.
 STRATEGIES := $(patsubst sim/strat_%.c,%,$(wildcard sim/strat_*.c))
 VALGRIND := valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet
 test-valgrind: $(PROG) test-deps
@@ -154,7 +155,11 @@ test-valgrind: $(PROG) test-deps
 	done; \
 	$(VALGRIND) $(PROG) validate tests/invalid/*.json >/dev/null 2>$(BUILD)/valgrind/corpus.err; \
 	[ $$? -eq 2 ] || { grep -v '^stampede: ' $(BUILD)/valgrind/corpus.err; echo "FAILED: valgrind on the invalid corpus"; fail=1; }; \
-	echo "valgrind: $(words $(STRATEGIES)) strategies and $(words $(wildcard tests/invalid/*.json)) invalid files checked"; \
+	$(VALGRIND) $(PROG) fit tests/data/fit/access.csv --latencies tests/data/fit/latencies.csv \
+	  --out $(BUILD)/valgrind/fit.json --report $(BUILD)/valgrind/fit >/dev/null || { echo "FAILED: valgrind on fit"; fail=1; }; \
+	$(VALGRIND) $(PROG) fit tests/data/fit/unsorted.csv >/dev/null 2>$(BUILD)/valgrind/fit.err; \
+	[ $$? -eq 2 ] || { cat $(BUILD)/valgrind/fit.err; echo "FAILED: valgrind on fit's bad log"; fail=1; }; \
+	echo "valgrind: $(words $(STRATEGIES)) strategies, $(words $(wildcard tests/invalid/*.json)) invalid files and fit checked"; \
 	[ $$fail -eq 0 ]
 
 # libFuzzer on the loader and --set (tests/fuzz/fuzz_scenario.c), built with

@@ -361,6 +361,14 @@ int latency_fit_run(double *x, size_t n, uint64_t seed, int boot, latency_fit *o
         return -1;
     }
     qsort(x, n, sizeof *x, cmp_double);
+    if (x[0] == x[n - 1]) {
+        char v[64];
+        snprintf(v, sizeof v, "%g", x[0] >= 1 ? x[0] : x[0] >= 1e-3 ? x[0] * 1e3 : x[0] * 1e6);
+        snprintf(err, errlen, "the latencies are all equal (%s %s): a constant, not a distribution; write db.latency "
+                              "as \"%s%s\"",
+                 v, x[0] >= 1 ? "s" : x[0] >= 1e-3 ? "ms" : "us", v, x[0] >= 1 ? "s" : x[0] >= 1e-3 ? "ms" : "us");
+        return -1;
+    }
     sample s;
     if (sample_init(&s, x, n)) {
         snprintf(err, errlen, "out of memory");

@@ -549,8 +549,7 @@ typedef struct work {
     fit_tick tick;
     void *tick_ctx;
     int rounds_done;
-    struct boot_round { double s, mean, sd; } last, prev[8];   /* of the last correction */
-    int nprev;
+    struct boot_round { double s, mean, sd; } last;   /* of the search's last round */
 } work;
 
 /* A round: the exponent simulated, the mean and sd of the ranked MLE over
@@ -604,38 +603,54 @@ static int boot(work *w, popularity_fit *p, uint64_t n, double s, double *ksv, d
     return 0;
 }
 
-/* The exponent whose ranked MLE averages s_ranked over logs like this one
- * (n keys), starting the search at s0: w->last.s.  The last round's
- * replicates stay in w->ksv and w->env. */
-static int correct(work *w, popularity_fit *p, uint64_t n, double s_ranked, double s0, char *err, size_t errlen)
+/* The exponent and key count that explain the log together: s whose
+ * ranked MLE, over logs of N requests from Zipf(s) and n keys, averages the
+ * log's ranked MLE at n, and n where Zipf(s) expects the d keys seen.  One
+ * round per step: s moves by the bias (by a secant once two rounds are far
+ * enough apart for their slope to show through the discreteness of the
+ * counts), n follows s.  Ends with the last round's replicates in w->ksv and
+ * w->env, w->last its round, *n_io and p->s_ranked at its n. */
+static int search(work *w, popularity_fit *p, const zipf_run *runs, size_t nruns, double *n_io, double s0, char *err,
+                  size_t errlen)
 {
-    boot_round rd[8];
+    double T, N, d = (double)p->seen, n = *n_io, s = s0;
+    ranked_stat(runs, nruns, &T, &N);
+    boot_round rd[12];
     int nr = 0;
-    double s = s0, sdr = 0;
     for (;;) {
-        if (boot(w, p, n, s, w->ksv, w->env, &rd[nr], err, errlen)) return -1;
-        sdr = rd[nr].sd;
-        double gap = rd[nr].mean - s_ranked;   /* the bias at s */
-        double tol = sdr / sqrt(POPULARITY_BOOT) + 1e-12;   /* the mean's own noise */
+        zsums_at(&w->z, 0);
+        p->s_ranked = mle_solve(&w->z, (uint64_t)n, T / N);
+        if (boot(w, p, (uint64_t)n, s, w->ksv, w->env, &rd[nr], err, errlen)) return -1;
+        double sdr = rd[nr].sd, gap = rd[nr].mean - p->s_ranked;   /* the bias at s */
+        double tol = sdr / sqrt(POPULARITY_BOOT) + 1e-12;          /* the mean's own noise */
         nr++;
-        if (fabs(gap) <= tol || (s == 0 && gap > 0) || nr == 6) break;
-        /* A secant step when the last two rounds are far enough apart for
-         * their slope to show through the discreteness of the counts. */
         double next = s - gap;
         if (nr >= 2 && fabs(rd[nr - 1].s - rd[nr - 2].s) > 2 * sdr) {
             double slope = (rd[nr - 1].mean - rd[nr - 2].mean) / (rd[nr - 1].s - rd[nr - 2].s);
             if (slope > 0.2 && slope < 5) next = s - gap / slope;
         }
-        s = next < 0 ? 0 : next;
+        if (next < 0) next = 0;
+        double nn = n;
+        if (p->zipf_keys_ok) {
+            nn = keys_for(&w->z, fabs(gap) <= tol ? s : next, d, N);
+            if (nn < 0) {   /* Zipf cannot see this many keys: Chao1's count from now on */
+                p->zipf_keys_ok = false;
+                nn = floor(fmax(p->chao1, d) + 0.5);
+            }
+        }
+        bool s_done = fabs(gap) <= tol || (s == 0 && gap > 0);
+        bool n_done = fabs(nn - n) <= fmax(1, 1e-3 * n);
+        if ((s_done && n_done) || nr == 12) break;
+        if (!s_done) s = next;
+        n = nn;
     }
     p->rounds += nr;
     w->last = rd[nr - 1];
-    w->nprev = 0;
-    for (int i = 0; i < nr - 1; i++) w->prev[w->nprev++] = rd[i];
+    *n_io = n;
     return 0;
 }
 
-/* The interval of s from the last correction: 1.96 bootstrap sd of the
+/* The interval of s from the search's last round: 1.96 bootstrap sd of the
  * ranked MLE, over the local slope of its mean in s, from one more round 3 sd
  * above (its replicates do not replace the last round's).  A chord between
  * distant rounds would not do: the mean is convex in s, flat near 0. */
@@ -736,24 +751,8 @@ int popularity_fit_run(const zipf_run *runs, size_t nruns, uint64_t seed, fit_ti
         }
         n = nn;
     }
-    double s_start = s_r;
-    for (int it = 0; it < 5; it++) {
-        zsums_at(&w->z, 0);
-        p->s_ranked = mle_solve(&w->z, (uint64_t)n, T / N);
-        if (correct(w, p, (uint64_t)n, p->s_ranked, s_start, err, errlen)) goto done;
-        p->s = w->last.s;
-        double nn = keys_for(&w->z, p->s, d, N);
-        if (nn < 0) {   /* Zipf(s) cannot see this many keys: Chao1's count */
-            p->zipf_keys_ok = false;
-            if (n == floor(fmax(p->chao1, d) + 0.5)) break;
-            n = floor(fmax(p->chao1, d) + 0.5);
-            s_start = p->s;
-            continue;
-        }
-        if (fabs(nn - n) <= fmax(1, 1e-3 * n)) break;
-        n = nn;
-        s_start = p->s;
-    }
+    if (search(w, p, runs, nruns, &n, s_r, err, errlen)) goto done;
+    p->s = w->last.s;
     p->zipf_n = (uint64_t)n;
     if (interval(w, p, p->zipf_n, err, errlen)) goto done;
     /* Its interval: the counts at the ends of s's interval that expect the
