@@ -79,7 +79,7 @@ START_TEST(zipf_recovers_s_and_n_within_their_intervals)
     int K = seeds(20, 3);
     for (size_t g = 0; g < sizeof reg / sizeof *reg; g++) {
         int cov_s = 0, cov_n = 0, cov_raw = 0;
-        double err = 0, sd = 0;
+        double err = 0, sd = 0, z = 0;
         for (int k = 1; k <= K; k++) {
             size_t nr;
             zipf_run *runs = draw_runs(reg[g].s, reg[g].n, reg[g].N, (uint64_t)k, &nr);
@@ -92,6 +92,7 @@ START_TEST(zipf_recovers_s_and_n_within_their_intervals)
             cov_n += p.zipf_n_lo <= (double)reg[g].n && (double)reg[g].n <= p.zipf_n_hi;
             err += p.s - reg[g].s;
             sd += p.s_sd / p.s_slope;
+            z += (p.s - reg[g].s) / (half / 1.96);
             ck_assert(!p.uniform);
             ck_assert_msg(p.n == p.zipf_n, "keys.count is the Zipf count");
             popularity_fit_free(&p);
@@ -105,8 +106,11 @@ START_TEST(zipf_recovers_s_and_n_within_their_intervals)
                cov_raw, K);
         ck_assert_msg(cov_s >= K - (K >= 20 ? 4 : 1), "s covered %d of %d", cov_s, K);
         ck_assert_msg(cov_n >= K - (K >= 20 ? 4 : 1), "n covered %d of %d", cov_n, K);
-        /* The mean error of K estimates: within 4 standard errors of 0. */
-        ck_assert_msg(fabs(err) <= 4 * sd / sqrt(K), "mean error %g, sd %g", err, sd);
+        /* Errors in units of the stated standard error average 0 within 3
+         * of their standard errors (1/sqrt K): a bias of 0.7 of the stated
+         * standard error fails. */
+        ck_assert_msg(fabs(z / K) <= 3 / sqrt(K), "mean standardised error %g (mean error %g, sd %g)", z / K, err,
+                      sd);
         /* The same intervals centred on the uncorrected estimate miss: the
          * coverage count fails a biased estimator. */
         if (reg[g].biased) ck_assert_msg(cov_raw <= K / 4, "uncorrected covered %d of %d", cov_raw, K);
@@ -218,6 +222,7 @@ START_TEST(rate_schedule_recovered_within_its_intervals)
 {
     static const double at[] = { 0, 20, 45 }, rate[] = { 300, 900, 450 };
     int K = seeds(30, 3), cov_r = 0, cov_c = 0, n_r = 0, n_c = 0;
+    double z = 0;
     for (int k = 1; k <= K; k++) {
         rate_grid g;
         double first;
@@ -230,6 +235,7 @@ START_TEST(rate_schedule_recovered_within_its_intervals)
         for (size_t i = 0; i < 3; i++) {
             n_r++;
             cov_r += f.seg[i].lo <= rate[i] && rate[i] <= f.seg[i].hi;
+            z += (f.seg[i].rate - rate[i]) / ((f.seg[i].hi - f.seg[i].lo) / 3.92);
             if (!i) continue;
             /* times are counted from the first request */
             double truth = at[i] - first;
@@ -240,9 +246,13 @@ START_TEST(rate_schedule_recovered_within_its_intervals)
         rate_fit_free(&f);
         rate_grid_free(&g);
     }
-    printf("rate schedule: rates covered %d/%d, changes covered %d/%d\n", cov_r, n_r, cov_c, n_c);
-    ck_assert_msg(cov_r >= n_r * 85 / 100, "rates covered %d of %d", cov_r, n_r);
-    ck_assert_msg(cov_c >= n_c * 88 / 100, "changes covered %d of %d", cov_c, n_c);
+    printf("rate schedule: rates covered %d/%d (mean standardised error %+.3f), changes covered %d/%d\n", cov_r, n_r,
+           z / n_r, cov_c, n_c);
+    ck_assert_msg(cov_r >= n_r * 88 / 100 + 1, "rates covered %d of %d", cov_r, n_r);
+    ck_assert_msg(fabs(z / n_r) <= 3 / sqrt(n_r), "rates: mean standardised error %g", z / n_r);
+    /* The changes' intervals hold at least 95% (Ville); 92% of 60 fails an
+     * interval a tenth as wide in likelihood (87% then). */
+    ck_assert_msg(cov_c >= n_c * 92 / 100, "changes covered %d of %d", cov_c, n_c);
 }
 END_TEST
 
@@ -297,10 +307,11 @@ START_TEST(latency_families_recovered_and_wrong_ones_rejected)
         { DIST_WEIBULL, 0.008, 0.6 },   { DIST_PARETO, 0.001, 2.5 },
     };
     int K = seeds(20, 2);
-    size_t n = 1500;
+    size_t n = 4000;
     double *x = malloc(n * sizeof *x);
     for (int f = 0; f < LAT_NFAMILIES; f++) {
         int right = 0, cov = 0, ncov = 0;
+        double z1 = 0, z2 = 0;
         for (int k = 1; k <= K; k++) {
             rng *r = rng_new((uint64_t)k, RNG_DB, (uint64_t)f);
             for (size_t i = 0; i < n; i++) x[i] = dist_sample(&truth[f], r);
@@ -313,9 +324,14 @@ START_TEST(latency_families_recovered_and_wrong_ones_rejected)
             right += L.best == f;
             cov += c->p1_lo <= truth[f].p1 && truth[f].p1 <= c->p1_hi;
             ncov++;
+            /* standardised errors on log scale, where the intervals are
+             * (nearly) symmetric; not Pareto's scale, the sample minimum,
+             * which is never below it */
+            z1 += log(c->p1 / truth[f].p1) / (log(c->p1_hi / c->p1_lo) / 3.92);
             if (c->k == 2) {
                 cov += c->p2_lo <= truth[f].p2 && truth[f].p2 <= c->p2_hi;
                 ncov++;
+                z2 += log(c->p2 / truth[f].p2) / (log(c->p2_hi / c->p2_lo) / 3.92);
             }
             /* The wrong families: far behind by AIC, and further by KS.  Gamma
              * and Weibull contain the exponential, so are not wrong for it. */
@@ -327,8 +343,10 @@ START_TEST(latency_families_recovered_and_wrong_ones_rejected)
                 ck_assert(!L.c[w].ok || L.c[w].ks > c->ks);
             }
         }
-        printf("latency %s: chosen %d/%d, parameters covered %d/%d\n", lat_family_name((enum lat_family)f), right, K,
-               cov, ncov);
+        printf("latency %s: chosen %d/%d, parameters covered %d/%d, mean standardised errors %+.3f %+.3f\n",
+               lat_family_name((enum lat_family)f), right, K, cov, ncov, z1 / K, z2 / K);
+        if (f != LAT_PARETO) ck_assert_msg(fabs(z1 / K) <= 3 / sqrt(K), "%s p1: mean z %g", lat_family_name((enum lat_family)f), z1 / K);
+        if (truth[f].p2 > 0) ck_assert_msg(fabs(z2 / K) <= 3 / sqrt(K), "%s p2: mean z %g", lat_family_name((enum lat_family)f), z2 / K);
         ck_assert_msg(right >= K - (K >= 20 ? 1 : 0), "%s chosen %d of %d", lat_family_name((enum lat_family)f),
                       right, K);
         ck_assert_msg(cov >= ncov * 85 / 100, "%s covered %d of %d", lat_family_name((enum lat_family)f), cov, ncov);
