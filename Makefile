@@ -189,14 +189,17 @@ fuzz: $(FUZZ_BIN)
 	  st=$$?; grep -E '^(#[0-9]+.*DONE|Done|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' fuzz.log; \
 	  if [ $$st -ne 0 ]; then tail -40 fuzz.log; echo "FAILED: the fuzzer found a problem (input: $(FUZZ_DIR)/crash-* or leak-* / timeout-*)"; fi; exit $$st
 
-# Runs every bundled scenario, then draws its charts.
+# Runs every bundled scenario, then draws its charts; then fits a scenario to
+# the bundled trace (stampede fit) with its report.
 run: $(PROG)
 	@for s in $(SCENARIOS); do \
 	  n=$$(basename $$s .json); \
 	  echo "== $$s"; $(PROG) run $$s --quiet --out results/$$n || exit 1; \
 	  $(PROG) plot results/$$n || exit 1; \
 	done
-	@echo "charts and report.html are in results/<name>/ for each scenario"
+	@echo "== stampede fit scenarios/traces/shop-90s.csv"; \
+	$(PROG) fit scenarios/traces/shop-90s.csv --quiet --out results/fit-shop-90s.json --report results/fit-shop-90s || exit 1
+	@echo "charts and report.html are in results/<name>/ for each scenario; the fit of traces/shop-90s.csv in results/fit-shop-90s/"
 
 # The benchmark suite (issue 6): prints a table, writes results/bench/bench.json.
 # A measurement, not a test: exits 0 when a target fails (BENCH_ARGS="--only ad").
