@@ -328,6 +328,24 @@ static int stopped(const fit_opts *o, char *err, size_t errlen)
     return 0;
 }
 
+/* The next line that holds data (blank lines and # comments skipped), with
+ * progress and the stop flag looked at every TICK_LINES lines: 1 with *line
+ * and *n, 0 at the end, or minus a status with err. */
+static int next_data(const fit_opts *o, lreader *lr, char **line, size_t *n, char *err, size_t errlen)
+{
+    int rc;
+    while ((rc = lr_next(lr, line, n, err, errlen)) == 1) {
+        if (lr->line % TICK_LINES == 0) {
+            tick(o, "reading", lr);
+            if (stopped(o, err, errlen)) return -FIT_FAILED;
+        }
+        size_t i = 0;
+        while (i < *n && is_space((*line)[i])) i++;
+        if (i < *n && (*line)[i] != '#') return 1;
+    }
+    return rc;
+}
+
 static int cmp_u64_desc(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -350,17 +368,7 @@ static int read_access(const fit_opts *o, fit_result *r, char *err, size_t errle
     uint64_t header_line = 0;
     st = FIT_OK;
     if (!tmp) goto oom;
-    while ((rc = lr_next(&lr, &line, &n, err, errlen)) == 1) {
-        if (lr.line % TICK_LINES == 0) {
-            tick(o, "reading", &lr);
-            if (stopped(o, err, errlen)) {
-                st = FIT_FAILED;
-                goto done;
-            }
-        }
-        size_t i = 0;
-        while (i < n && is_space(line[i])) i++;
-        if (i == n || line[i] == '#') continue;
+    while ((rc = next_data(o, &lr, &line, &n, err, errlen)) == 1) {
         const char *f;
         size_t fl, p = 0;
         next_field(line, n, &p, &f, &fl, tmp);
@@ -553,17 +561,7 @@ static int read_latencies(const fit_opts *o, fit_result *r, char *err, size_t er
     size_t n;
     int rc;
     bool header = false;
-    while ((rc = lr_next(&lr, &line, &n, err, errlen)) == 1) {
-        if (lr.line % TICK_LINES == 0) {
-            tick(o, "reading", &lr);
-            if (stopped(o, err, errlen)) {
-                st = FIT_FAILED;
-                goto done;
-            }
-        }
-        size_t i = 0;
-        while (i < n && is_space(line[i])) i++;
-        if (i == n || line[i] == '#') continue;
+    while ((rc = next_data(o, &lr, &line, &n, err, errlen)) == 1) {
         double v;
         if (parse_latency(line, n, &v, what, sizeof what)) {
             if (!r->lat_read && !header && header_word(line, n)) {

@@ -133,23 +133,32 @@ static void gp_title(strbuf *b, const char *name, const char *what)
     sb_free(&t);
 }
 
+/* printf into a fresh string, then put(b, it): a gnuplot quote or an HTML
+ * escape, which must see the text whole. */
+__attribute__((format(printf, 3, 0))) static void put_formatted(strbuf *b, void (*put)(strbuf *, const char *),
+                                                                const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (s) {
+        vsnprintf(s, (size_t)n + 1, fmt, again);
+        put(b, s);
+    } else {
+        b->oom = true;
+    }
+    va_end(again);
+    free(s);
+}
+
 /* A key title from printf, single-quoted for gnuplot. */
 __attribute__((format(printf, 2, 3))) static void gp_text(strbuf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    put_formatted(b, sb_gp_quote, fmt, ap);
     va_end(ap);
-    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (!s) {
-        b->oom = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_gp_quote(b, s);
-    free(s);
 }
 
 /* ---------------------------------------------------------------- fit.json */
@@ -649,22 +658,13 @@ static int chart_latency(chartset *cs, const fit_result *r, const char *name, do
 
 static void esc(strbuf *b, const char *s) { report_html_escape(b, s); }
 
+/* Text from printf, escaped for HTML. */
 __attribute__((format(printf, 2, 3))) static void escf(strbuf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    put_formatted(b, esc, fmt, ap);
     va_end(ap);
-    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (!s) {
-        b->oom = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    esc(b, s);
-    free(s);
 }
 
 static void rate_text(char *buf, size_t n, double v) { fit_fmt_rate(buf, n, v); }
