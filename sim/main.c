@@ -264,6 +264,14 @@ static int cmd_run(int argc, char **argv)
         scenario_free(sc);
         return 2;
     }
+    if (nsel > 1 && scenario_trace_once(sc)) {
+        fprintf(stderr, "stampede: %s: error: clients.arrivals.trace: %s can be read only once (a pipe or a device), "
+                        "and each of the %zu strategies reads it whole; run one at a time (--strategy LABEL) or "
+                        "copy it to a file\n", sc->path, sc->clients.trace, nsel);
+        free(idx);
+        scenario_free(sc);
+        return 2;
+    }
     char lim[8192];
     if (limits_check_runs(sc, nsel, force, lim, sizeof lim)) {
         print_lines(lim);

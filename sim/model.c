@@ -3,8 +3,10 @@
  * Invariant: an attempt's pending events carry its gen; when the attempt ends
  * its gen changes, so events of an ended attempt are recognised and dropped. */
 #include "model.h"
+#include "trace.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -733,41 +735,23 @@ static void on_arrival(sim *s, uint32_t src)
     schedule_burst(s, bi);
 }
 
-/* Reads the next row of the trace and schedules it; rows are "t,key[,node]". */
+/* Reads the next row of the trace and schedules it (trace.h says what a row
+ * is); a row at or after duration ends the replay.  A problem stops the run
+ * with the reader's message. */
 static void trace_next(sim *s)
 {
-    char line[512];
-    while (fgets(line, sizeof line, s->trace_in)) {
-        s->trace_line++;
-        char *p = line;
-        while (*p == ' ' || *p == '\t') p++;
-        if (*p == '\n' || *p == '\r' || *p == 0 || *p == '#') continue;
-        if (s->trace_line == 1 && (*p < '0' || *p > '9') && *p != '.') continue;  /* header */
-        char *end;
-        double t = strtod(p, &end);
-        if (end == p || *end != ',' || !isfinite(t) || t < 0 || t < model_now(s)) goto bad;
-        p = end + 1;
-        unsigned long long key = strtoull(p, &end, 10);
-        if (end == p || key >= s->sc->keys.count) goto bad;
-        unsigned long long node = UINT64_MAX;
-        if (*end == ',') {
-            p = end + 1;
-            node = strtoull(p, &end, 10);
-            if (end == p || node >= s->sc->app.nodes) goto bad;
-        }
-        while (*end == ' ' || *end == '\r' || *end == '\n') end++;
-        if (*end) goto bad;
-        if (t >= s->sc->duration) return;
-        s->trace_key = (uint32_t)key;
-        s->trace_node = node == UINT64_MAX ? UINT32_MAX : (uint32_t)node;
-        sched(s, t, EV_TRACE, 0, 0, 0);
-        return;
-    bad:
-        s->trace_err = 1;
+    trace_row row;
+    int r = trace_read(s->trace, &row, s->trace_msg, sizeof s->trace_msg);
+    if (r == TI_END) return;
+    if (r != TI_LINE) {
+        s->trace_rc = r;
         s->fail = 1;
         return;
     }
-    if (ferror(s->trace_in)) { s->trace_err = 2; s->fail = 1; }
+    if (row.t >= s->sc->duration) return;
+    s->trace_key = (uint32_t)row.key;
+    s->trace_node = row.node;
+    sched(s, row.t, EV_TRACE, 0, 0, 0);
 }
 
 static void on_trace(sim *s)
@@ -895,10 +879,35 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
     case ARR_CLOSED:
         for (uint64_t c = 0; c < sc->clients.population; c++) sched(s, 0.0, EV_CLOSED, (uint32_t)c, 0, 0);
         break;
-    case ARR_TRACE:
-        if (!(s->trace_in = fopen(sc->clients.trace, "r"))) { s->trace_err = 3; return -1; }
+    case ARR_TRACE: {
+        if (!(s->trace = malloc(sizeof *s->trace))) return -1;
+        int r = trace_open(s->trace, sc->clients.trace, sc->keys.count, sc->app.nodes, s->stop, s->trace_msg,
+                           sizeof s->trace_msg);
+        if (r) {
+            s->trace_rc = r;
+            return -1;
+        }
         trace_next(s);
+        if (s->fail) return -1;
+        /* A trace that replays nothing is a mistake, not an experiment. */
+        if (s->trace->rows == 0 || s->trace->last >= sc->duration) {
+            if (s->trace->rows == 0)
+                snprintf(s->trace_msg, sizeof s->trace_msg,
+                         "%s: error: the trace has no rows (expected lines t,key[,node])", sc->clients.trace);
+            else
+            {
+                char t[40], d[40];
+                fmt_shortest(t, sizeof t, s->trace->last);
+                fmt_shortest(d, sizeof d, sc->duration);
+                snprintf(s->trace_msg, sizeof s->trace_msg,
+                         "%s:%llu: error: the first row is at t = %s s, not before duration (%s s): the trace "
+                         "would replay no request", sc->clients.trace, (unsigned long long)trace_lineno(s->trace), t, d);
+            }
+            s->trace_rc = TI_BAD;
+            return -1;
+        }
         break;
+    }
     }
     if (sc->clients.nbursts) {
         s->burst_left = calloc(sc->clients.nbursts, sizeof *s->burst_left);
@@ -932,7 +941,10 @@ static void teardown(sim *s)
     free(s->slow_factor);
     free(s->burst_left);
     free(s->burst_pos);
-    if (s->trace_in) fclose(s->trace_in);
+    if (s->trace) {
+        trace_close(s->trace);
+        free(s->trace);
+    }
 }
 
 /* The triggers of sc whose recovery metrics judges: every fault, then every
@@ -960,10 +972,12 @@ int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *
     m->slo_latency = sc->slo.latency;
     m->slo_target = sc->slo.target;
     if (setup(&s, sc, si, o, m) || set_triggers(sc, m)) {
-        if (s.trace_err == 3) snprintf(errbuf, errlen, "%s: cannot read the trace", sc->clients.trace);
+        if (s.trace_rc == TI_STOP) rc = 1;
+        else if (s.trace_rc) snprintf(errbuf, errlen, "%s", s.trace_msg);
         else snprintf(errbuf, errlen, "out of memory setting up the run");
+        if (s.trace_rc != TI_STOP) rc = s.trace_rc == TI_BAD ? -2 : -1;
         teardown(&s);
-        return -1;
+        return rc;
     }
     event ev;
     double bin_end = sc->bin, last = 0;
@@ -1004,15 +1018,10 @@ int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *
         }
     }
     if (s.fail) {
-        if (s.trace_err == 1)
-            snprintf(errbuf, errlen, "%s:%llu: error: expected a row \"t,key[,node]\" with t not decreasing, key < %llu and node < %u",
-                     sc->clients.trace, (unsigned long long)s.trace_line, (unsigned long long)sc->keys.count,
-                     sc->app.nodes);
-        else if (s.trace_err == 2)
-            snprintf(errbuf, errlen, "%s: read error", sc->clients.trace);
-        else
-            snprintf(errbuf, errlen, "out of memory during the run");
-        rc = s.trace_err == 1 ? -2 : -1;
+        if (s.trace_rc == TI_STOP) rc = 1;
+        else if (s.trace_rc) snprintf(errbuf, errlen, "%s", s.trace_msg);
+        else snprintf(errbuf, errlen, "out of memory during the run");
+        if (s.trace_rc != TI_STOP) rc = s.trace_rc == TI_BAD ? -2 : -1;
     }
     if (rc == 0) {
         metrics_close(m, last);

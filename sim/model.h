@@ -127,7 +127,9 @@ struct sim {
     double sched_next_t;
     uint64_t *burst_left; double *burst_pos;
     bool arrivals_done;
-    FILE *trace_in; uint64_t trace_line; int trace_err;
+    struct trace_in *trace;        /* ARR_TRACE: the reader */
+    int trace_rc;                  /* a TI_* error of the reader (trace.h), 0: none */
+    char trace_msg[1024];          /* its message */
     uint32_t trace_key, trace_node;
     int fail;                      /* out of memory or bad trace: stop the run */
     /* a get of zero constant latency, run straight after the current event

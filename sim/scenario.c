@@ -1139,16 +1139,23 @@ static void load_schedule(loader *L, const cJSON *v, scenario *s)
     qsort(s->clients.steps, s->clients.nsteps, sizeof *s->clients.steps, cmp_step);
 }
 
-/* 0 when path can be opened for reading and is not a folder, else an errno. */
-static int readable(const char *path)
+/* NULL when path can be read as a stream of text: a file, a FIFO, a pipe or
+ * a character device; else why not, in buf. */
+static const char *unreadable(const char *path, char *buf, size_t n)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return errno;
     struct stat st;
-    int e = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
-    close(fd);
-    return e;
+    const char *why = stat(path, &st) != 0 ? strerror(errno)
+                    : S_ISDIR(st.st_mode) ? strerror(EISDIR)
+                    : S_ISBLK(st.st_mode) ? "a block device, not a stream of text"
+                    : NULL;
+    /* A FIFO or a device is not opened to be checked: a FIFO's writer would
+     * take the check for its reader and write into nothing. */
+    if (!why && !S_ISREG(st.st_mode) && access(path, R_OK)) why = strerror(errno);
+    int fd = why || !S_ISREG(st.st_mode) ? -1 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (!why && S_ISREG(st.st_mode) && fd < 0) why = strerror(errno);
+    if (fd >= 0) close(fd);
+    if (why) snprintf(buf, n, "%s", why);
+    return why ? buf : NULL;
 }
 
 static void load_trace(loader *L, const cJSON *v, scenario *s)
@@ -1167,9 +1174,9 @@ static void load_trace(loader *L, const cJSON *v, scenario *s)
     }
     memcpy(path, L->file, dirlen);
     strcpy(path + dirlen, t);
-    int e = readable(path);
-    if (e)
-        report(L, R_GOT, "cannot read %s: %s", path, strerror(e));
+    char why[128];
+    if (unreadable(path, why, sizeof why))
+        report(L, R_GOT, "cannot read %s: %s", path, why);
     free(s->clients.trace);
     s->clients.trace = path;
 }
@@ -2366,6 +2373,12 @@ static void free_cfg(strategy_cfg *c)
     }
     free(c->label);
     free(c->params);
+}
+
+bool scenario_trace_once(const scenario *s)
+{
+    struct stat st;
+    return s->clients.kind == ARR_TRACE && stat(s->clients.trace, &st) == 0 && !S_ISREG(st.st_mode);
 }
 
 void scenario_free(scenario *s)

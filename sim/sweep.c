@@ -1519,6 +1519,15 @@ int sweep_open(int argc, char **argv, bool speak, sweep **out)
         if (bad) { status = 2; goto fail; }
     }
 
+    if (scenario_trace_once(sw->sc[0]) && (g->runs > 1 || sw->sc[0]->nstrategies > 1)) {
+        if (speak)
+            fprintf(stderr, "stampede: %s: error: clients.arrivals.trace: %s can be read only once (a pipe or a "
+                            "device), and every run of every strategy reads it whole; copy it to a file\n",
+                    path, sw->sc[0]->clients.trace);
+        status = 2;
+        goto fail;
+    }
+
     /* the selection */
     size_t lo = 0, hi = g->runs - 1, k = 1, n = 1;
     snprintf(sw->selection, sizeof sw->selection, "all");

@@ -2,6 +2,8 @@
 #include "testutil.h"
 
 #include <cJSON.h>
+#include <dirent.h>
+#include <stdint.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -190,4 +192,99 @@ int tu_sanitized(void)
 double tu_scale(void)
 {
     return tu_sanitized() ? 0.2 : 1.0;
+}
+
+int tu_write_bytes(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    int ok = fwrite(data, 1, n, f) == n;
+    return (fclose(f) == 0 && ok) ? 0 : -1;
+}
+
+typedef struct lines { char **s; size_t n, cap; } lines;
+
+static void lines_add(lines *l, char *s)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->s = realloc(l->s, l->cap * sizeof *l->s);
+    }
+    l->s[l->n++] = s;
+}
+
+static char *catf(const char *a, const char *sep, const char *b)
+{
+    size_t n = strlen(a) + strlen(sep) + strlen(b) + 1;
+    char *p = malloc(n);
+    snprintf(p, n, "%s%s%s", a, sep, b);
+    return p;
+}
+
+/* One line per entry under dir/rel: its path, type, mode and content (a hash
+ * of a file's bytes, a link's target). */
+static void tree_walk(const char *dir, const char *rel, lines *l)
+{
+    char *path = catf(dir, *rel ? "/" : "", rel);
+    DIR *d = opendir(path);
+    free(path);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        char *r = catf(rel, *rel ? "/" : "", e->d_name), *p = catf(dir, "/", r), tail[4200];
+        struct stat st;
+        if (lstat(p, &st)) {
+            free(r);
+            free(p);
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(tail, sizeof tail, "/ dir %o", (unsigned)(st.st_mode & 07777));
+            lines_add(l, catf(r, "", tail));
+            tree_walk(dir, r, l);
+        } else if (S_ISLNK(st.st_mode)) {
+            char t[4096];
+            ssize_t k = readlink(p, t, sizeof t - 1);
+            t[k > 0 ? k : 0] = 0;
+            lines_add(l, catf(r, " -> ", t));
+        } else if (!S_ISREG(st.st_mode)) {   /* a FIFO, a device: never opened */
+            snprintf(tail, sizeof tail, " special %o %o", (unsigned)(st.st_mode & S_IFMT), (unsigned)(st.st_mode & 07777));
+            lines_add(l, catf(r, "", tail));
+        } else {
+            uint64_t h = 14695981039346656037ull;
+            FILE *f = fopen(p, "rb");
+            int c;
+            while (f && (c = getc(f)) != EOF) h = (h ^ (unsigned char)c) * 1099511628211ull;
+            if (f) fclose(f);
+            snprintf(tail, sizeof tail, " file %o %lld %016llx", (unsigned)(st.st_mode & 07777), (long long)st.st_size,
+                     (unsigned long long)h);
+            lines_add(l, catf(r, "", tail));
+        }
+        free(r);
+        free(p);
+    }
+    closedir(d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *tu_tree(const char *dir)
+{
+    lines l = { 0 };
+    tree_walk(dir, "", &l);
+    qsort(l.s, l.n, sizeof *l.s, cmp_str);
+    size_t len = 1;
+    for (size_t i = 0; i < l.n; i++) len += strlen(l.s[i]) + 1;
+    char *out = malloc(len), *o = out;
+    *o = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        o += sprintf(o, "%s\n", l.s[i]);
+        free(l.s[i]);
+    }
+    free(l.s);
+    return out;
 }

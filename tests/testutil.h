@@ -26,6 +26,13 @@ char *tu_pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *tu_slurp(const char *path);
 int tu_write(const char *path, const char *text);
 int tu_exists(const char *path);
+/* Writes n bytes (NULs included). */
+int tu_write_bytes(const char *path, const void *data, size_t n);
+
+/* Everything under dir, one sorted line per entry (hidden ones too): its
+ * path, type, mode and a hash of its bytes (a link: its target).  Two equal
+ * trees give the same text: a checksum of the surroundings of a command. */
+char *tu_tree(const char *dir);
 
 /* A fresh scratch folder under $TMPDIR (or /tmp); removed by tu_rmrf. */
 char *tu_tmpdir(void);
