@@ -182,6 +182,10 @@ int csvin_num(csvin *c, int col, unsigned kind, double *out, char *err, size_t e
     double v;
     *out = NAN;
     if (!n && (kind & CK_EMPTY || k == CK_ANY)) return 0;
+    if ((kind & CK_INF) && !strcmp(s, "inf")) {
+        *out = INFINITY;
+        return 0;
+    }
     bool num = parse_decimal(s, n, &v) == 0;
     if (k == CK_ANY) {
         if (num && isfinite(v)) *out = v;
@@ -206,8 +210,9 @@ int csvin_num(csvin *c, int col, unsigned kind, double *out, char *err, size_t e
     if (!ok) {
         char got[96];
         textin_show(got, sizeof got, s, n, 40);
-        return csvin_error(c, col, err, errlen, "expected %s%s (got %s)", k < sizeof what / sizeof *what && what[k] ? what[k] : "a number",
-                           kind & CK_EMPTY ? ", or nothing" : "", got);
+        return csvin_error(c, col, err, errlen, "expected %s%s%s (got %s)",
+                           k < sizeof what / sizeof *what && what[k] ? what[k] : "a number",
+                           kind & CK_INF ? ", or inf" : "", kind & CK_EMPTY ? ", or nothing" : "", got);
     }
     *out = v == 0 ? 0.0 : v;   /* no -0 */
     return 0;

@@ -25,7 +25,8 @@
 
 /* What a cell holds.  The kinds are numbers in a range; CK_EMPTY may be or'ed
  * in where an empty cell (a value that does not exist: no answered request)
- * is allowed, and reads as NAN. */
+ * is allowed, and reads as NAN; CK_INF where "inf" is (a latency counting
+ * failures as infinitely slow, a recovery that never came). */
 enum cell_kind {
     CK_ANY = 0,         /* a column read by name only: a number, else NAN; never an error */
     CK_COUNT,           /* an integer from 0 to 2^53 */
@@ -35,6 +36,7 @@ enum cell_kind {
     CK_SIGNED,          /* a number from -1e15 to 1e15 (a difference) */
     CK_KIND = 0xff,
     CK_EMPTY = 0x100,
+    CK_INF = 0x200,
 };
 
 typedef struct csvin {

@@ -235,6 +235,7 @@ static int cmd_run(int argc, char **argv)
         }
     }
     if (!path) { free(ovr); return cli_usage_error("run", "run: which scenario? give SCENARIO.json"); }
+    if (out && !*out) { free(ovr); return cli_usage_error("run", "run: --out needs a folder name (got \"\")"); }
     if (seed) {
         char *end;
         errno = 0;
@@ -359,7 +360,7 @@ static int cmd_run(int argc, char **argv)
         results_close(&res);
     } else {
         results_print_table(&res, stdout);
-        printf("results: %s/\n", res.dir);
+        printf("results: %s/\n", res.out.dir);
         results_close(&res);
     }
     free(idx);

@@ -19,9 +19,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "csvin.h"
+#include "hist.h"
+#include "jsonfile.h"
 #include "metrics.h"
+#include "output.h"
 #include "report.h"
 #include "scenario.h"
+#include "strategy.h"
+#include "textin.h"
 
 static const char *const usage_plot =
     "usage: stampede plot DIR [--format svg,png,pdf]\n"
@@ -101,15 +107,53 @@ void sb_free(strbuf *b)
     memset(b, 0, sizeof *b);
 }
 
+/* s as script text in one context: a control character (a line break above
+ * all: a new line is a new command) becomes a space, a byte that is not
+ * UTF-8 a '?', and each byte of `twice` is written twice. */
+static void gp_text(strbuf *b, const char *s, const char *twice, const char *slash_as)
+{
+    for (size_t i = 0, n = strlen(s); i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) {
+            sb_putn(b, " ", 1);
+            i++;
+        } else if (c >= 0x80) {
+            int k = utf8_seq((const unsigned char *)s + i, n - i);
+            if (k <= 0) {
+                sb_putn(b, "?", 1);
+                i++;
+                continue;
+            }
+            sb_putn(b, s + i, (size_t)k);
+            i += (size_t)k;
+        } else if (c == '\\' && slash_as) {
+            sb_puts(b, slash_as);
+            i++;
+        } else {
+            sb_putn(b, s + i, 1);
+            if (twice && strchr(twice, c)) sb_putn(b, s + i, 1);
+            i++;
+        }
+    }
+}
+
 void sb_gp_quote(strbuf *b, const char *s)
 {
     sb_putn(b, "'", 1);
-    for (const char *p = s; *p; p++) {
-        if (*p == '\'') sb_putn(b, "''", 2);
-        else if (*p == '\n' || *p == '\r') sb_putn(b, " ", 1);
-        else sb_putn(b, p, 1);
-    }
+    gp_text(b, s, "'", NULL);
     sb_putn(b, "'", 1);
+}
+
+void sb_gp_tic(strbuf *b, const char *s)
+{
+    sb_putn(b, "'", 1);
+    gp_text(b, s, "'%", NULL);
+    sb_putn(b, "'", 1);
+}
+
+void sb_gp_comment(strbuf *b, const char *s)
+{
+    gp_text(b, s, NULL, "/");
 }
 
 /* A finished strbuf as a malloc'd string; NULL when it ran out of memory. */
@@ -174,79 +218,6 @@ static bool is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* The whole file, NUL-terminated; NULL with errno set when it cannot be read. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    strbuf b = { 0 };
-    char chunk[16384];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) sb_putn(&b, chunk, k);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || b.oom) {
-        sb_free(&b);
-        errno = bad ? EIO : ENOMEM;
-        return NULL;
-    }
-    return sb_take(&b);
-}
-
-static int rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st)) return errno == ENOENT ? 0 : -1;
-    if (!S_ISDIR(st.st_mode)) return unlink(path);
-    DIR *d = opendir(path);
-    if (!d) return -1;
-    struct dirent *e;
-    int rc = 0;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        char *p = joinp(path, e->d_name);
-        if (!p || rm_rf(p)) rc = -1;
-        free(p);
-    }
-    closedir(d);
-    return rmdir(path) ? -1 : rc;
-}
-
-int plot_write_file(const char *dir, const char *name, const char *text, char *err, size_t errlen)
-{
-    char tmpname[256];
-    snprintf(tmpname, sizeof tmpname, ".%s.tmp-%ld", name, (long)getpid());
-    char *tmp = joinp(dir, tmpname), *dst = joinp(dir, name);
-    int rc = -1;
-    if (!tmp || !dst) {
-        snprintf(err, errlen, "out of memory");
-        goto done;
-    }
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        goto done;
-    }
-    size_t n = strlen(text);
-    int bad = fwrite(text, 1, n, f) != n;
-    bad |= ferror(f);
-    if (fclose(f) || bad) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno ? errno : EIO));
-        unlink(tmp);
-        goto done;
-    }
-    if (rename(tmp, dst)) {
-        snprintf(err, errlen, "cannot create %s: %s", dst, strerror(errno));
-        unlink(tmp);
-        goto done;
-    }
-    rc = 0;
-done:
-    free(tmp);
-    free(dst);
-    return rc;
 }
 
 /* ---------------------------------------------------------------- finding things */
@@ -374,9 +345,11 @@ static int fill_template(strbuf *out, const char *tpl, const char *tplname, cons
 
 /* ---------------------------------------------------------------- gnuplot */
 
-/* Runs `gnuplot -d SCRIPT` in the build folder; what it printed on stderr goes
- * to *msgs.  Returns its exit status, or -1 when it could not be run. */
-static int run_gnuplot(const chartset *cs, const char *script, strbuf *msgs)
+/* The one way stampede runs gnuplot: `gnuplot -d SCRIPT` in dir (-d: no
+ * gnuplotrc or ~/.gnuplot, so every user gets the same charts), stdin and
+ * stdout /dev/null; what it prints on stderr goes to *msgs.  Returns its exit
+ * status, or -1 when it could not be run. */
+static int run_gnuplot(const char *gnuplot, const char *dir, const char *script, strbuf *msgs)
 {
     int fd[2];
     if (pipe(fd)) return -1;
@@ -391,13 +364,12 @@ static int run_gnuplot(const chartset *cs, const char *script, strbuf *msgs)
         close(fd[0]);
         int nul = open("/dev/null", O_RDWR);
         if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(fd[1], 2) < 0) _exit(126);
-        if (chdir(cs->tmp)) {
-            dprintf(2, "cannot enter %s: %s\n", cs->tmp, strerror(errno));
+        if (chdir(dir)) {
+            dprintf(2, "cannot enter %s: %s\n", dir, strerror(errno));
             _exit(126);
         }
-        /* -d: no gnuplotrc or ~/.gnuplot, so every user gets the same charts. */
-        execl(cs->gnuplot, "gnuplot", "-d", script, (char *)NULL);
-        dprintf(2, "cannot run %s: %s\n", cs->gnuplot, strerror(errno));
+        execl(gnuplot, "gnuplot", "-d", script, (char *)NULL);
+        dprintf(2, "cannot run %s: %s\n", gnuplot, strerror(errno));
         _exit(127);
     }
     close(fd[1]);
@@ -415,55 +387,61 @@ static int run_gnuplot(const chartset *cs, const char *script, strbuf *msgs)
     return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
+static const char gnuplot_missing[] = "gnuplot not found; install it with: apt-get install gnuplot-nox";
+
+int plot_ready(char *err, size_t errlen)
+{
+    char *g = find_program("gnuplot");
+    if (!g) snprintf(err, errlen, "%s", gnuplot_missing);
+    free(g);
+    return g ? 0 : -1;
+}
+
 /* ---------------------------------------------------------------- chartset */
 
-int chartset_open(chartset *cs, const char *dir, unsigned formats, char *err, size_t errlen)
+static const char *const charts_kinds[] = { OUT_CHARTS, NULL };
+
+int chartset_open(chartset *cs, const char *dir, unsigned formats, bool report, char *err, size_t errlen)
 {
     memset(cs, 0, sizeof *cs);
     cs->formats = formats;
     size_t n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/') n--;
     cs->dir = strndup(dir, n);
-    if (!cs->dir) goto oom;
+    char *charts = cs->dir ? joinp(cs->dir, "charts") : NULL;
+    if (!charts) {
+        free(charts);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     if (!(cs->gnuplot = find_program("gnuplot"))) {
-        snprintf(err, errlen, "gnuplot not found; install it with: apt-get install gnuplot-nox");
+        free(charts);
+        snprintf(err, errlen, "%s", gnuplot_missing);
         return -1;
     }
-    if (!(cs->tpl_dir = find_templates())) {
-        snprintf(err, errlen,
-                 "cannot find the chart templates (plots/common.gp); set STAMPEDE_PLOTS_DIR to the plots "
-                 "folder of the stampede sources");
-        return -1;
-    }
-    size_t tn = n + 40;
-    if (!(cs->tmp = malloc(tn))) goto oom;
-    snprintf(cs->tmp, tn, "%s/charts.tmp-%ld", cs->dir, (long)getpid());
-    rm_rf(cs->tmp);
-    if (mkdir(cs->tmp, 0777)) {
-        snprintf(err, errlen, "cannot create %s: %s", cs->tmp, strerror(errno));
-        free(cs->tmp);
-        cs->tmp = NULL;
-        return -1;
-    }
-    return 0;
-oom:
-    snprintf(err, errlen, "out of memory");
-    return -1;
+    cs->open = true;   /* chartset_close ends cs->out, even half-opened */
+    int rc = outdir_open(&cs->out, charts, OUT_CHARTS, charts_kinds, report ? "report.html" : NULL, err, errlen);
+    free(charts);
+    return rc;
 }
 
 /* plots/<tpl>.gp with its placeholders filled, malloc'd; NULL with err. */
-static char *fill_named(const chartset *cs, const char *tpl, const subst *subs, size_t n, char *err, size_t errlen)
+static char *fill_named(chartset *cs, const char *tpl, const subst *subs, size_t n, char *err, size_t errlen)
 {
+    if (!cs->tpl_dir && !(cs->tpl_dir = find_templates())) {
+        snprintf(err, errlen,
+                 "cannot find the chart templates (plots/common.gp); set STAMPEDE_PLOTS_DIR to the plots "
+                 "folder of the stampede sources");
+        return NULL;
+    }
     char file[256];
     snprintf(file, sizeof file, "%s.gp", tpl);
     char *path = joinp(cs->tpl_dir, file);
-    char *text = path ? slurp(path) : NULL;
-    if (!text) {
-        snprintf(err, errlen, "cannot read the chart template %s: %s", path ? path : file, strerror(errno));
-        free(path);
-        return NULL;
-    }
+    int rd = TI_IO;
+    char *text = path ? textin_slurp(path, 1u << 20, NULL, &rd, err, errlen) : NULL;
+    if (!path) snprintf(err, errlen, "out of memory");
     free(path);
+    if (!text) return NULL;
     strbuf out = { 0 };
     int rc = fill_template(&out, text, file, subs, n, err, errlen);
     free(text);
@@ -476,37 +454,15 @@ static char *fill_named(const chartset *cs, const char *tpl, const subst *subs, 
     return filled;
 }
 
-int chartset_draw(chartset *cs, const char *name, const char *tpl, const subst *subs, size_t nsubs,
-                  const char *title, const char *caption, char *err, size_t errlen)
+int chartset_draw_script(chartset *cs, const char *name, const char *script, const char *title, const char *caption,
+                         char *err, size_t errlen)
 {
     int rc = -1;
-    char *common = NULL, *style = NULL, *script = NULL, *path = NULL;
-    strbuf fmts = { 0 }, fmtq = { 0 }, msgs = { 0 };
-    subst *all = calloc(nsubs + 5, sizeof *all);
-    if (!all) goto oom;
-    for (size_t i = 0; i < NFORMATS; i++)
-        if (cs->formats & format_names[i].fmt) sb_printf(&fmts, "%s%s", fmts.len ? " " : "", format_names[i].ext);
-    if (fmts.oom) goto oom;
-    sb_gp_quote(&fmtq, fmts.s);
-    if (fmtq.oom) goto oom;
-    /* Every chart's own placeholders, then the common part and the style,
-     * which are templates too and filled first. */
-    size_t n = 0;
-    all[n++] = (subst){ "NAME", name };
-    all[n++] = (subst){ "FORMATS", fmtq.s };
-    all[n++] = (subst){ "TEMPLATE", tpl };
-    memcpy(all + n, subs, nsubs * sizeof *subs);
-    n += nsubs;
-    if (!(common = fill_named(cs, "common", all, n, err, errlen)) || !(style = fill_named(cs, "style", all, n, err, errlen)))
-        goto done;
-    all[n++] = (subst){ "COMMON", common };
-    all[n++] = (subst){ "STYLE", style };
-    if (!(script = fill_named(cs, tpl, all, n, err, errlen))) goto done;
-
-    char file[256];
+    char file[300], *path = NULL;
+    strbuf msgs = { 0 };
     snprintf(file, sizeof file, "%s.gp", name);
-    if (plot_write_file(cs->tmp, file, script, err, errlen)) goto done;
-    int st = run_gnuplot(cs, file, &msgs);
+    if (outdir_text(&cs->out, file, script, err, errlen)) goto done;
+    int st = run_gnuplot(cs->gnuplot, cs->out.tmp, file, &msgs);
     if (msgs.oom) goto oom;
     if (st != 0 || msgs.len) {
         while (msgs.len && msgs.s[msgs.len - 1] == '\n') msgs.s[--msgs.len] = 0;
@@ -518,10 +474,10 @@ int chartset_draw(chartset *cs, const char *name, const char *tpl, const subst *
     }
     for (size_t i = 0; i < NFORMATS; i++) {
         if (!(cs->formats & format_names[i].fmt)) continue;
-        char img[256];
+        char img[300];
         snprintf(img, sizeof img, "%s.%s", name, format_names[i].ext);
         free(path);
-        if (!(path = joinp(cs->tmp, img))) goto oom;
+        if (!(path = outdir_path(&cs->out, img))) goto oom;
         struct stat st_img;
         if (stat(path, &st_img) || st_img.st_size == 0) {
             snprintf(err, errlen, "gnuplot wrote no %s from %s.gp", img, name);
@@ -542,165 +498,80 @@ int chartset_draw(chartset *cs, const char *name, const char *tpl, const subst *
 oom:
     snprintf(err, errlen, "out of memory");
 done:
-    free(common);
-    free(style);
-    free(script);
     free(path);
-    free(all);
-    sb_free(&fmts);
-    sb_free(&fmtq);
     sb_free(&msgs);
     return rc;
 }
 
-int chartset_commit(chartset *cs, char *err, size_t errlen)
+int chartset_draw(chartset *cs, const char *name, const char *tpl, const subst *subs, size_t nsubs,
+                  const char *title, const char *caption, char *err, size_t errlen)
 {
-    char *dst = joinp(cs->dir, "charts");
-    size_t on = strlen(cs->dir) + 40;
-    char *old = malloc(on);
     int rc = -1;
-    if (!dst || !old) {
-        snprintf(err, errlen, "out of memory");
+    char *common = NULL, *style = NULL, *script = NULL;
+    strbuf fmts = { 0 }, fmtq = { 0 };
+    subst *all = calloc(nsubs + 5, sizeof *all);
+    if (!all) goto oom;
+    for (size_t i = 0; i < NFORMATS; i++)
+        if (cs->formats & format_names[i].fmt) sb_printf(&fmts, "%s%s", fmts.len ? " " : "", format_names[i].ext);
+    if (fmts.oom) goto oom;
+    sb_gp_quote(&fmtq, fmts.s);
+    if (fmtq.oom) goto oom;
+    /* Every chart's own placeholders, then the common part and the style,
+     * which are templates too and filled first. */
+    size_t n = 0;
+    all[n++] = (subst){ "NAME", name };
+    all[n++] = (subst){ "FORMATS", fmtq.s };
+    all[n++] = (subst){ "TEMPLATE", tpl };
+    memcpy(all + n, subs, nsubs * sizeof *subs);
+    n += nsubs;
+    if (!(common = fill_named(cs, "common", all, n, err, errlen)) || !(style = fill_named(cs, "style", all, n, err, errlen)))
         goto done;
-    }
-    snprintf(old, on, "%s/charts.old-%ld", cs->dir, (long)getpid());
-    rm_rf(old);
-    struct stat st;
-    bool had = lstat(dst, &st) == 0;
-    if (had && rename(dst, old)) {
-        snprintf(err, errlen, "cannot replace %s: %s", dst, strerror(errno));
-        goto done;
-    }
-    if (rename(cs->tmp, dst)) {
-        snprintf(err, errlen, "cannot create %s: %s", dst, strerror(errno));
-        if (had) rename(old, dst);
-        goto done;
-    }
-    if (had) rm_rf(old);
-    free(cs->tmp);
-    cs->tmp = NULL;   /* committed: chartset_close keeps it */
-    rc = 0;
+    all[n++] = (subst){ "COMMON", common };
+    all[n++] = (subst){ "STYLE", style };
+    if (!(script = fill_named(cs, tpl, all, n, err, errlen))) goto done;
+    rc = chartset_draw_script(cs, name, script, title, caption, err, errlen);
+    goto done;
+oom:
+    snprintf(err, errlen, "out of memory");
 done:
-    free(dst);
-    free(old);
+    free(common);
+    free(style);
+    free(script);
+    free(all);
+    sb_free(&fmts);
+    sb_free(&fmtq);
     return rc;
+}
+
+int chartset_commit(chartset *cs, const char *report, char *err, size_t errlen)
+{
+    if (report && outdir_beside_text(&cs->out, report, err, errlen)) return -1;
+    return outdir_commit(&cs->out, err, errlen);
 }
 
 void chartset_close(chartset *cs)
 {
-    if (cs->tmp) rm_rf(cs->tmp);
+    if (cs->open) outdir_close(&cs->out);
     for (size_t i = 0; i < cs->ncharts; i++) {
         free(cs->charts[i].name);
         free(cs->charts[i].title);
         free(cs->charts[i].caption);
     }
     free(cs->charts);
-    free(cs->tmp);
     free(cs->dir);
     free(cs->tpl_dir);
     free(cs->gnuplot);
     memset(cs, 0, sizeof *cs);
 }
 
-/* ---------------------------------------------------------------- CSV */
-
-/* A CSV file of the results folder: a header and rows of plain cells (no
- * quoting: stampede writes none). */
-typedef struct csv {
-    char *buf;        /* the file, cut into cells in place */
-    char **head;
-    size_t ncols;
-    char **cell;      /* nrows * ncols */
-    size_t nrows;
-} csv;
-
-static void csv_free(csv *c)
-{
-    free(c->buf);
-    free(c->head);
-    free(c->cell);
-    memset(c, 0, sizeof *c);
-}
-
-/* Splits a line at commas in place into at most max cells; returns how many
- * cells the line has (the rest stay joined in the last one when more). */
-static size_t split_cells(char *line, char **cells, size_t max)
-{
-    size_t n = 0;
-    for (char *p = line;;) {
-        char *c = strchr(p, ',');
-        if (n < max) cells[n] = p;
-        n++;
-        if (!c) break;
-        if (n < max) *c = 0;
-        p = c + 1;
-    }
-    return n;
-}
-
-/* Returns 0, -2 when the file is missing or malformed, -1 on no memory. */
-static int csv_read(csv *c, const char *path, char *err, size_t errlen)
-{
-    memset(c, 0, sizeof *c);
-    if (!(c->buf = slurp(path))) {
-        if (errno == ENOMEM) goto oom;
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return -2;
-    }
-    size_t nlines = 0;
-    for (char *p = c->buf; *p; p++) nlines += *p == '\n';
-    char *save = NULL, *line = strtok_r(c->buf, "\n", &save);
-    if (!line) {
-        snprintf(err, errlen, "%s is empty", path);
-        csv_free(c);
-        return -2;
-    }
-    line[strcspn(line, "\r")] = 0;
-    size_t ncols = 1;
-    for (const char *q = line; *q; q++) ncols += *q == ',';
-    if (!(c->head = calloc(ncols, sizeof *c->head))) goto oom;
-    split_cells(line, c->head, ncols);
-    c->ncols = ncols;
-    if (!(c->cell = calloc((nlines + 1) * ncols, sizeof *c->cell))) goto oom;
-    size_t lineno = 1;
-    while ((line = strtok_r(NULL, "\n", &save))) {
-        lineno++;
-        line[strcspn(line, "\r")] = 0;
-        if (!*line) continue;
-        size_t k = split_cells(line, c->cell + c->nrows * ncols, ncols);
-        if (k != ncols) {
-            snprintf(err, errlen, "%s:%zu: %zu cells where the header has %zu", path, lineno, k, ncols);
-            csv_free(c);
-            return -2;
-        }
-        c->nrows++;
-    }
-    return 0;
-oom:
-    csv_free(c);
-    snprintf(err, errlen, "out of memory");
-    return -1;
-}
-
-static int csv_col(const csv *c, const char *name)
-{
-    for (size_t i = 0; i < c->ncols; i++)
-        if (!strcmp(c->head[i], name)) return (int)i;
-    return -1;
-}
-
-/* The number in a cell; NAN when the column is absent or the cell empty. */
-static double csv_num(const csv *c, size_t row, int col)
-{
-    if (col < 0) return NAN;
-    const char *s = c->cell[row * c->ncols + (size_t)col];
-    if (!*s) return NAN;
-    char *end;
-    double v = strtod(s, &end);
-    return *end ? NAN : v;
-}
-
 /* ---------------------------------------------------------------- reading a results folder */
+
+/* Every file of a results folder is read strictly (csvin.h, jsonfile.h): the
+ * first problem is "FILE:LINE:COL: error: what" and the folder is refused with
+ * exit status 2.  Columns and fields this version does not know are no error
+ * (a newer stampede may add them); every one it knows is checked by kind. */
+
+#define MAX_BINS_READ 10000001   /* the time-series rows a run may write (LIMIT_BINS), and one */
 
 double run_value(const run_folder *rf, size_t i, const char *col)
 {
@@ -709,27 +580,8 @@ double run_value(const run_folder *rf, size_t i, const char *col)
     return NAN;
 }
 
-/* A duration field: a number of seconds or a string with a unit; NAN otherwise. */
-static double json_duration(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    double d;
-    if (cJSON_IsNumber(v)) return v->valuedouble;
-    if (cJSON_IsString(v) && parse_duration(v->valuestring, &d) == 0) return d;
-    return NAN;
-}
-
-static double json_number(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static const char *json_string(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
+/* Read results: TI_BAD -> -2, TI_IO -> -1 (plot.h's convention). */
+static int status_of(int ti) { return ti == TI_IO ? -1 : ti ? -2 : 0; }
 
 /* One value in a table cell: scalars as written, objects as "k: v, k: v",
  * arrays as "[a, b]". */
@@ -805,7 +657,6 @@ static int flatten(run_folder *rf, const char *prefix, const cJSON *o)
 
 static int add_mark(run_folder *rf, mark m)
 {
-    if (!isfinite(m.at)) return 0;
     mark *nm = realloc(rf->marks, (rf->nmarks + 1) * sizeof *nm);
     if (!nm) return -1;
     rf->marks = nm;
@@ -813,128 +664,245 @@ static int add_mark(run_folder *rf, mark m)
     return 0;
 }
 
+/* One line of text: no control characters (a description, a version). */
+static bool one_line(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return false;
+    return true;
+}
+
+#define BIG 1e15   /* the largest time, factor or count a folder may hold */
+
 /* scenario.json: the facts the charts mark and the table of parameters. */
 static int read_scenario(run_folder *rf, const char *path, char *err, size_t errlen)
 {
-    char *text = slurp(path);
-    if (!text) {
-        if (errno == ENOENT) return 0;   /* written by an older stampede: no marks */
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return -2;
-    }
-    cJSON *root = cJSON_Parse(text);
-    free(text);
-    if (!cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        snprintf(err, errlen, "%s is not a JSON object", path);
-        return -2;
+    struct stat st;
+    if (lstat(path, &st) && errno == ENOENT) return 0;   /* written by an older stampede: no marks */
+    jfile j;
+    int rc = jfile_open(&j, path, err, errlen);
+    const char *s = NULL;
+    char ptr[96];
+    if (rc) goto done;
+    rc = TI_BAD;
+    if (!cJSON_IsObject(j.root)) {
+        jfile_error(&j, "", err, errlen, "expected an object (the effective scenario)");
+        goto done;
     }
     rf->have_scenario = true;
-    int rc = -1;
-    const char *s;
-    if ((s = json_string(root, "name")) && !(rf->name = strdup(s))) goto done;
-    if ((s = json_string(root, "description")) && !(rf->description = strdup(s))) goto done;
-    rf->bin = json_duration(root, "bin");
-    rf->duration = json_duration(root, "duration");
-    rf->warmup = json_duration(root, "warmup");
-    const cJSON *db = cJSON_GetObjectItemCaseSensitive(root, "db");
-    const cJSON *w = cJSON_GetObjectItemCaseSensitive(db, "workers");
-    if (cJSON_IsNumber(w)) rf->workers = w->valuedouble;
-    else if (cJSON_IsString(w) && !strcmp(w->valuestring, "unlimited")) rf->workers = INFINITY;
-    const cJSON *usl = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(db, "overload"), "usl");
-    if (cJSON_IsObject(usl)) {
-        rf->sigma = json_number(usl, "sigma");
-        rf->kappa = json_number(usl, "kappa");
-        if (!isfinite(rf->sigma)) rf->sigma = 0;
-        rf->usl = isfinite(rf->kappa) && rf->kappa > 0 && rf->sigma < 1;
+    if (jfile_string(&j, "/name", false, &s, err, errlen)) goto done;
+    if (s && !scenario_valid_name(s)) {
+        jfile_error(&j, "/name", err, errlen, "expected a name of letters, digits, '.', '_' and '-'");
+        goto done;
     }
-    if (rf->warmup > 0 && add_mark(rf, (mark){ .kind = MARK_WARMUP, .at = 0, .until = rf->warmup })) goto done;
+    if (s && !(rf->name = strdup(s))) goto oom;
+    s = NULL;
+    if (jfile_string(&j, "/description", false, &s, err, errlen)) goto done;
+    if (s && !one_line(s)) {
+        jfile_error(&j, "/description", err, errlen, "expected one line of text");
+        goto done;
+    }
+    if (s && !(rf->description = strdup(s))) goto oom;
+    if (jfile_duration(&j, "/bin", false, 0, BIG, &rf->bin, err, errlen) ||
+        jfile_duration(&j, "/duration", false, 0, BIG, &rf->duration, err, errlen) ||
+        jfile_duration(&j, "/warmup", false, 0, BIG, &rf->warmup, err, errlen))
+        goto done;
+    if (rf->bin == 0 || rf->duration == 0) {
+        jfile_error(&j, rf->bin == 0 ? "/bin" : "/duration", err, errlen, "expected a duration > 0");
+        goto done;
+    }
+    const cJSON *w = jfile_get(&j, "/db/workers");
+    if (cJSON_IsString(w) && !strcmp(w->valuestring, "unlimited")) rf->workers = INFINITY;
+    else if (w && jfile_number(&j, "/db/workers", true, 1, 9007199254740992.0, true, &rf->workers, err, errlen))
+        goto done;
+    if (jfile_get(&j, "/db/overload/usl")) {
+        rf->sigma = 0;
+        rf->kappa = NAN;
+        if (jfile_number(&j, "/db/overload/usl/sigma", false, 0, 1, false, &rf->sigma, err, errlen) ||
+            jfile_number(&j, "/db/overload/usl/kappa", false, 0, BIG, false, &rf->kappa, err, errlen))
+            goto done;
+        rf->usl = rf->kappa > 0 && rf->sigma < 1;
+    }
+    if (rf->warmup > 0 && add_mark(rf, (mark){ .kind = MARK_WARMUP, .at = 0, .until = rf->warmup })) goto oom;
     const cJSON *f;
-    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(root, "faults"))
+    int i = 0;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(j.root, "faults"))
     {
-        const char *type = json_string(f, "type");
-        if (!type) continue;
-        mark m = { .at = json_duration(f, "at"), .until = json_duration(f, "until"), .factor = json_number(f, "factor") };
+        const char *type = NULL;
+        snprintf(ptr, sizeof ptr, "/faults/%d/type", i);
+        if (jfile_string(&j, ptr, true, &type, err, errlen)) goto done;
+        mark m = { .until = NAN, .factor = NAN };
         if (!strcmp(type, "cache_flush")) m.kind = MARK_FLUSH;
         else if (!strcmp(type, "db_slowdown")) m.kind = MARK_SLOWDOWN;
-        else continue;
-        if (add_mark(rf, m)) goto done;
+        else {   /* a kind of fault this version does not draw */
+            i++;
+            continue;
+        }
+        snprintf(ptr, sizeof ptr, "/faults/%d/at", i);
+        if (jfile_duration(&j, ptr, true, 0, BIG, &m.at, err, errlen)) goto done;
+        if (m.kind == MARK_SLOWDOWN) {
+            snprintf(ptr, sizeof ptr, "/faults/%d/until", i);
+            if (jfile_duration(&j, ptr, true, m.at, BIG, &m.until, err, errlen)) goto done;
+            snprintf(ptr, sizeof ptr, "/faults/%d/factor", i);
+            if (jfile_number(&j, ptr, true, 1e-15, BIG, false, &m.factor, err, errlen)) goto done;
+        } else {
+            m.until = m.at;
+        }
+        if (add_mark(rf, m)) goto oom;
+        i++;
     }
     const cJSON *b;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "clients"), "bursts"))
+    i = 0;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j.root, "clients"), "bursts"))
     {
-        mark m = { .kind = MARK_BURST, .at = json_duration(b, "at"), .requests = json_number(b, "requests") };
-        double over = json_duration(b, "over");
-        m.until = isfinite(over) && over > 0 ? m.at + over : m.at;
-        if (add_mark(rf, m)) goto done;
+        mark m = { .kind = MARK_BURST };
+        double over = 0;
+        snprintf(ptr, sizeof ptr, "/clients/bursts/%d/at", i);
+        if (jfile_duration(&j, ptr, true, 0, BIG, &m.at, err, errlen)) goto done;
+        snprintf(ptr, sizeof ptr, "/clients/bursts/%d/requests", i);
+        if (jfile_number(&j, ptr, true, 0, BIG, true, &m.requests, err, errlen)) goto done;
+        snprintf(ptr, sizeof ptr, "/clients/bursts/%d/over", i);
+        if (jfile_duration(&j, ptr, false, 0, BIG, &over, err, errlen)) goto done;
+        m.until = m.at + over;
+        if (add_mark(rf, m)) goto oom;
+        i++;
     }
-    if (flatten(rf, "", root)) goto done;
+    if (flatten(rf, "", j.root)) goto oom;
     rc = 0;
+    goto done;
+oom:
+    snprintf(err, errlen, "out of memory");
+    rc = TI_IO;
 done:
-    if (rc) snprintf(err, errlen, "out of memory");
-    cJSON_Delete(root);
-    return rc;
+    jfile_close(&j);
+    return status_of(rc);
 }
 
-/* summary.json: the scenario's name, version and seed (first label) and the
- * label's strategy parameters. */
+/* summary.json: the label's own (it must say so), the scenario's name,
+ * version and seed (first label) and the label's strategy parameters. */
 static int read_summary(run_folder *rf, run_label *L, const char *path, char *err, size_t errlen)
 {
-    char *text = slurp(path);
-    if (!text) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return errno == ENOMEM ? -1 : -2;
+    jfile j;
+    int rc = jfile_open(&j, path, err, errlen);
+    const char *s = NULL;
+    if (rc) goto done;
+    rc = TI_BAD;
+    if (!cJSON_IsObject(j.root)) {
+        jfile_error(&j, "", err, errlen, "expected an object (a label's summary)");
+        goto done;
     }
-    cJSON *root = cJSON_Parse(text);
-    free(text);
-    if (!cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        snprintf(err, errlen, "%s is not a JSON object", path);
-        return -2;
+    if (jfile_string(&j, "/label", true, &s, err, errlen)) goto done;
+    if (strcmp(s, L->label)) {
+        jfile_error(&j, "/label", err, errlen, "the summary of another label (comparison.csv says %s)", L->label);
+        goto done;
     }
-    int rc = -1;
-    const char *s;
-    if (!rf->name && (s = json_string(root, "scenario")) && !(rf->name = strdup(s))) goto done;
-    if (!rf->version && (s = json_string(root, "version")) && !(rf->version = strdup(s))) goto done;
-    if (!isfinite(rf->seed)) rf->seed = json_number(root, "seed");
+    if (jfile_string(&j, "/strategy", true, &s, err, errlen)) goto done;
+    if (strcmp(s, L->strategy)) {
+        jfile_error(&j, "/strategy", err, errlen, "not the strategy comparison.csv gives its label (%s)", L->strategy);
+        goto done;
+    }
+    s = NULL;
+    if (jfile_string(&j, "/scenario", false, &s, err, errlen)) goto done;
+    if (s && !scenario_valid_name(s)) {
+        jfile_error(&j, "/scenario", err, errlen, "expected a name of letters, digits, '.', '_' and '-'");
+        goto done;
+    }
+    if (s && !rf->name && !(rf->name = strdup(s))) goto oom;
+    s = NULL;
+    if (jfile_string(&j, "/version", false, &s, err, errlen)) goto done;
+    if (s && !one_line(s)) {
+        jfile_error(&j, "/version", err, errlen, "expected one line of text");
+        goto done;
+    }
+    if (s && !rf->version && !(rf->version = strdup(s))) goto oom;
+    double seed = NAN;
+    if (jfile_number(&j, "/seed", false, 0, 18446744073709551616.0, true, &seed, err, errlen)) goto done;
+    if (!isfinite(rf->seed)) rf->seed = seed;
+    const cJSON *params = jfile_get(&j, "/params"), *p;
+    if (params && !cJSON_IsObject(params)) {
+        jfile_error(&j, "/params", err, errlen, "expected an object");
+        goto done;
+    }
     strbuf b = { 0 };
-    const cJSON *p;
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(root, "params"))
+    cJSON_ArrayForEach(p, params)
     {
         sb_printf(&b, "%s%s ", b.len ? ", " : "", p->string);
         json_compact(&b, p);
     }
-    if (!(L->params = sb_take(&b))) goto done;
-    const cJSON *slo = cJSON_GetObjectItemCaseSensitive(root, "slo");
-    if (cJSON_IsObject(slo) && isnan(rf->slo_target)) {
-        const cJSON *lat = cJSON_GetObjectItemCaseSensitive(slo, "latency");
-        rf->slo_latency = cJSON_IsNumber(lat) ? lat->valuedouble : cJSON_IsNull(lat) ? INFINITY : NAN;
-        rf->slo_target = json_number(slo, "target");
+    if (!(L->params = sb_take(&b))) goto oom;
+    /* The SLO (the first label's) and how the label came back after each
+     * trigger, both as run wrote them. */
+    if (jfile_get(&j, "/slo") && isnan(rf->slo_target)) {
+        const cJSON *lat = jfile_get(&j, "/slo/latency");
+        if (cJSON_IsNull(lat)) rf->slo_latency = INFINITY;
+        else if (jfile_number(&j, "/slo/latency", true, 0, BIG, false, &rf->slo_latency, err, errlen)) goto done;
+        if (jfile_number(&j, "/slo/target", true, 0, 1, false, &rf->slo_target, err, errlen)) goto done;
     }
-    const cJSON *rec = cJSON_GetObjectItemCaseSensitive(root, "recovery"), *e;
-    int n = cJSON_IsArray(rec) ? cJSON_GetArraySize(rec) : 0;
-    if (n > 0 && !(L->rec = calloc((size_t)n, sizeof *L->rec))) goto done;
-    const cJSON *arr = n > 0 ? rec : NULL;
-    cJSON_ArrayForEach(e, arr)
-    {
-        const char *t = json_string(e, "trigger");
+    const cJSON *rec = jfile_get(&j, "/recovery");
+    if (rec && !cJSON_IsArray(rec)) {
+        jfile_error(&j, "/recovery", err, errlen, "expected an array");
+        goto done;
+    }
+    int n = rec ? cJSON_GetArraySize(rec) : 0;
+    if (n > 0 && !(L->rec = calloc((size_t)n, sizeof *L->rec))) goto oom;
+    for (int i = 0; i < n; i++) {
+        char ptr[96];
+        const char *t = NULL;
         run_recovery *r = &L->rec[L->nrec];
-        if (!t) continue;
-        if (!(r->trigger = strdup(t))) goto done;
+        snprintf(ptr, sizeof ptr, "/recovery/%d/trigger", i);
+        if (jfile_string(&j, ptr, true, &t, err, errlen)) goto done;
+        if (!one_line(t)) {
+            jfile_error(&j, ptr, err, errlen, "expected one line of text");
+            goto done;
+        }
+        if (!(r->trigger = strdup(t))) goto oom;
         L->nrec++;
-        r->at = json_number(e, "at");
-        r->end = json_number(e, "end");
-        r->time = json_number(e, "recovery_time");
-        r->worst = json_number(e, "worst_good_ratio");
-        r->judged = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "baseline_good_ratio"));
-        r->recovered = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "recovered"));
-        r->metastable = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "metastable"));
+        r->at = r->end = r->time = r->worst = NAN;
+        static const char *const nums[] = { "at", "end", "recovery_time", "worst_good_ratio", "baseline_good_ratio" };
+        double *dst[] = { &r->at, &r->end, &r->time, &r->worst, NULL };
+        for (size_t k = 0; k < 5; k++) {
+            double x = NAN;
+            snprintf(ptr, sizeof ptr, "/recovery/%d/%s", i, nums[k]);
+            const cJSON *v = jfile_get(&j, ptr);
+            if (v && !cJSON_IsNull(v) && jfile_number(&j, ptr, true, 0, k >= 3 ? 1 : BIG, false, &x, err, errlen))
+                goto done;
+            if (dst[k]) *dst[k] = x;
+            else r->judged = isfinite(x);
+        }
+        static const char *const flags[] = { "recovered", "metastable" };
+        bool *fdst[] = { &r->recovered, &r->metastable };
+        for (size_t k = 0; k < 2; k++) {
+            snprintf(ptr, sizeof ptr, "/recovery/%d/%s", i, flags[k]);
+            const cJSON *v = jfile_get(&j, ptr);
+            if (v && !cJSON_IsBool(v)) {
+                jfile_error(&j, ptr, err, errlen, "expected true or false");
+                goto done;
+            }
+            *fdst[k] = cJSON_IsTrue(v);
+        }
     }
     rc = 0;
+    goto done;
+oom:
+    snprintf(err, errlen, "out of memory");
+    rc = TI_IO;
 done:
-    if (rc) snprintf(err, errlen, "out of memory");
-    cJSON_Delete(root);
-    return rc;
+    jfile_close(&j);
+    return status_of(rc);
+}
+
+/* Appends v to a growing array of doubles (cap doubles as needed). */
+static int push(double **a, size_t n, size_t *cap, double v)
+{
+    if (n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        double *t = realloc(*a, c * sizeof *t);
+        if (!t) return -1;
+        *a = t;
+        *cap = c;
+    }
+    (*a)[n] = v;
+    return 0;
 }
 
 static const char *const ts_names[TS_N] = {
@@ -943,115 +911,178 @@ static const char *const ts_names[TS_N] = {
 /* Columns an older stampede did not write: NAN when absent. */
 #define TS_FIRST_OPTIONAL TS_SUCCEEDED
 
+/* The columns timeseries.csv has, and what each holds. */
+static const struct { const char *name; unsigned kind; } ts_kinds[] = {
+    { "t", CK_SECONDS }, { "arrivals", CK_COUNT }, { "hits", CK_COUNT }, { "misses", CK_COUNT },
+    { "stale", CK_COUNT }, { "waited", CK_COUNT }, { "timeouts", CK_COUNT }, { "errors", CK_COUNT },
+    { "db_started", CK_COUNT }, { "db_completed", CK_COUNT }, { "db_inflight_max", CK_COUNT },
+    { "db_queue_max", CK_COUNT }, { "p50", CK_SECONDS | CK_EMPTY }, { "p99", CK_SECONDS | CK_EMPTY },
+    { "p999", CK_SECONDS | CK_EMPTY }, { "succeeded", CK_COUNT }, { "failed", CK_COUNT }, { "good", CK_COUNT },
+    { "p99_all", CK_SECONDS | CK_EMPTY | CK_INF },
+};
+#define NTS_KINDS (sizeof ts_kinds / sizeof *ts_kinds)
+
 static int read_timeseries(run_folder *rf, run_label *L, const char *path, char *err, size_t errlen)
 {
-    csv c;
-    int rc = csv_read(&c, path, err, errlen);
-    if (rc) return rc;
-    int col[TS_N];
-    for (int k = 0; k < TS_N; k++) {
-        if ((col[k] = csv_col(&c, ts_names[k])) >= 0 || k >= TS_FIRST_OPTIONAL) continue;
-        snprintf(err, errlen, "%s has no column %s", path, ts_names[k]);
-        csv_free(&c);
-        return -2;
-    }
-    L->nbins = c.nrows;
+    csvin c;
+    int rc = csvin_open(&c, path, err, errlen);
+    int col[TS_N], known[NTS_KINDS];
+    size_t cap[TS_N] = { 0 };
+    if (rc) goto done;
+    rc = TI_BAD;
     for (int k = 0; k < TS_N; k++)
-        if (!(L->ts[k] = calloc(c.nrows + 1, sizeof *L->ts[k]))) {
-            csv_free(&c);
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
+        if ((col[k] = k < TS_FIRST_OPTIONAL ? csvin_need(&c, ts_names[k], err, errlen) : csvin_find(&c, ts_names[k])) < 0 &&
+            k < TS_FIRST_OPTIONAL)
+            goto done;
+    for (size_t k = 0; k < NTS_KINDS; k++) known[k] = csvin_find(&c, ts_kinds[k].name);
     L->lat_min = INFINITY;
     L->lat_max = 0;
-    double tl = 0;
-    for (size_t r = 0; r < c.nrows; r++) {
-        for (int k = 0; k < TS_N; k++) L->ts[k][r] = csv_num(&c, r, col[k]);
-        if (isfinite(L->ts[TS_T][r])) tl = L->ts[TS_T][r];
-        for (int k = 0; k < 3; k++) {
-            double v = L->ts[TS_P50 + k][r];
-            if (!(v > 0)) continue;
-            L->lat_any[k] = true;
-            if (v < L->lat_min) L->lat_min = v;
-            if (v > L->lat_max) L->lat_max = v;
+    double prev = -1;
+    while ((rc = csvin_row(&c, err, errlen)) == TI_LINE) {
+        if (L->nbins == MAX_BINS_READ) {
+            snprintf(err, errlen, "%s:%llu: error: more than %d rows, beyond what a run writes", path, csvin_lineno(&c),
+                     MAX_BINS_READ - 1);
+            rc = TI_BAD;
+            goto done;
         }
-        double v;
-        if ((v = L->ts[TS_INFLIGHT][r]) > L->inflight_max) L->inflight_max = v;
-        if ((v = L->ts[TS_STARTED][r]) > L->started_max) L->started_max = v;
-        if ((v = L->ts[TS_QUEUE][r]) > L->queue_max) L->queue_max = v;
+        double v[TS_N], x = 0;
+        for (size_t k = 0; k < NTS_KINDS; k++)
+            if (known[k] >= 0 && (rc = csvin_num(&c, known[k], ts_kinds[k].kind, &x, err, errlen))) goto done;
+        for (int k = 0; k < TS_N; k++) {
+            v[k] = NAN;
+            if (col[k] >= 0) csvin_num(&c, col[k], CK_ANY, &v[k], err, errlen);   /* checked above */
+            if (push(&L->ts[k], L->nbins, &cap[k], v[k])) {
+                snprintf(err, errlen, "out of memory");
+                rc = TI_IO;
+                goto done;
+            }
+        }
+        if (!(v[TS_T] > prev)) {
+            rc = csvin_error(&c, col[TS_T], err, errlen, "%s is not after the previous row's bin", csvin_cell(&c, col[TS_T]));
+            goto done;
+        }
+        prev = v[TS_T];
+        L->nbins++;
+        for (int k = 0; k < 3; k++) {
+            double p = v[TS_P50 + k];
+            if (!(p > 0)) continue;
+            L->lat_any[k] = true;
+            if (p < L->lat_min) L->lat_min = p;
+            if (p > L->lat_max) L->lat_max = p;
+        }
+        if (v[TS_INFLIGHT] > L->inflight_max) L->inflight_max = v[TS_INFLIGHT];
+        if (v[TS_STARTED] > L->started_max) L->started_max = v[TS_STARTED];
+        if (v[TS_QUEUE] > L->queue_max) L->queue_max = v[TS_QUEUE];
     }
-    if (!(rf->bin > 0) && c.nrows > 1 && L->ts[TS_T][1] > L->ts[TS_T][0]) rf->bin = L->ts[TS_T][1] - L->ts[TS_T][0];
-    L->t_end = tl + (rf->bin > 0 ? rf->bin : 0);
-    csv_free(&c);
-    return 0;
+    if (rc != TI_END) goto done;
+    rc = 0;
+    if (!L->nbins) {
+        snprintf(err, errlen, "%s: error: no rows (a run writes at least one time bin)", path);
+        rc = TI_BAD;
+        goto done;
+    }
+    if (!(rf->bin > 0) && L->nbins > 1) rf->bin = L->ts[TS_T][1] - L->ts[TS_T][0];
+    L->t_end = L->ts[TS_T][L->nbins - 1] + (rf->bin > 0 ? rf->bin : 0);
+done:
+    csvin_close(&c);
+    return status_of(rc);
 }
 
 static int read_latency_hist(run_label *L, const char *path, char *err, size_t errlen)
 {
-    csv c;
-    int rc = csv_read(&c, path, err, errlen);
-    if (rc) return rc;
-    int clo = csv_col(&c, "lower"), chi = csv_col(&c, "upper"), ccnt = csv_col(&c, "count"),
-        ccdf = csv_col(&c, "cdf");
-    if (clo < 0 || chi < 0 || ccnt < 0 || ccdf < 0) {
-        snprintf(err, errlen, "%s lacks a column of lower,upper,count,cdf", path);
-        csv_free(&c);
-        return -2;
-    }
+    csvin c;
+    int rc = csvin_open(&c, path, err, errlen);
+    if (rc) goto done;
+    rc = TI_BAD;
+    int clo = csvin_need(&c, "lower", err, errlen), chi = clo < 0 ? -1 : csvin_need(&c, "upper", err, errlen),
+        ccnt = chi < 0 ? -1 : csvin_need(&c, "count", err, errlen), ccdf = ccnt < 0 ? -1 : csvin_need(&c, "cdf", err, errlen);
+    if (ccdf < 0) goto done;
     /* The CDF over every request, a failed one counting as infinitely slow;
      * an older stampede wrote the CDF of answered requests only. */
-    int call = csv_col(&c, "cdf_all");
+    int call = csvin_find(&c, "cdf_all"), cplain = ccdf;
     if (call >= 0) ccdf = call;
     L->cdf_col = call >= 0 ? "cdf_all" : "cdf";
     L->answered_share = 1;
-    L->nhist = c.nrows;
     L->hist_lo = NAN;
     L->hist_hi = NAN;
-    for (size_t r = 0; r < c.nrows; r++) {
-        double lo = csv_num(&c, r, clo), hi = csv_num(&c, r, chi), cdf = csv_num(&c, r, ccdf);
-        if (isfinite(cdf)) L->answered_share = cdf;
-        double n = csv_num(&c, r, ccnt);
-        if (n > 0) L->answered += n;
+    double prev_hi = 0, prev_cdf = 0;
+    while ((rc = csvin_row(&c, err, errlen)) == TI_LINE) {
+        double lo, hi, n, cdf, plain;
+        if ((rc = csvin_num(&c, clo, CK_SECONDS, &lo, err, errlen)) || (rc = csvin_num(&c, chi, CK_SECONDS | CK_EMPTY, &hi, err, errlen)) ||
+            (rc = csvin_num(&c, ccnt, CK_COUNT, &n, err, errlen)) || (rc = csvin_num(&c, cplain, CK_FRACTION, &plain, err, errlen)) ||
+            (rc = csvin_num(&c, ccdf, CK_FRACTION, &cdf, err, errlen)))
+            goto done;
+        L->answered_share = cdf;
+        if (L->nhist == HIST_NBUCKETS) {
+            rc = csvin_error(&c, clo, err, errlen, "more rows than the histogram has buckets (%d)", HIST_NBUCKETS);
+            goto done;
+        }
+        if (lo < prev_hi || !(hi > lo || isnan(hi))) {
+            rc = csvin_error(&c, clo, err, errlen, "buckets must follow each other, each with lower < upper");
+            goto done;
+        }
+        if (n < 1 || cdf < prev_cdf) {
+            rc = csvin_error(&c, n < 1 ? ccnt : ccdf, err, errlen, "%s",
+                             n < 1 ? "a bucket written is never empty" : "the CDF must not decrease");
+            goto done;
+        }
+        prev_hi = isnan(hi) ? INFINITY : hi;
+        prev_cdf = cdf;
+        L->nhist++;
+        L->answered += n;
         if (cdf < 1 - 1e-12) L->ccdf_any = true;
         /* The CDF starts at its 0.1% point, past the bucket of zero latencies. */
         if (isnan(L->hist_lo) && lo > 0 && isfinite(hi) && cdf >= 1e-3) L->hist_lo = hi;
         if (isfinite(hi)) L->hist_hi = hi;
         else if (lo > 0) L->hist_hi = lo;
     }
-    csv_free(&c);
-    return 0;
+    if (rc == TI_END) rc = 0;
+done:
+    csvin_close(&c);
+    return status_of(rc);
 }
 
 static int read_sizes(run_label *L, const char *path, char *err, size_t errlen)
 {
-    csv c;
-    int rc = csv_read(&c, path, err, errlen);
-    if (rc) return rc;
-    int cmin = csv_col(&c, "size_min"), cmax = csv_col(&c, "size_max"), ccount = csv_col(&c, "count");
-    if (cmin < 0 || cmax < 0 || ccount < 0) {
-        snprintf(err, errlen, "%s lacks a column of size_min,size_max,count", path);
-        csv_free(&c);
-        return -2;
-    }
-    if (c.nrows) {
-        L->sizes = calloc(c.nrows, sizeof *L->sizes);
-        L->size_ge = calloc(c.nrows, sizeof *L->size_ge);
-        if (!L->sizes || !L->size_ge) {
-            csv_free(&c);
-            snprintf(err, errlen, "out of memory");
-            return -1;
+    csvin c;
+    int rc = csvin_open(&c, path, err, errlen);
+    size_t cap1 = 0, cap2 = 0;
+    if (rc) goto done;
+    rc = TI_BAD;
+    int cmin = csvin_need(&c, "size_min", err, errlen), cmax = cmin < 0 ? -1 : csvin_need(&c, "size_max", err, errlen),
+        ccount = cmax < 0 ? -1 : csvin_need(&c, "count", err, errlen);
+    if (ccount < 0) goto done;
+    double prev = 0;
+    while ((rc = csvin_row(&c, err, errlen)) == TI_LINE) {
+        double lo, hi, n;
+        if ((rc = csvin_num(&c, cmin, CK_COUNT, &lo, err, errlen)) || (rc = csvin_num(&c, cmax, CK_COUNT, &hi, err, errlen)) ||
+            (rc = csvin_num(&c, ccount, CK_COUNT, &n, err, errlen)))
+            goto done;
+        if (L->nsizes == SIZE_EXACT + 64) {
+            rc = csvin_error(&c, cmin, err, errlen, "more rows than there are sizes (%d)", SIZE_EXACT + 64);
+            goto done;
         }
-    }
-    for (size_t r = 0; r < c.nrows; r++) {
-        double lo = csv_num(&c, r, cmin), hi = csv_num(&c, r, cmax), n = csv_num(&c, r, ccount);
-        if (!(lo >= 1) || !(n > 0)) continue;
+        if (lo < 1 || lo <= prev || hi < lo || n < 1) {
+            rc = csvin_error(&c, lo < 1 || lo <= prev ? cmin : hi < lo ? cmax : ccount, err, errlen, "%s",
+                             lo < 1 ? "a stampede has at least one query"
+                             : lo <= prev ? "sizes must increase from row to row"
+                             : hi < lo ? "size_max is below size_min" : "a size written is never empty");
+            goto done;
+        }
+        prev = hi;
         if (hi > lo) L->sizes_grouped = true;
-        L->sizes[L->nsizes] = lo;
-        L->size_ge[L->nsizes++] = n;
+        if (push(&L->sizes, L->nsizes, &cap1, lo) || push(&L->size_ge, L->nsizes, &cap2, n)) {
+            snprintf(err, errlen, "out of memory");
+            rc = TI_IO;
+            goto done;
+        }
+        L->nsizes++;
     }
+    if (rc == TI_END) rc = 0;
     for (size_t i = L->nsizes; i-- > 1;) L->size_ge[i - 1] += L->size_ge[i];
-    csv_free(&c);
-    return 0;
+done:
+    csvin_close(&c);
+    return status_of(rc);
 }
 
 static int read_label(run_folder *rf, run_label *L, char *err, size_t errlen)
@@ -1082,6 +1113,87 @@ static int read_label(run_folder *rf, run_label *L, char *err, size_t errlen)
     return rc;
 }
 
+/* comparison.csv: a row per label, each of a strategy this version knows,
+ * every number of a kind this version knows checked. */
+static int read_comparison(run_folder *rf, const char *path, char *err, size_t errlen)
+{
+    csvin c;
+    int rc = csvin_open(&c, path, err, errlen);
+    unsigned *kinds = NULL;
+    int *which = NULL;
+    size_t cap = 0;
+    if (rc) goto done;
+    rc = TI_BAD;
+    int cl = csvin_need(&c, "label", err, errlen), cs = cl < 0 ? -1 : csvin_need(&c, "strategy", err, errlen);
+    if (cs < 0) goto done;
+    rc = TI_IO;
+    rf->ncols = c.ncols - 2;
+    if (!(rf->cols = calloc(rf->ncols + 1, sizeof *rf->cols)) || !(kinds = calloc(rf->ncols + 1, sizeof *kinds)) ||
+        !(which = calloc(rf->ncols + 1, sizeof *which)))
+        goto oom;
+    for (size_t i = 0, k = 0; i < c.ncols; i++) {
+        if ((int)i == cl || (int)i == cs) continue;
+        if (!(rf->cols[k] = strdup(c.head[i]))) goto oom;
+        kinds[k] = col_kind_of(c.head[i]);
+        which[k++] = (int)i;
+    }
+    rf->baseline = SIZE_MAX;
+    while ((rc = csvin_row(&c, err, errlen)) == TI_LINE) {
+        const char *label = csvin_cell(&c, cl), *strategy = csvin_cell(&c, cs);
+        char got[96];
+        textin_show(got, sizeof got, label, strlen(label), 40);
+        if (!scenario_valid_name(label)) {
+            rc = csvin_error(&c, cl, err, errlen,
+                             "expected a label of letters, digits, '.', '_' and '-', starting with a letter or digit "
+                             "(got %s)", got);
+            goto done;
+        }
+        for (size_t i = 0; i < rf->nlabels; i++)
+            if (!strcmp(rf->labels[i].label, label)) {
+                rc = csvin_error(&c, cl, err, errlen, "%s is on an earlier row too", got);
+                goto done;
+            }
+        if (!strategy_find(strategy)) {
+            textin_show(got, sizeof got, strategy, strlen(strategy), 40);
+            rc = csvin_error(&c, cs, err, errlen, "%s is not a strategy this stampede knows", got);
+            goto done;
+        }
+        if (rf->nlabels == cap) {
+            size_t nc = cap ? cap * 2 : 8;
+            run_label *t = realloc(rf->labels, nc * sizeof *t);
+            if (!t) goto oom;
+            rf->labels = t;
+            cap = nc;
+        }
+        run_label *L = &rf->labels[rf->nlabels];
+        memset(L, 0, sizeof *L);
+        rf->nlabels++;
+        L->label = strdup(label);
+        L->strategy = strdup(strategy);
+        L->v = calloc(rf->ncols + 1, sizeof *L->v);
+        if (!L->label || !L->strategy || !L->v) goto oom;
+        for (size_t k = 0; k < rf->ncols; k++)
+            if ((rc = csvin_num(&c, which[k], kinds[k], &L->v[k], err, errlen))) goto done;
+        if (rf->baseline == SIZE_MAX && !strcmp(L->strategy, "none")) rf->baseline = rf->nlabels - 1;
+    }
+    if (rc != TI_END) goto done;
+    rc = 0;
+    if (!rf->nlabels) {
+        snprintf(err, errlen, "%s: error: no rows (a run writes one per strategy)", path);
+        rc = TI_BAD;
+    }
+    if (rf->baseline == SIZE_MAX) rf->baseline = rf->nlabels;
+    goto done;
+oom:
+    snprintf(err, errlen, "out of memory");
+    rc = TI_IO;
+done:
+    free(kinds);
+    free(which);
+    csvin_close(&c);
+    return status_of(rc);
+}
+
 int run_folder_read(run_folder *rf, const char *dir, char *err, size_t errlen)
 {
     memset(rf, 0, sizeof *rf);
@@ -1098,52 +1210,9 @@ int run_folder_read(run_folder *rf, const char *dir, char *err, size_t errlen)
     }
     char *p = joinp(rf->dir, "comparison.csv");
     if (!p) goto oom;
-    if (!is_file(p)) {
-        snprintf(err, errlen, "%s is not a stampede results folder (it has no comparison.csv)", rf->dir);
-        free(p);
-        return -2;
-    }
-    csv c;
-    int rc = csv_read(&c, p, err, errlen);
+    int rc = read_comparison(rf, p, err, errlen);
     free(p);
     if (rc) return rc;
-    if (c.ncols < 3 || strcmp(c.head[0], "label") || strcmp(c.head[1], "strategy") || c.nrows == 0) {
-        snprintf(err, errlen, "%s/comparison.csv is not a stampede comparison (no label,strategy header or no rows)",
-                 rf->dir);
-        csv_free(&c);
-        return -2;
-    }
-    rf->ncols = c.ncols - 2;
-    rf->nlabels = c.nrows;
-    if (!(rf->cols = calloc(rf->ncols, sizeof *rf->cols)) || !(rf->labels = calloc(c.nrows, sizeof *rf->labels))) {
-        csv_free(&c);
-        goto oom;
-    }
-    for (size_t k = 0; k < rf->ncols; k++)
-        if (!(rf->cols[k] = strdup(c.head[k + 2]))) {
-            csv_free(&c);
-            goto oom;
-        }
-    rf->baseline = rf->nlabels;
-    for (size_t i = 0; i < c.nrows; i++) {
-        run_label *L = &rf->labels[i];
-        L->label = strdup(c.cell[i * c.ncols]);
-        L->strategy = strdup(c.cell[i * c.ncols + 1]);
-        L->v = calloc(rf->ncols, sizeof *L->v);
-        if (!L->label || !L->strategy || !L->v) {
-            csv_free(&c);
-            goto oom;
-        }
-        for (size_t k = 0; k < rf->ncols; k++) L->v[k] = csv_num(&c, i, (int)k + 2);
-        if (rf->baseline == rf->nlabels && !strcmp(L->strategy, "none")) rf->baseline = i;
-        if (!*L->label || strchr(L->label, '/') || !strcmp(L->label, ".") || !strcmp(L->label, "..")) {
-            snprintf(err, errlen, "%s/comparison.csv: a label that cannot name a folder (\"%s\")", rf->dir, L->label);
-            csv_free(&c);
-            return -2;
-        }
-    }
-    csv_free(&c);
-
     char *sp = joinp(rf->dir, "scenario.json");
     if (!sp) goto oom;
     rc = read_scenario(rf, sp, err, errlen);
@@ -2296,69 +2365,101 @@ static int chart_stampede_sizes(chart_ctx *cx)
 
 /* ---------------------------------------------------------------- folder kinds */
 
-/* Draws every chart of a results folder and writes its report.  Returns an
- * exit status. */
+/* Draws every chart of a results folder and writes its report, together.
+ * Returns an exit status. */
 static int plot_results_folder(const char *dir, unsigned formats)
 {
     char err[8192] = "";
     run_folder rf;
-    int rc = run_folder_read(&rf, dir, err, sizeof err);
-    if (rc) {
-        fprintf(stderr, "stampede: %s\n", err);
-        run_folder_free(&rf);
-        return rc == -2 ? 2 : 1;
-    }
     chartset cs;
-    int status = 1;
-    if (chartset_open(&cs, rf.dir, formats, err, sizeof err)) goto fail;
+    memset(&cs, 0, sizeof cs);
+    char *html = NULL;
+    int rc = run_folder_read(&rf, dir, err, sizeof err), status = rc == -2 ? 2 : 1;
+    if (rc) goto fail;
+    if ((rc = chartset_open(&cs, rf.dir, formats, true, err, sizeof err))) {
+        status = rc == -2 ? 2 : 1;
+        goto fail;
+    }
+    status = 1;
     chart_ctx cx = { .cs = &cs, .rf = &rf, .err = err, .errlen = sizeof err };
     static int (*const charts[])(chart_ctx *) = {
         chart_latency, chart_db_load, chart_latency_cdf, chart_comparison, chart_stampede_sizes,
     };
     for (size_t i = 0; i < sizeof charts / sizeof *charts; i++)
         if (charts[i](&cx)) goto fail;
-    if (chartset_commit(&cs, err, sizeof err)) goto fail;
-    if (report_write_run(&rf, &cs, err, sizeof err)) goto fail;
-    printf("charts: %s/charts/\nreport: %s/report.html\n", rf.dir, rf.dir);
+    if (!(html = report_html(&rf, &cs, err, sizeof err))) goto fail;
+    if (chartset_commit(&cs, html, err, sizeof err)) goto fail;
+    printf("charts: %s/\nreport: %s/report.html\n", cs.out.dir, rf.dir);
     status = 0;
     goto done;
 fail:
     fprintf(stderr, "stampede: %s\n", err);
 done:
+    free(html);
     chartset_close(&cs);
     run_folder_free(&rf);
     return status;
 }
 
-/* The kinds of folder `plot` draws, each known by a file only it has.  A sweep
- * folder (sweep.csv) gets its own entry and function here. */
 /* A sweep folder: its charts are drawn by plot_sweep.c. */
 static int plot_sweep(const char *dir, unsigned formats)
 {
-    char list[32] = "", err[1024] = "";
-    static const struct { unsigned bit; const char *name; } fmts[] = {
-        { PLOT_SVG, "svg" }, { PLOT_PNG, "png" }, { PLOT_PDF, "pdf" },
-    };
-    for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++)
-        if (formats & fmts[i].bit) {
-            if (*list) strcat(list, ",");
-            strcat(list, fmts[i].name);
-        }
-    if (plot_sweep_folder(dir, list, err, sizeof err)) {
-        fprintf(stderr, "stampede: plot: %s\n", err);
-        return 1;
+    char err[8192] = "";
+    int rc = plot_sweep_folder(dir, formats, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "stampede: %s\n", err);
+        return rc == -2 ? 2 : 1;
     }
-    printf("charts: %s/charts/\n", dir);
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') n--;
+    printf("charts: %.*s/charts/\n", (int)n, dir);
     return 0;
 }
 
-static const struct folder_kind {
-    const char *marker;
-    int (*plot)(const char *dir, unsigned formats);
-} folder_kinds[] = {
-    { "comparison.csv", plot_results_folder },
-    { "sweep.csv", plot_sweep },
-};
+/* The kind of folder DIR is: its marker says (output.h); a folder of a
+ * stampede that wrote none is known by a file only that kind has. */
+static int plot_folder(const char *dir, unsigned formats)
+{
+    char err[4096];
+    outmark m;
+    int rc = outmark_read(dir, &m, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "stampede: plot: %s\n", err);
+        return rc == TI_IO ? 1 : 2;
+    }
+    if (rc == 0) {
+        char kind[32];
+        snprintf(kind, sizeof kind, "%s", m.kind);
+        outmark_free(&m);
+        if (!strcmp(kind, OUT_RUN)) return plot_results_folder(dir, formats);
+        if (!strcmp(kind, OUT_SWEEP)) return plot_sweep(dir, formats);
+        if (!strcmp(kind, OUT_SWEEP_PART))
+            fprintf(stderr, "stampede: plot: %s is one part of a sweep (it has no sweep.csv): join the parts with "
+                            "stampede merge, then plot the merged folder\n", dir);
+        else
+            fprintf(stderr, "stampede: plot: %s is the charts folder of a results folder: plot the folder that holds "
+                            "it\n", dir);
+        return 2;
+    }
+    static const struct { const char *file; int (*plot)(const char *, unsigned); } kinds[] = {
+        { "comparison.csv", plot_results_folder },
+        { "sweep.csv", plot_sweep },
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        char *f = joinp(dir, kinds[k].file);
+        if (!f) {
+            fputs("stampede: out of memory\n", stderr);
+            return 1;
+        }
+        struct stat st;
+        bool found = lstat(f, &st) == 0;
+        free(f);
+        if (found) return kinds[k].plot(dir, formats);
+    }
+    fprintf(stderr, "stampede: plot: %s is not a stampede results or sweep folder (it has no comparison.csv or "
+                    "sweep.csv)\n", dir);
+    return 2;
+}
 
 int plot_command(int argc, char **argv)
 {
@@ -2400,16 +2501,5 @@ int plot_command(int argc, char **argv)
         fprintf(stderr, "stampede: plot: %s: %s\n", dir, access(dir, F_OK) ? "no such folder" : "not a folder");
         return 2;
     }
-    for (size_t k = 0; k < sizeof folder_kinds / sizeof *folder_kinds; k++) {
-        char *m = joinp(dir, folder_kinds[k].marker);
-        if (!m) {
-            fputs("stampede: out of memory\n", stderr);
-            return 1;
-        }
-        bool found = is_file(m);
-        free(m);
-        if (found) return folder_kinds[k].plot(dir, formats);
-    }
-    fprintf(stderr, "stampede: plot: %s is not a stampede results or sweep folder (it has no comparison.csv or sweep.csv)\n", dir);
-    return 2;
+    return plot_folder(dir, formats);
 }

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "output.h"
+
 /* The command: `stampede plot DIR [--format svg,png,pdf]`.  Returns the exit
  * status: 0 done, 1 a failure while drawing (no gnuplot, I/O, a gnuplot
  * warning), 2 bad usage or DIR is not a folder stampede wrote. */
@@ -32,9 +34,22 @@ void sb_putn(strbuf *b, const char *s, size_t n);
 void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_free(strbuf *b);
 
-/* Appends s as a gnuplot single-quoted string ('it''s'), which gnuplot takes
- * literally: no backslash escapes and no macro expansion. */
+/* Data in a gnuplot script.  Every string that comes from a file lands in
+ * script text through one of these, escaped for exactly where it lands; no
+ * line break of it ever reaches the script (a new line is a new command),
+ * nor a byte that is not UTF-8 (it becomes '?').  Numbers go in through "%.10g"
+ * (gp_num in plot.c), never as text; per-row data go in datablocks or the
+ * folder's own files, which gnuplot reads as data.  Terminals are
+ * `noenhanced`, so no text is markup either. */
+
+/* s as a gnuplot single-quoted string ('it''s'), which gnuplot takes
+ * literally: no backslash escapes, no macro or backquote expansion. */
 void sb_gp_quote(strbuf *b, const char *s);
+/* s as a quoted tic label, which gnuplot also reads as a format: '%' doubled. */
+void sb_gp_tic(strbuf *b, const char *s);
+/* s in a comment (after a '#' the caller wrote): a backslash, which at the end
+ * of the line would carry the comment onto the next one, becomes '/'. */
+void sb_gp_comment(strbuf *b, const char *s);
 
 /* ---------------------------------------------------------------- formats */
 
@@ -65,40 +80,48 @@ typedef struct chart_entry {
     char *caption;    /* what the chart shows and how to read it */
 } chart_entry;
 
-/* The charts of one folder: built in DIR/charts.tmp-<pid>, each chart's finished
- * script beside it, and swapped into DIR/charts by chartset_commit (whole or not
- * at all: the previous charts survive a failure). */
+/* The charts of one folder: DIR/charts, one transaction (output.h's outdir,
+ * kind "charts") built in DIR/charts.tmp-<pid>, each chart's finished script
+ * beside it, and swapped into place with the report (when there is one) by
+ * chartset_commit: both or neither; the previous ones survive a failure. */
 typedef struct chartset {
     char *dir;           /* the results or sweep folder */
-    char *tmp;           /* DIR/charts.tmp-<pid> */
-    char *tpl_dir;       /* where the templates are */
+    outdir out;          /* DIR/charts being built */
+    bool open;
+    char *tpl_dir;       /* where the templates are (found on first use) */
     char *gnuplot;       /* the gnuplot program found on PATH */
     unsigned formats;
     chart_entry *charts;
     size_t ncharts;
 } chartset;
 
-/* Finds gnuplot on PATH and the templates ($STAMPEDE_PLOTS_DIR, the folder the
- * build named in STAMPEDE_PLOTS_DIR, beside the program, or ./plots) and
- * creates the build folder.  Returns 0, or -1 with the reason in err (no
- * gnuplot: the package to install). */
-int chartset_open(chartset *cs, const char *dir, unsigned formats, char *err, size_t errlen);
+/* 0 when gnuplot is on PATH, else -1 with what to install in err. */
+int plot_ready(char *err, size_t errlen);
+
+/* Finds gnuplot on PATH, checks that DIR/charts (and, with report,
+ * DIR/report.html) may be replaced and starts building.  Returns 0, or -1 (no
+ * gnuplot: the package to install; I/O) or -2 (something there stampede did
+ * not write) with the reason in err. */
+int chartset_open(chartset *cs, const char *dir, unsigned formats, bool report, char *err, size_t errlen);
 
 /* Fills plots/<tpl>.gp with subs plus what every chart gets (@NAME@,
  * @FORMATS@, @TEMPLATE@, and @COMMON@ and @STYLE@: plots/common.gp and
- * plots/style.gp, filled first), writes it as <name>.gp, runs `gnuplot -d` on
- * it in the build folder and checks that it wrote <name>.<ext> for every
- * format.  Any output of gnuplot on stderr is a failure: a warning means a
- * wrong chart.  On success the chart joins cs->charts. */
+ * plots/style.gp, filled first) and draws it as chartset_draw_script does.
+ * The templates are found on first use ($STAMPEDE_PLOTS_DIR, the folder the
+ * build named in STAMPEDE_PLOTS_DIR, beside the program, or ./plots). */
 int chartset_draw(chartset *cs, const char *name, const char *tpl, const subst *subs, size_t nsubs,
                   const char *title, const char *caption, char *err, size_t errlen);
+/* Writes script as <name>.gp, runs `gnuplot -d` on it in the build folder and
+ * checks that it wrote <name>.<ext> for every format.  Any output of gnuplot
+ * on stderr is a failure: a warning means a wrong chart.  On success the
+ * chart joins cs->charts. */
+int chartset_draw_script(chartset *cs, const char *name, const char *script, const char *title, const char *caption,
+                         char *err, size_t errlen);
 
-/* Moves the charts into DIR/charts, replacing the previous ones. */
-int chartset_commit(chartset *cs, char *err, size_t errlen);
+/* Puts the charts in DIR/charts and report (when not NULL) in
+ * DIR/report.html, replacing the previous ones together. */
+int chartset_commit(chartset *cs, const char *report, char *err, size_t errlen);
 void chartset_close(chartset *cs);
-
-/* Writes text to dir/name through a temporary file and a rename. */
-int plot_write_file(const char *dir, const char *name, const char *text, char *err, size_t errlen);
 
 /* ---------------------------------------------------------------- a results folder */
 

@@ -1,20 +1,21 @@
 /* plot_sweep.c - charts of a sweep folder: metrics against the first varied
  * field with 95% confidence bars (a panel per value of the second), heatmaps
- * over the first two.  Each chart's script sits beside it with its own data. */
+ * over the first two.  Each chart's script sits beside it with its own data.
+ * The folder is read strictly (sweep.json by the one manifest reader,
+ * sweep.csv by csvin); every string of it reaches a script only through
+ * plot.h's escapers, every number through "%.10g". */
 #include "sweep.h"
 
-#include <cJSON.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "csvin.h"
 #include "output.h"
+#include "plot.h"
+#include "scenario.h"
+#include "strategy.h"
 
 /* Okabe-Ito, yellow last (it is faint on white), then distinct dash types. */
 static const char *const colours[] = { "#E69F00", "#56B4E9", "#009E73", "#0072B2",
@@ -40,10 +41,10 @@ static const struct metric_info {
 #define MAX_PANELS 36
 
 typedef struct pvary {
-    char *path;
+    const char *path;
     size_t n;
     char **shown;
-    double *num;      /* NAN where not a number */
+    const double *num;   /* NAN where not a number */
     bool numeric, log;
 } pvary;
 
@@ -54,7 +55,8 @@ typedef struct prow {
 } prow;
 
 typedef struct pdata {
-    char *name;
+    sweep_grid g;
+    const char *name;
     size_t reps;
     pvary *v;
     size_t nv;
@@ -64,196 +66,181 @@ typedef struct pdata {
     size_t nrows;
 } pdata;
 
-typedef struct fmt { const char *ext; } fmt;
-
 static void pdata_free(pdata *d)
 {
-    for (size_t i = 0; i < d->nv; i++) {
-        for (size_t k = 0; k < d->v[i].n; k++) free(d->v[i].shown[k]);
-        free(d->v[i].shown);
-        free(d->v[i].num);
-        free(d->v[i].path);
-    }
     free(d->v);
     for (size_t i = 0; i < d->nl; i++) free(d->labels[i]);
     free(d->labels);
     for (size_t i = 0; i < d->nrows; i++) free(d->rows[i].idx);
     free(d->rows);
-    free(d->name);
+    sweep_grid_free(&d->g);
     memset(d, 0, sizeof *d);
 }
 
-static char *read_all(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (!p) return NULL;
-    snprintf(p, n, "%s/%s", dir, name);
-    FILE *f = fopen(p, "rb");
-    free(p);
-    if (!f) return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *s = malloc(cap);
-    while (s) {
-        size_t k = fread(s + len, 1, cap - len - 1, f);
-        len += k;
-        if (!k) break;
-        if (cap - len < 2) {
-            char *t = realloc(s, cap *= 2);
-            if (!t) { free(s); s = NULL; }
-            else s = t;
-        }
-    }
-    if (ferror(f)) { free(s); s = NULL; }
-    fclose(f);
-    if (s) s[len] = 0;
-    return s;
-}
-
-
-static double cell(const char *s)
-{
-    char *end;
-    if (!*s) return NAN;
-    double v = strtod(s, &end);
-    return *end ? NAN : v;
-}
-
-/* Reads sweep.json (the varied fields) and sweep.csv (the means). */
+/* Reads sweep.json (the grid) and sweep.csv (the means); a TI_* status. */
 static int load(const char *dir, pdata *d, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
-    char *mtext = read_all(dir, "sweep.json");
-    if (!mtext) { snprintf(err, errlen, "%s: cannot read sweep.json: %s", dir, strerror(errno)); return -1; }
-    cJSON *m = cJSON_Parse(mtext);
-    free(mtext);
-    const cJSON *varies = cJSON_GetObjectItemCaseSensitive(m, "varies");
-    const cJSON *reps = cJSON_GetObjectItemCaseSensitive(m, "replications");
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "scenario_name");
-    if (!cJSON_IsArray(varies) || !cJSON_IsNumber(reps) || !cJSON_IsString(name)) {
-        snprintf(err, errlen, "%s/sweep.json is not a sweep manifest", dir);
-        cJSON_Delete(m);
-        return -1;
+    size_t *runs = NULL, nruns;
+    int rc = sweep_manifest_read(dir, &d->g, &runs, &nruns, err, errlen);
+    free(runs);
+    if (rc) return rc;
+    if (nruns < d->g.runs) {
+        snprintf(err, errlen, "%s is one part of a sweep (%zu of %zu runs): join the parts with stampede merge, then "
+                              "plot the merged folder", dir, nruns, d->g.runs);
+        return TI_BAD;
     }
-    d->reps = (size_t)reps->valuedouble;
-    d->name = strdup(name->valuestring);
-    d->nv = (size_t)cJSON_GetArraySize(varies);
-    d->v = calloc(d->nv ? d->nv : 1, sizeof *d->v);
-    int bad = !d->name || !d->v;
-    size_t i = 0;
-    for (const cJSON *e = varies->child; e && !bad; e = e->next, i++) {
+    d->name = d->g.name;
+    d->reps = d->g.reps;
+    d->nv = d->g.nvary;
+    if (!(d->v = calloc(d->nv ? d->nv : 1, sizeof *d->v))) goto oom;
+    for (size_t i = 0; i < d->nv; i++) {
         pvary *v = &d->v[i];
-        const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "path");
-        const cJSON *sh = cJSON_GetObjectItemCaseSensitive(e, "shown");
-        const cJSON *sc = cJSON_GetObjectItemCaseSensitive(e, "scale");
-        if (!cJSON_IsString(p) || !cJSON_IsArray(sh) || !cJSON_GetArraySize(sh)) { bad = 1; break; }
-        v->path = strdup(p->valuestring);
-        v->n = (size_t)cJSON_GetArraySize(sh);
-        v->shown = calloc(v->n, sizeof *v->shown);
-        v->num = malloc(v->n * sizeof *v->num);
-        if (!v->path || !v->shown || !v->num) { bad = 1; break; }
+        const sweep_vary *g = &d->g.vary[i];
+        v->path = g->path;
+        v->n = g->v.n;
+        v->shown = g->v.shown;
+        v->num = g->v.num;
         v->numeric = true;
-        size_t k = 0;
-        for (const cJSON *x = sh->child; x; x = x->next, k++) {
-            if (!cJSON_IsString(x) || !(v->shown[k] = strdup(x->valuestring))) { bad = 1; break; }
-            v->num[k] = cell(v->shown[k]);
-            if (!isfinite(v->num[k])) v->numeric = false;
-        }
-        v->log = cJSON_IsString(sc) && !strcmp(sc->valuestring, "log") && v->numeric;
-        for (k = 0; v->log && k < v->n; k++)
-            if (!(v->num[k] > 0)) v->log = false;
+        for (size_t k = 0; k < v->n; k++) v->numeric &= isfinite(v->num[k]);
+        v->log = g->v.log && v->numeric;
+        for (size_t k = 0; v->log && k < v->n; k++) v->log = v->num[k] > 0;
     }
-    cJSON_Delete(m);
-    if (bad) { snprintf(err, errlen, "%s/sweep.json is not a sweep manifest (or out of memory)", dir); return -1; }
 
-    char *text = read_all(dir, "sweep.csv");
-    if (!text) { snprintf(err, errlen, "%s: cannot read sweep.csv: %s", dir, strerror(errno)); return -1; }
-    int maxf = 4096;
-    char **f = calloc((size_t)maxf, sizeof *f);
-    int col[NMETRICS][2], clabel = -1, nf;
-    for (size_t k = 0; k < NMETRICS; k++) col[k][0] = col[k][1] = -1;
-    char *line = text, *nl = strchr(line, '\n');
-    if (!f || !nl) { snprintf(err, errlen, "%s/sweep.csv is empty", dir); free(f); free(text); return -1; }
-    *nl = 0;
-    nf = csv_split(line, f, maxf);
-    for (int c = 0; c < nf; c++) {
-        if (!strcmp(f[c], "label")) clabel = c;
-        for (size_t k = 0; k < NMETRICS; k++) {
-            size_t n = strlen(metrics_shown[k].name);
-            if (strncmp(f[c], metrics_shown[k].name, n)) continue;
-            if (!strcmp(f[c] + n, "_mean")) col[k][0] = c;
-            else if (!strcmp(f[c] + n, "_ci95")) col[k][1] = c;
+    char *path = malloc(strlen(dir) + 16);
+    if (!path) goto oom;
+    sprintf(path, "%s/sweep.csv", dir);
+    csvin c;
+    rc = csvin_open(&c, path, err, errlen);
+    free(path);
+    int *vcol = calloc(d->nv + 1, sizeof *vcol), *known = NULL, col[NMETRICS][2];
+    if (rc) goto done;
+    rc = TI_IO;
+    if (!vcol || !(known = calloc(c.ncols, sizeof *known))) goto oom_csv;
+    rc = TI_BAD;
+    for (size_t i = 0; i < d->nv; i++)
+        if ((vcol[i] = csvin_need(&c, d->v[i].path, err, errlen)) < 0) goto done;
+    int clabel = csvin_need(&c, "label", err, errlen), cstrat = clabel < 0 ? -1 : csvin_need(&c, "strategy", err, errlen),
+        cn = cstrat < 0 ? -1 : csvin_need(&c, "n", err, errlen);
+    if (cn < 0) goto done;
+    for (size_t k = 0; k < NMETRICS; k++)
+        for (int h = 0; h < 2; h++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s_%s", metrics_shown[k].name, h ? "ci95" : "mean");
+            if ((col[k][h] = csvin_need(&c, name, err, errlen)) < 0) goto done;
         }
-    }
-    if (clabel != (int)d->nv) {
-        snprintf(err, errlen, "%s/sweep.csv does not match sweep.json", dir);
-        free(f);
-        free(text);
-        return -1;
-    }
-    int rc = 0;
-    for (line = nl + 1; *line && !rc; line = nl + 1) {
-        if (!(nl = strchr(line, '\n'))) break;
-        *nl = 0;
-        if ((nf = csv_split(line, f, maxf)) <= clabel) { rc = -1; snprintf(err, errlen, "%s/sweep.csv: a short row", dir); break; }
+    for (size_t i = 0; i < c.ncols; i++) known[i] = (int)sweep_csv_kind(c.head[i]);
+    while ((rc = csvin_row(&c, err, errlen)) == TI_LINE) {
+        for (size_t i = 0; i < c.ncols; i++) {
+            double x;
+            if (known[i] != CK_ANY && (rc = csvin_num(&c, (int)i, (unsigned)known[i], &x, err, errlen))) goto done;
+        }
+        double n;
+        csvin_num(&c, cn, CK_ANY, &n, err, errlen);
+        if (n > (double)d->reps) {
+            rc = csvin_error(&c, cn, err, errlen, "more than the %zu replications of the sweep", d->reps);
+            goto done;
+        }
         prow *t = realloc(d->rows, (d->nrows + 1) * sizeof *t);
-        if (!t) { rc = -1; snprintf(err, errlen, "out of memory"); break; }
+        if (!t) goto oom_csv;
         d->rows = t;
         prow *r = &d->rows[d->nrows++];
         memset(r, 0, sizeof *r);
-        if (!(r->idx = calloc(d->nv ? d->nv : 1, sizeof *r->idx))) { rc = -1; snprintf(err, errlen, "out of memory"); break; }
+        if (!(r->idx = calloc(d->nv ? d->nv : 1, sizeof *r->idx))) goto oom_csv;
         for (size_t v = 0; v < d->nv; v++) {
+            const char *cell = csvin_cell(&c, vcol[v]);
             size_t k = 0;
-            while (k < d->v[v].n && strcmp(d->v[v].shown[k], f[v])) k++;
-            if (k == d->v[v].n) { rc = -1; snprintf(err, errlen, "%s/sweep.csv: %s=%s is not in sweep.json", dir, d->v[v].path, f[v]); }
+            while (k < d->v[v].n && strcmp(d->v[v].shown[k], cell)) k++;
+            if (k == d->v[v].n) {
+                char got[96];
+                textin_show(got, sizeof got, cell, strlen(cell), 40);
+                rc = csvin_error(&c, vcol[v], err, errlen, "%s is not one of its values in sweep.json", got);
+                goto done;
+            }
             r->idx[v] = k;
         }
+        const char *label = csvin_cell(&c, clabel), *strategy = csvin_cell(&c, cstrat);
+        char got[96];
+        if (!scenario_valid_name(label)) {
+            textin_show(got, sizeof got, label, strlen(label), 40);
+            rc = csvin_error(&c, clabel, err, errlen,
+                             "expected a label of letters, digits, '.', '_' and '-', starting with a letter or digit "
+                             "(got %s)", got);
+            goto done;
+        }
+        if (!strategy_find(strategy)) {
+            textin_show(got, sizeof got, strategy, strlen(strategy), 40);
+            rc = csvin_error(&c, cstrat, err, errlen, "%s is not a strategy this stampede knows", got);
+            goto done;
+        }
         size_t l = 0;
-        while (l < d->nl && strcmp(d->labels[l], f[clabel])) l++;
+        while (l < d->nl && strcmp(d->labels[l], label)) l++;
         if (l == d->nl) {
             char **ls = realloc(d->labels, (d->nl + 1) * sizeof *ls);
-            if (!ls || !(ls[d->nl] = strdup(f[clabel]))) {
-                if (ls) d->labels = ls;
-                rc = -1;
-                snprintf(err, errlen, "out of memory");
-                break;
-            }
+            if (!ls) goto oom_csv;
             d->labels = ls;
+            if (!(ls[d->nl] = strdup(label))) goto oom_csv;
             d->nl++;
         }
         r->label = l;
+        for (size_t i = 0; i + 1 < d->nrows; i++) {
+            const prow *o = &d->rows[i];
+            bool same = o->label == l;
+            for (size_t v = 0; same && v < d->nv; v++) same = o->idx[v] == r->idx[v];
+            if (same) {
+                textin_show(got, sizeof got, label, strlen(label), 40);
+                rc = csvin_error(&c, clabel, err, errlen, "a second row for label %s at the same point", got);
+                goto done;
+            }
+        }
         for (size_t k = 0; k < NMETRICS; k++) {
-            r->mean[k] = col[k][0] >= 0 && col[k][0] < nf ? cell(f[col[k][0]]) : NAN;
-            r->ci[k] = col[k][1] >= 0 && col[k][1] < nf ? cell(f[col[k][1]]) : NAN;
+            csvin_num(&c, col[k][0], CK_ANY, &r->mean[k], err, errlen);
+            csvin_num(&c, col[k][1], CK_ANY, &r->ci[k], err, errlen);
         }
     }
-    free(f);
-    free(text);
+    if (rc == TI_END) rc = 0;
+    goto done;
+oom_csv:
+    snprintf(err, errlen, "out of memory");
+    rc = TI_IO;
+done:
+    free(vcol);
+    free(known);
+    csvin_close(&c);
     return rc;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return TI_IO;
 }
 
 /* ---------------------------------------------------------------- scripts */
 
-/* A gnuplot single-quoted string. */
-static void gq(FILE *f, const char *s)
+static void num(strbuf *b, double v) { sb_printf(b, "%.10g", isfinite(v) ? v : 0.0); }
+
+/* A name for a file made from a label: letters, digits, '.', '_' and '-'
+ * (which is what a label holds), anything else '_'. */
+static void file_part(char *out, size_t n, const char *s)
 {
-    fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '\'') fputc('\'', f);
-        fputc(*s, f);
-    }
-    fputc('\'', f);
+    size_t o = 0;
+    for (; *s && o + 1 < n; s++)
+        out[o++] = (char)((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+                          *s == '.' || *s == '_' || *s == '-' ? *s : '_');
+    out[o] = 0;
 }
 
-static void terminal(FILE *f, const char *ext, int w, int h, const char *base)
+static void terminal(strbuf *f, const char *ext, int w, int h, const char *base)
 {
     if (!strcmp(ext, "svg"))
-        fprintf(f, "set terminal svg size %d,%d dynamic noenhanced font 'Helvetica,12' background rgb 'white'\n", w, h);
+        sb_printf(f, "set terminal svg size %d,%d dynamic noenhanced font 'Helvetica,12' background rgb 'white'\n", w, h);
     else if (!strcmp(ext, "png"))
-        fprintf(f, "set terminal pngcairo size %d,%d noenhanced font 'Helvetica,10' background rgb 'white'\n", w, h);
+        sb_printf(f, "set terminal pngcairo size %d,%d noenhanced font 'Helvetica,10' background rgb 'white'\n", w, h);
     else
-        fprintf(f, "set terminal pdfcairo size %.2fin,%.2fin noenhanced font 'Helvetica,10'\n", w / 96.0, h / 96.0);
-    fprintf(f, "set output '%s.%s'\n", base, ext);
+        sb_printf(f, "set terminal pdfcairo size %.2fin,%.2fin noenhanced font 'Helvetica,10'\n", w / 96.0, h / 96.0);
+    char out[400];
+    snprintf(out, sizeof out, "%s.%s", base, ext);
+    sb_puts(f, "set output ");
+    sb_gp_quote(f, out);
+    sb_puts(f, "\n");
 }
 
 /* Whether row r sits at the chart's fixed values: vary 1 = panel (when
@@ -268,57 +255,60 @@ static bool in_chart(const pdata *d, const prow *r, const size_t *fixed, size_t 
 
 static double xval(const pvary *v, size_t k) { return v->numeric ? v->num[k] : (double)k; }
 
-static void axis_x(FILE *f, const pvary *v)
+static void axis_x(strbuf *f, const pvary *v)
 {
-    fputs("set xlabel ", f);
-    gq(f, v->path);
-    fputc('\n', f);
+    sb_puts(f, "set xlabel ");
+    sb_gp_quote(f, v->path);
+    sb_puts(f, "\n");
     if (v->numeric) {
         double lo = v->num[0], hi = v->num[0];
         for (size_t k = 1; k < v->n; k++) { lo = fmin(lo, v->num[k]); hi = fmax(hi, v->num[k]); }
         if (v->log) {
-            fprintf(f, "set logscale x\nset xrange [%.10g:%.10g]\n", lo / 1.25, hi * 1.25);
+            sb_puts(f, "set logscale x\nset xrange [");
+            num(f, lo / 1.25);
+            sb_puts(f, ":");
+            num(f, hi * 1.25);
+            sb_puts(f, "]\n");
         } else {
             double pad = hi > lo ? (hi - lo) * 0.05 : fmax(fabs(lo) * 0.1, 1);
-            fprintf(f, "unset logscale x\nset xrange [%.10g:%.10g]\n", lo - pad, hi + pad);
+            sb_puts(f, "unset logscale x\nset xrange [");
+            num(f, lo - pad);
+            sb_puts(f, ":");
+            num(f, hi + pad);
+            sb_puts(f, "]\n");
         }
         if (v->n <= 12) {
-            fputs("set xtics (", f);
+            sb_puts(f, "set xtics (");
             for (size_t k = 0; k < v->n; k++) {
-                fputs(k ? ", " : "", f);
-                gq(f, v->shown[k]);
-                fprintf(f, " %.10g", v->num[k]);
+                sb_puts(f, k ? ", " : "");
+                sb_gp_tic(f, v->shown[k]);
+                sb_puts(f, " ");
+                num(f, v->num[k]);
             }
-            fputs(")\n", f);
+            sb_puts(f, ")\n");
         } else {
-            fputs("set xtics autofreq\n", f);
+            sb_puts(f, "set xtics autofreq\n");
         }
     } else {
-        fprintf(f, "unset logscale x\nset xrange [-0.5:%zu.5]\nset xtics (", v->n - 1);
+        sb_printf(f, "unset logscale x\nset xrange [-0.5:%zu.5]\nset xtics (", v->n - 1);
         for (size_t k = 0; k < v->n; k++) {
-            fputs(k ? ", " : "", f);
-            gq(f, v->shown[k]);
-            fprintf(f, " %zu", k);
+            sb_puts(f, k ? ", " : "");
+            sb_gp_tic(f, v->shown[k]);
+            sb_printf(f, " %zu", k);
         }
-        fputs(")\n", f);
+        sb_puts(f, ")\n");
     }
 }
 
-static void fixed_desc(const pdata *d, const size_t *fixed, char *buf, size_t n)
+/* "path = value, ..." of varies 2.. at the chart's fixed values. */
+static void fixed_desc(strbuf *b, const pdata *d, const size_t *fixed)
 {
-    size_t used = 0;
-    buf[0] = 0;
-    for (size_t v = 2; v < d->nv && used < n; v++) {
-        int k = snprintf(buf + used, n - used, "%s%s = %s", v > 2 ? ", " : "", d->v[v].path, d->v[v].shown[fixed[v]]);
-        if (k < 0) break;
-        used += (size_t)k;
-    }
+    for (size_t v = 2; v < d->nv; v++) sb_printf(b, "%s%s = %s", v > 2 ? ", " : "", d->v[v].path, d->v[v].shown[fixed[v]]);
 }
 
 /* One metric against the first varied field; returns 0, 1 when there is
- * nothing to draw, -1 on a write error. */
-static int line_chart(FILE *f, const pdata *d, size_t mi, const size_t *fixed, const char *base, const fmt *fmts,
-                      size_t nfmt)
+ * nothing to draw. */
+static int line_chart(strbuf *f, const pdata *d, size_t mi, const size_t *fixed, const char *base, unsigned formats)
 {
     size_t npanel = d->nv >= 2 ? d->v[1].n : 1;
     if (npanel > MAX_PANELS) npanel = MAX_PANELS;
@@ -337,84 +327,103 @@ static int line_chart(FILE *f, const pdata *d, size_t mi, const size_t *fixed, c
     double pad = hi > lo ? (hi - lo) * 0.08 : fmax(fabs(hi) * 0.1, 1);
     if (lo >= 0 && lo - pad < 0) lo = pad;   /* counts and ratios do not go below 0 */
     const struct metric_info *mt = &metrics_shown[mi];
-    char fx[1024];
-    fixed_desc(d, fixed, fx, sizeof fx);
+    strbuf fx = { 0 }, title = { 0 };
+    fixed_desc(&fx, d, fixed);
 
-    fprintf(f, "# %s of sweep %s against %s, one line per label, bars: 95%% confidence intervals.\n", mt->name,
-            d->name, d->v[0].path);
-    fputs("# Drawn by stampede from ../sweep.csv; `gnuplot THIS.gp` in this folder draws it again.\n", f);
+    sb_printf(f, "# %s of sweep ", mt->name);
+    sb_gp_comment(f, d->name);
+    sb_puts(f, " against ");
+    sb_gp_comment(f, d->v[0].path);
+    sb_puts(f, ", one line per label, bars: 95% confidence intervals.\n"
+               "# Drawn by stampede from ../sweep.csv; `gnuplot THIS.gp` in this folder draws it again.\n");
     for (size_t p = 0; p < npanel; p++)
         for (size_t l = 0; l < d->nl; l++) {
-            fprintf(f, "$p%zu_l%zu << EOD\n", p, l);
+            sb_printf(f, "$p%zu_l%zu << EOD\n", p, l);
             for (size_t k = 0; k < d->v[0].n; k++)
                 for (size_t i = 0; i < d->nrows; i++) {
                     const prow *r = &d->rows[i];
                     if (r->label != l || r->idx[0] != k || !in_chart(d, r, fixed, p) || !isfinite(r->mean[mi])) continue;
-                    fprintf(f, "%.10g %.10g %.10g\n", xval(&d->v[0], k), r->mean[mi], isfinite(r->ci[mi]) ? r->ci[mi] : 0.0);
+                    num(f, xval(&d->v[0], k));
+                    sb_puts(f, " ");
+                    num(f, r->mean[mi]);
+                    sb_puts(f, " ");
+                    num(f, isfinite(r->ci[mi]) ? r->ci[mi] : 0.0);
+                    sb_puts(f, "\n");
                 }
-            fputs("EOD\n", f);
+            sb_puts(f, "EOD\n");
         }
     size_t cols = npanel < 3 ? npanel : 3, rows = (npanel + cols - 1) / cols;
     int w = npanel == 1 ? 900 : (int)(430 * cols + 60), h = npanel == 1 ? 560 : (int)(330 * rows + 80);
-    for (size_t t = 0; t < nfmt; t++) {
+    sb_printf(&title, "%s: %s, mean of %zu replication%s%s%s%s", d->name, mt->name, d->reps, d->reps == 1 ? "" : "s",
+              ci_any ? " with 95% confidence intervals" : "", fx.len ? "; " : "", fx.len ? fx.s : "");
+    for (size_t t = 0; t < 3; t++) {
+        static const struct { unsigned bit; const char *ext; } fmts[] = { { PLOT_SVG, "svg" }, { PLOT_PNG, "png" },
+                                                                          { PLOT_PDF, "pdf" } };
+        if (!(formats & fmts[t].bit)) continue;
         terminal(f, fmts[t].ext, w, h, base);
-        fputs("set grid lc rgb '#dddddd'\nset border lc rgb '#555555'\nset ylabel ", f);
-        gq(f, mt->title);
-        fprintf(f, "\nset yrange [%.10g:%.10g]\n", lo - pad, hi + pad);
+        sb_puts(f, "set grid lc rgb '#dddddd'\nset border lc rgb '#555555'\nset ylabel ");
+        sb_gp_quote(f, mt->title);
+        sb_puts(f, "\nset yrange [");
+        num(f, lo - pad);
+        sb_puts(f, ":");
+        num(f, hi + pad);
+        sb_puts(f, "]\n");
         axis_x(f, &d->v[0]);
-        char title[2048];
-        snprintf(title, sizeof title, "%s: %s, mean of %zu replication%s%s%s%s", d->name, mt->name, d->reps,
-                 d->reps == 1 ? "" : "s", ci_any ? " with 95% confidence intervals" : "", *fx ? "; " : "", fx);
         /* Panels placed by hand under a strip for the title and one legend
          * that names every label once. */
         double strip = npanel > 1 ? 80.0 / h : 0, pw = 1.0 / (double)cols, ph = (1 - strip) / (double)rows;
         if (npanel > 1) {
-            fputs("set multiplot title ", f);
-            gq(f, title);
-            fputc('\n', f);
+            sb_puts(f, "set multiplot title ");
+            sb_gp_quote(f, title.s ? title.s : "");
+            sb_puts(f, "\n");
         }
         for (size_t p = 0; p < npanel; p++) {
             if (npanel > 1) {
-                char pt[1024];
-                snprintf(pt, sizeof pt, "%s = %s", d->v[1].path, d->v[1].shown[p]);
-                fprintf(f, "set origin %.4f,%.4f\nset size %.4f,%.4f\nunset key\nset title ", pw * (double)(p % cols),
-                        ph * (double)(rows - 1 - p / cols), pw, ph);
-                gq(f, pt);
-                fputc('\n', f);
+                strbuf pt = { 0 };
+                sb_printf(&pt, "%s = %s", d->v[1].path, d->v[1].shown[p]);
+                sb_printf(f, "set origin %.4f,%.4f\nset size %.4f,%.4f\nunset key\nset title ", pw * (double)(p % cols),
+                          ph * (double)(rows - 1 - p / cols), pw, ph);
+                sb_gp_quote(f, pt.s ? pt.s : "");
+                sb_puts(f, "\n");
+                if (pt.oom) f->oom = true;
+                sb_free(&pt);
             } else {
-                fputs("set title ", f);
-                gq(f, title);
-                fputs("\nset key outside right top\n", f);
+                sb_puts(f, "set title ");
+                sb_gp_quote(f, title.s ? title.s : "");
+                sb_puts(f, "\nset key outside right top\n");
             }
-            fputs("plot NaN notitle", f);
+            sb_puts(f, "plot NaN notitle");
             for (size_t l = 0; l < d->nl; l++) {
-                fprintf(f, ", \\\n  $p%zu_l%zu using 1:2%s with %s lw 2 lc rgb '%s' dt %zu pt %zu ps 0.8 %s", p, l,
-                        ci_any ? ":3" : "", ci_any ? "yerrorlines" : "linespoints", colours[l % NCOLOURS],
-                        1 + l % 5, 5 + 2 * (l % 4), npanel > 1 ? "notitle" : "title ");
-                if (npanel == 1) gq(f, d->labels[l]);
+                sb_printf(f, ", \\\n  $p%zu_l%zu using 1:2%s with %s lw 2 lc rgb '%s' dt %zu pt %zu ps 0.8 %s", p, l,
+                          ci_any ? ":3" : "", ci_any ? "yerrorlines" : "linespoints", colours[l % NCOLOURS],
+                          1 + l % 5, 5 + 2 * (l % 4), npanel > 1 ? "notitle" : "title ");
+                if (npanel == 1) sb_gp_quote(f, d->labels[l]);
             }
-            fputc('\n', f);
+            sb_puts(f, "\n");
         }
         if (npanel > 1) {
-            fprintf(f, "set origin 0,%.4f\nset size 1,%.4f\nunset title\nunset border\nunset tics\nunset xlabel\n"
-                       "unset ylabel\nunset grid\nunset logscale x\nset xrange [0:1]\nset yrange [0:1]\n"
-                       "set key center center horizontal maxrows 1 font ',10'\nplot NaN notitle",
-                    1 - strip, strip - 30.0 / h);
+            sb_printf(f, "set origin 0,%.4f\nset size 1,%.4f\nunset title\nunset border\nunset tics\nunset xlabel\n"
+                         "unset ylabel\nunset grid\nunset logscale x\nset xrange [0:1]\nset yrange [0:1]\n"
+                         "set key center center horizontal maxrows 1 font ',10'\nplot NaN notitle",
+                      1 - strip, strip - 30.0 / h);
             for (size_t l = 0; l < d->nl; l++) {
-                fprintf(f, ", \\\n  NaN with linespoints lw 2 lc rgb '%s' dt %zu pt %zu ps 0.8 title ",
-                        colours[l % NCOLOURS], 1 + l % 5, 5 + 2 * (l % 4));
-                gq(f, d->labels[l]);
+                sb_printf(f, ", \\\n  NaN with linespoints lw 2 lc rgb '%s' dt %zu pt %zu ps 0.8 title ",
+                          colours[l % NCOLOURS], 1 + l % 5, 5 + 2 * (l % 4));
+                sb_gp_quote(f, d->labels[l]);
             }
-            fputs("\nunset multiplot\n", f);
+            sb_puts(f, "\nunset multiplot\n");
         }
-        fputs("unset output\nreset\n", f);
+        sb_puts(f, "unset output\nreset\n");
     }
-    return ferror(f) ? -1 : 0;
+    if (fx.oom || title.oom) f->oom = true;
+    sb_free(&fx);
+    sb_free(&title);
+    return 0;
 }
 
 /* A heatmap of metric mi over the first two varied fields for label l. */
-static int heatmap(FILE *f, const pdata *d, size_t mi, size_t l, const size_t *fixed, const char *base,
-                   const fmt *fmts, size_t nfmt)
+static int heatmap(strbuf *f, const pdata *d, size_t mi, size_t l, const size_t *fixed, const char *base,
+                   unsigned formats)
 {
     const pvary *vx = &d->v[0], *vy = &d->v[1];
     double lo = INFINITY, hi = -INFINITY;
@@ -427,143 +436,113 @@ static int heatmap(FILE *f, const pdata *d, size_t mi, size_t l, const size_t *f
     if (!isfinite(lo)) return 1;
     if (hi == lo) hi = lo + fmax(fabs(lo) * 0.1, 1);
     const struct metric_info *mt = &metrics_shown[mi];
-    char fx[1024];
-    fixed_desc(d, fixed, fx, sizeof fx);
-    fprintf(f, "# %s of sweep %s, label %s, over %s x %s: the mean of %zu replication%s per cell.\n", mt->name, d->name,
-            d->labels[l], vx->path, vy->path, d->reps, d->reps == 1 ? "" : "s");
-    fputs("# Drawn by stampede from ../sweep.csv; `gnuplot THIS.gp` in this folder draws it again.\n", f);
-    fputs("$cells << EOD\n", f);
+    strbuf fx = { 0 }, title = { 0 };
+    fixed_desc(&fx, d, fixed);
+    sb_printf(f, "# %s of sweep ", mt->name);
+    sb_gp_comment(f, d->name);
+    sb_puts(f, ", label ");
+    sb_gp_comment(f, d->labels[l]);
+    sb_puts(f, ", over ");
+    sb_gp_comment(f, vx->path);
+    sb_puts(f, " x ");
+    sb_gp_comment(f, vy->path);
+    sb_printf(f, ": the mean of %zu replication%s per cell.\n", d->reps, d->reps == 1 ? "" : "s");
+    sb_puts(f, "# Drawn by stampede from ../sweep.csv; `gnuplot THIS.gp` in this folder draws it again.\n");
+    sb_puts(f, "$cells << EOD\n");
     for (size_t i = 0; i < d->nrows; i++) {
         const prow *r = &d->rows[i];
         if (r->label != l || !in_chart(d, r, fixed, r->idx[1]) || !isfinite(r->mean[mi])) continue;
         double u = (r->mean[mi] - lo) / (hi - lo);
-        fprintf(f, "%zu %zu %.10g %d\n", r->idx[0], r->idx[1], r->mean[mi], u > 0.6 ? 0 : 0xffffff);
+        sb_printf(f, "%zu %zu ", r->idx[0], r->idx[1]);
+        num(f, r->mean[mi]);
+        sb_printf(f, " %d\n", u > 0.6 ? 0 : 0xffffff);
     }
-    fputs("EOD\n", f);
+    sb_puts(f, "EOD\n");
     int w = (int)(140 + 90 * (vx->n < 4 ? 4 : vx->n)), h = (int)(150 + 55 * (vy->n < 4 ? 4 : vy->n));
     if (w > 1800) w = 1800;
     if (h > 1400) h = 1400;
-    for (size_t t = 0; t < nfmt; t++) {
+    sb_printf(&title, "%s, %s: %s (mean of %zu)%s%s", d->name, d->labels[l], mt->title, d->reps, fx.len ? "; " : "",
+              fx.len ? fx.s : "");
+    for (size_t t = 0; t < 3; t++) {
+        static const struct { unsigned bit; const char *ext; } fmts[] = { { PLOT_SVG, "svg" }, { PLOT_PNG, "png" },
+                                                                          { PLOT_PDF, "pdf" } };
+        if (!(formats & fmts[t].bit)) continue;
         terminal(f, fmts[t].ext, w, h, base);
-        char title[2048];
-        snprintf(title, sizeof title, "%s, %s: %s (mean of %zu)%s%s", d->name, d->labels[l], mt->title, d->reps,
-                 *fx ? "; " : "", fx);
-        fputs("set title ", f);
-        gq(f, title);
-        fputs("\nset xlabel ", f);
-        gq(f, vx->path);
-        fputs("\nset ylabel ", f);
-        gq(f, vy->path);
-        fprintf(f, "\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\nset xtics (", vx->n - 1, vy->n - 1);
-        for (size_t k = 0; k < vx->n; k++) { fputs(k ? ", " : "", f); gq(f, vx->shown[k]); fprintf(f, " %zu", k); }
-        fputs(")\nset ytics (", f);
-        for (size_t k = 0; k < vy->n; k++) { fputs(k ? ", " : "", f); gq(f, vy->shown[k]); fprintf(f, " %zu", k); }
-        fprintf(f, ")\nset cbrange [%.10g:%.10g]\n", lo, hi);
-        fputs("set palette defined (0 '#440154', 0.25 '#3b528b', 0.5 '#21908d', 0.75 '#5dc963', 1 '#fde725')\n"
-              "unset key\nset tics out nomirror\n"
-              "plot $cells using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder lc palette, \\\n"
-              "  $cells using 1:2:(sprintf('%.3g', $3)):4 with labels tc rgb variable font ',10'\n"
-              "unset output\nreset\n", f);
+        sb_puts(f, "set title ");
+        sb_gp_quote(f, title.s ? title.s : "");
+        sb_puts(f, "\nset xlabel ");
+        sb_gp_quote(f, vx->path);
+        sb_puts(f, "\nset ylabel ");
+        sb_gp_quote(f, vy->path);
+        sb_printf(f, "\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\nset xtics (", vx->n - 1, vy->n - 1);
+        for (size_t k = 0; k < vx->n; k++) {
+            sb_puts(f, k ? ", " : "");
+            sb_gp_tic(f, vx->shown[k]);
+            sb_printf(f, " %zu", k);
+        }
+        sb_puts(f, ")\nset ytics (");
+        for (size_t k = 0; k < vy->n; k++) {
+            sb_puts(f, k ? ", " : "");
+            sb_gp_tic(f, vy->shown[k]);
+            sb_printf(f, " %zu", k);
+        }
+        sb_puts(f, ")\nset cbrange [");
+        num(f, lo);
+        sb_puts(f, ":");
+        num(f, hi);
+        sb_puts(f, "]\n");
+        sb_puts(f, "set palette defined (0 '#440154', 0.25 '#3b528b', 0.5 '#21908d', 0.75 '#5dc963', 1 '#fde725')\n"
+                   "unset key\nset tics out nomirror\n"
+                   "plot $cells using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder lc palette, \\\n"
+                   "  $cells using 1:2:(sprintf('%.3g', $3)):4 with labels tc rgb variable font ',10'\n"
+                   "unset output\nreset\n");
     }
-    return ferror(f) ? -1 : 0;
-}
-
-/* ---------------------------------------------------------------- gnuplot */
-
-/* Runs `gnuplot script` in dir; any output on stderr is a failure. */
-static int run_gnuplot(const char *dir, const char *script, char *err, size_t errlen)
-{
-    int fd[2];
-    if (pipe(fd)) { snprintf(err, errlen, "cannot run gnuplot: %s", strerror(errno)); return -1; }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fd[0]);
-        close(fd[1]);
-        snprintf(err, errlen, "cannot run gnuplot: %s", strerror(errno));
-        return -1;
-    }
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        if (null >= 0) { dup2(null, 0); dup2(null, 1); }
-        dup2(fd[1], 2);
-        close(fd[0]);
-        close(fd[1]);
-        if (chdir(dir)) _exit(126);
-        execlp("gnuplot", "gnuplot", script, (char *)NULL);
-        fprintf(stderr, "cannot run gnuplot: %s", strerror(errno));
-        _exit(127);
-    }
-    close(fd[1]);
-    char buf[2048];
-    size_t n = 0;
-    ssize_t k;
-    while ((k = read(fd[0], buf + n, sizeof buf - 1 - n)) > 0 || (k < 0 && errno == EINTR))
-        if (k > 0) n += (size_t)k;
-    close(fd[0]);
-    buf[n] = 0;
-    int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    if (n || !WIFEXITED(st) || WEXITSTATUS(st)) {
-        while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) buf[--n] = 0;
-        snprintf(err, errlen, "gnuplot %s failed%s%s", script, n ? ": " : "",
-                 n ? buf : WIFEXITED(st) && WEXITSTATUS(st) == 127 ? " (is gnuplot installed?)" : "");
-        return -1;
-    }
+    if (fx.oom || title.oom) f->oom = true;
+    sb_free(&fx);
+    sb_free(&title);
     return 0;
 }
 
-/* Writes base.gp into dir with one chart and runs it. */
-static int draw(const char *dir, const char *base, const pdata *d, int kind, size_t mi, size_t l, const size_t *fixed,
-                const fmt *fmts, size_t nfmt, size_t *count, char *err, size_t errlen)
+/* Builds one chart's script and draws it; no data: no chart. */
+static int draw(chartset *cs, const char *base, const pdata *d, int kind, size_t mi, size_t l, const size_t *fixed,
+                char *err, size_t errlen)
 {
-    char script[512];
-    snprintf(script, sizeof script, "%s/%s.gp", dir, base);
-    FILE *f = fopen(script, "w");
-    if (!f) { snprintf(err, errlen, "cannot write %s: %s", script, strerror(errno)); return -1; }
-    int rc = kind == 0 ? line_chart(f, d, mi, fixed, base, fmts, nfmt) : heatmap(f, d, mi, l, fixed, base, fmts, nfmt);
-    if (fclose(f) || rc < 0) { snprintf(err, errlen, "cannot write %s", script); return -1; }
-    if (rc == 1) { unlink(script); return 0; }   /* no data: no chart */
-    snprintf(script, sizeof script, "%s.gp", base);
-    if (run_gnuplot(dir, script, err, errlen)) return -1;
-    (*count)++;
-    return 0;
+    strbuf f = { 0 };
+    int rc = kind == 0 ? line_chart(&f, d, mi, fixed, base, cs->formats) : heatmap(&f, d, mi, l, fixed, base, cs->formats);
+    if (f.oom) {
+        sb_free(&f);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (rc == 0) rc = chartset_draw_script(cs, base, f.s, metrics_shown[mi].title, metrics_shown[mi].title, err, errlen);
+    else rc = 0;
+    sb_free(&f);
+    return rc;
 }
 
-int plot_sweep_folder(const char *dir, const char *formats, char *err, size_t errlen)
+int plot_sweep_folder(const char *dir, unsigned formats, char *err, size_t errlen)
 {
-    fmt fmts[3];
-    size_t nfmt = 0;
-    char list[64];
-    snprintf(list, sizeof list, "%s", formats && *formats ? formats : "svg,png");
-    for (char *save, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        const char *ext = !strcmp(t, "svg") ? "svg" : !strcmp(t, "png") ? "png" : !strcmp(t, "pdf") ? "pdf" : NULL;
-        if (!ext) { snprintf(err, errlen, "unknown chart format \"%s\" (formats: svg, png, pdf)", t); return -1; }
-        bool dup = false;
-        for (size_t i = 0; i < nfmt; i++) dup |= !strcmp(fmts[i].ext, ext);
-        if (!dup && nfmt < 3) fmts[nfmt++].ext = ext;
-    }
-    if (!nfmt) { snprintf(err, errlen, "no chart format given"); return -1; }
-
     pdata d;
-    if (load(dir, &d, err, errlen)) { pdata_free(&d); return -1; }
-    size_t dl = strlen(dir) + 64;
-    char *tmp = malloc(dl), *final = malloc(dl), *old = malloc(dl);
+    int rc = load(dir, &d, err, errlen);
+    if (rc) {
+        pdata_free(&d);
+        return rc == TI_IO ? -1 : -2;
+    }
+    chartset cs;
     size_t *fixed = calloc(d.nv + 1, sizeof *fixed);
-    int rc = -1;
-    if (!tmp || !final || !old || !fixed) { snprintf(err, errlen, "out of memory"); goto done; }
-    snprintf(tmp, dl, "%s/charts.tmp-%ld", dir, (long)getpid());
-    snprintf(final, dl, "%s/charts", dir);
-    snprintf(old, dl, "%s/charts.old-%ld", dir, (long)getpid());
-    rm_rf(tmp);
-    if (mkdir_p(tmp)) { snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno)); goto done; }
-
+    if (!fixed) {
+        snprintf(err, errlen, "out of memory");
+        pdata_free(&d);
+        return -1;
+    }
+    rc = chartset_open(&cs, dir, formats, false, err, errlen);
+    if (rc) goto done;
+    rc = -1;
     /* one chart per combination of the values of varies 2.. (at most MAX_COMBOS) */
     size_t ncombo = 1;
     for (size_t v = 2; v < d.nv; v++) ncombo = ncombo > MAX_COMBOS ? ncombo : ncombo * d.v[v].n;
     if (ncombo > MAX_COMBOS) ncombo = MAX_COMBOS;
-    size_t count = 0;
-    char base[256];
+    char base[300], lab[256];
     for (size_t c = 0; c < ncombo; c++) {
         size_t rest = c;
         for (size_t v = d.nv; v-- > 2;) { fixed[v] = rest % d.v[v].n; rest /= d.v[v].n; }
@@ -572,31 +551,18 @@ int plot_sweep_folder(const char *dir, const char *formats, char *err, size_t er
         for (size_t mi = 0; mi < NMETRICS; mi++) {
             if (d.nv == 0) break;   /* nothing varies: nothing to chart against */
             snprintf(base, sizeof base, "%s%s", metrics_shown[mi].name, suffix);
-            if (draw(tmp, base, &d, 0, mi, 0, fixed, fmts, nfmt, &count, err, errlen)) goto done;
+            if (draw(&cs, base, &d, 0, mi, 0, fixed, err, errlen)) goto done;
             if (!metrics_shown[mi].heatmap || d.nv < 2 || d.v[0].n < 2 || d.v[1].n < 2) continue;
             for (size_t l = 0; l < d.nl; l++) {
-                snprintf(base, sizeof base, "heatmap-%s-%s%s", metrics_shown[mi].name, d.labels[l], suffix);
-                for (char *p = base; *p; p++)
-                    if (*p == '/' || *p == ' ') *p = '_';
-                if (draw(tmp, base, &d, 1, mi, l, fixed, fmts, nfmt, &count, err, errlen)) goto done;
+                file_part(lab, sizeof lab, d.labels[l]);
+                snprintf(base, sizeof base, "heatmap-%s-%s%s", metrics_shown[mi].name, lab, suffix);
+                if (draw(&cs, base, &d, 1, mi, l, fixed, err, errlen)) goto done;
             }
         }
     }
-    struct stat st;
-    int had = stat(final, &st) == 0;
-    if (had && rename(final, old)) { snprintf(err, errlen, "cannot replace %s: %s", final, strerror(errno)); goto done; }
-    if (rename(tmp, final)) {
-        snprintf(err, errlen, "cannot create %s: %s", final, strerror(errno));
-        if (had) rename(old, final);
-        goto done;
-    }
-    if (had) rm_rf(old);
-    rc = 0;
+    rc = chartset_commit(&cs, NULL, err, errlen);
 done:
-    if (rc && tmp) rm_rf(tmp);
-    free(tmp);
-    free(final);
-    free(old);
+    chartset_close(&cs);
     free(fixed);
     pdata_free(&d);
     return rc;

@@ -5,6 +5,7 @@
 #include "report.h"
 
 #include "metrics.h"
+#include "textin.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -77,9 +78,26 @@ void report_fmt_pct(char *buf, size_t n, double x)
 
 /* ---------------------------------------------------------------- HTML */
 
+/* Text for the page: markup characters as entities; a control character,
+ * which XML does not allow, as a space; a byte that is not UTF-8 as '?'. */
 static void esc(strbuf *b, const char *s)
 {
     for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            sb_puts(b, " ");
+            continue;
+        }
+        if (c >= 0x80) {
+            int k = utf8_seq((const unsigned char *)s, strlen(s));
+            if (k <= 0) {
+                sb_puts(b, "?");
+                continue;
+            }
+            sb_putn(b, s, (size_t)k);
+            s += k - 1;
+            continue;
+        }
         switch (*s) {
         case '&': sb_puts(b, "&amp;"); break;
         case '<': sb_puts(b, "&lt;"); break;
@@ -553,7 +571,7 @@ static void scenario_section(strbuf *h, const run_folder *rf)
     sb_puts(h, "</table>\n");
 }
 
-int report_write_run(const run_folder *rf, const chartset *cs, char *err, size_t errlen)
+char *report_html(const run_folder *rf, const chartset *cs, char *err, size_t errlen)
 {
     strbuf h = { 0 };
     sb_puts(&h, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
@@ -605,11 +623,9 @@ int report_write_run(const run_folder *rf, const chartset *cs, char *err, size_t
     if (h.oom) {
         sb_free(&h);
         snprintf(err, errlen, "out of memory");
-        return -1;
+        return NULL;
     }
-    int rc = plot_write_file(rf->dir, "report.html", h.s, err, errlen);
-    sb_free(&h);
-    return rc;
+    return h.s;
 }
 
 /* ---------------------------------------------------------------- for other pages */

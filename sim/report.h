@@ -3,7 +3,8 @@
  * per strategy; and the number formats it shares with the charts.
  *
  * The page references the charts and data files by relative links; every file
- * it links to exists when it is written.  The caller owns everything passed in. */
+ * it links to exists once it is committed with its charts.  The caller owns
+ * everything passed in. */
 #ifndef STAMPEDE_REPORT_H
 #define STAMPEDE_REPORT_H
 
@@ -11,9 +12,9 @@
 
 #include "plot.h"
 
-/* Writes DIR/report.html (through a temporary file and a rename) for the
- * committed charts of cs.  Returns 0, or -1 with the reason in err. */
-int report_write_run(const run_folder *rf, const chartset *cs, char *err, size_t errlen);
+/* The text of report.html for the charts of cs (to be committed with them),
+ * malloc'd; NULL with the reason in err. */
+char *report_html(const run_folder *rf, const chartset *cs, char *err, size_t errlen);
 
 /* A count with thousands separators ("12,157"); "n/a" for NAN. */
 void report_fmt_count(char *buf, size_t n, double v);

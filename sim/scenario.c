@@ -1019,6 +1019,11 @@ static bool valid_name(const char *s)
     return true;
 }
 
+bool scenario_valid_name(const char *s)
+{
+    return valid_name(s);
+}
+
 static void load_name(loader *L, const cJSON *root, scenario *s)
 {
     const cJSON *v = field(L, root, "name", false);

@@ -147,6 +147,10 @@ scenario *scenario_load_text(const char *name, const char *text, size_t len, con
                              diag *errs);
 void scenario_free(scenario *s);
 
+/* True when s may name a scenario, a label or a results folder: 1 to 255
+ * letters, digits, '.', '_' and '-', starting with a letter or digit. */
+bool scenario_valid_name(const char *s);
+
 /* True when the scenario replays a trace that can be read only once (a FIFO,
  * a pipe, a character device): each run reads it whole, so only one run may. */
 bool scenario_trace_once(const scenario *s);

@@ -5,6 +5,7 @@
 #include "sweep.h"
 
 #include <cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -24,9 +25,13 @@
 #include "metrics.h"
 #include "model.h"
 #include "cliopt.h"
+#include "csvin.h"
+#include "jsonfile.h"
 #include "output.h"
+#include "plot.h"
 #include "scenario.h"
 #include "strategy.h"
+#include "textin.h"
 
 #define MANIFEST_FORMAT "stampede-sweep"
 #define MANIFEST_VERSION 1
@@ -135,65 +140,12 @@ static void put_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int csv_split(char *line, char **f, int max)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == max) return -1;
-        if (*p == '"') {
-            char *w = ++p;
-            f[n++] = w;
-            for (;;) {
-                if (!*p) return -1;
-                if (*p == '"') {
-                    if (p[1] == '"') { *w++ = '"'; p += 2; continue; }
-                    p++;
-                    break;
-                }
-                *w++ = *p++;
-            }
-            *w = 0;
-            if (*p && *p != ',') return -1;
-        } else {
-            f[n++] = p;
-            p += strcspn(p, ",");
-        }
-        if (!*p) return n;
-        *p++ = 0;
-    }
-}
-
 static char *path_join(const char *a, const char *b)
 {
     size_t n = strlen(a) + strlen(b) + 2;
     char *p = malloc(n);
     if (p) snprintf(p, n, "%s/%s", a, b);
     return p;
-}
-
-/* Whole file, NUL-terminated, or NULL with errno. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *s = malloc(cap);
-    while (s) {
-        size_t k = fread(s + n, 1, cap - n - 1, f);
-        n += k;
-        if (k == 0) break;
-        if (cap - n < 2) {
-            char *t = cap < SIZE_MAX / 2 ? realloc(s, cap *= 2) : NULL;
-            if (!t) { free(s); s = NULL; errno = ENOMEM; }
-            else s = t;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (s && bad) { free(s); s = NULL; errno = EIO; }
-    if (s) { s[n] = 0; if (len) *len = n; }
-    return s;
 }
 
 /* ---------------------------------------------------------------- values */
@@ -465,20 +417,10 @@ sweep_stat sweep_paired_ci(const double *a, const double *b, size_t n) { return 
 
 /* ---------------------------------------------------------------- the grid */
 
-typedef struct vary {
-    char *path, *spec;
-    sweep_values v;
-} vary;
+typedef sweep_vary vary;
+typedef sweep_grid grid;
 
-/* What every folder of one sweep agrees on (sweep.json). */
-typedef struct grid {
-    char *scenario, *name, *hash, *version;
-    vary *vary;
-    size_t nvary;
-    size_t reps, points, runs;
-} grid;
-
-static void grid_free(grid *g)
+void sweep_grid_free(grid *g)
 {
     for (size_t i = 0; i < g->nvary; i++) {
         free(g->vary[i].path);
@@ -520,6 +462,7 @@ typedef struct row {
     size_t run, seq;
     char *label, *strategy;
     double v[COL_N];
+    size_t part, line;       /* merge: the part and line it was read from */
 } row;
 
 typedef struct rowset {
@@ -727,6 +670,34 @@ static void write_summary(FILE *f, const grid *g, const summary *sm)
             }
         fputc('\n', f);
     }
+}
+
+/* What a column of sweep.csv holds: n, then per metric its mean and
+ * half-width, and the paired difference to none (which may be negative). */
+unsigned sweep_csv_kind(const char *name)
+{
+    if (!strcmp(name, "n")) return CK_COUNT;
+    static const struct { const char *suffix; unsigned kind; } tails[] = {
+        { "_diff_none_mean", CK_SIGNED | CK_EMPTY }, { "_diff_none_ci95", CK_REAL | CK_EMPTY },
+        { "_mean", 0 }, { "_ci95", CK_REAL | CK_EMPTY },
+    };
+    size_t n = strlen(name);
+    for (size_t t = 0; t < sizeof tails / sizeof *tails; t++) {
+        size_t k = strlen(tails[t].suffix);
+        if (n <= k || strcmp(name + n - k, tails[t].suffix)) continue;
+        for (int c = 0; c < COL_N; c++) {
+            if (strlen(col_names[c]) != n - k || strncmp(name, col_names[c], n - k)) continue;
+            /* "inf" where the column may hold it (a recovery that never came
+             * makes its point's mean inf) */
+            unsigned inf = col_kinds[c] & CK_INF;
+            if (tails[t].kind) return tails[t].kind | inf;
+            /* a mean: of counts, a number; of a fraction or seconds, the same */
+            unsigned base = col_kinds[c] & CK_KIND;
+            return (base == CK_COUNT ? CK_REAL : base) | CK_EMPTY | inf;
+        }
+        return CK_ANY;
+    }
+    return CK_ANY;
 }
 
 /* ---------------------------------------------------------------- --minimize */
@@ -978,123 +949,207 @@ static char *manifest_text(const grid *g, bool partial, const char *selection, c
     return buf;
 }
 
-static const char *jstr(const cJSON *o, const char *k)
+/* A --vary path: dotted segments of letters, digits and '_'. */
+static bool path_ok(const char *p)
 {
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(x) ? x->valuestring : NULL;
+    if (!*p || *p == '.') return false;
+    for (; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_' || (*p == '.' && p[1] && p[1] != '.'))) return false;
+    return true;
 }
 
-static int jsize(const cJSON *o, const char *k, size_t *out)
+/* One line of text, without control characters. */
+static bool line_ok(const char *s)
 {
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, k);
-    if (!cJSON_IsNumber(x) || x->valuedouble < 0 || x->valuedouble > 9e15 || x->valuedouble != floor(x->valuedouble))
-        return -1;
-    *out = (size_t)x->valuedouble;
-    return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return false;
+    return true;
 }
 
-static int jstrings(const cJSON *a, char ***out, size_t n)
+/* The strings of the array at pointer, n of them, each one line of text. */
+static int jlines(const jfile *j, const char *pointer, size_t n, char ***out, char *err, size_t errlen)
 {
-    if (!cJSON_IsArray(a) || (size_t)cJSON_GetArraySize(a) != n) return -1;
+    const cJSON *a = jfile_get(j, pointer);
+    if (!cJSON_IsArray(a) || (size_t)cJSON_GetArraySize(a) != n)
+        return jfile_error(j, pointer, err, errlen, "expected an array of %zu strings, one per value", n);
     char **s = calloc(n ? n : 1, sizeof *s);
-    if (!s) return -1;
-    size_t i = 0;
-    for (const cJSON *x = a->child; x; x = x->next, i++)
-        if (!cJSON_IsString(x) || !(s[i] = strdup(x->valuestring))) {
-            for (size_t k = 0; k < n; k++) free(s[k]);
-            free(s);
-            return -1;
-        }
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return TI_IO;
+    }
     *out = s;
+    size_t i = 0;
+    for (const cJSON *x = a->child; x; x = x->next, i++) {
+        if (!cJSON_IsString(x) || !line_ok(x->valuestring)) {
+            char p[600];
+            snprintf(p, sizeof p, "%s/%zu", pointer, i);
+            return jfile_error(j, p, err, errlen, "expected one line of text");
+        }
+        if (!(s[i] = strdup(x->valuestring))) {
+            snprintf(err, errlen, "out of memory");
+            return TI_IO;
+        }
+    }
     return 0;
 }
 
-/* Reads dir/sweep.json: the grid and the runs present (increasing). */
-static int manifest_read(const char *dir, grid *g, size_t **runs, size_t *nruns, char *err, size_t errlen)
+int sweep_manifest_read(const char *dir, grid *g, size_t **runs, size_t *nruns, char *err, size_t errlen)
 {
     memset(g, 0, sizeof *g);
     *runs = NULL;
     *nruns = 0;
     char *p = path_join(dir, "sweep.json");
-    char *text = p ? slurp(p, NULL) : NULL;
-    if (!text) {
-        snprintf(err, errlen, "%s: not a sweep folder (cannot read sweep.json: %s)", dir, strerror(errno));
-        free(p);
-        return -1;
+    jfile j;
+    memset(&j, 0, sizeof j);
+    int rc = TI_IO;
+    const char *s = NULL;
+    double x;
+    char ptr[256];
+    if (!p) goto oom;
+    struct stat st;
+    if (stat(p, &st) && errno == ENOENT) {
+        snprintf(err, errlen, "%s: not a sweep folder (it has no sweep.json)", dir);
+        rc = TI_BAD;
+        goto done;
     }
-    cJSON *o = cJSON_Parse(text);
-    free(text);
-    const char *bad = NULL;
-    size_t nv = 0;
-    const cJSON *varies = cJSON_GetObjectItemCaseSensitive(o, "varies");
-    const cJSON *fv = cJSON_GetObjectItemCaseSensitive(o, "format_version");
-    if (!o) bad = "it is not JSON";
-    else if (!jstr(o, "format") || strcmp(jstr(o, "format"), MANIFEST_FORMAT)) bad = "\"format\" is not \"" MANIFEST_FORMAT "\"";
-    else if (!cJSON_IsNumber(fv) || fv->valuedouble != MANIFEST_VERSION) bad = "unknown format_version";
-    else if (!jstr(o, "stampede_version") || !jstr(o, "scenario") || !jstr(o, "scenario_name") || !jstr(o, "scenario_hash"))
-        bad = "a scenario field is missing";
-    else if (jsize(o, "replications", &g->reps) || jsize(o, "points", &g->points) || jsize(o, "total_runs", &g->runs) ||
-             g->reps == 0)
-        bad = "replications, points or total_runs is missing";
-    else if (!cJSON_IsArray(varies)) bad = "\"varies\" is missing";
-    if (!bad) {
-        g->version = strdup(jstr(o, "stampede_version"));
-        g->scenario = strdup(jstr(o, "scenario"));
-        g->name = strdup(jstr(o, "scenario_name"));
-        g->hash = strdup(jstr(o, "scenario_hash"));
-        nv = (size_t)cJSON_GetArraySize(varies);
-        g->vary = calloc(nv ? nv : 1, sizeof *g->vary);
-        if (!g->version || !g->scenario || !g->name || !g->hash || !g->vary) bad = "out of memory";
+    if ((rc = jfile_open(&j, p, err, errlen))) goto done;
+    rc = TI_BAD;
+    if (!cJSON_IsObject(j.root)) {
+        jfile_error(&j, "", err, errlen, "expected an object (a sweep manifest)");
+        goto done;
     }
-    size_t product = 1;
-    for (const cJSON *e = bad ? NULL : varies->child; e && !bad; e = e->next) {
-        vary *v = &g->vary[g->nvary++];
-        const cJSON *vals = cJSON_GetObjectItemCaseSensitive(e, "values");
-        const char *scale = jstr(e, "scale");
-        if (!jstr(e, "path") || !jstr(e, "spec") || !scale || !cJSON_IsArray(vals)) { bad = "a vary is malformed"; break; }
-        v->path = strdup(jstr(e, "path"));
-        v->spec = strdup(jstr(e, "spec"));
-        v->v.log = !strcmp(scale, "log");
-        size_t n = (size_t)cJSON_GetArraySize(vals);
-        if (!v->path || !v->spec || n == 0 || jstrings(vals, &v->v.text, n)) { bad = "a vary is malformed"; break; }
-        v->v.n = n;
-        if (jstrings(cJSON_GetObjectItemCaseSensitive(e, "shown"), &v->v.shown, n)) { bad = "a vary is malformed"; break; }
-        if (!(v->v.num = malloc(n * sizeof *v->v.num))) { bad = "out of memory"; break; }
-        for (size_t k = 0; k < n; k++) {
-            char *end;
-            double x = strtod(v->v.shown[k], &end);
-            v->v.num[k] = *v->v.shown[k] && !*end ? x : NAN;
+    if (jfile_string(&j, "/format", true, &s, err, errlen)) goto done;
+    if (strcmp(s, MANIFEST_FORMAT)) {
+        jfile_error(&j, "/format", err, errlen, "expected \"%s\"", MANIFEST_FORMAT);
+        goto done;
+    }
+    if (jfile_number(&j, "/format_version", true, MANIFEST_VERSION, MANIFEST_VERSION, true, &x, err, errlen)) goto done;
+    static const char *const texts[] = { "/stampede_version", "/scenario", "/scenario_name", "/scenario_hash" };
+    char **dst[] = { &g->version, &g->scenario, &g->name, &g->hash };
+    for (size_t i = 0; i < 4; i++) {
+        if (jfile_string(&j, texts[i], true, &s, err, errlen)) goto done;
+        if (!line_ok(s) || (i == 2 && !scenario_valid_name(s))) {
+            jfile_error(&j, texts[i], err, errlen, i == 2 ? "expected a scenario name of letters, digits, '.', '_' and '-'"
+                                                          : "expected one line of text");
+            goto done;
         }
-        product *= n;
+        if (!(*dst[i] = strdup(s))) goto oom;
     }
-    if (!bad && (product != g->points || g->points * g->reps != g->runs)) bad = "points and total_runs do not match the varies";
-    const cJSON *r = cJSON_GetObjectItemCaseSensitive(o, "runs");
-    if (!bad && !cJSON_IsArray(r)) bad = "\"runs\" is missing";
-    for (const cJSON *pair = bad ? NULL : r->child; pair && !bad; pair = pair->next) {
+    if (jfile_number(&j, "/replications", true, 1, 1e8, true, &x, err, errlen)) goto done;
+    g->reps = (size_t)x;
+    if (jfile_number(&j, "/points", true, 1, 1e8, true, &x, err, errlen)) goto done;
+    g->points = (size_t)x;
+    if (jfile_number(&j, "/total_runs", true, 1, 1e8, true, &x, err, errlen)) goto done;
+    g->runs = (size_t)x;
+    const cJSON *varies = jfile_get(&j, "/varies");
+    if (!cJSON_IsArray(varies) || cJSON_GetArraySize(varies) > 64) {
+        jfile_error(&j, "/varies", err, errlen, "expected an array of the varied fields");
+        goto done;
+    }
+    size_t nv = (size_t)cJSON_GetArraySize(varies);
+    if (!(g->vary = calloc(nv ? nv : 1, sizeof *g->vary))) goto oom;
+    double product = 1;
+    for (size_t i = 0; i < nv; i++) {
+        vary *v = &g->vary[g->nvary++];
+        snprintf(ptr, sizeof ptr, "/varies/%zu/path", i);
+        if (jfile_string(&j, ptr, true, &s, err, errlen)) goto done;
+        if (!path_ok(s)) {
+            jfile_error(&j, ptr, err, errlen, "expected a dotted scenario path, as --vary takes");
+            goto done;
+        }
+        for (size_t k = 0; k + 1 < g->nvary; k++)
+            if (!strcmp(g->vary[k].path, s)) {
+                jfile_error(&j, ptr, err, errlen, "the path of an earlier vary too");
+                goto done;
+            }
+        if (!(v->path = strdup(s))) goto oom;
+        snprintf(ptr, sizeof ptr, "/varies/%zu/spec", i);
+        if (jfile_string(&j, ptr, true, &s, err, errlen)) goto done;
+        if (!line_ok(s)) {
+            jfile_error(&j, ptr, err, errlen, "expected one line of text");
+            goto done;
+        }
+        if (!(v->spec = strdup(s))) goto oom;
+        snprintf(ptr, sizeof ptr, "/varies/%zu/scale", i);
+        if (jfile_string(&j, ptr, true, &s, err, errlen)) goto done;
+        if (strcmp(s, "log") && strcmp(s, "linear")) {
+            jfile_error(&j, ptr, err, errlen, "expected \"linear\" or \"log\"");
+            goto done;
+        }
+        v->v.log = !strcmp(s, "log");
+        snprintf(ptr, sizeof ptr, "/varies/%zu/values", i);
+        const cJSON *vals = jfile_get(&j, ptr);
+        size_t n = cJSON_IsArray(vals) ? (size_t)cJSON_GetArraySize(vals) : 0;
+        if (n == 0 || n > SWEEP_MAX_VALUES) {
+            jfile_error(&j, ptr, err, errlen, "expected an array of 1 to %d values", SWEEP_MAX_VALUES);
+            goto done;
+        }
+        if ((rc = jlines(&j, ptr, n, &v->v.text, err, errlen))) goto done;
+        v->v.n = n;
+        snprintf(ptr, sizeof ptr, "/varies/%zu/shown", i);
+        if ((rc = jlines(&j, ptr, n, &v->v.shown, err, errlen))) goto done;
+        rc = TI_BAD;
+        if (!(v->v.num = malloc(n * sizeof *v->v.num))) goto oom;
+        for (size_t k = 0; k < n; k++) {
+            double y;
+            v->v.num[k] = parse_decimal(v->v.shown[k], strlen(v->v.shown[k]), &y) == 0 && isfinite(y) ? y : NAN;
+            for (size_t m = 0; m < k; m++)
+                if (!strcmp(v->v.shown[m], v->v.shown[k])) {
+                    snprintf(ptr, sizeof ptr, "/varies/%zu/shown/%zu", i, k);
+                    jfile_error(&j, ptr, err, errlen, "a value given twice");
+                    goto done;
+                }
+        }
+        product *= (double)n;
+    }
+    if (product != (double)g->points || (double)g->points * (double)g->reps != (double)g->runs) {
+        jfile_error(&j, "/points", err, errlen, "points and total_runs do not match the varies and replications");
+        goto done;
+    }
+    const cJSON *r = jfile_get(&j, "/runs");
+    if (!cJSON_IsArray(r)) {
+        jfile_error(&j, "/runs", err, errlen, "expected the array of the runs present");
+        goto done;
+    }
+    size_t k = 0;
+    for (const cJSON *pair = r->child; pair; pair = pair->next, k++) {
         const cJSON *a = cJSON_GetArrayItem(pair, 0), *b = cJSON_GetArrayItem(pair, 1);
-        if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b) || a->valuedouble < 0 || b->valuedouble < a->valuedouble ||
-            b->valuedouble >= (double)g->runs || (*nruns && a->valuedouble <= (double)(*runs)[*nruns - 1])) {
-            bad = "\"runs\" holds a range that is not increasing or not in the grid";
-            break;
+        snprintf(ptr, sizeof ptr, "/runs/%zu", k);
+        if (!cJSON_IsArray(pair) || cJSON_GetArraySize(pair) != 2 || !cJSON_IsNumber(a) || !cJSON_IsNumber(b) ||
+            a->valuedouble != floor(a->valuedouble) || b->valuedouble != floor(b->valuedouble) || a->valuedouble < 0 ||
+            b->valuedouble < a->valuedouble || b->valuedouble >= (double)g->runs ||
+            (*nruns && a->valuedouble <= (double)(*runs)[*nruns - 1])) {
+            jfile_error(&j, ptr, err, errlen, "expected a range [first, last] of runs in the grid, after the previous one");
+            goto done;
         }
         size_t lo = (size_t)a->valuedouble, hi = (size_t)b->valuedouble;
         size_t *t = realloc(*runs, (*nruns + hi - lo + 1) * sizeof *t);
-        if (!t) { bad = "out of memory"; break; }
+        if (!t) goto oom;
         *runs = t;
-        for (size_t k = lo; k <= hi; k++) (*runs)[(*nruns)++] = k;
+        for (size_t m = lo; m <= hi; m++) (*runs)[(*nruns)++] = m;
     }
-    cJSON_Delete(o);
-    if (bad) {
-        snprintf(err, errlen, "%s: sweep.json: %s", p, bad);
-        free(p);
-        grid_free(g);
+    if (jfile_number(&j, "/present", true, (double)*nruns, (double)*nruns, true, &x, err, errlen)) goto done;
+    const cJSON *partial = jfile_get(&j, "/partial");
+    if (!cJSON_IsBool(partial) || cJSON_IsTrue(partial) != (*nruns < g->runs)) {
+        jfile_error(&j, "/partial", err, errlen, "expected %s: the folder holds %zu of %zu runs",
+                    *nruns < g->runs ? "true" : "false", *nruns, g->runs);
+        goto done;
+    }
+    rc = 0;
+    goto done;
+oom:
+    snprintf(err, errlen, "out of memory");
+    rc = TI_IO;
+done:
+    jfile_close(&j);
+    free(p);
+    if (rc) {
+        sweep_grid_free(g);
         free(*runs);
         *runs = NULL;
         *nruns = 0;
-        return -1;
     }
-    free(p);
-    return 0;
+    return rc;
 }
 
 /* Whether two manifests describe the same grid; else says how they differ. */
@@ -1128,115 +1183,44 @@ static int grid_same(const grid *a, const grid *b, char *why, size_t n)
 
 /* ---------------------------------------------------------------- the folder */
 
-/* The results folder, built in "<dir>.tmp-<pid>" and swapped in by rename. */
-typedef struct outdir { char *dir, *tmp, *old; } outdir;
-
-static void out_close(outdir *o)
-{
-    if (o->tmp) rm_rf(o->tmp);
-    free(o->dir);
-    free(o->tmp);
-    free(o->old);
-    memset(o, 0, sizeof *o);
-}
-
-/* 0, -1 (a failure) or -2 (dir is something else: bad usage). */
-static int out_open(outdir *o, const char *dir, char *err, size_t errlen)
-{
-    memset(o, 0, sizeof *o);
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/') n--;
-    if (!(o->dir = strndup(dir, n))) { snprintf(err, errlen, "out of memory"); return -1; }
-    int ok = results_replaceable(o->dir, "sweep.json");
-    if (ok < 0) {
-        snprintf(err, errlen, "cannot write %s: %s", o->dir, strerror(errno));
-        return -1;
-    }
-    if (!ok) {
-        snprintf(err, errlen, "%s exists and is not a stampede sweep folder; choose another --out", o->dir);
-        return -2;
-    }
-    o->tmp = malloc(n + 32);
-    o->old = malloc(n + 32);
-    if (!o->tmp || !o->old) { snprintf(err, errlen, "out of memory"); return -1; }
-    snprintf(o->tmp, n + 32, "%s.tmp-%ld", o->dir, (long)getpid());
-    snprintf(o->old, n + 32, "%s.old-%ld", o->dir, (long)getpid());
-    rm_rf(o->tmp);
-    if (mkdir_p(o->tmp)) {
-        snprintf(err, errlen, "cannot create %s: %s", o->tmp, strerror(errno));
-        free(o->tmp);
-        o->tmp = NULL;
-        return -1;
-    }
-    return 0;
-}
-
-static FILE *out_file(const outdir *o, const char *name, char *err, size_t errlen)
-{
-    char *p = path_join(o->tmp, name);
-    FILE *f = p ? fopen(p, "w") : NULL;
-    if (!f) snprintf(err, errlen, "cannot write %s/%s: %s", o->dir, name, p ? strerror(errno) : "out of memory");
-    free(p);
-    return f;
-}
-
-static int out_text(const outdir *o, const char *name, const char *text, char *err, size_t errlen)
-{
-    FILE *f = out_file(o, name, err, errlen);
-    if (!f) return -1;
-    fputs(text, f);
-    return close_checked(f, name, err, errlen);
-}
-
-static int out_commit(outdir *o, char *err, size_t errlen)
-{
-    char *parent = strdup(o->dir);
-    if (!parent) { snprintf(err, errlen, "out of memory"); return -1; }
-    char *slash = strrchr(parent, '/');
-    if (slash && slash != parent) { *slash = 0; mkdir_p(parent); }
-    free(parent);
-    if (folder_swap(o->tmp, o->dir, o->old, err, errlen)) return -1;
-    free(o->tmp);
-    o->tmp = NULL;
-    return 0;
-}
+static const char *const sweep_kinds[] = { OUT_SWEEP, OUT_SWEEP_PART, NULL };
 
 /* Writes a whole sweep folder from its rows (sorted by run): runs.csv and
  * sweep.json, and for a complete sweep sweep.csv, best.txt (with a goal) and
  * the charts (with plot).  Returns an exit status. */
 static int write_folder(const grid *g, const rowset *rs, bool partial, const char *selection, const size_t *runs,
-                        size_t nruns, const goal *gl, const char *plot, const char *dir)
+                        size_t nruns, const goal *gl, unsigned plot, const char *dir)
 {
     char err[8192] = "";
     outdir o;
     summary sm = { 0 };
     char *best = NULL, *manifest = NULL;
-    int rc = out_open(&o, dir, err, sizeof err);
+    int rc = outdir_open(&o, dir, partial ? OUT_SWEEP_PART : OUT_SWEEP, sweep_kinds, NULL, err, sizeof err);
     if (rc) {
         fprintf(stderr, "stampede: %s\n", err);
-        out_close(&o);
+        outdir_close(&o);
         return rc == -2 ? 2 : 1;
     }
     int status = 1;
-    FILE *f = out_file(&o, "runs.csv", err, sizeof err);
+    FILE *f = outdir_file(&o, "runs.csv", err, sizeof err);
     if (!f) goto done;
     write_runs(f, g, rs);
     if (close_checked(f, "runs.csv", err, sizeof err)) goto done;
     if (!(manifest = manifest_text(g, partial, selection, runs, nruns))) { snprintf(err, sizeof err, "out of memory"); goto done; }
-    if (!(f = out_file(&o, "sweep.json", err, sizeof err))) goto done;
+    if (!(f = outdir_file(&o, "sweep.json", err, sizeof err))) goto done;
     fputs(manifest, f);
     if (close_checked(f, "sweep.json", err, sizeof err)) goto done;
     if (!partial) {
         if (summarize(g, rs, &sm)) { snprintf(err, sizeof err, "out of memory"); goto done; }
-        if (!(f = out_file(&o, "sweep.csv", err, sizeof err))) goto done;
+        if (!(f = outdir_file(&o, "sweep.csv", err, sizeof err))) goto done;
         write_summary(f, g, &sm);
         if (close_checked(f, "sweep.csv", err, sizeof err)) goto done;
         if (gl && gl->set) {
             if (!(best = best_text(gl, g, &sm))) { snprintf(err, sizeof err, "out of memory"); goto done; }
-            if (out_text(&o, "best.txt", best, err, sizeof err)) goto done;
+            if (outdir_text(&o, "best.txt", best, err, sizeof err)) goto done;
         }
     }
-    if (out_commit(&o, err, sizeof err)) goto done;
+    if (outdir_commit(&o, err, sizeof err)) goto done;
     status = 0;
     if (best) fputs(best, stdout);
     printf("results: %s/ (%zu of %zu runs%s)\n", o.dir, nruns, g->runs, partial ? ", partial: join the parts with stampede merge" : "");
@@ -1247,7 +1231,7 @@ static int write_folder(const grid *g, const rowset *rs, bool partial, const cha
     }
 done:
     if (status && o.tmp) fprintf(stderr, "stampede: %s; nothing was written to %s\n", err, o.dir ? o.dir : dir);
-    out_close(&o);
+    outdir_close(&o);
     free(sm.s);
     free(best);
     free(manifest);
@@ -1266,7 +1250,8 @@ struct sweep {
     size_t *off;             /* nsel + 1 offsets into res */
     int jobs;
     bool quiet, force;
-    char *out, *plot;
+    char *out;
+    unsigned plot;           /* chart formats (plot.h), 0: no charts */
     goal goal;
 };
 
@@ -1280,20 +1265,21 @@ void sweep_close(sweep *sw)
     if (!sw) return;
     for (size_t p = 0; sw->sc && p < sw->g.points; p++) scenario_free(sw->sc[p]);
     free(sw->sc);
-    grid_free(&sw->g);
+    sweep_grid_free(&sw->g);
     goal_free(&sw->goal);
     free(sw->sel);
     free(sw->res);
     free(sw->off);
     free(sw->out);
-    free(sw->plot);
     free(sw);
 }
 
 static char *hash_file(const char *path)
 {
     size_t n;
-    char *text = slurp(path, &n);
+    int rc;
+    char err[512];
+    char *text = textin_slurp(path, JFILE_MAX, &n, &rc, err, sizeof err);
     if (!text) return NULL;
     uint64_t h = 14695981039346656037ull;
     for (size_t i = 0; i < n; i++) {
@@ -1437,8 +1423,8 @@ int sweep_open(int argc, char **argv, bool speak, sweep **out)
         else if (!strcmp(a, "--force")) sw->force = true;
         else if (!strcmp(a, "--list-runs")) list = true;
         else if (!strcmp(name, "--plot")) {
-            free(sw->plot);
-            if (!(sw->plot = strdup(val ? val : "svg,png"))) OOM();
+            if (plot_parse_formats(val ? val : "svg,png", &sw->plot))
+                FAIL(2, "sweep: --plot: unknown chart format in \"%s\" (formats: svg, png, pdf)", val);
         }
         else if (!strcmp(name, "--vary")) vspec[nv++] = val;
         else if (!strcmp(name, "--replications")) reps = val;
@@ -1466,6 +1452,7 @@ int sweep_open(int argc, char **argv, bool speak, sweep **out)
         }
     }
     if (!path) FAIL(2, "sweep: which scenario? give SCENARIO.json");
+    if (outpath && !*outpath) FAIL(2, "sweep: --out needs a folder name (got \"\")");
     if (sw->goal.nc && !sw->goal.set) FAIL(2, "sweep: --subject-to needs --minimize or --maximize");
     if (runs && shard) FAIL(2, "sweep: --runs and --shard do not go together");
     sw->g.reps = 1;
@@ -1583,6 +1570,19 @@ int sweep_open(int argc, char **argv, bool speak, sweep **out)
         FAIL(2, "sweep: --minimize needs the whole sweep; give it to `stampede merge` instead");
     if (sw->partial && sw->plot)
         FAIL(2, "sweep: --plot needs the whole sweep; give it to `stampede merge` instead");
+    /* Everything that could fail after the runs is checked before them. */
+    char oerr[4096];
+    int orc = outdir_check(sw->out, sweep_kinds, oerr, sizeof oerr);
+    if (orc) {
+        if (speak) fprintf(stderr, "stampede: %s\n", oerr);
+        status = orc == -2 ? 2 : 1;
+        goto fail;
+    }
+    if (sw->plot && plot_ready(oerr, sizeof oerr)) {
+        if (speak) fprintf(stderr, "stampede: sweep --plot: %s\n", oerr);
+        status = 1;
+        goto fail;
+    }
 #undef FAIL
 #undef OOM
     free(vspec);
@@ -1778,81 +1778,147 @@ int sweep_command(int argc, char **argv)
 
 /* ---------------------------------------------------------------- merge */
 
-/* Reads dir/runs.csv: rows of the runs the folder's manifest lists, checked
- * against the grid.  Returns 0 or -1 with a message. */
+/* Reads dir/runs.csv strictly: the header this stampede writes for the grid,
+ * rows of the runs the folder's manifest lists, every cell checked by kind.
+ * Returns 0 or a TI_* error with "FILE:LINE:COL: error: what". */
 static int read_runs(const char *dir, const grid *g, const size_t *owner, size_t me, rowset *rs, char *err,
                      size_t errlen)
 {
     char *p = path_join(dir, "runs.csv");
-    size_t len;
-    char *text = p ? slurp(p, &len) : NULL;
-    char *hdr = NULL;
-    size_t hlen = 0;
-    FILE *hf = open_memstream(&hdr, &hlen);
-    int nf = 1 + (int)g->nvary + 3 + COL_N;
-    char **f = calloc((size_t)nf, sizeof *f);
-    int rc = -1;
-    if (!text) { snprintf(err, errlen, "cannot read %s: %s", p ? p : dir, strerror(errno)); goto done; }
-    if (!hf || !f) { snprintf(err, errlen, "out of memory"); goto done; }
-    runs_header(hf, g);
-    if (fclose(hf)) { hf = NULL; snprintf(err, errlen, "out of memory"); goto done; }
-    hf = NULL;
-    if (strncmp(text, hdr, hlen)) { snprintf(err, errlen, "%s: the header does not match sweep.json", p); goto done; }
-    size_t line = 1;
+    csvin c;
+    memset(&c, 0, sizeof c);
+    c.t.fd = -1;
+    int rc = TI_IO;
+    if (!p) goto oom;
+    if ((rc = csvin_open(&c, p, err, errlen))) goto done;
+    rc = TI_BAD;
+    size_t nf = 1 + g->nvary + 3 + COL_N;
+    for (size_t i = 0; i < nf || i < c.ncols; i++) {
+        const char *want = i == 0 ? "run" : i <= g->nvary ? g->vary[i - 1].path : i == g->nvary + 1 ? "replication"
+                         : i == g->nvary + 2 ? "label" : i == g->nvary + 3 ? "strategy"
+                         : i < nf ? col_names[i - g->nvary - 4] : NULL;
+        const char *got = i < c.ncols ? c.head[i] : NULL;
+        if (want && got && !strcmp(want, got)) continue;
+        if (!got) snprintf(err, errlen, "%s:1: error: the header ends before column \"%s\", which this sweep writes", p, want);
+        else if (!want) snprintf(err, errlen, "%s:1: error: column \"%.100s\" is not one this sweep writes", p, got);
+        else snprintf(err, errlen, "%s:1: error: column %zu is \"%.100s\" where this sweep writes \"%s\"", p, i + 1, got, want);
+        goto done;
+    }
     size_t last = SIZE_MAX;
-    for (char *s = text + hlen; *s; line++) {
-        char *nl = strchr(s, '\n');
-        if (!nl) { snprintf(err, errlen, "%s:%zu: the last line is cut short", p, line + 1); goto done; }
-        *nl = 0;
-        int got = csv_split(s, f, nf);
-        size_t run, rep;
-        if (got != nf) { snprintf(err, errlen, "%s:%zu: expected %d fields", p, line + 1, nf); goto done; }
-        if (parse_size(f[0], &run) || run >= g->runs || owner[run] != me) {
-            snprintf(err, errlen, "%s:%zu: run \"%s\" is not one sweep.json lists", p, line + 1, f[0]);
+    int cl = (int)g->nvary + 2, cs = cl + 1;
+    while ((rc = csvin_row(&c, err, errlen)) == TI_LINE) {
+        double x;
+        char got[96];
+        if ((rc = csvin_num(&c, 0, CK_COUNT, &x, err, errlen))) goto done;
+        size_t run = (size_t)x;
+        if (x >= (double)g->runs || owner[run] != me) {
+            rc = csvin_error(&c, 0, err, errlen, "run %zu is not one sweep.json lists", run);
             goto done;
         }
-        if (last != SIZE_MAX && run < last) { snprintf(err, errlen, "%s:%zu: rows are not in run order", p, line + 1); goto done; }
+        if (last != SIZE_MAX && run < last) {
+            rc = csvin_error(&c, 0, err, errlen, "run %zu comes after run %zu: rows are not in run order", run, last);
+            goto done;
+        }
         last = run;
-        for (size_t i = 0; i < g->nvary; i++)
-            if (strcmp(f[1 + i], g->vary[i].v.shown[grid_index(g, run / g->reps, i)])) {
-                snprintf(err, errlen, "%s:%zu: %s is \"%s\", not the grid's value", p, line + 1, g->vary[i].path, f[1 + i]);
+        for (size_t i = 0; i < g->nvary; i++) {
+            const char *want = g->vary[i].v.shown[grid_index(g, run / g->reps, i)];
+            if (strcmp(csvin_cell(&c, 1 + (int)i), want)) {
+                textin_show(got, sizeof got, csvin_cell(&c, 1 + (int)i), strlen(csvin_cell(&c, 1 + (int)i)), 40);
+                rc = csvin_error(&c, 1 + (int)i, err, errlen, "%s is not the grid's value at run %zu (%s)", got, run, want);
                 goto done;
             }
-        if (parse_size(f[1 + g->nvary], &rep) || rep != run % g->reps || !*f[2 + g->nvary] || !*f[3 + g->nvary]) {
-            snprintf(err, errlen, "%s:%zu: bad replication, label or strategy", p, line + 1);
+        }
+        if ((rc = csvin_num(&c, (int)g->nvary + 1, CK_COUNT, &x, err, errlen))) goto done;
+        if (x != (double)(run % g->reps)) {
+            rc = csvin_error(&c, (int)g->nvary + 1, err, errlen, "run %zu is replication %zu, not %.0f", run, run % g->reps, x);
+            goto done;
+        }
+        const char *label = csvin_cell(&c, cl), *strategy = csvin_cell(&c, cs);
+        if (!scenario_valid_name(label)) {
+            textin_show(got, sizeof got, label, strlen(label), 40);
+            rc = csvin_error(&c, cl, err, errlen,
+                             "expected a label of letters, digits, '.', '_' and '-', starting with a letter or digit "
+                             "(got %s)", got);
+            goto done;
+        }
+        if (!strategy_find(strategy)) {
+            textin_show(got, sizeof got, strategy, strlen(strategy), 40);
+            rc = csvin_error(&c, cs, err, errlen, "%s is not a strategy this stampede knows", got);
             goto done;
         }
         row *r = rows_add(rs);
-        if (!r) { snprintf(err, errlen, "out of memory"); goto done; }
+        if (!r) goto oom;
         r->run = run;
-        r->label = strdup(f[2 + g->nvary]);
-        r->strategy = strdup(f[3 + g->nvary]);
-        if (!r->label || !r->strategy) { snprintf(err, errlen, "out of memory"); goto done; }
-        for (int c = 0; c < COL_N; c++) {
-            const char *cell = f[4 + g->nvary + (size_t)c];
-            char *end;
-            r->v[c] = *cell ? strtod(cell, &end) : NAN;
-            if (*cell && *end) {
-                snprintf(err, errlen, "%s:%zu: %s is not a number (got \"%s\")", p, line + 1, col_names[c], cell);
-                goto done;
-            }
-        }
-        s = nl + 1;
+        r->part = me;
+        r->line = (size_t)csvin_lineno(&c);
+        r->label = strdup(label);
+        r->strategy = strdup(strategy);
+        if (!r->label || !r->strategy) goto oom;
+        for (int k = 0; k < COL_N; k++)
+            if ((rc = csvin_num(&c, cs + 1 + k, col_kinds[k], &r->v[k], err, errlen))) goto done;
     }
-    rc = 0;
+    if (rc == TI_END) rc = 0;
+    goto done;
+oom:
+    snprintf(err, errlen, "out of memory");
+    rc = TI_IO;
 done:
-    if (hf) fclose(hf);
-    free(hdr);
-    free(f);
-    free(text);
+    csvin_close(&c);
     free(p);
     return rc;
+}
+
+/* Every run of a point has the same labels with the same strategies, in the
+ * same order, each once; so does every point unless a --vary changes the
+ * strategies.  rs is sorted by run.  Returns 0, or -1 after saying which
+ * rows differ. */
+static int check_labels_of_runs(const grid *g, const rowset *rs, const char *const *dirs)
+{
+    bool per_point = false;
+    for (size_t i = 0; i < g->nvary; i++) per_point |= !strncmp(g->vary[i].path, "strategies", 10);
+    size_t ref = SIZE_MAX, ref_n = 0, point_ref = SIZE_MAX;   /* first row of the reference run, its row count */
+    for (size_t lo = 0; lo < rs->n;) {
+        size_t run = rs->r[lo].run, hi = lo;
+        while (hi < rs->n && rs->r[hi].run == run) hi++;
+        for (size_t i = lo; i < hi; i++)
+            for (size_t k = lo; k < i; k++)
+                if (!strcmp(rs->r[i].label, rs->r[k].label)) {
+                    fprintf(stderr, "stampede: merge: %s/runs.csv:%zu: label %s of run %zu is also on line %zu\n",
+                            dirs[rs->r[i].part], rs->r[i].line, rs->r[i].label, run, rs->r[k].line);
+                    return -1;
+                }
+        size_t point = run / g->reps;
+        if (point_ref == SIZE_MAX || (per_point && point != point_ref)) {
+            point_ref = point;
+            ref = lo;
+            ref_n = hi - lo;
+        } else {
+            bool same = hi - lo == ref_n;
+            size_t bad = lo;
+            for (size_t i = 0; same && i < ref_n; i++) {
+                const row *a = &rs->r[lo + i], *b = &rs->r[ref + i];
+                same = !strcmp(a->label, b->label) && !strcmp(a->strategy, b->strategy);
+                bad = lo + i;
+            }
+            if (!same) {
+                const row *a = &rs->r[bad < hi ? bad : hi - 1], *b = &rs->r[ref];
+                fprintf(stderr, "stampede: merge: %s/runs.csv:%zu: run %zu does not have the labels and strategies of "
+                                "run %zu (%s/runs.csv:%zu): every run of %s has the same\n",
+                        dirs[a->part], a->line, run, b->run, dirs[b->part], b->line,
+                        per_point ? "a point" : "the sweep");
+                return -1;
+            }
+        }
+        lo = hi;
+    }
+    return 0;
 }
 
 int merge_command(int argc, char **argv)
 {
     const char **dirs = calloc((size_t)argc + 1, sizeof *dirs);
-    const char *out = NULL, *plot = NULL;
+    const char *out = NULL;
+    unsigned plot = 0;
     size_t nd = 0;
     goal gl = { 0 };
     grid g = { 0 };
@@ -1874,7 +1940,12 @@ int merge_command(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(usage_merge, stdout); status = 0; goto done; }
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) continue;
         else if (!strcmp(name, "--out")) out = val;
-        else if (!strcmp(name, "--plot")) plot = val ? val : "svg,png";
+        else if (!strcmp(name, "--plot")) {
+            if (plot_parse_formats(val ? val : "svg,png", &plot)) {
+                cli_usage_error("merge", "merge: --plot: unknown chart format in \"%s\" (formats: svg, png, pdf)", val);
+                goto done;
+            }
+        }
         else if (!strcmp(name, "--minimize") || !strcmp(name, "--maximize")) {
             if (gl.set) { cli_usage_error("merge", "merge: one --minimize or --maximize at a time"); goto done; }
             gl.set = true;
@@ -1896,12 +1967,37 @@ int merge_command(int argc, char **argv)
     if (!nd) { cli_usage_error("merge", "merge: give the partial sweep folders to join"); goto done; }
     if (!out) { cli_usage_error("merge", "merge: where to? give --out DIR"); goto done; }
     if (gl.nc && !gl.set) { cli_usage_error("merge", "merge: --subject-to needs --minimize or --maximize"); goto done; }
+    if (!*out) { cli_usage_error("merge", "merge: --out needs a folder name (got \"\")"); goto done; }
+    /* The folder written is none of the parts, and neither holds the other. */
+    for (size_t d = 0; d < nd; d++) {
+        int ov = path_overlap(out, dirs[d]);
+        if (ov) {
+            fprintf(stderr, "stampede: merge: --out %s %s %s; write the merged sweep to a folder of its own\n", out,
+                    ov == 1 ? "is the part" : ov == 2 ? "is inside the part" : "holds the part", dirs[d]);
+            goto done;
+        }
+    }
+    {
+        int orc = outdir_check(out, sweep_kinds, err, sizeof err);
+        if (orc) {
+            fprintf(stderr, "stampede: %s\n", err);
+            if (orc == -1) status = 1;
+            goto done;
+        }
+    }
+    if (plot && plot_ready(err, sizeof err)) {
+        fprintf(stderr, "stampede: merge --plot: %s\n", err);
+        status = 1;
+        goto done;
+    }
 
     for (size_t d = 0; d < nd; d++) {
         grid gd;
         size_t *runs, nruns;
-        if (manifest_read(dirs[d], &gd, &runs, &nruns, err, sizeof err)) {
+        int mr = sweep_manifest_read(dirs[d], &gd, &runs, &nruns, err, sizeof err);
+        if (mr) {
             fprintf(stderr, "stampede: merge: %s\n", err);
+            if (mr == TI_IO) status = 1;
             goto done;
         }
         if (d == 0) {
@@ -1911,7 +2007,7 @@ int merge_command(int argc, char **argv)
             for (size_t r = 0; r < g.runs; r++) owner[r] = SIZE_MAX;
         } else {
             int same = grid_same(&g, &gd, err, sizeof err);
-            grid_free(&gd);
+            sweep_grid_free(&gd);
             if (!same) {
                 fprintf(stderr, "stampede: merge: %s and %s are parts of %s\n", dirs[0], dirs[d], err);
                 free(runs);
@@ -1928,8 +2024,10 @@ int merge_command(int argc, char **argv)
             owner[runs[i]] = d;
         }
         free(runs);
-        if (read_runs(dirs[d], &g, owner, d, &rs, err, sizeof err)) {
+        int rr = read_runs(dirs[d], &g, owner, d, &rs, err, sizeof err);
+        if (rr) {
             fprintf(stderr, "stampede: merge: %s\n", err);
+            if (rr == TI_IO) status = 1;
             goto done;
         }
     }
@@ -1954,6 +2052,7 @@ int merge_command(int argc, char **argv)
         }
         while (i < rs.n && rs.r[i].run == r) i++;
     }
+    if (check_labels_of_runs(&g, &rs, dirs)) goto done;
     if (gl.set) {
         const char **labels = calloc(rs.n, sizeof *labels);
         size_t nl = 0;
@@ -1975,7 +2074,7 @@ done:
     free(owner);
     free(dirs);
     rows_free(&rs);
-    grid_free(&g);
+    sweep_grid_free(&g);
     goal_free(&gl);
     return status;
 }

@@ -43,6 +43,27 @@ sweep_stat sweep_mean_ci(const double *x, size_t n);
 /* The same for the paired differences a[i] - b[i] (pairs with a NaN left out). */
 sweep_stat sweep_paired_ci(const double *a, const double *b, size_t n);
 
+/* One varied field of a sweep, and the whole grid: what every folder of one
+ * sweep agrees on (its sweep.json). */
+typedef struct sweep_vary {
+    char *path, *spec;
+    sweep_values v;
+} sweep_vary;
+
+typedef struct sweep_grid {
+    char *scenario, *name, *hash, *version;
+    sweep_vary *vary;
+    size_t nvary;
+    size_t reps, points, runs;
+} sweep_grid;
+
+/* Reads dir/sweep.json strictly (the one reader, for merge and plot): the
+ * grid and the runs the folder holds (increasing, malloc'd).  Returns 0, or a
+ * TI_* error (textin.h) with "FILE:LINE:COL: error: /pointer: what" in err
+ * and nothing to free. */
+int sweep_manifest_read(const char *dir, sweep_grid *g, size_t **runs, size_t *nruns, char *err, size_t errlen);
+void sweep_grid_free(sweep_grid *g);
+
 /* `stampede sweep ARGS` and `stampede merge ARGS` (argv without the command
  * name); each returns the exit status: 0, 1 a failure while running, 2 bad
  * usage or an invalid scenario at some point of the grid. */
@@ -78,14 +99,13 @@ void sweep_close(sweep *sw);
 /* ---- charts (plot_sweep.c) ---- */
 
 /* Draws the charts of the sweep folder dir (sweep.csv, sweep.json) into
- * dir/charts/, each chart's gnuplot script beside it; formats is a comma
- * list of svg, png, pdf (NULL: "svg,png").  Returns 0, or -1 with a message
- * in err (dir/charts is then left as it was). */
-int plot_sweep_folder(const char *dir, const char *formats, char *err, size_t errlen);
+ * dir/charts/, each chart's gnuplot script beside it, in formats (plot.h's
+ * PLOT_SVG | ...).  Returns 0, or -2 (the folder is not a sweep folder or is
+ * damaged) or -1 (a failure while drawing) with a message in err; dir/charts
+ * is then left as it was. */
+int plot_sweep_folder(const char *dir, unsigned formats, char *err, size_t errlen);
 
-/* Splits one CSV line in place (quoted fields allowed); returns the number of
- * fields (at most max), or -1 when a quoted field is malformed or there are
- * more than max. */
-int csv_split(char *line, char **f, int max);
+/* The kind (csvin.h) of a sweep.csv column by name; CK_ANY when unknown. */
+unsigned sweep_csv_kind(const char *name);
 
 #endif

@@ -14,9 +14,7 @@
 
 #define CHUNK 65536
 
-/* The UTF-8 sequence at p (avail bytes there): its length, 0 when it is not
- * well-formed, or -1 when it is cut short by the end of the bytes. */
-static int utf8_seq(const unsigned char *p, size_t avail)
+int utf8_seq(const unsigned char *p, size_t avail)
 {
     unsigned c = p[0];
     if (c < 0x80) return 1;
@@ -343,4 +341,73 @@ int textin_line(textin *t, char **line, size_t *len, char *err, size_t errlen)
     *line = t->line;
     *len = t->linelen;
     return TI_LINE;
+}
+
+char *textin_slurp(const char *path, size_t max, size_t *len, int *rc, char *err, size_t errlen)
+{
+    *rc = 0;
+    struct stat st;
+    if (stat(path, &st)) {
+        snprintf(err, errlen, "%s: error: cannot read: %s", path, strerror(errno));
+        *rc = TI_BAD;
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: error: %s, not a regular file", path,
+                 S_ISDIR(st.st_mode) ? "a folder" : S_ISFIFO(st.st_mode) ? "a pipe" : "a device");
+        *rc = TI_BAD;
+        return NULL;
+    }
+    if ((uint64_t)st.st_size > max) {
+        snprintf(err, errlen, "%s: error: %lld bytes, more than the %zu a file here may hold", path,
+                 (long long)st.st_size, max);
+        *rc = TI_BAD;
+        return NULL;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: error: cannot read: %s", path, strerror(errno));
+        *rc = TI_BAD;
+        return NULL;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *s = malloc(cap + 1);
+    while (s) {
+        if (n == cap) {   /* it grew while read: up to max */
+            if (cap > max) break;
+            char *t = realloc(s, cap * 2 + 1);
+            if (!t) {
+                free(s);
+                s = NULL;
+                break;
+            }
+            s = t;
+            cap *= 2;
+        }
+        ssize_t k = read(fd, s + n, cap - n);
+        if (k > 0) n += (size_t)k;
+        else if (k == 0) break;
+        else if (errno != EINTR) {
+            snprintf(err, errlen, "%s: error: cannot read: %s", path, strerror(errno));
+            free(s);
+            close(fd);
+            *rc = TI_BAD;
+            return NULL;
+        }
+    }
+    close(fd);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        *rc = TI_IO;
+        return NULL;
+    }
+    if (n > max) {
+        snprintf(err, errlen, "%s: error: more than the %zu bytes a file here may hold", path, max);
+        free(s);
+        *rc = TI_BAD;
+        return NULL;
+    }
+    s[n] = 0;
+    if (len) *len = n;
+    return s;
 }

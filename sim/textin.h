@@ -72,6 +72,10 @@ void textin_close(textin *t);
  * (its offset is returned in *cut, else *cut = n). */
 size_t utf8_check(const char *s, size_t n, bool partial, size_t *cut);
 
+/* The UTF-8 sequence at p (avail bytes there): its length, 0 when it is not
+ * well-formed, or -1 when it is cut short by the end of the bytes. */
+int utf8_seq(const unsigned char *p, size_t avail);
+
 /* Puts s into buf for a message, quoted, at most max bytes of it, control
  * bytes and invalid UTF-8 as \xNN escapes: "0.1;1", "\x00abc"... */
 void textin_show(char *buf, size_t n, const char *s, size_t len, size_t max);
@@ -80,6 +84,12 @@ void textin_show(char *buf, size_t n, const char *s, size_t len, size_t max);
  * with leading zeros allowed), no spaces, no hex, inf or nan; returns 0 and
  * the value (which may still be infinite when huge), or -1. */
 int parse_decimal(const char *s, size_t n, double *out);
+
+/* The whole of path, a regular file of at most max bytes, NUL-terminated
+ * (its length in *len, which may be NULL); NULL with *rc TI_BAD (missing,
+ * unreadable, not a regular file, too large) or TI_IO (no memory) and err
+ * set.  For files read whole: JSON, templates. */
+char *textin_slurp(const char *path, size_t max, size_t *len, int *rc, char *err, size_t errlen);
 
 /* The shortest decimal text that reads back as v ("0.2", not "0.20000000000000001"). */
 void fmt_shortest(char *buf, size_t n, double v);

@@ -228,7 +228,10 @@ START_TEST(existing_folder_is_replaced_whole_or_kept)
     /* A folder that is not a results folder is never touched. */
     ck_assert_int_eq(tu_write(tu_pathf("%s/precious.txt", work), "keep me"), 0);
     ck_assert_int_eq(tu_runf(NULL, &err, "run %s --quiet --out %s", scen, work), 2);
-    ck_assert_ptr_nonnull(strstr(err, "is not a stampede results folder"));
+    ck_assert_str_eq(err, tu_pathf("stampede: %s has no .stampede marker, so it may hold files stampede did not write "
+                                   "(the first: %s/precious.txt); it will not be replaced: choose another folder, or "
+                                   "delete or move it yourself (a stampede older than the marker wrote none)\n", work,
+                                   work));
     free(err);
     ck_assert(tu_exists(tu_pathf("%s/precious.txt", work)));
 }

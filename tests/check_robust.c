@@ -524,6 +524,9 @@ START_TEST(leftovers_of_a_killed_run_are_cleaned)
     ck_assert_int_eq(tu_write(tu_pathf("%s.tmp-%ld/comparison.csv", out, pid), "half"), 0);
     ck_assert_int_eq(mkdir(tu_pathf("%s.old-%ld", out, pid), 0777), 0);
     ck_assert_int_eq(tu_write(tu_pathf("%s.old-%ld/comparison.csv", out, pid), "previous"), 0);
+    ck_assert_int_eq(tu_write(tu_pathf("%s.old-%ld/.stampede", out, pid),
+                              "{\"format\": \"stampede-folder\", \"format_version\": 1, \"kind\": \"run\", "
+                              "\"files\": [\"comparison.csv\"]}\n"), 0);
     /* res is missing: the run set the previous folder aside, then died.  The
      * next run puts it back before it replaces it. */
     const char *a[] = { "run", scen, "--quiet", "--strategy", "none", "--out", out, NULL };
@@ -550,7 +553,7 @@ START_TEST(out_inside_a_file)
     const char *b[] = { "run", scen, "--quiet", "--out", "/proc/self/stampede-results", NULL };
     r = run(b);
     ck_assert_int_eq(r.status, 1);
-    ck_assert_msg(!strncmp(r.err, "stampede: cannot create /proc/self/stampede-results.tmp-", 56), "%s", r.err);
+    ck_assert_str_eq(r.err, "stampede: cannot create /proc/self/stampede-results: No such file or directory\n");
     result_free(&r);
 }
 END_TEST

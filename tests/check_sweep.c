@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "plot.h"
 #include "sweep.h"
 #include "testutil.h"
 
@@ -356,8 +358,9 @@ START_TEST(merge_refuses_bad_parts)
     ck_assert_msg(strstr(err, "different grids"), "%s", err);
     free(err);
     /* a folder that is no sweep */
-    ck_assert_int_eq(tu_runf(NULL, &err, "merge %s/a %s --out %s/m", work, work, work), 2);
-    ck_assert_msg(strstr(err, "not a sweep folder"), "%s", err);
+    ck_assert_int_eq(mkdir(tu_pathf("%s/plain", work), 0777), 0);
+    ck_assert_int_eq(tu_runf(NULL, &err, "merge %s/a %s/plain --out %s/m", work, work, work), 2);
+    ck_assert_str_eq(err, tu_pathf("stampede: merge: %s/plain: not a sweep folder (it has no sweep.json)\n", work));
     free(err);
     ck_assert(!tu_exists(tu_pathf("%s/m", work)));
     /* a tampered row */
@@ -459,7 +462,7 @@ START_TEST(invalid_point_fails_before_any_run)
     /* an --out that holds something else is kept */
     ck_assert_int_eq(tu_write(tu_pathf("%s/keep", work), "x"), 0);
     ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --quiet --out %s", scen, work), 2);
-    ck_assert_msg(strstr(err, "is not a stampede sweep folder"), "%s", err);
+    ck_assert_msg(strstr(err, "has no .stampede marker, so it may hold files stampede did not write (the first: "), "%s", err);
     free(err);
     ck_assert(tu_exists(tu_pathf("%s/keep", work)));
 }
@@ -622,11 +625,15 @@ START_TEST(charts_of_a_sweep)
     free(gp);
     /* redraw through the library, as `stampede plot` does, as pdf; a bad format is refused */
     char e[1024];
-    ck_assert_int_eq(plot_sweep_folder(tu_pathf("%s/p", work), "pdf", e, sizeof e), 0);
+    ck_assert_int_eq(plot_sweep_folder(tu_pathf("%s/p", work), PLOT_PDF, e, sizeof e), 0);
     ck_assert(tu_exists(tu_pathf("%s/p/charts/p99.pdf", work)));
     ck_assert(!tu_exists(tu_pathf("%s/p/charts/p99.svg", work)));
-    ck_assert_int_eq(plot_sweep_folder(tu_pathf("%s/p", work), "gif", e, sizeof e), -1);
-    ck_assert_ptr_nonnull(strstr(e, "unknown chart format \"gif\""));
+    /* a bad format is refused before anything runs */
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1s,2s --plot=gif --out %s/q", scen, work), 2);
+    ck_assert_str_eq(err, "stampede: sweep: --plot: unknown chart format in \"gif\" (formats: svg, png, pdf) "
+                          "(see 'stampede sweep --help')\n");
+    free(err);
+    ck_assert(!tu_exists(tu_pathf("%s/q", work)));
     ck_assert(tu_exists(tu_pathf("%s/p/charts/p99.pdf", work)));
 }
 END_TEST
