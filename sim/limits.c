@@ -262,6 +262,14 @@ int limits_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, s
              100 * LIMIT_MEMORY_SHARE, avail, what, tail);
         over = true;
     }
+    /* Not beyond a limit, but most likely a mistake: a run that expects
+     * fewer than one request (a rate in the wrong unit, a tiny duration). */
+    if (sc->clients.kind != ARR_TRACE && e.requests < 1) {
+        requests_origin(sc, how, sizeof how, fields, sizeof fields);
+        b.level = "warning";
+        line(&b, "about %.2g requests expected in all (%s): the results will likely be empty; raise %s",
+             e.requests, how, fields);
+    }
     return over && !force ? 1 : 0;
 }
 

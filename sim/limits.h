@@ -32,6 +32,7 @@ void limits_estimate_of(const scenario *sc, size_t nruns, limits_estimate *e);
 /* 0 when nruns runs of sc fit the limits; else 1 with msg set to
  * "FILE: error: about ... ; lower X, or pass --force to run it anyway".  With
  * force it returns 0, and msg holds the same text as a warning (else "").
+ * msg also warns of a run that expects fewer than one request.
  * limits_check is limits_check_runs for every strategy of sc. */
 int limits_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, size_t len);
 int limits_check(const scenario *sc, bool force, char *msg, size_t len);

@@ -26,6 +26,7 @@
 #define GOT_CHARS 40            /* longest value shown in "(got X)" */
 #define PTR_SHOWN 200           /* longest pointer shown in a message */
 #define NAME_MAX_LEN 255        /* a name is a folder name */
+#define MIN_DURATION 1e-9       /* 1 ns, the histogram's finest latency: a run must last that long */
 #define MAX_BINS 1e7            /* time-series rows a run may ask for */
 #define MAX_RETRIES 65534       /* the model numbers attempts in 16 bits */
 #define MAX_POPULATION 1000000000u
@@ -1699,6 +1700,48 @@ static void report_at(loader *L, const char *const *segs, const char *fmt, ...)
     ptr_pop(L, m);
 }
 
+/* Arrivals that can never happen: a rate so small that the time between
+ * arrivals is infinite, schedule steps and bursts at or after duration, when
+ * arrivals have stopped. */
+static void check_arrivals_in_time(loader *L, const scenario *s)
+{
+    char d[40];
+    fmt_num(d, s->duration);
+    size_t m = ptr_push(L, "clients");
+    if (s->clients.kind == ARR_RATE && !isfinite(1 / s->clients.rate)) {
+        size_t m2 = ptr_push(L, "arrivals");
+        ptr_push(L, "rate");
+        report(L, R_GOT, "too small: the mean time between arrivals, 1/rate, is infinite");
+        ptr_pop(L, m2);
+    }
+    for (size_t i = 0; s->clients.kind == ARR_SCHEDULE && i < s->clients.nsteps; i++) {
+        const sched_step *st = &s->clients.steps[i];   /* sorted: in file order once valid */
+        bool late = st->at >= s->duration, tiny = st->rate > 0 && !isfinite(1 / st->rate);
+        if (!late && !tiny)
+            continue;
+        size_t m2 = ptr_push(L, "arrivals");
+        ptr_push(L, "schedule");
+        ptr_push_idx(L, i);
+        ptr_push(L, late ? "at" : "rate");
+        if (late)
+            report(L, R_GOT, "expected a time < %s s, the \"duration\": a step at or after it never applies", d);
+        else
+            report(L, R_GOT, "too small: the mean time between arrivals, 1/rate, is infinite");
+        ptr_pop(L, m2);
+    }
+    for (size_t i = 0; i < s->clients.nbursts; i++) {
+        if (s->clients.bursts[i].at < s->duration)
+            continue;
+        size_t m2 = ptr_push(L, "bursts");
+        ptr_push_idx(L, i);
+        ptr_push(L, "at");
+        report(L, R_GOT, "expected a time < %s s, the \"duration\": arrivals stop then, so the burst would send nothing",
+               d);
+        ptr_pop(L, m2);
+    }
+    ptr_pop(L, m);
+}
+
 /* A closed-loop client answered at once and thinking 0 s would send its next
  * request at the same instant, forever: simulated time would never move. */
 static void check_closed_loop(loader *L, const scenario *s)
@@ -1838,6 +1881,12 @@ static void load_root(loader *L, const cJSON *root, scenario *s)
     int warm = get_duration(L, root, "warmup", false, &NONNEG, &s->warmup);
     int bin = get_duration(L, root, "bin", false, &POS, &s->bin);
     char a[40];
+    if (dur == SET && s->duration < MIN_DURATION) {
+        size_t m = ptr_push(L, "duration");
+        report(L, R_GOT, "expected a duration >= 1ns: a shorter run would not move simulated time");
+        ptr_pop(L, m);
+        dur = BAD;
+    }
     if (dur == SET && warm == SET && s->warmup >= s->duration) {
         fmt_num(a, s->duration);
         size_t m = ptr_push(L, "warmup");
@@ -1889,6 +1938,7 @@ static void load_root(loader *L, const cJSON *root, scenario *s)
     /* Checks across fields, on a scenario that is otherwise valid. */
     if (!L->npr && !L->oom) {
         check_closed_loop(L, s);
+        check_arrivals_in_time(L, s);
         check_resolution(L, s);
     }
 }
