@@ -1295,7 +1295,11 @@ static void log_range(double lo, double hi, double *a, double *b)
 }
 
 /* A number for a gnuplot script: exact and locale-free. */
-static void gp_num(strbuf *b, double v) { sb_printf(b, "%.10g", v); }
+static void gp_num(strbuf *b, double v)
+{
+    if (isfinite(v)) sb_printf(b, "%.10g", v);
+    else sb_puts(b, "NaN");   /* never "inf" or "nan", which gnuplot reads as names */
+}
 
 static double time_end(const run_folder *rf)
 {
@@ -2238,12 +2242,8 @@ static int chart_comparison(chart_ctx *cx)
     strbuf *xt = ch(&c, "XTICS"), *panels = ch(&c, "PANELS");
     sb_puts(xt, "set xtics (");
     for (size_t i = 0; i < n; i++) {
-        strbuf tic = { 0 };   /* a tic label is a format: '%' doubles */
-        for (const char *q = rf->labels[i].label; *q; q++) sb_putn(&tic, *q == '%' ? "%%" : q, 1 + (*q == '%'));
-        if (tic.oom) goto oom;
         sb_puts(xt, i ? ", " : "");
-        sb_gp_quote(xt, tic.s);
-        sb_free(&tic);
+        sb_gp_tic(xt, rf->labels[i].label);   /* a tic label is a format too */
         sb_printf(xt, " %zu", i + 1);
     }
     sb_puts(xt, ")");
@@ -2303,7 +2303,7 @@ static int chart_stampede_sizes(chart_ctx *cx)
         if (top > smax) smax = top;
         if (L->size_ge[0] > nmax) nmax = L->size_ge[0];
         sb_printf(data, "$sizes%zu << EOD\n# ", i + 1);
-        for (const char *p = L->label; *p; p++) sb_putn(data, *p == '\n' ? " " : p, 1);
+        sb_gp_comment(data, L->label);
         sb_puts(data, ": size, how many stampedes were at least that large\n");
         if (L->sizes[0] > 1) {   /* every stampede has at least size 1 */
             sb_puts(data, "1,");
@@ -2365,6 +2365,17 @@ static int chart_stampede_sizes(chart_ctx *cx)
 
 /* ---------------------------------------------------------------- folder kinds */
 
+int plot_run_charts(const run_folder *rf, chartset *cs, char *err, size_t errlen)
+{
+    chart_ctx cx = { .cs = cs, .rf = rf, .err = err, .errlen = errlen };
+    static int (*const charts[])(chart_ctx *) = {
+        chart_latency, chart_db_load, chart_latency_cdf, chart_comparison, chart_stampede_sizes,
+    };
+    for (size_t i = 0; i < sizeof charts / sizeof *charts; i++)
+        if (charts[i](&cx)) return -1;
+    return 0;
+}
+
 /* Draws every chart of a results folder and writes its report, together.
  * Returns an exit status. */
 static int plot_results_folder(const char *dir, unsigned formats)
@@ -2381,12 +2392,7 @@ static int plot_results_folder(const char *dir, unsigned formats)
         goto fail;
     }
     status = 1;
-    chart_ctx cx = { .cs = &cs, .rf = &rf, .err = err, .errlen = sizeof err };
-    static int (*const charts[])(chart_ctx *) = {
-        chart_latency, chart_db_load, chart_latency_cdf, chart_comparison, chart_stampede_sizes,
-    };
-    for (size_t i = 0; i < sizeof charts / sizeof *charts; i++)
-        if (charts[i](&cx)) goto fail;
+    if (plot_run_charts(&rf, &cs, err, sizeof err)) goto fail;
     if (!(html = report_html(&rf, &cs, err, sizeof err))) goto fail;
     if (chartset_commit(&cs, html, err, sizeof err)) goto fail;
     printf("charts: %s/\nreport: %s/report.html\n", cs.out.dir, rf.dir);

@@ -201,6 +201,9 @@ typedef struct run_folder {
  * unreadable or malformed files), -1 on no memory; err says which file. */
 int run_folder_read(run_folder *rf, const char *dir, char *err, size_t errlen);
 void run_folder_free(run_folder *rf);
+/* Draws the charts of rf into cs (not committed); the data files are reached
+ * from cs's folder as ../LABEL/FILE.  Returns 0 or -1 with err. */
+int plot_run_charts(const run_folder *rf, chartset *cs, char *err, size_t errlen);
 /* A comparison.csv value of label i by column name; NAN when absent or empty. */
 double run_value(const run_folder *rf, size_t i, const char *col);
 

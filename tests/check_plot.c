@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include "plot.h"
 #include "report.h"
 #include "testutil.h"
 
@@ -679,6 +682,382 @@ START_TEST(a_gnuplot_warning_fails_and_keeps_the_old_charts)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- data is never code */
+
+/* The code of a gnuplot script with its data taken out: each single-quoted
+ * string becomes 'S', each comment goes; double-quoted strings (only the
+ * program writes them) and everything else stay.  Two scripts made from the
+ * same folder with different strings have the same skeleton exactly when no
+ * string escaped the place it was meant for. */
+static char *skeleton(const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    char *out = malloc(n + 64);
+    for (size_t i = 0; i < n;) {
+        char c = s[i];
+        if (c == '\'') {
+            out[o++] = '\'';
+            out[o++] = 'S';
+            out[o++] = '\'';
+            for (i++;; i++) {
+                if (i >= n || s[i] == '\n') {   /* a string cut by a line end: never in a good script */
+                    memcpy(out + o, "<CUT>", 5);
+                    o += 5;
+                    break;
+                }
+                if (s[i] == '\'' && s[i + 1] == '\'') {
+                    i++;
+                    continue;
+                }
+                if (s[i] == '\'') {
+                    i++;
+                    break;
+                }
+            }
+        } else if (c == '"') {
+            out[o++] = s[i++];
+            while (i < n && s[i] != '"' && s[i] != '\n') {
+                if (s[i] == '\\' && i + 1 < n) out[o++] = s[i++];
+                out[o++] = s[i++];
+            }
+            if (i < n) out[o++] = s[i++];
+        } else if (c == '#') {
+            while (i < n && s[i] != '\n') i++;
+        } else {
+            out[o++] = s[i++];
+        }
+        if (o + 16 > n + 64) out = realloc(out, (n + 64) * 2), n = n * 2 + 64;   /* never: only shrinks */
+    }
+    out[o] = 0;
+    return out;
+}
+
+static int cmp_strp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The skeletons of every .gp file in a charts folder, sorted, one text. */
+static char *skeletons(const char *where)
+{
+    char *dir = strdup(where);
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "no %s", dir);
+    char *sk[256];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t k = strlen(e->d_name);
+        if (k < 3 || strcmp(e->d_name + k - 3, ".gp")) continue;
+        char *t = tu_slurp(tu_pathf("%s/%s", dir, e->d_name));
+        ck_assert_ptr_nonnull(t);
+        ck_assert(n < 256);
+        sk[n++] = skeleton(t);
+        free(t);
+    }
+    closedir(d);
+    ck_assert_uint_gt(n, 0);
+    qsort(sk, n, sizeof *sk, cmp_strp);
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) len += strlen(sk[i]) + 16;
+    char *all = malloc(len);
+    all[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        strcat(all, sk[i]);
+        strcat(all, "\n=====\n");
+        free(sk[i]);
+    }
+    free(dir);
+    return all;
+}
+
+/* Whether a file named PWNED... (what the hostile strings try to touch)
+ * appeared anywhere under work. */
+static bool pwned(void)
+{
+    char *t = tu_tree(work);
+    bool p = !strncmp(t, "PWNED", 5) || strstr(t, "/PWNED") || strstr(t, "\nPWNED");
+    free(t);
+    return p;
+}
+
+/* Strings that try to get out of where data goes: line breaks, quotes of
+ * both kinds, backslashes, gnuplot's system(), backquotes and pipes, macros,
+ * the templates' placeholders, format directives, datablock ends, control
+ * bytes and bytes that are not UTF-8. */
+static const char *hostile[] = {
+    "n\nsystem(\"touch PWNED1\")\n#",
+    "x'; system('touch PWNED2'); print '",
+    "`touch PWNED3`",
+    "@TITLE@ @SERIES@ @NAME@",
+    "%s %n %d %%",
+    "back\\",
+    "\\\nprint 'PWNED4'",
+    "EOD",
+    "|touch PWNED5",
+    "< touch PWNED6",
+    "\r\x01\x7f \"q\" }{^_&~",
+    "caf\xc3\xa9 \xff\xfe",
+};
+#define NHOSTILE (sizeof hostile / sizeof *hostile)
+
+/* What a string shows as once escaped (plot.h): control bytes as spaces,
+ * bytes that are not UTF-8 as '?'. */
+static void shown_as(char *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f) *out++ = ' ';
+        else if (c == 0xff || c == 0xfe) *out++ = '?';
+        else *out++ = (char)c;
+    }
+    *out = 0;
+}
+
+/* Every escaper's output, run through gnuplot: each string prints as itself
+ * (no command ran, no line swallowed), nothing gets created. */
+START_TEST(escapers_keep_data_as_data)
+{
+    strbuf b = { 0 };
+    for (size_t i = 0; i < NHOSTILE; i++) {
+        sb_puts(&b, "print ");
+        sb_gp_quote(&b, hostile[i]);
+        sb_puts(&b, "\nset xtics (");
+        sb_gp_tic(&b, hostile[i]);
+        sb_puts(&b, " 1)\n# ");
+        sb_gp_comment(&b, hostile[i]);
+        sb_printf(&b, "\nprint 'alive %zu'\n", i);
+    }
+    ck_assert(!b.oom);
+    char *dir = strdup(tu_pathf("%s/esc", work));
+    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    ck_assert_int_eq(tu_write(tu_pathf("%s/t.gp", dir), b.s), 0);
+    sb_free(&b);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot -d t.gp >out 2>err", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    /* print writes to stderr */
+    char *err = tu_slurp(tu_pathf("%s/err", dir)), *out = tu_slurp(tu_pathf("%s/out", dir));
+    ck_assert_str_eq(out, "");
+    strbuf want = { 0 };
+    for (size_t i = 0; i < NHOSTILE; i++) {
+        char s[256];
+        shown_as(s, hostile[i]);
+        sb_printf(&want, "%s\nalive %zu\n", s, i);
+    }
+    ck_assert_str_eq(err, want.s);
+    sb_free(&want);
+    free(err);
+    free(out);
+    ck_assert(!pwned());
+    free(dir);
+}
+END_TEST
+
+/* The same through every chart of a results folder: its name and labels
+ * replaced in memory by hostile strings give scripts whose code is that of
+ * harmless names, charts drawn without a word from gnuplot, nothing run. */
+START_TEST(hostile_names_in_run_charts)
+{
+    char *sk[2];
+    for (int v = 0; v < 2; v++) {
+        char *dir = strdup(tu_pathf("%s/names%d", work, v));
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd, "cp -r '%s' '%s' && rm -rf '%s/charts' '%s/report.html'", run3, dir, dir, dir);
+        ck_assert_int_eq(system(cmd), 0);
+        run_folder rf;
+        char err[8192] = "";
+        ck_assert_msg(run_folder_read(&rf, dir, err, sizeof err) == 0, "%s", err);
+        free(rf.name);
+        rf.name = strdup(v ? hostile[0] : "harmless");
+        for (size_t i = 0; i < rf.nlabels; i++) {
+            /* the label's files under the name the script will use */
+            char shown[256], plain[32];
+            snprintf(plain, sizeof plain, "label%zu", i);
+            const char *h = v ? hostile[(i + 1) % NHOSTILE] : plain;
+            shown_as(shown, h);
+            ck_assert_int_eq(symlink(rf.labels[i].label, tu_pathf("%s/%s", dir, shown)), 0);
+            free(rf.labels[i].label);
+            rf.labels[i].label = strdup(h);
+        }
+        chartset cs;
+        ck_assert_msg(chartset_open(&cs, dir, PLOT_SVG, false, err, sizeof err) == 0, "%s", err);
+        ck_assert_msg(plot_run_charts(&rf, &cs, err, sizeof err) == 0, "%s", err);
+        ck_assert_msg(chartset_commit(&cs, NULL, err, sizeof err) == 0, "%s", err);
+        chartset_close(&cs);
+        run_folder_free(&rf);
+        sk[v] = skeletons(tu_pathf("%s/charts", dir));
+        free(dir);
+    }
+    ck_assert_msg(!strcmp(sk[0], sk[1]), "hostile names changed the scripts' code:\n%s\n----- against -----\n%s",
+                  sk[1], sk[0]);
+    ck_assert(!pwned());
+    free(sk[0]);
+    free(sk[1]);
+}
+END_TEST
+
+/* Replaces every occurrence of from by to in the file (a tampered folder). */
+static void replace_in(const char *path, const char *from, const char *to)
+{
+    char *t = tu_slurp(path);
+    ck_assert_msg(t != NULL, "no %s", path);
+    strbuf b = { 0 };
+    size_t k = strlen(from), hits = 0;
+    for (const char *p = t;;) {
+        const char *q = strstr(p, from);
+        if (!q) {
+            sb_puts(&b, p);
+            break;
+        }
+        sb_putn(&b, p, (size_t)(q - p));
+        sb_puts(&b, to);
+        p = q + k;
+        hits++;
+    }
+    ck_assert_msg(hits > 0, "%s has no %s", path, from);
+    ck_assert_int_eq(tu_write(path, b.s), 0);
+    sb_free(&b);
+    free(t);
+}
+
+/* A folder handed around and edited: the strings it holds that reach a
+ * chart are either refused with their place (exit 2, nothing written) or
+ * drawn as data, and no edit runs a command. */
+START_TEST(tampered_folders)
+{
+    /* A results folder: a label, a strategy or a name that stampede would
+     * never write is refused where it is. */
+    static const struct { const char *file, *from, *to, *want; } refusals[] = {
+        { "comparison.csv", "\nlock_fast,", "\nx'; system('touch PWNED'),",
+          "comparison.csv:3:1: error: label: expected a label of letters, digits, '.', '_' and '-', starting with a "
+          "letter or digit (got \"x'; system('touch PWNED')\")\n" },
+        { "comparison.csv", ",coalesce,", ",`touch PWNED`,",
+          "comparison.csv:4:10: error: strategy: \"`touch PWNED`\" is not a strategy this stampede knows\n" },
+        { "scenario.json", "\"plot-check\"", "\"pc\\nsystem(\\\"touch PWNED\\\")\\n#\"",
+          "scenario.json:2:10: error: /name: expected a name of letters, digits, '.', '_' and '-'\n" },
+        { "scenario.json", "\"description\":\t\"A", "\"description\":\t\"A\\n`touch PWNED`",
+          "scenario.json:3:17: error: /description: expected one line of text\n" },
+    };
+    for (size_t i = 0; i < sizeof refusals / sizeof *refusals; i++) {
+        char *dir = strdup(tu_pathf("%s/bad%zu", work, i));
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd, "cp -r '%s' '%s' && rm -rf '%s/charts' '%s/report.html'", run3, dir, dir, dir);
+        ck_assert_int_eq(system(cmd), 0);
+        replace_in(tu_pathf("%s/%s", dir, refusals[i].file), refusals[i].from, refusals[i].to);
+        char *before = tu_tree(dir), *err = NULL;
+        ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s' --format svg", dir), 2);
+        ck_assert_str_eq(err, tu_pathf("stampede: %s/%s", dir, refusals[i].want));
+        char *after = tu_tree(dir);
+        ck_assert_str_eq(before, after);
+        free(before);
+        free(after);
+        free(err);
+        free(dir);
+    }
+    /* A description is one line of any text: shown as text in the report,
+     * never in a script. */
+    char *dir = strdup(tu_pathf("%s/desc", work));
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", run3, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    replace_in(tu_pathf("%s/scenario.json", dir), "\"description\":\t\"A",
+               "\"description\":\t\"</p><script>x()</script> ' `touch PWNED` @TITLE@ %s \\\\");
+    char *err = NULL;
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s' --format svg", dir), 0);
+    ck_assert_str_eq(err, "");
+    free(err);
+    char *html = tu_slurp(tu_pathf("%s/report.html", dir));
+    ck_assert_ptr_null(xml_check(html, NULL, NULL));
+    ck_assert_ptr_null(strstr(html, "<script"));
+    ck_assert_ptr_nonnull(strstr(html, "&lt;/p&gt;&lt;script&gt;x()&lt;/script&gt; &#39; `touch PWNED` @TITLE@ %s \\"));
+    free(html);
+    ck_assert(!pwned());
+    free(dir);
+}
+END_TEST
+
+/* A sweep folder's values are free text (a --vary of strings): hostile ones
+ * through sweep.json and sweep.csv give the scripts of harmless ones. */
+START_TEST(hostile_values_in_sweep_charts)
+{
+    char *scen = tu_scenario(work, "hv.json", scenario_json);
+    char *base = strdup(tu_pathf("%s/hv", work));
+    char *err = NULL;
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep '%s' --vary cache.initial=spread,cold --vary cache.ttl=1s,2s --jobs 2 "
+                                         "--quiet --out '%s' --set duration=4s", scen, base), 2);
+    free(err);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep '%s' --vary cache.initial=spread,cold --vary cache.ttl=1s,2s --jobs 2 "
+                                         "--quiet --out '%s'", scen, base), 0);
+    free(err);
+    /* pairs of values for "spread" and "cold": harmless first */
+    static const char *const pairs[][2] = {
+        { "harmless-a", "harmless-b" },
+        { "x'; system('touch PWNED1'); print '", "`touch PWNED2`" },
+        { "@TITLE@ %s %n %%", "back\\" },
+        { "|touch PWNED3", "< touch PWNED4" },
+        { "EOD", "$p0_l0 \"q\" a,b" },
+    };
+    char *first = NULL;
+    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++) {
+        char *dir = strdup(tu_pathf("%s/hv%zu", work, k));
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", base, dir);
+        ck_assert_int_eq(system(cmd), 0);
+        for (int v = 0; v < 2; v++) {
+            const char *from = v ? "cold" : "spread", *to = pairs[k][v];
+            strbuf j = { 0 }, c = { 0 };
+            sb_puts(&j, "\"");
+            for (const char *p = to; *p; p++) sb_printf(&j, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p);
+            sb_puts(&j, "\"");
+            bool quote = strpbrk(to, ",\"") != NULL;
+            sb_puts(&c, quote ? "\"" : "");
+            for (const char *p = to; *p; p++) sb_printf(&c, "%s%c", *p == '"' ? "\"" : "", *p);
+            sb_puts(&c, quote ? "\"" : "");
+            char jf[32], cf[32];
+            snprintf(jf, sizeof jf, "\"%s\"", from);
+            replace_in(tu_pathf("%s/sweep.json", dir), jf, j.s);
+            snprintf(cf, sizeof cf, "\n%s,", from);
+            strbuf cc = { 0 };
+            sb_printf(&cc, "\n%s,", c.s);
+            replace_in(tu_pathf("%s/sweep.csv", dir), cf, cc.s);
+            sb_free(&j);
+            sb_free(&c);
+            sb_free(&cc);
+        }
+        ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s' --format svg", dir), 0);
+        ck_assert_msg(!strcmp(err, ""), "plot of %s: %s", dir, err);
+        free(err);
+        char *sk = skeletons(tu_pathf("%s/charts", dir));
+        if (!first) first = sk;
+        else {
+            ck_assert_msg(!strcmp(first, sk), "values %s / %s changed the scripts' code:\n%s", pairs[k][0], pairs[k][1], sk);
+            free(sk);
+        }
+        free(dir);
+    }
+    free(first);
+    ck_assert(!pwned());
+    /* A name or a path that stampede would never write is refused; so it is
+     * by merge --plot over parts that carry it (the issue's case). */
+    for (int k = 1; k <= 2; k++)
+        ck_assert_int_eq(tu_runf(NULL, NULL, "sweep '%s' --vary cache.ttl=1s,2s --shard %d/2 --quiet --out '%s/part%d'", scen,
+                                 k, work, k), 0);
+    for (int k = 1; k <= 2; k++)
+        replace_in(tu_pathf("%s/part%d/sweep.json", work, k), "\"scenario_name\": \"plot-check\"",
+                   "\"scenario_name\": \"sw\\nsystem(\\\"touch PWNED\\\")\\n#\"");
+    char *before = tu_tree(work);
+    ck_assert_int_eq(tu_runf(NULL, &err, "merge '%s/part1' '%s/part2' --plot --out '%s/merged'", work, work, work), 2);
+    ck_assert_str_eq(err, tu_pathf("stampede: merge: %s/part1/sweep.json:6:20: error: /scenario_name: expected a scenario "
+                                   "name of letters, digits, '.', '_' and '-'\n", work));
+    free(err);
+    char *after = tu_tree(work);
+    ck_assert_str_eq(before, after);
+    ck_assert(!pwned());
+    free(before);
+    free(after);
+    free(scen);
+    free(base);
+}
+END_TEST
+
 static Suite *plot_suite(void)
 {
     Suite *s = suite_create("plot");
@@ -708,6 +1087,15 @@ static Suite *plot_suite(void)
     tcase_add_test(tc, a_sweep_folder);
     tcase_add_test(tc, no_scenario_json);
     tcase_add_test(tc, long_drain);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("hostile");
+    tcase_add_unchecked_fixture(tc, setup_plotted, teardown_plotted);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, escapers_keep_data_as_data);
+    tcase_add_test(tc, hostile_names_in_run_charts);
+    tcase_add_test(tc, tampered_folders);
+    tcase_add_test(tc, hostile_values_in_sweep_charts);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("failures");
