@@ -1893,19 +1893,24 @@ static int check_labels_of_runs(const grid *g, const rowset *rs, const char *con
             ref = lo;
             ref_n = hi - lo;
         } else {
-            bool same = hi - lo == ref_n;
-            size_t bad = lo;
-            for (size_t i = 0; same && i < ref_n; i++) {
-                const row *a = &rs->r[lo + i], *b = &rs->r[ref + i];
-                same = !strcmp(a->label, b->label) && !strcmp(a->strategy, b->strategy);
-                bad = lo + i;
-            }
-            if (!same) {
-                const row *a = &rs->r[bad < hi ? bad : hi - 1], *b = &rs->r[ref];
-                fprintf(stderr, "stampede: merge: %s/runs.csv:%zu: run %zu does not have the labels and strategies of "
-                                "run %zu (%s/runs.csv:%zu): every run of %s has the same\n",
-                        dirs[a->part], a->line, run, b->run, dirs[b->part], b->line,
-                        per_point ? "a point" : "the sweep");
+            size_t k = 0;
+            while (k < ref_n && lo + k < hi && !strcmp(rs->r[lo + k].label, rs->r[ref + k].label) &&
+                   !strcmp(rs->r[lo + k].strategy, rs->r[ref + k].strategy))
+                k++;
+            if (k < ref_n || hi - lo != ref_n) {
+                const char *what = per_point ? "every run of a point" : "every run of the sweep";
+                if (k < ref_n && lo + k < hi) {
+                    const row *a = &rs->r[lo + k], *b = &rs->r[ref + k];
+                    fprintf(stderr, "stampede: merge: %s/runs.csv:%zu: run %zu has label %s (strategy %s) where run %zu "
+                                    "has %s (strategy %s, %s/runs.csv:%zu): %s has the same labels, in the same order\n",
+                            dirs[a->part], a->line, run, a->label, a->strategy, b->run, b->label, b->strategy,
+                            dirs[b->part], b->line, what);
+                } else {
+                    const row *a = &rs->r[hi - 1], *b = &rs->r[ref];
+                    fprintf(stderr, "stampede: merge: %s/runs.csv:%zu: run %zu has %zu labels where run %zu has %zu "
+                                    "(%s/runs.csv:%zu): %s has the same labels, in the same order\n",
+                            dirs[a->part], a->line, run, hi - lo, b->run, ref_n, dirs[b->part], b->line, what);
+                }
                 return -1;
             }
         }
