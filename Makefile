@@ -162,32 +162,48 @@ test-valgrind: $(PROG) test-deps
 	echo "valgrind: $(words $(STRATEGIES)) strategies, $(words $(wildcard tests/invalid/*.json)) invalid files and fit checked"; \
 	[ $$fail -eq 0 ]
 
-# libFuzzer on the loader and --set (tests/fuzz/fuzz_scenario.c), built with
-# clang in $(BUILD)/fuzz; seeds: tests/fuzz/corpus, the bundled scenarios and
-# the invalid corpus.  New inputs go to $(BUILD)/fuzz/corpus, crashes to
-# $(BUILD)/fuzz/crash-*: each one found belongs in tests/invalid/.
+# libFuzzer, built with clang in $(BUILD)/fuzz, on three targets that share
+# FUZZ_SECONDS (half, a fifth, three tenths): the loader and --set
+# (tests/fuzz/fuzz_scenario.c; seeds: tests/fuzz/corpus, the bundled scenarios
+# and the invalid corpus), the trace reader (fuzz_trace.c; tests/fuzz/trace_corpus)
+# and the readers of the folders plot and merge are given (fuzz_folders.c;
+# tests/fuzz/folder_corpus).  New inputs go to $(BUILD)/fuzz/corpus-NAME,
+# crashes to $(BUILD)/fuzz/crash-*: each one found belongs in a test.
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := $(BUILD)/fuzz
-FUZZ_BIN := $(FUZZ_DIR)/fuzz_scenario
-FUZZ_OBJ := $(LIB_SRC:sim/%.c=$(FUZZ_DIR)/sim/%.o) $(FUZZ_DIR)/fuzz_scenario.o
+FUZZ_TARGETS := scenario trace folders
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_LIB_OBJ := $(LIB_SRC:sim/%.c=$(FUZZ_DIR)/sim/%.o)
+FUZZ_OBJ := $(FUZZ_LIB_OBJ) $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%.o)
 FUZZ_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(filter-out -Werror,$(WARN)) -O1 -g -pthread -MMD -MP $(PKG_CFLAGS) \
               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 $(FUZZ_DIR)/sim/%.o: sim/%.c $(BUILD)/.deps $(BUILD)/.test-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
-$(FUZZ_DIR)/fuzz_scenario.o: tests/fuzz/fuzz_scenario.c $(BUILD)/.deps $(BUILD)/.test-deps
+$(FUZZ_DIR)/fuzz_%.o: tests/fuzz/fuzz_%.c $(BUILD)/.deps $(BUILD)/.test-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isim -c $< -o $@
-$(FUZZ_BIN): $(FUZZ_OBJ)
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz_%.o $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -pthread -o $@ $^ $(PKG_LIBS)
-fuzz: $(FUZZ_BIN)
-	@rm -rf $(FUZZ_DIR)/seeds; mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds
-	@cp tests/fuzz/corpus/* $(SCENARIOS) tests/invalid/*.json $(FUZZ_DIR)/seeds/
-	@cd $(FUZZ_DIR) && ASAN_OPTIONS=detect_leaks=1 ./fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
-	  -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 -dict=$(CURDIR)/tests/fuzz/scenario.dict \
-	  -artifact_prefix=$(abspath $(FUZZ_DIR))/ corpus seeds >fuzz.log 2>&1; \
-	  st=$$?; grep -E '^(#[0-9]+.*DONE|Done|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' fuzz.log; \
-	  if [ $$st -ne 0 ]; then tail -40 fuzz.log; echo "FAILED: the fuzzer found a problem (input: $(FUZZ_DIR)/crash-* or leak-* / timeout-*)"; fi; exit $$st
+# One target: NAME SECONDS MAX_LEN DICT SEEDS...
+FUZZ_RUN = run_fuzz() { \
+	  name=$$1 secs=$$2 len=$$3 dict=$$4; shift 4; \
+	  rm -rf seeds-$$name; mkdir -p corpus-$$name seeds-$$name; cp "$$@" seeds-$$name/; \
+	  ASAN_OPTIONS=detect_leaks=1 ./fuzz_$$name -max_total_time=$$secs -timeout=10 -rss_limit_mb=2048 -max_len=$$len \
+	    $${dict:+-dict=$$dict} -print_final_stats=1 -artifact_prefix=$(abspath $(FUZZ_DIR))/ corpus-$$name seeds-$$name \
+	    >fuzz-$$name.log 2>&1; \
+	  st=$$?; echo "fuzz $$name ($$secs s):"; \
+	  grep -E '^(Done|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' fuzz-$$name.log; \
+	  if [ $$st -ne 0 ]; then tail -40 fuzz-$$name.log; echo "FAILED: the fuzzer found a problem in $$name (input: $(FUZZ_DIR)/crash-* or leak-* / timeout-*)"; fi; \
+	  return $$st; }
+fuzz: $(FUZZ_BINS)
+	@cd $(FUZZ_DIR) && rm -rf fuzz-folder-* && $(FUZZ_RUN); fail=0; \
+	  run_fuzz scenario $$(( $(FUZZ_SECONDS) / 2 )) 16384 $(CURDIR)/tests/fuzz/scenario.dict \
+	    $(CURDIR)/tests/fuzz/corpus/* $(addprefix $(CURDIR)/,$(SCENARIOS)) $(CURDIR)/tests/invalid/*.json || fail=1; \
+	  run_fuzz trace $$(( $(FUZZ_SECONDS) / 5 )) 16384 "" $(CURDIR)/tests/fuzz/trace_corpus/* || fail=1; \
+	  run_fuzz folders $$(( $(FUZZ_SECONDS) * 3 / 10 )) 65536 $(CURDIR)/tests/fuzz/folders.dict \
+	    $(CURDIR)/tests/fuzz/folder_corpus/* || fail=1; \
+	  rm -rf fuzz-folder-*; exit $$fail
 
 # Runs every bundled scenario, then draws its charts; then fits a scenario to
 # the bundled trace (stampede fit) with its report.

@@ -520,6 +520,14 @@ static int draw(chartset *cs, const char *base, const pdata *d, int kind, size_t
     return rc;
 }
 
+int plot_sweep_check(const char *dir, char *err, size_t errlen)
+{
+    pdata d;
+    int rc = load(dir, &d, err, errlen);
+    pdata_free(&d);
+    return rc == TI_IO ? -1 : rc ? -2 : 0;
+}
+
 int plot_sweep_folder(const char *dir, unsigned formats, char *err, size_t errlen)
 {
     pdata d;

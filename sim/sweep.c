@@ -1872,7 +1872,7 @@ done:
  * same order, each once; so does every point unless a --vary changes the
  * strategies.  rs is sorted by run.  Returns 0, or -1 after saying which
  * rows differ. */
-static int check_labels_of_runs(const grid *g, const rowset *rs, const char *const *dirs)
+static int check_labels_of_runs(const grid *g, const rowset *rs, const char *const *dirs, char *err, size_t errlen)
 {
     bool per_point = false;
     for (size_t i = 0; i < g->nvary; i++) per_point |= !strncmp(g->vary[i].path, "strategies", 10);
@@ -1883,8 +1883,8 @@ static int check_labels_of_runs(const grid *g, const rowset *rs, const char *con
         for (size_t i = lo; i < hi; i++)
             for (size_t k = lo; k < i; k++)
                 if (!strcmp(rs->r[i].label, rs->r[k].label)) {
-                    fprintf(stderr, "stampede: merge: %s/runs.csv:%zu: label %s of run %zu is also on line %zu\n",
-                            dirs[rs->r[i].part], rs->r[i].line, rs->r[i].label, run, rs->r[k].line);
+                    snprintf(err, errlen, "%s/runs.csv:%zu: label %s of run %zu is also on line %zu",
+                             dirs[rs->r[i].part], rs->r[i].line, rs->r[i].label, run, rs->r[k].line);
                     return -1;
                 }
         size_t point = run / g->reps;
@@ -1901,15 +1901,15 @@ static int check_labels_of_runs(const grid *g, const rowset *rs, const char *con
                 const char *what = per_point ? "every run of a point" : "every run of the sweep";
                 if (k < ref_n && lo + k < hi) {
                     const row *a = &rs->r[lo + k], *b = &rs->r[ref + k];
-                    fprintf(stderr, "stampede: merge: %s/runs.csv:%zu: run %zu has label %s (strategy %s) where run %zu "
-                                    "has %s (strategy %s, %s/runs.csv:%zu): %s has the same labels, in the same order\n",
-                            dirs[a->part], a->line, run, a->label, a->strategy, b->run, b->label, b->strategy,
-                            dirs[b->part], b->line, what);
+                    snprintf(err, errlen, "%s/runs.csv:%zu: run %zu has label %s (strategy %s) where run %zu has %s "
+                                          "(strategy %s, %s/runs.csv:%zu): %s has the same labels, in the same order",
+                             dirs[a->part], a->line, run, a->label, a->strategy, b->run, b->label, b->strategy,
+                             dirs[b->part], b->line, what);
                 } else {
                     const row *a = &rs->r[hi - 1], *b = &rs->r[ref];
-                    fprintf(stderr, "stampede: merge: %s/runs.csv:%zu: run %zu has %zu labels where run %zu has %zu "
-                                    "(%s/runs.csv:%zu): %s has the same labels, in the same order\n",
-                            dirs[a->part], a->line, run, hi - lo, b->run, ref_n, dirs[b->part], b->line, what);
+                    snprintf(err, errlen, "%s/runs.csv:%zu: run %zu has %zu labels where run %zu has %zu "
+                                          "(%s/runs.csv:%zu): %s has the same labels, in the same order",
+                             dirs[a->part], a->line, run, hi - lo, b->run, ref_n, dirs[b->part], b->line, what);
                 }
                 return -1;
             }
@@ -1917,6 +1917,91 @@ static int check_labels_of_runs(const grid *g, const rowset *rs, const char *con
         lo = hi;
     }
     return 0;
+}
+
+/* Reads the parts of a merge: their manifests (one grid), their runs.csv
+ * (every run once, every cell checked) and the labels of every run.  rs is
+ * sorted by run.  Returns 0, or 2 (a bad part) or 1 (no memory) with what is
+ * wrong in err; *g and *rs are then the caller's to free either way. */
+static int merge_read(const char *const *dirs, size_t nd, grid *g, rowset *rs, char *err, size_t errlen)
+{
+    size_t *owner = NULL;
+    int status = 2;
+    memset(g, 0, sizeof *g);
+    for (size_t d = 0; d < nd; d++) {
+        grid gd;
+        size_t *runs, nruns;
+        int mr = sweep_manifest_read(dirs[d], &gd, &runs, &nruns, err, errlen);
+        if (mr) {
+            if (mr == TI_IO) status = 1;
+            goto done;
+        }
+        if (d == 0) {
+            *g = gd;
+            owner = malloc(g->runs * sizeof *owner);
+            if (!owner) { free(runs); status = 1; snprintf(err, errlen, "out of memory"); goto done; }
+            for (size_t r = 0; r < g->runs; r++) owner[r] = SIZE_MAX;
+        } else {
+            char why[4096];
+            int same = grid_same(g, &gd, why, sizeof why);
+            sweep_grid_free(&gd);
+            if (!same) {
+                snprintf(err, errlen, "%s and %s are parts of %s", dirs[0], dirs[d], why);
+                free(runs);
+                goto done;
+            }
+        }
+        for (size_t i = 0; i < nruns; i++) {
+            if (owner[runs[i]] != SIZE_MAX) {
+                snprintf(err, errlen, "run %zu is in both %s and %s (overlapping parts)", runs[i], dirs[owner[runs[i]]],
+                         dirs[d]);
+                free(runs);
+                goto done;
+            }
+            owner[runs[i]] = d;
+        }
+        free(runs);
+        int rr = read_runs(dirs[d], g, owner, d, rs, err, errlen);
+        if (rr) {
+            if (rr == TI_IO) status = 1;
+            goto done;
+        }
+    }
+    size_t missing = 0, first = 0;
+    for (size_t r = 0; r < g->runs; r++)
+        if (owner[r] == SIZE_MAX && !missing++) first = r;
+    if (missing) {
+        size_t end = first;
+        while (end + 1 < g->runs && owner[end + 1] == SIZE_MAX) end++;
+        char what[64];
+        if (end == first) snprintf(what, sizeof what, "run %zu", first);
+        else snprintf(what, sizeof what, "runs %zu..%zu", first, end);
+        snprintf(err, errlen, "%zu of %zu runs are missing (the first: %s); nothing was written", missing, g->runs, what);
+        goto done;
+    }
+    qsort(rs->r, rs->n, sizeof *rs->r, row_cmp);
+    for (size_t i = 0, r = 0; r < g->runs; r++) {
+        if (i >= rs->n || rs->r[i].run != r) {
+            snprintf(err, errlen, "%s/runs.csv has no row for run %zu", dirs[owner[r]], r);
+            goto done;
+        }
+        while (i < rs->n && rs->r[i].run == r) i++;
+    }
+    if (check_labels_of_runs(g, rs, dirs, err, errlen)) goto done;
+    status = 0;
+done:
+    free(owner);
+    return status;
+}
+
+int sweep_merge_check(const char *const *dirs, size_t nd, char *err, size_t errlen)
+{
+    grid g;
+    rowset rs = { 0 };
+    int rc = merge_read(dirs, nd, &g, &rs, err, errlen);
+    rows_free(&rs);
+    sweep_grid_free(&g);
+    return rc;
 }
 
 int merge_command(int argc, char **argv)
@@ -1928,7 +2013,7 @@ int merge_command(int argc, char **argv)
     goal gl = { 0 };
     grid g = { 0 };
     rowset rs = { 0 };
-    size_t *owner = NULL, *all = NULL;
+    size_t *all = NULL;
     char err[8192];
     int status = 2;
     if (!dirs) { fputs("stampede: out of memory\n", stderr); return 1; }
@@ -1996,68 +2081,12 @@ int merge_command(int argc, char **argv)
         goto done;
     }
 
-    for (size_t d = 0; d < nd; d++) {
-        grid gd;
-        size_t *runs, nruns;
-        int mr = sweep_manifest_read(dirs[d], &gd, &runs, &nruns, err, sizeof err);
-        if (mr) {
-            fprintf(stderr, "stampede: merge: %s\n", err);
-            if (mr == TI_IO) status = 1;
-            goto done;
-        }
-        if (d == 0) {
-            g = gd;
-            owner = malloc(g.runs * sizeof *owner);
-            if (!owner) { free(runs); status = 1; fputs("stampede: out of memory\n", stderr); goto done; }
-            for (size_t r = 0; r < g.runs; r++) owner[r] = SIZE_MAX;
-        } else {
-            int same = grid_same(&g, &gd, err, sizeof err);
-            sweep_grid_free(&gd);
-            if (!same) {
-                fprintf(stderr, "stampede: merge: %s and %s are parts of %s\n", dirs[0], dirs[d], err);
-                free(runs);
-                goto done;
-            }
-        }
-        for (size_t i = 0; i < nruns; i++) {
-            if (owner[runs[i]] != SIZE_MAX) {
-                fprintf(stderr, "stampede: merge: run %zu is in both %s and %s (overlapping parts)\n", runs[i],
-                        dirs[owner[runs[i]]], dirs[d]);
-                free(runs);
-                goto done;
-            }
-            owner[runs[i]] = d;
-        }
-        free(runs);
-        int rr = read_runs(dirs[d], &g, owner, d, &rs, err, sizeof err);
-        if (rr) {
-            fprintf(stderr, "stampede: merge: %s\n", err);
-            if (rr == TI_IO) status = 1;
-            goto done;
-        }
-    }
-    size_t missing = 0, first = 0;
-    for (size_t r = 0; r < g.runs; r++)
-        if (owner[r] == SIZE_MAX && !missing++) first = r;
-    if (missing) {
-        size_t end = first;
-        while (end + 1 < g.runs && owner[end + 1] == SIZE_MAX) end++;
-        char what[64];
-        if (end == first) snprintf(what, sizeof what, "run %zu", first);
-        else snprintf(what, sizeof what, "runs %zu..%zu", first, end);
-        fprintf(stderr, "stampede: merge: %zu of %zu runs are missing (the first: %s); nothing was written\n", missing,
-                g.runs, what);
+    int mr = merge_read(dirs, nd, &g, &rs, err, sizeof err);
+    if (mr) {
+        fprintf(stderr, "stampede: merge: %s\n", err);
+        status = mr;
         goto done;
     }
-    qsort(rs.r, rs.n, sizeof *rs.r, row_cmp);
-    for (size_t i = 0, r = 0; r < g.runs; r++) {
-        if (i >= rs.n || rs.r[i].run != r) {
-            fprintf(stderr, "stampede: merge: %s/runs.csv has no row for run %zu\n", dirs[owner[r]], r);
-            goto done;
-        }
-        while (i < rs.n && rs.r[i].run == r) i++;
-    }
-    if (check_labels_of_runs(&g, &rs, dirs)) goto done;
     if (gl.set) {
         const char **labels = calloc(rs.n, sizeof *labels);
         size_t nl = 0;
@@ -2076,7 +2105,6 @@ int merge_command(int argc, char **argv)
     status = write_folder(&g, &rs, false, "all", all, g.runs, &gl, plot, out);
 done:
     free(all);
-    free(owner);
     free(dirs);
     rows_free(&rs);
     sweep_grid_free(&g);

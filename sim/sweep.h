@@ -70,6 +70,11 @@ void sweep_grid_free(sweep_grid *g);
 int sweep_command(int argc, char **argv);
 int merge_command(int argc, char **argv);
 
+/* Reads the partial sweep folders dirs[0..n) as merge does (manifests, every
+ * cell of runs.csv, the labels of every run) and writes nothing: 0, or 2 (a
+ * bad part) or 1 (no memory) with the problem in err. */
+int sweep_merge_check(const char *const *dirs, size_t n, char *err, size_t errlen);
+
 /* ---- the pieces of sweep_command, for stampede-mpi ---- */
 
 typedef struct sweep sweep;
@@ -104,6 +109,9 @@ void sweep_close(sweep *sw);
  * damaged) or -1 (a failure while drawing) with a message in err; dir/charts
  * is then left as it was. */
 int plot_sweep_folder(const char *dir, unsigned formats, char *err, size_t errlen);
+/* Reads the sweep folder dir as plot_sweep_folder does and draws nothing:
+ * 0, -2 or -1 with err. */
+int plot_sweep_check(const char *dir, char *err, size_t errlen);
 
 /* The kind (csvin.h) of a sweep.csv column by name; CK_ANY when unknown. */
 unsigned sweep_csv_kind(const char *name);
