@@ -74,7 +74,9 @@ static const char *const usage_run =
     "\n"
     "The folder holds comparison.csv and, per label, summary.json and\n"
     "timeseries.csv.  It is written whole or not at all: an existing results\n"
-    "folder is replaced only when the new one is complete.\n";
+    "folder is replaced only when the new one is complete, and only when\n"
+    "stampede wrote it (its .stampede marker lists everything in it).  A --out\n"
+    "that is a symbolic link is written through: its target gets the results.\n";
 
 static const char *const usage_validate =
     "usage: stampede validate SCENARIO.json... [--force]\n"

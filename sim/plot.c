@@ -52,8 +52,9 @@ static const char *const usage_plot =
     "  --format LIST  svg, png and/or pdf, comma-separated (default svg,png)\n"
     "  --help         this text\n"
     "\n"
-    "Needs gnuplot (Debian: apt-get install gnuplot-nox).  DIR/charts is replaced\n"
-    "whole or not at all; a gnuplot warning fails the command.\n";
+    "Needs gnuplot (Debian: apt-get install gnuplot-nox).  DIR/charts and\n"
+    "DIR/report.html are replaced together or not at all, and only when stampede\n"
+    "drew them; a gnuplot warning fails the command.\n";
 
 /* ---------------------------------------------------------------- text */
 

@@ -80,7 +80,9 @@ static const char *const usage_merge =
     "\n"
     "Joins partial sweep folders (from --runs or --shard) into the folder the\n"
     "unsplit sweep would have written, byte for byte.  Refuses folders of\n"
-    "different grids, and runs missing or present twice.\n";
+    "different grids, runs missing or present twice, runs with other labels,\n"
+    "any cell a sweep does not write, and an --out that is, holds or lies in a\n"
+    "part.\n";
 
 /* ---------------------------------------------------------------- small helpers */
 
