@@ -195,3 +195,15 @@ int jfile_duration(const jfile *j, const char *pointer, bool required, double lo
     *out = x;
     return 0;
 }
+
+void json_put_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define JFILE_MAX (64u << 20)   /* bytes */
 
@@ -48,5 +49,9 @@ int jfile_number(const jfile *j, const char *pointer, bool required, double lo, 
 /* A duration (a number of seconds or a string "20ms") in [lo, hi]. */
 int jfile_duration(const jfile *j, const char *pointer, bool required, double lo, double hi, double *out, char *err,
                    size_t errlen);
+
+/* Writes s as a JSON string literal (quotes, backslashes and control
+ * characters escaped). */
+void json_put_string(FILE *f, const char *s);
 
 #endif

@@ -20,6 +20,7 @@
 #include "jsonfile.h"
 #include "model.h"
 #include "strategy.h"
+#include "textin.h"
 
 const char *const col_names[COL_N] = {
     "requests", "failed", "failed_ratio",
@@ -780,18 +781,6 @@ static int list_files(const char *root, const char *rel, char ***list, size_t *n
     return rc;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 /* Writes the marker into the folder being built: its kind and every file. */
 static int write_marker(outdir *o, char *err, size_t errlen)
 {
@@ -815,13 +804,13 @@ static int write_marker(outdir *o, char *err, size_t errlen)
             OUT_MARKER_FORMAT, o->kind, STAMPEDE_VERSION);
     if (o->beside_staged) {
         fputs("  \"beside\": [", f);
-        json_str(f, o->beside_name);
+        json_put_string(f, o->beside_name);
         fputs("],\n", f);
     }
     fputs("  \"files\": [", f);
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ",\n    " : "\n    ", f);
-        json_str(f, files[i]);
+        json_put_string(f, files[i]);
     }
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
     entries_free(files, n);
@@ -896,6 +885,25 @@ int close_checked(FILE *f, const char *what, char *err, size_t errlen)
     if (fclose(f) || bad) {
         snprintf(err, errlen, "cannot write %s: %s", what, strerror(errno ? errno : EIO));
         return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- rows read back */
+
+int results_row_names(csvin *c, int cl, int cs, char *err, size_t errlen)
+{
+    const char *label = csvin_cell(c, cl), *strategy = csvin_cell(c, cs);
+    char got[96];
+    if (!scenario_valid_name(label)) {
+        textin_show(got, sizeof got, label, strlen(label), 40);
+        return csvin_error(c, cl, err, errlen,
+                           "expected a label of letters, digits, '.', '_' and '-', starting with a letter or digit "
+                           "(got %s)", got);
+    }
+    if (!strategy_find(strategy)) {
+        textin_show(got, sizeof got, strategy, strlen(strategy), 40);
+        return csvin_error(c, cs, err, errlen, "%s is not a strategy this stampede knows", got);
     }
     return 0;
 }

@@ -119,6 +119,13 @@ int path_overlap(const char *a, const char *b);
 int outmark_read(const char *dir, outmark *m, char *err, size_t errlen);
 void outmark_free(outmark *m);
 
+/* The label and strategy cells of the current row of a folder's CSV file
+ * (comparison.csv, runs.csv, sweep.csv): a label a scenario could give, a
+ * strategy this version knows.  0, or TI_BAD with "FILE:LINE:COL: error:
+ * ..." in err. */
+struct csvin;
+int results_row_names(struct csvin *c, int cl, int cs, char *err, size_t errlen);
+
 /* ---------------------------------------------------------------- the results folder */
 
 typedef struct results {

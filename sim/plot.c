@@ -1143,22 +1143,12 @@ static int read_comparison(run_folder *rf, const char *path, char *err, size_t e
         const char *label = csvin_cell(&c, cl), *strategy = csvin_cell(&c, cs);
         char got[96];
         textin_show(got, sizeof got, label, strlen(label), 40);
-        if (!scenario_valid_name(label)) {
-            rc = csvin_error(&c, cl, err, errlen,
-                             "expected a label of letters, digits, '.', '_' and '-', starting with a letter or digit "
-                             "(got %s)", got);
-            goto done;
-        }
+        if ((rc = results_row_names(&c, cl, cs, err, errlen))) goto done;
         for (size_t i = 0; i < rf->nlabels; i++)
             if (!strcmp(rf->labels[i].label, label)) {
                 rc = csvin_error(&c, cl, err, errlen, "%s is on an earlier row too", got);
                 goto done;
             }
-        if (!strategy_find(strategy)) {
-            textin_show(got, sizeof got, strategy, strlen(strategy), 40);
-            rc = csvin_error(&c, cs, err, errlen, "%s is not a strategy this stampede knows", got);
-            goto done;
-        }
         if (rf->nlabels == cap) {
             size_t nc = cap ? cap * 2 : 8;
             run_label *t = realloc(rf->labels, nc * sizeof *t);

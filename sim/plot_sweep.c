@@ -159,20 +159,9 @@ static int load(const char *dir, pdata *d, char *err, size_t errlen)
             }
             r->idx[v] = k;
         }
-        const char *label = csvin_cell(&c, clabel), *strategy = csvin_cell(&c, cstrat);
+        const char *label = csvin_cell(&c, clabel);
         char got[96];
-        if (!scenario_valid_name(label)) {
-            textin_show(got, sizeof got, label, strlen(label), 40);
-            rc = csvin_error(&c, clabel, err, errlen,
-                             "expected a label of letters, digits, '.', '_' and '-', starting with a letter or digit "
-                             "(got %s)", got);
-            goto done;
-        }
-        if (!strategy_find(strategy)) {
-            textin_show(got, sizeof got, strategy, strlen(strategy), 40);
-            rc = csvin_error(&c, cstrat, err, errlen, "%s is not a strategy this stampede knows", got);
-            goto done;
-        }
+        if ((rc = results_row_names(&c, clabel, cstrat, err, errlen))) goto done;
         size_t l = 0;
         while (l < d->nl && strcmp(d->labels[l], label)) l++;
         if (l == d->nl) {

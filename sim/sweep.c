@@ -882,25 +882,12 @@ static char *best_text(const goal *g, const grid *gr, const summary *sm)
 
 /* ---------------------------------------------------------------- sweep.json */
 
-/* A JSON string literal. */
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 static void json_strs(FILE *f, char **s, size_t n)
 {
     fputc('[', f);
     for (size_t i = 0; i < n; i++) {
         if (i) fputs(", ", f);
-        json_str(f, s[i]);
+        json_put_string(f, s[i]);
     }
     fputc(']', f);
 }
@@ -915,20 +902,20 @@ static char *manifest_text(const grid *g, bool partial, const char *selection, c
     if (!f) return NULL;
     fprintf(f, "{\n  \"format\": \"%s\",\n  \"format_version\": %d,\n  \"stampede_version\": ", MANIFEST_FORMAT,
             MANIFEST_VERSION);
-    json_str(f, g->version);
+    json_put_string(f, g->version);
     fputs(",\n  \"scenario\": ", f);
-    json_str(f, g->scenario);
+    json_put_string(f, g->scenario);
     fputs(",\n  \"scenario_name\": ", f);
-    json_str(f, g->name);
+    json_put_string(f, g->name);
     fputs(",\n  \"scenario_hash\": ", f);
-    json_str(f, g->hash);
+    json_put_string(f, g->hash);
     fputs(",\n  \"varies\": [", f);
     for (size_t i = 0; i < g->nvary; i++) {
         const vary *v = &g->vary[i];
         fputs(i ? ",\n    {\"path\": " : "\n    {\"path\": ", f);
-        json_str(f, v->path);
+        json_put_string(f, v->path);
         fputs(", \"spec\": ", f);
-        json_str(f, v->spec);
+        json_put_string(f, v->spec);
         fprintf(f, ", \"scale\": \"%s\",\n     \"values\": ", v->v.log ? "log" : "linear");
         json_strs(f, v->v.text, v->v.n);
         fputs(",\n     \"shown\": ", f);
@@ -937,7 +924,7 @@ static char *manifest_text(const grid *g, bool partial, const char *selection, c
     }
     fprintf(f, "%s],\n  \"replications\": %zu,\n  \"points\": %zu,\n  \"total_runs\": %zu,\n  \"partial\": %s,\n"
                "  \"selection\": ", g->nvary ? "\n  " : "", g->reps, g->points, g->runs, partial ? "true" : "false");
-    json_str(f, selection);
+    json_put_string(f, selection);
     fprintf(f, ",\n  \"present\": %zu,\n  \"runs\": [", n);
     for (size_t i = 0, k = 0; i < n; k++) {
         size_t j = i;
@@ -1836,18 +1823,7 @@ static int read_runs(const char *dir, const grid *g, const size_t *owner, size_t
             goto done;
         }
         const char *label = csvin_cell(&c, cl), *strategy = csvin_cell(&c, cs);
-        if (!scenario_valid_name(label)) {
-            textin_show(got, sizeof got, label, strlen(label), 40);
-            rc = csvin_error(&c, cl, err, errlen,
-                             "expected a label of letters, digits, '.', '_' and '-', starting with a letter or digit "
-                             "(got %s)", got);
-            goto done;
-        }
-        if (!strategy_find(strategy)) {
-            textin_show(got, sizeof got, strategy, strlen(strategy), 40);
-            rc = csvin_error(&c, cs, err, errlen, "%s is not a strategy this stampede knows", got);
-            goto done;
-        }
+        if ((rc = results_row_names(&c, cl, cs, err, errlen))) goto done;
         row *r = rows_add(rs);
         if (!r) goto oom;
         r->run = run;

@@ -40,13 +40,6 @@ static void teardown(void)
     free(scen);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Runs "stampede ARGS" (%W in args and want: the scratch folder) and checks
  * exit status 2 (or status), exactly want on stderr, and that nothing in the
  * scratch folder changed; within 20 s (nothing ran). */
@@ -66,9 +59,9 @@ static void refused_st(int status, const char *args, const char *want)
     }
     w[o] = 0;
     char *before = tu_tree(work), *out = NULL, *err = NULL;
-    double t0 = now();
+    double t0 = tu_now();
     int rc = tu_run(a, &out, &err);
-    double secs = now() - t0;
+    double secs = tu_now() - t0;
     char *after = tu_tree(work);
     ck_assert_msg(rc == status, "stampede %s: exit %d, stderr:\n%s", a, rc, err);
     ck_assert_msg(!strcmp(err, w), "stampede %s:\n  stderr %s  wanted %s", a, err, w);
@@ -445,7 +438,9 @@ START_TEST(a_failed_commit_puts_everything_back)
     outdir_close(&o);
     char *after = tu_tree(d);
     ck_assert_str_eq(before, after);
-    ck_assert_str_eq(tu_slurp(tu_pathf("%s/report.html", d)), "<html>first</html>\n");
+    char *report = tu_slurp(tu_pathf("%s/report.html", d));
+    ck_assert_str_eq(report, "<html>first</html>\n");
+    free(report);
     free(before);
     free(after);
     free(d);

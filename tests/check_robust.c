@@ -50,13 +50,6 @@ static void teardown(void)
     free(scen);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* ---------------------------------------------------------------- running */
 
 /* How to start the program: its stdin, limits, and a signal sent after a delay. */
@@ -86,7 +79,7 @@ static result run_how(const how *h, const char *const *args)
     argv[n++] = tu_prog();
     for (; args[n - 1] && n < 63; n++) argv[n] = args[n - 1];
     argv[n] = NULL;
-    double t0 = now();
+    double t0 = tu_now();
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
@@ -121,7 +114,7 @@ static result run_how(const how *h, const char *const *args)
     }
     int st;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    result r = { WIFEXITED(st) ? WEXITSTATUS(st) : -1, tu_slurp(op), tu_slurp(ep), now() - t0 };
+    result r = { WIFEXITED(st) ? WEXITSTATUS(st) : -1, tu_slurp(op), tu_slurp(ep), tu_now() - t0 };
     unlink(op);
     unlink(ep);
     return r;

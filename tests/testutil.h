@@ -49,6 +49,9 @@ const char *tu_json_type(const char *file, const char *path);
 /* Writes a scenario from text into dir/name and returns its path. */
 char *tu_scenario(const char *dir, const char *name, const char *json);
 
+/* Seconds on the monotonic clock, for time bounds (a hang fails a test). */
+double tu_now(void);
+
 /* True when the suites run under the sanitizers (STAMPEDE_SAN=1, set by
  * make test-san): the program is ~3x slower and cannot take memory rlimits.
  * tu_scale is then 0.2, else 1: a factor for the simulated duration of
