@@ -1035,8 +1035,28 @@ START_TEST(hostile_values_in_sweep_charts)
     }
     free(first);
     ck_assert(!pwned());
-    /* A name or a path that stampede would never write is refused; so it is
-     * by merge --plot over parts that carry it (the issue's case). */
+    /* A name or a path that stampede would never write is refused by plot
+     * (the issue's case), where it is, and so is it by merge --plot over parts
+     * that carry it. */
+    char *sw = strdup(tu_pathf("%s/hvbad", work));
+    char cp[8192];
+    snprintf(cp, sizeof cp, "cp -r '%s' '%s'", base, sw);
+    ck_assert_int_eq(system(cp), 0);
+    replace_in(tu_pathf("%s/sweep.json", sw), "\"scenario_name\": \"plot-check\"",
+               "\"scenario_name\": \"sw\\nsystem(\\\"touch PWNED\\\")\\n#\"");
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s'", sw), 2);
+    ck_assert_str_eq(err, tu_pathf("stampede: %s/sweep.json:6:20: error: /scenario_name: expected a scenario name of "
+                                   "letters, digits, '.', '_' and '-'\n", sw));
+    free(err);
+    snprintf(cp, sizeof cp, "rm -rf '%s' && cp -r '%s' '%s'", sw, base, sw);
+    ck_assert_int_eq(system(cp), 0);
+    replace_in(tu_pathf("%s/sweep.json", sw), "\"path\": \"cache.ttl\"", "\"path\": \"cache.ttl')\\nsystem('touch PWNED\"");
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot '%s'", sw), 2);
+    ck_assert_str_eq(err, tu_pathf("stampede: %s/sweep.json:12:14: error: /varies/1/path: expected a dotted scenario path, "
+                                   "as --vary takes\n", sw));
+    free(err);
+    ck_assert(!tu_exists(tu_pathf("%s/charts", sw)));
+    free(sw);
     for (int k = 1; k <= 2; k++)
         ck_assert_int_eq(tu_runf(NULL, NULL, "sweep '%s' --vary cache.ttl=1s,2s --shard %d/2 --quiet --out '%s/part%d'", scen,
                                  k, work, k), 0);
