@@ -423,7 +423,7 @@ int cli_fit(int argc, char **argv)
         fprintf(so, "placeholders (the logs cannot tell them; edit them before trusting a run): %s\n",
                 fit_placeholders(&r));
         if (out) fprintf(so, "scenario: %s\n", out);
-        if (report) fprintf(so, "report: %s/report.html\n", rp.dir);
+        if (report) fprintf(so, "report: %s/report.html\n", rp.out.dir);
         if (!out) fputs(json, stdout);
         fflush(stdout);
         if (ferror(stdout)) status = FIT_FAILED;

@@ -22,47 +22,42 @@
 
 /* ---------------------------------------------------------------- the folder */
 
+static const char *const fit_kinds[] = { OUT_FIT, NULL };
+
 int fit_report_open(fit_report *rp, const char *dir, char *err, size_t errlen)
 {
     memset(rp, 0, sizeof *rp);
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/') n--;
-    if (!(rp->dir = strndup(dir, n))) goto oom;
-    int ok = results_replaceable(rp->dir, "fit.json");
-    if (ok < 0) {
-        snprintf(err, errlen, "cannot write %s: %s", rp->dir, strerror(errno));
-        return -1;
-    }
-    if (!ok) {
-        snprintf(err, errlen, "%s exists and is not a fit report (it has no fit.json); choose another --report",
-                 rp->dir);
-        return -2;
-    }
-    size_t tn = n + 32;
-    if (!(rp->tmp = malloc(tn)) || !(rp->old = malloc(tn))) goto oom;
-    snprintf(rp->tmp, tn, "%s.tmp-%ld", rp->dir, (long)getpid());
-    snprintf(rp->old, tn, "%s.old-%ld", rp->dir, (long)getpid());
-    return 0;
-oom:
-    snprintf(err, errlen, "out of memory");
-    return -1;
+    return outdir_open(&rp->out, dir, OUT_FIT, fit_kinds, NULL, err, errlen);
 }
 
 int fit_report_commit(fit_report *rp, char *err, size_t errlen)
 {
-    if (folder_swap(rp->tmp, rp->dir, rp->old, err, errlen)) return -1;
-    free(rp->tmp);
-    rp->tmp = NULL;   /* committed: close keeps it */
-    return 0;
+    return outdir_commit(&rp->out, err, errlen);
 }
 
 void fit_report_close(fit_report *rp)
 {
-    if (rp->tmp) rm_rf(rp->tmp);
-    free(rp->dir);
-    free(rp->tmp);
-    free(rp->old);
-    memset(rp, 0, sizeof *rp);
+    outdir_close(&rp->out);
+}
+
+/* Writes text to dir/name (a file of the folder being built). */
+static int write_text(const char *dir, const char *name, const char *text, char *err, size_t errlen)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(p, n, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    free(p);
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", name, strerror(errno));
+        return -1;
+    }
+    fputs(text, f);
+    return close_checked(f, name, err, errlen);
 }
 
 /* ---------------------------------------------------------------- numbers */
@@ -360,7 +355,7 @@ static int write_rate(const char *dir, const fit_result *r, double *ymax, char *
     *ymax = nice_up(top * 1.12);
     int rc = -1;
     if (b.oom || s.oom) snprintf(err, errlen, "out of memory");
-    else if (!plot_write_file(dir, "rate.csv", b.s, err, errlen) && !plot_write_file(dir, "rate_fit.csv", s.s, err, errlen))
+    else if (!write_text(dir, "rate.csv", b.s, err, errlen) && !write_text(dir, "rate_fit.csv", s.s, err, errlen))
         rc = 0;
     sb_free(&b);
     sb_free(&s);
@@ -408,8 +403,8 @@ static int write_popularity(const char *dir, const fit_result *r, double *ymin, 
     *ymax = decade_ceil(top * 1.5);
     int rc = -1;
     if (b.oom || m.oom) snprintf(err, errlen, "out of memory");
-    else if (!plot_write_file(dir, "ranks.csv", b.s, err, errlen) &&
-             !plot_write_file(dir, "popularity_model.csv", m.s, err, errlen))
+    else if (!write_text(dir, "ranks.csv", b.s, err, errlen) &&
+             !write_text(dir, "popularity_model.csv", m.s, err, errlen))
         rc = 0;
     sb_free(&b);
     sb_free(&m);
@@ -498,8 +493,8 @@ static int write_latency(const char *dir, const fit_result *r, double *hmax, dou
     if (*qmax <= *qmin) *qmax = *qmin * 10;
     int rc = -1;
     if (h.oom || q.oom) snprintf(err, errlen, "out of memory");
-    else if (!plot_write_file(dir, "latency_hist.csv", h.s, err, errlen) &&
-             !plot_write_file(dir, "latency_qq.csv", q.s, err, errlen))
+    else if (!write_text(dir, "latency_hist.csv", h.s, err, errlen) &&
+             !write_text(dir, "latency_qq.csv", q.s, err, errlen))
         rc = 0;
     sb_free(&h);
     sb_free(&q);
@@ -852,7 +847,7 @@ static void html_latency(strbuf *h, const fit_result *r, const chartset *cs, con
         if (!strcmp(cs->charts[k].name, "fit_latency")) report_chart_figure(h, cs, &cs->charts[k]);
 }
 
-static char *report_html(const fit_result *r, const chartset *cs, const char *name, const char *scenario_text,
+static char *fit_report_html(const fit_result *r, const chartset *cs, const char *name, const char *scenario_text,
                          const char *access_name, const char *lat_name)
 {
     strbuf h = { 0 };
@@ -906,11 +901,7 @@ static char *report_html(const fit_result *r, const chartset *cs, const char *na
 int fit_report_build(fit_report *rp, const fit_result *r, const char *scenario_text, const char *access_name,
                      const char *lat_name, unsigned formats, char *err, size_t errlen)
 {
-    rm_rf(rp->tmp);
-    if (mkdir_p(rp->tmp)) {
-        snprintf(err, errlen, "cannot create %s: %s", rp->tmp, strerror(errno));
-        return -1;
-    }
+    const char *tmp = rp->out.tmp;
     /* The scenario's name, for titles: from its "name" line. */
     char name[256] = "fit";
     const char *nm = strstr(scenario_text, "\"name\": \"");
@@ -928,21 +919,21 @@ int fit_report_build(fit_report *rp, const fit_result *r, const char *scenario_t
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    if (plot_write_file(rp->tmp, "fit.json", json, err, errlen) ||
-        plot_write_file(rp->tmp, "scenario.json", scenario_text, err, errlen) ||
-        write_rate(rp->tmp, r, &rymax, err, errlen) || write_popularity(rp->tmp, r, &pymin, &pymax, err, errlen) ||
-        (r->have_lat && write_latency(rp->tmp, r, &hmax, &qmin, &qmax, err, errlen)))
+    if (write_text(tmp, "fit.json", json, err, errlen) ||
+        write_text(tmp, "scenario.json", scenario_text, err, errlen) ||
+        write_rate(tmp, r, &rymax, err, errlen) || write_popularity(tmp, r, &pymin, &pymax, err, errlen) ||
+        (r->have_lat && write_latency(tmp, r, &hmax, &qmin, &qmax, err, errlen)))
         goto done;
-    if (chartset_open(&cs, rp->tmp, formats, err, errlen) || chart_rate(&cs, r, name, rymax, err, errlen) ||
+    if (chartset_open(&cs, tmp, formats, false, err, errlen) || chart_rate(&cs, r, name, rymax, err, errlen) ||
         chart_popularity(&cs, r, name, pymin, pymax, err, errlen) ||
         (r->have_lat && chart_latency(&cs, r, name, hmax, qmin, qmax, err, errlen)) ||
-        chartset_commit(&cs, err, errlen))
+        chartset_commit(&cs, NULL, err, errlen))
         goto done;
-    if (!(html = report_html(r, &cs, name, scenario_text, access_name, lat_name))) {
+    if (!(html = fit_report_html(r, &cs, name, scenario_text, access_name, lat_name))) {
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    if (plot_write_file(rp->tmp, "report.html", html, err, errlen)) goto done;
+    if (write_text(tmp, "report.html", html, err, errlen)) goto done;
     rc = 0;
 done:
     chartset_close(&cs);

@@ -5,7 +5,8 @@
  * report.html, which opens offline, has no scripts and links relatively.
  *
  * The folder is written whole or not at all: fit_report_build makes it in
- * DIR.tmp-<pid> and fit_report_commit swaps it into place; fit_report_close
+ * DIR.tmp-<pid> and fit_report_commit swaps it into place with its marker
+ * (outdir.h); fit_report_close
  * removes what was built unless it was committed.  The caller owns the
  * handle and ends it with fit_report_close (safe on a zeroed handle). */
 #ifndef STAMPEDE_FIT_REPORT_H
@@ -14,14 +15,16 @@
 #include <stddef.h>
 
 #include "fit.h"
+#include "outdir.h"
 
 typedef struct fit_report {
-    char *dir, *tmp, *old;
+    outdir out;   /* the folder, one transaction (outdir.h), of kind "fit" */
 } fit_report;
 
-/* Checks that DIR may be replaced (absent, empty, or a fit report: it has
- * fit.json).  Returns 0; -2 when it may not (bad usage), -1 on another
- * failure; err says why. */
+/* Checks that DIR may be replaced (absent, empty, or a fit report stampede
+ * wrote: its marker says so and lists everything in it) and starts building
+ * it.  Returns 0; -2 when it may not (bad usage), -1 on another failure; err
+ * says why. */
 int fit_report_open(fit_report *rp, const char *dir, char *err, size_t errlen);
 
 /* Builds the folder.  scenario is the fitted scenario's text; access_name

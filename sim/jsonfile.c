@@ -207,3 +207,13 @@ void json_put_string(FILE *f, const char *s)
     }
     fputc('"', f);
 }
+
+int jfile_format(const jfile *j, const char *what, const char *format, double version, char *err, size_t errlen)
+{
+    const char *s;
+    double v;
+    if (!cJSON_IsObject(j->root)) return jfile_error(j, "", err, errlen, "expected an object (%s)", what);
+    if (jfile_string(j, "/format", true, &s, err, errlen)) return TI_BAD;
+    if (strcmp(s, format)) return jfile_error(j, "/format", err, errlen, "expected \"%s\"", format);
+    return jfile_number(j, "/format_version", true, version, version, true, &v, err, errlen);
+}

@@ -50,6 +50,11 @@ int jfile_number(const jfile *j, const char *pointer, bool required, double lo, 
 int jfile_duration(const jfile *j, const char *pointer, bool required, double lo, double hi, double *out, char *err,
                    size_t errlen);
 
+/* The header of a file stampede writes: an object whose "format" is format
+ * and "format_version" version (what names the file in the message).  0 or
+ * TI_BAD with err. */
+int jfile_format(const jfile *j, const char *what, const char *format, double version, char *err, size_t errlen);
+
 /* Writes s as a JSON string literal (quotes, backslashes and control
  * characters escaped). */
 void json_put_string(FILE *f, const char *s);

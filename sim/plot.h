@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "output.h"
+#include "outdir.h"
 
 /* The command: `stampede plot DIR [--format svg,png,pdf]`.  Returns the exit
  * status: 0 done, 1 a failure while drawing (no gnuplot, I/O, a gnuplot

@@ -1003,16 +1003,7 @@ int sweep_manifest_read(const char *dir, grid *g, size_t **runs, size_t *nruns, 
     }
     if ((rc = jfile_open(&j, p, err, errlen))) goto done;
     rc = TI_BAD;
-    if (!cJSON_IsObject(j.root)) {
-        jfile_error(&j, "", err, errlen, "expected an object (a sweep manifest)");
-        goto done;
-    }
-    if (jfile_string(&j, "/format", true, &s, err, errlen)) goto done;
-    if (strcmp(s, MANIFEST_FORMAT)) {
-        jfile_error(&j, "/format", err, errlen, "expected \"%s\"", MANIFEST_FORMAT);
-        goto done;
-    }
-    if (jfile_number(&j, "/format_version", true, MANIFEST_VERSION, MANIFEST_VERSION, true, &x, err, errlen)) goto done;
+    if (jfile_format(&j, "a sweep manifest", MANIFEST_FORMAT, MANIFEST_VERSION, err, errlen)) goto done;
     static const char *const texts[] = { "/stampede_version", "/scenario", "/scenario_name", "/scenario_hash" };
     char **dst[] = { &g->version, &g->scenario, &g->name, &g->hash };
     for (size_t i = 0; i < 4; i++) {

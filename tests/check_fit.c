@@ -764,7 +764,7 @@ START_TEST(command_line_and_whole_outputs)
     mkdir(other, 0777);
     ck_assert_int_eq(tu_write(tu_pathf("%s/mine.txt", other), "keep"), 0);
     ck_assert_int_eq(tu_runf(NULL, &err, "fit '%s' --report '%s'", a, other), 2);
-    ck_assert_ptr_nonnull(strstr(err, "exists and is not a fit report (it has no fit.json)"));
+    ck_assert_ptr_nonnull(strstr(err, "has no .stampede marker, so it may hold files stampede did not write"));
     ck_assert(tu_exists(tu_pathf("%s/mine.txt", other)));
     free(err);
 
@@ -773,9 +773,14 @@ START_TEST(command_line_and_whole_outputs)
     snprintf(rep, sizeof rep, "%s/rep", work);
     snprintf(sc, sizeof sc, "%s/sc.json", work);
     ck_assert_int_eq(tu_runf(NULL, NULL, "fit '%s' --out '%s' --report '%s' --quiet", a, sc, rep), 0);
+    /* A file stampede did not write in it: refused, kept (issue 18). */
     ck_assert_int_eq(tu_write(tu_pathf("%s/extra", rep), "x"), 0);
+    ck_assert_int_eq(tu_runf(NULL, &err, "fit '%s' --out '%s' --report '%s' --quiet --format svg", a, sc, rep), 2);
+    ck_assert_ptr_nonnull(strstr(err, "/extra, which stampede did not write; it will not be replaced"));
+    free(err);
+    ck_assert(tu_exists(tu_pathf("%s/extra", rep)));
+    ck_assert_int_eq(unlink(tu_pathf("%s/extra", rep)), 0);
     ck_assert_int_eq(tu_runf(NULL, NULL, "fit '%s' --out '%s' --report '%s' --quiet --format svg", a, sc, rep), 0);
-    ck_assert(!tu_exists(tu_pathf("%s/extra", rep)));
     ck_assert(tu_exists(tu_pathf("%s/charts/fit_rate.svg", rep)));
     ck_assert(!tu_exists(tu_pathf("%s/charts/fit_rate.png", rep)));
     snprintf(tpl, sizeof tpl, "%s/tpl", work);
