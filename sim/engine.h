@@ -32,7 +32,7 @@ typedef struct lane {
     double last;            /* time of the newest event */
 } lane;
 
-#define ENGINE_LANES 4
+#define ENGINE_LANES 6
 
 /* The pending-event set: a 4-ary min-heap on (t, seq), stored by value, plus
  * a few FIFO lanes; a pop takes the least (t, seq) of the heap top and the

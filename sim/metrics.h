@@ -32,14 +32,23 @@ extern const char *const counter_names[CNT_N];
  * due at or after `duration`); it is then filed under the way that attempt
  * failed.  X(id, key, attempt outcome, words, meaning): one entry per way,
  * which gives the enum, the output keys, the attempt's outcome in the trace
- * and the report's words ("12 timed out"). */
+ * and the report's words ("12 timed out").  A denied retry is the exception:
+ * its request is filed under retry_denied, while its last attempt keeps the
+ * outcome of the way it failed (the column is not used for it). */
 #define FAILURE_KINDS(X) \
     X(TIMEOUT, "timeout", OUT_TIMEOUT, "timed out", \
       "its last attempt timed out (clients.timeout)") \
     X(REJECTED, "rejected", OUT_ERROR, "rejected by the full DB queue", \
       "its last attempt's DB query was rejected: the queue was full (db.queue_limit)") \
     X(GAVE_UP, "gave_up", OUT_ERROR, "gave up waiting", \
-      "its last attempt waited max_wait for a lock or a flight, then gave up with on_give_up \"error\"")
+      "its last attempt waited max_wait for a lock or a flight, then gave up with on_give_up \"error\"") \
+    X(QUEUE_TIMEOUT, "queue_timeout", OUT_ERROR, "dropped from the DB queue", \
+      "its last attempt's DB query waited db.queue_timeout in the queue without starting and was dropped") \
+    X(STATEMENT_TIMEOUT, "statement_timeout", OUT_ERROR, "aborted by the statement timeout", \
+      "its last attempt's DB query ran db.statement_timeout in service and was aborted") \
+    X(RETRY_DENIED, "retry_denied", OUT_ERROR, "denied a retry", \
+      "its last attempt failed (a timeout or an error) and the retry budget (clients.retries.budget) " \
+      "denied the retry that would have followed")
 
 enum failure {
 #define X(id, key, out, words, what) FAIL_##id,
@@ -94,6 +103,9 @@ typedef struct metrics {
     uint64_t good;                        /* ok within slo_latency of their first arrival */
     uint64_t outcomes[7];
     uint64_t db_queries, db_early, db_rejected, db_wasted;
+    /* queries admitted that ended without a value, and retries not sent */
+    uint64_t db_queue_timeouts, db_statement_timeouts, db_cancelled;
+    uint64_t retries_denied;
     uint64_t peak_inflight, peak_queue;
     uint64_t stampedes, stampede_total, stampede_max;
     /* stampede sizes: exact below SIZE_EXACT, then one bucket per power of two */

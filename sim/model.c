@@ -27,9 +27,12 @@ enum ev_kind {
     EV_GET,        /* a: attempt, b: gen */
     EV_WAKE,       /* a: attempt, b: gen, c: strategy tag */
     EV_TIMEOUT,    /* a: attempt, b: gen */
-    EV_DB_DONE,    /* a: query (fixed service time) */
+    EV_DB_DONE,    /* a: query, b: its serial (fixed service time) */
     EV_DB_PS,      /* the next processor-sharing completion */
     EV_FAULT,      /* a: fault index */
+    EV_DB_ABORT,   /* a: query, b: its serial: statement_timeout of a fixed service time */
+    EV_STMT_TIMEOUT,   /* a: query, b: its serial: statement_timeout under processor sharing */
+    EV_QUEUE_TIMEOUT,  /* a: query, b: its serial: queue_timeout */
 };
 
 #define PROGRESS_MASK ((1u << 16) - 1)
@@ -40,7 +43,14 @@ enum ev_kind {
 #define HOT static inline __attribute__((always_inline))
 
 /* FIFO lanes of the engine for events a constant delay after now. */
-enum { LANE_TIMEOUT, LANE_CACHE, LANE_DB, LANE_ARRIVAL };
+enum { LANE_TIMEOUT, LANE_CACHE, LANE_DB, LANE_ARRIVAL, LANE_QUEUE_TIMEOUT, LANE_STMT_TIMEOUT };
+_Static_assert(LANE_STMT_TIMEOUT < ENGINE_LANES, "one engine lane each");
+
+/* How a query ended (the status column of db.csv). */
+enum qend { QE_OK, QE_REJECTED, QE_QUEUE_TIMEOUT, QE_STATEMENT_TIMEOUT, QE_CANCELLED, QE_N };
+static const char *const qend_names[QE_N] = {
+    "ok", "rejected", "queue_timeout", "statement_timeout", "cancelled",
+};
 
 /* ---------------------------------------------------------------- pools */
 
@@ -88,6 +98,14 @@ static uint32_t q_alloc(sim *s)
         s->q_cap = ncap;
     }
     return s->nq++;
+}
+
+/* A serial for a query or a lock: never 0 (a free slot's, and "no owner"),
+ * and not repeated within 2^32 - 1 of them. */
+static inline uint32_t next_serial(sim *s)
+{
+    if (++s->serial == 0) ++s->serial;
+    return s->serial;
 }
 
 static void q_release(sim *s, uint32_t i)
@@ -138,14 +156,52 @@ static void trace_attempt(sim *s, const attempt *a, enum outcome o)
     fprintf(s->trace_req, ",%s,%d\n", outcome_names[o], a->issued ? 1 : 0);
 }
 
-static void trace_query(sim *s, const query *q, bool rejected)
+/* A query's row, when it ends now; t_start is empty for one that never started. */
+static void trace_query(sim *s, const query *q, enum qend how)
 {
-    if (rejected)
-        fprintf(s->trace_db, "%u,%u,%.12g,,%.12g,%s,%llu,rejected\n", q->key, q->node, q->t_issue,
-                q->t_issue, cause_names[q->cause], (unsigned long long)q->req);
-    else
-        fprintf(s->trace_db, "%u,%u,%.12g,%.12g,%.12g,%s,%llu,ok\n", q->key, q->node, q->t_issue,
-                q->t_start, model_now(s), cause_names[q->cause], (unsigned long long)q->req);
+    fprintf(s->trace_db, "%u,%u,%.12g,", q->key, q->node, q->t_issue);
+    if (q->flags & QF_INSERVICE) fprintf(s->trace_db, "%.12g", q->t_start);
+    fprintf(s->trace_db, ",%.12g,%s,%llu,%s\n", model_now(s), cause_names[q->cause], (unsigned long long)q->req,
+            qend_names[how]);
+}
+
+/* ---------------------------------------------------------------- the retry budget */
+
+/* Moves the window to the slice holding now, emptying the slices it leaves. */
+static void budget_advance(sim *s)
+{
+    double f = floor(model_now(s) / BUDGET_SLICE);
+    uint64_t b = f < 0x1p62 ? (uint64_t)f : (uint64_t)1 << 62;
+    if (b == s->bud_slice) return;
+    uint64_t steps = b - s->bud_slice < BUDGET_SLICES ? b - s->bud_slice : BUDGET_SLICES;
+    for (uint64_t i = 1; i <= steps; i++) {
+        size_t k = (size_t)((s->bud_slice + i) % BUDGET_SLICES);
+        s->bud_sum_first -= s->bud_first[k];
+        s->bud_sum_retry -= s->bud_retry[k];
+        s->bud_first[k] = s->bud_retry[k] = 0;
+    }
+    s->bud_slice = b;
+}
+
+/* A first attempt is sent now: it adds to what retries may spend. */
+static void budget_deposit(sim *s)
+{
+    budget_advance(s);
+    s->bud_first[s->bud_slice % BUDGET_SLICES]++;
+    s->bud_sum_first++;
+}
+
+/* A retry is wanted now: granted (and counted) when the retries of the window,
+ * this one included, stay within budget x its first attempts.  The relative
+ * 1e-12 keeps a product such as 0.29 x 100 = 28.999999999999996 at 29. */
+static bool budget_withdraw(sim *s)
+{
+    budget_advance(s);
+    if ((double)(s->bud_sum_retry + 1) > s->sc->clients.retry_budget * (double)s->bud_sum_first * (1 + 1e-12))
+        return false;
+    s->bud_retry[s->bud_slice % BUDGET_SLICES]++;
+    s->bud_sum_retry++;
+    return true;
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -191,6 +247,7 @@ HOT void new_request(sim *s, uint32_t key, uint32_t node, uint32_t client)
     a->client = client;
     a->no = 1;
     a->counted = now >= s->sc->warmup && now < s->sc->duration;
+    if (s->has_budget) budget_deposit(s);
     start_attempt(s, ai);
 }
 
@@ -280,6 +337,13 @@ void model_fail(sim *s, uint32_t ai, enum failure f)
         double d = sc->clients.backoff * pow(sc->clients.multiplier, (double)(a->no - 1));
         if (sc->clients.full_jitter) d *= rng_uniform(s->r[RNG_RETRIES]);
         if (now + d < sc->duration) {
+            if (s->has_budget && !budget_withdraw(s)) {
+                /* Not sent: the request fails with this attempt. */
+                if (a->counted) s->m->retries_denied++;
+                metrics_fail(s->m, a->counted, FAIL_RETRY_DENIED);
+                end_request(s, ai);
+                return;
+            }
             a->gen++;
             a->state = AS_BACKOFF;
             sched(s, now + d, EV_RETRY, ai, a->gen, 0);
@@ -352,6 +416,17 @@ static uint32_t ps_pop(sim *s)
     return top;
 }
 
+/* Removes the query at heap position i (aborted or cancelled in service). */
+static void ps_remove(sim *s, uint32_t i)
+{
+    uint32_t last = s->ps[--s->nps];
+    if (i == s->nps) return;
+    s->ps[i] = last;
+    s->q[last].heap = i;
+    ps_sift_up(s, i);
+    ps_sift_down(s, s->q[last].heap);
+}
+
 /* Keeps one pending completion event no later than the next completion.  A
  * later completion (the DB got busier) leaves the event in place: when it
  * fires early it completes nothing and is set again.  So the heap holds one
@@ -376,6 +451,44 @@ static double slowdown(const sim *s, double t)
     return f;
 }
 
+/* ---- the DB queue: a FIFO, doubly linked so that a query leaves from
+ * anywhere (queue_timeout from the head, a cancellation from the middle) in O(1). */
+
+HOT void queue_push(sim *s, uint32_t qi)
+{
+    query *q = &s->q[qi];
+    q->next = NONE;
+    if (s->queued++) {
+        q->prev = s->qtail;
+        s->q[s->qtail].next = qi;
+    } else {
+        q->prev = NONE;
+        s->qhead = qi;
+    }
+    s->qtail = qi;
+}
+
+HOT uint32_t queue_pop(sim *s)
+{
+    uint32_t qi = s->qhead;
+    s->qhead = s->q[qi].next;
+    if (s->qhead) s->q[s->qhead].prev = NONE;
+    s->q[qi].next = NONE;
+    s->queued--;
+    return qi;
+}
+
+static void queue_unlink(sim *s, uint32_t qi)
+{
+    query *q = &s->q[qi];
+    if (q->prev) s->q[q->prev].next = q->next;
+    else s->qhead = q->next;
+    if (q->next) s->q[q->next].prev = q->prev;
+    else s->qtail = q->prev;
+    q->next = q->prev = NONE;
+    s->queued--;
+}
+
 HOT void start_service(sim *s, uint32_t qi)
 {
     double now = model_now(s);
@@ -398,10 +511,21 @@ HOT void start_service(sim *s, uint32_t qi)
         s->ps[s->nps] = qi;
         ps_sift_up(s, s->nps++);
         s->ps_dirty = true;
+        /* Its speed changes with the load: the deadline is its own event. */
+        if (s->sc->db.statement_timeout < INFINITY)
+            sched_fifo(s, LANE_STMT_TIMEOUT, now + s->sc->db.statement_timeout, EV_STMT_TIMEOUT, qi,
+                       s->q[qi].serial, 0);
     } else {
         s->in_service++;
-        if (s->db_fifo) sched_fifo(s, LANE_DB, now + svc, EV_DB_DONE, qi, 0, 0);
-        else sched(s, now + svc, EV_DB_DONE, qi, 0, 0);
+        /* A fixed service time longer than statement_timeout ends at the
+         * timeout instead (a constant one ends every query at one delay). */
+        uint32_t kind = EV_DB_DONE;
+        if (svc > s->sc->db.statement_timeout) {
+            svc = s->sc->db.statement_timeout;
+            kind = EV_DB_ABORT;
+        }
+        if (s->db_fifo) sched_fifo(s, LANE_DB, now + svc, kind, qi, q->serial, 0);
+        else sched(s, now + svc, kind, qi, q->serial, 0);
     }
 }
 
@@ -416,7 +540,7 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
         if (a->counted) m->db_rejected++;
         if (s->trace_db) {
             query tmp = { .t_issue = now, .key = a->key, .node = a->node, .req = a->req, .cause = (uint8_t)c };
-            trace_query(s, &tmp, true);
+            trace_query(s, &tmp, QE_REJECTED);
         }
         return NONE;
     }
@@ -424,7 +548,7 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
     if (qi == NONE) { nomem(s); return NONE; }
     a = &s->att[ai];
     query *q = &s->q[qi];
-    *q = (query){ .t_issue = now, .req = a->req, .key = a->key, .node = a->node, .serial = ++s->serial,
+    *q = (query){ .t_issue = now, .req = a->req, .key = a->key, .node = a->node, .serial = next_serial(s),
                   .cause = (uint8_t)c, .out = c == CAUSE_EARLY ? OUT_REFRESH : OUT_FETCH,
                   .flags = a->counted ? QF_COUNTED : 0 };
     if (a->counted) {
@@ -443,9 +567,9 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
     if (has_worker) {
         start_service(s, qi);
     } else {
-        if (s->queued++) s->q[s->qtail].next = qi;
-        else s->qhead = qi;
-        s->qtail = qi;
+        queue_push(s, qi);
+        if (s->has_queue_timeout)
+            sched_fifo(s, LANE_QUEUE_TIMEOUT, now + sc->db.queue_timeout, EV_QUEUE_TIMEOUT, qi, s->q[qi].serial, 0);
     }
     metrics_db_level(m, now, s->in_service, s->queued);
     return qi;
@@ -462,7 +586,14 @@ void model_answer_issuer(sim *s, uint32_t qi, bool ok)
     else model_fail(s, ai, (enum failure)q->fail);
 }
 
-static void strategy_query_done(sim *s, uint32_t qi);
+static void strategy_query_done(sim *s, uint32_t qi, bool ok);
+
+/* A worker frees now: the query at the head of the queue starts. */
+HOT void worker_freed(sim *s)
+{
+    s->in_service--;
+    if (s->queued) start_service(s, queue_pop(s));
+}
 
 /* Query qi leaves service now: its value is written, a worker frees, and the
  * strategy answers whoever waits on it. */
@@ -488,18 +619,80 @@ HOT void query_finish(sim *s, uint32_t qi)
     metrics_row(m)->db_completed++;
     if ((q->flags & (QF_WAITERS | QF_COUNTED)) == (QF_WAITERS | QF_COUNTED) && q->waiting == 0)
         m->db_wasted++;
-    if (s->trace_db) trace_query(s, q, false);
-    s->in_service--;
-    if (s->queued) {
-        uint32_t next = s->qhead;
-        s->qhead = s->q[next].next;
-        s->q[next].next = NONE;
-        s->queued--;
-        start_service(s, next);
-    }
+    if (s->trace_db) trace_query(s, q, QE_OK);
+    worker_freed(s);
     metrics_db_level(m, now, s->in_service, s->queued);
-    strategy_query_done(s, qi);
+    strategy_query_done(s, qi, true);
     q_release(s, qi);
+}
+
+/* Query qi ends now without a value (queue_timeout, statement_timeout,
+ * cancelled): nothing is written and no lock is released; it leaves its
+ * stampede group, its place in the queue or its worker frees at once, and the
+ * strategy answers whoever waits on it with an error. */
+static void query_fail(sim *s, uint32_t qi, enum qend how)
+{
+    metrics *m = s->m;
+    query *q = &s->q[qi];
+    if (q->flags & QF_COUNTED) {
+        if (how == QE_QUEUE_TIMEOUT) m->db_queue_timeouts++;
+        else if (how == QE_STATEMENT_TIMEOUT) m->db_statement_timeouts++;
+        else m->db_cancelled++;
+    }
+    /* What its waiters fail with (a cancelled one has none left). */
+    q->fail = how == QE_QUEUE_TIMEOUT ? FAIL_QUEUE_TIMEOUT : how == QE_STATEMENT_TIMEOUT ? FAIL_STATEMENT_TIMEOUT
+                                                                                       : FAIL_TIMEOUT;
+    s->keys[q->key].grp_inflight--;
+    if (s->trace_db) trace_query(s, q, how);
+    if (q->flags & QF_INSERVICE) {
+        if (s->sc->db.usl) {
+            ps_update(s);   /* the others' progress so far, at the old speed */
+            ps_remove(s, q->heap);
+            s->ps_dirty = true;
+        }
+        /* A fixed service time's end event stays behind: its serial no longer matches. */
+        worker_freed(s);
+    } else {
+        queue_unlink(s, qi);
+    }
+    metrics_db_level(m, model_now(s), s->in_service, s->queued);
+    strategy_query_done(s, qi, false);
+    q_release(s, qi);
+}
+
+/* The event of query qi with serial: still about the same query (slots are
+ * reused, serials never). */
+static inline bool query_is(const sim *s, uint32_t qi, uint32_t serial)
+{
+    return s->q[qi].serial == serial;
+}
+
+static void on_queue_timeout(sim *s, uint32_t qi, uint32_t serial)
+{
+    if (query_is(s, qi, serial) && !(s->q[qi].flags & QF_INSERVICE)) query_fail(s, qi, QE_QUEUE_TIMEOUT);
+}
+
+/* statement_timeout under processor sharing: wall time in service.  A query
+ * whose work ends at this very instant completes instead. */
+static void on_statement_timeout(sim *s, uint32_t qi, uint32_t serial)
+{
+    if (!query_is(s, qi, serial)) return;
+    ps_update(s);
+    if (s->q[qi].work - s->vclock <= 1e-9 * (1.0 + fabs(s->vclock))) return;
+    query_fail(s, qi, QE_STATEMENT_TIMEOUT);
+}
+
+/* clients.cancel: attempt ai's timeout just ended its wait on query qi.  The
+ * query is cancelled when it was issued for a waiting attempt, nobody waits
+ * on it any more (issuer and joiners have all ended), and it is queued (or,
+ * with "all", in service).  Lock and lease pollers wait on the cache, not on
+ * the query: they do not keep it going. */
+static void cancel_if_unwaited(sim *s, uint32_t qi)
+{
+    const query *q = &s->q[qi];
+    if (q->waiting || q->issuer == NONE) return;
+    if ((q->flags & QF_INSERVICE) && s->sc->clients.cancel != CANCEL_ALL) return;
+    query_fail(s, qi, QE_CANCELLED);
 }
 
 static void ps_complete(sim *s)
@@ -571,12 +764,12 @@ static void strategy_wake(sim *s, uint32_t ai, uint32_t tag)
     leave_inner(s, c);
 }
 
-static void strategy_query_done(sim *s, uint32_t qi)
+static void strategy_query_done(sim *s, uint32_t qi, bool ok)
 {
-    s->ops->query_done(s, qi, true);
+    s->ops->query_done(s, qi, ok);
     if (s->iops) {
         ctx c = enter_inner(s);
-        s->iops->query_done(s, qi, true);
+        s->iops->query_done(s, qi, ok);
         leave_inner(s, c);
     }
 }
@@ -613,7 +806,7 @@ uint32_t model_lock_take(sim *s, uint32_t ai, double ttl, enum cause c, bool wai
     uint32_t q = model_query(s, ai, c, wait);
     k = &s->keys[s->att[ai].key];
     if (q == NONE) {
-        k->lock_owner = ++s->serial;   /* nobody will release it */
+        k->lock_owner = next_serial(s);   /* nobody will release it */
     } else {
         k->lock_owner = s->q[q].serial;
         s->q[q].flags |= QF_LOCK;
@@ -660,8 +853,10 @@ static void on_timeout(sim *s, uint32_t ai)
 {
     attempt *a = &s->att[ai];
     if (a->state == AS_BACKOFF || a->state == AS_FREE) return;
+    uint32_t qi = a->query;
     strategy_abandon(s, ai);
     model_fail(s, ai, FAIL_TIMEOUT);
+    if (qi != NONE && s->sc->clients.cancel != CANCEL_NONE) cancel_if_unwaited(s, qi);
 }
 
 static void on_retry(sim *s, uint32_t ai)
@@ -786,9 +981,12 @@ static void dispatch(sim *s, const event *ev)
     case EV_GET: on_get(s, ev->a); break;
     case EV_WAKE: strategy_wake(s, ev->a, ev->c); break;
     case EV_TIMEOUT: on_timeout(s, ev->a); break;
-    case EV_DB_DONE: query_finish(s, ev->a); break;
+    case EV_DB_DONE: if (query_is(s, ev->a, ev->b)) query_finish(s, ev->a); break;
     case EV_DB_PS: ps_complete(s); break;
     case EV_FAULT: on_fault(s, ev->a); break;
+    case EV_DB_ABORT: if (query_is(s, ev->a, ev->b)) query_fail(s, ev->a, QE_STATEMENT_TIMEOUT); break;
+    case EV_STMT_TIMEOUT: on_statement_timeout(s, ev->a, ev->b); break;
+    case EV_QUEUE_TIMEOUT: on_queue_timeout(s, ev->a, ev->b); break;
     default: break;
     }
 }
@@ -817,6 +1015,8 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
     s->db_fifo = sc->db.latency.kind == DIST_CONSTANT && !sc->db.usl;
     s->get_zero = sc->cache.latency.kind == DIST_CONSTANT && sc->cache.latency.p1 == 0;
     s->has_timeout = sc->clients.timeout < INFINITY;
+    s->has_queue_timeout = sc->db.queue_timeout < INFINITY;
+    s->has_budget = sc->clients.retry_budget < INFINITY && sc->clients.retries_max > 0;
     if (!(s->keys = calloc(sc->keys.count, sizeof *s->keys))) return -1;
     s->att_cap = s->q_cap = 1024;
     s->natt = s->nq = 1;   /* index 0 is NONE */

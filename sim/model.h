@@ -61,8 +61,11 @@ typedef struct query {
     uint32_t issuer, issuer_gen;  /* the attempt answered with the result, or NONE */
     uint32_t waiting;      /* attempts still waiting on it (issuer and joiners) */
     uint32_t waiters;      /* head of a strategy's list of joined attempts */
-    uint32_t next;         /* DB queue link / free list */
-    uint32_t heap;         /* position in the PS heap */
+    uint32_t next;         /* DB queue link (towards the tail) / free list */
+    union {
+        uint32_t prev;     /* while queued: DB queue link towards the head */
+        uint32_t heap;     /* while in service: position in the PS heap */
+    };
     uint32_t serial;       /* never reused within a run (lock ownership) */
     uint8_t cause;         /* enum cause */
     uint8_t out;           /* outcome the issuer gets: OUT_FETCH or OUT_REFRESH */
@@ -88,6 +91,11 @@ typedef struct keystate {
 
 typedef struct sim sim;
 
+/* The retry budget's sliding window: the current slice of 1 s and the 9
+ * before it (Finagle's RetryBudget keeps 10 s in the same way). */
+#define BUDGET_SLICE 1.0
+#define BUDGET_SLICES 10
+
 struct sim {
     const scenario *sc;
     const strategy_cfg *cfg;
@@ -111,7 +119,8 @@ struct sim {
 
     /* DB */
     uint64_t in_service, queued;
-    uint32_t qhead, qtail;         /* FIFO of queued queries (linked by next) */
+    uint32_t qhead, qtail;         /* FIFO of queued queries, doubly linked (next, prev) */
+    bool has_queue_timeout;        /* db.queue_timeout is finite */
     /* processor sharing (USL) */
     uint32_t *ps; uint32_t nps, ps_cap;
     double vclock, vlast;
@@ -138,6 +147,13 @@ struct sim {
     uint64_t get_now_seq;
     bool get_zero;                 /* cache latency is the constant 0 */
     bool has_timeout;              /* clients.timeout is finite */
+    /* the retry budget (clients.retries.budget): first attempts and granted
+     * retries per slice of BUDGET_SLICE seconds over the last BUDGET_SLICES
+     * slices, in a ring; the sums are over the ring */
+    bool has_budget;
+    uint64_t bud_first[BUDGET_SLICES], bud_retry[BUDGET_SLICES];
+    uint64_t bud_sum_first, bud_sum_retry;
+    uint64_t bud_slice;            /* floor(t / BUDGET_SLICE) of the newest slice */
 
     /* outputs */
     metrics *m;
@@ -160,7 +176,10 @@ void model_fail(sim *s, uint32_t att, enum failure f);
  * it and is answered when it finishes (fetch, or refresh for CAUSE_EARLY; see
  * model_answer_issuer); without, it is a background refresh nobody waits on.
  * Returns the query, or NONE when the DB rejected it at once (then query_done
- * is not called for it: the caller acts). */
+ * is not called for it: the caller acts).  A query admitted ends exactly once
+ * in query_done: ok when it finished and wrote its value, !ok when it was
+ * dropped from the queue (db.queue_timeout), aborted in service
+ * (db.statement_timeout) or cancelled (clients.cancel), writing nothing. */
 uint32_t model_query(sim *s, uint32_t att, enum cause c, bool wait);
 /* The usual end of a query for its issuer: the result (ok), or the query's
  * failure (q->fail). */

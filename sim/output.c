@@ -31,8 +31,9 @@ const char *const col_names[COL_N] = {
     "p50_all", "p90_all", "p99_all", "p999_all",
     "recovery_time", "recovered", "metastable",
     "attempts", "ok", "hits", "misses", "hit_ratio",
-    "stale", "waited", "timeouts", "errors",
-    "db_queries", "db_early", "db_rejected", "db_wasted", "peak_db_inflight", "peak_db_queue",
+    "stale", "waited", "timeouts", "errors", "retries_denied",
+    "db_queries", "db_early", "db_rejected", "db_queue_timeouts", "db_statement_timeouts",
+    "db_cancelled", "db_wasted", "peak_db_inflight", "peak_db_queue",
     "stampedes", "stampede_mean", "stampede_max",
     "latency_mean", "p50", "p90", "p99", "p999", "latency_max",
     "lock_waits", "giveups", "coalesced", "early_refreshes", "stale_serves",
@@ -99,9 +100,13 @@ void metrics_columns(const metrics *m, double v[COL_N])
     v[COL_WAITED] = (double)m->outcomes[OUT_WAITED];
     v[COL_TIMEOUTS] = (double)m->outcomes[OUT_TIMEOUT];
     v[COL_ERRORS] = (double)m->outcomes[OUT_ERROR];
+    v[COL_RETRIES_DENIED] = (double)m->retries_denied;
     v[COL_DB_QUERIES] = (double)m->db_queries;
     v[COL_DB_EARLY] = (double)m->db_early;
     v[COL_DB_REJECTED] = (double)m->db_rejected;
+    v[COL_DB_QUEUE_TIMEOUTS] = (double)m->db_queue_timeouts;
+    v[COL_DB_STATEMENT_TIMEOUTS] = (double)m->db_statement_timeouts;
+    v[COL_DB_CANCELLED] = (double)m->db_cancelled;
     v[COL_DB_WASTED] = (double)m->db_wasted;
     v[COL_PEAK_INFLIGHT] = (double)m->peak_inflight;
     v[COL_PEAK_QUEUE] = (double)m->peak_queue;
@@ -276,12 +281,16 @@ static char *summary_json(const scenario *sc, size_t si, const metrics *m)
     cJSON_AddNumberToObject(o, "waited", v[COL_WAITED]);
     cJSON_AddNumberToObject(o, "timeouts", v[COL_TIMEOUTS]);
     cJSON_AddNumberToObject(o, "errors", v[COL_ERRORS]);
+    cJSON_AddNumberToObject(o, "retries_denied", v[COL_RETRIES_DENIED]);
     cJSON *out = cJSON_AddObjectToObject(o, "outcomes");
     for (int i = 0; i < OUT_N; i++) cJSON_AddNumberToObject(out, outcome_names[i], (double)m->outcomes[i]);
     cJSON *db = cJSON_AddObjectToObject(o, "db");
     cJSON_AddNumberToObject(db, "queries", v[COL_DB_QUERIES]);
     cJSON_AddNumberToObject(db, "early", v[COL_DB_EARLY]);
     cJSON_AddNumberToObject(db, "rejected", v[COL_DB_REJECTED]);
+    cJSON_AddNumberToObject(db, "queue_timeouts", v[COL_DB_QUEUE_TIMEOUTS]);
+    cJSON_AddNumberToObject(db, "statement_timeouts", v[COL_DB_STATEMENT_TIMEOUTS]);
+    cJSON_AddNumberToObject(db, "cancelled", v[COL_DB_CANCELLED]);
     cJSON_AddNumberToObject(db, "wasted", v[COL_DB_WASTED]);
     cJSON_AddNumberToObject(db, "peak_inflight", v[COL_PEAK_INFLIGHT]);
     cJSON_AddNumberToObject(db, "peak_queue", v[COL_PEAK_QUEUE]);

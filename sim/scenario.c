@@ -1276,9 +1276,11 @@ static void load_bursts(loader *L, const cJSON *v, scenario *s)
 
 static void load_clients(loader *L, const cJSON *c, scenario *s)
 {
-    static const char *const fields[] = { "arrivals", "bursts", "timeout", "retries", NULL };
-    static const char *const retry_fields[] = { "max", "backoff", "multiplier", "jitter", NULL };
+    static const char *const fields[] = { "arrivals", "bursts", "timeout", "retries", "cancel", NULL };
+    static const char *const retry_fields[] = { "max", "backoff", "multiplier", "jitter", "budget", NULL };
     static const char *const jitters[] = { "full", "none", NULL };
+    /* Same order as enum cancel_kind. */
+    static const char *const cancels[] = { "none", "queued", "all", NULL };
     check_fields(L, c, fields);
     const cJSON *a = field(L, c, "arrivals", true);
     if (a) {
@@ -1293,7 +1295,17 @@ static void load_clients(loader *L, const cJSON *c, scenario *s)
         load_bursts(L, b, s);
         ptr_pop(L, m);
     }
-    get_duration(L, c, "timeout", false, &POS, &s->clients.timeout);
+    int timeout = get_duration(L, c, "timeout", false, &POS, &s->clients.timeout);
+    int k;
+    if (get_enum(L, c, "cancel", cancels, &k) == SET) {
+        s->clients.cancel = (enum cancel_kind)k;
+        if (k != CANCEL_NONE && timeout == ABSENT) {
+            size_t m = ptr_push(L, "cancel");
+            report(L, R_GOT, "has no effect without a \"timeout\": a query is cancelled when an attempt waiting "
+                             "on it times out");
+            ptr_pop(L, m);
+        }
+    }
     const cJSON *r = field(L, c, "retries", false);
     if (r) {
         size_t m = ptr_push(L, "retries");
@@ -1307,6 +1319,7 @@ static void load_clients(loader *L, const cJSON *c, scenario *s)
             int j;
             if (get_enum(L, r, "jitter", jitters, &j) == SET)
                 s->clients.full_jitter = j == 0;
+            get_number(L, r, "budget", false, &NONNEG, &s->clients.retry_budget);
         }
         ptr_pop(L, m);
     }
@@ -1328,13 +1341,16 @@ static void load_cache(loader *L, const cJSON *c, scenario *s)
 
 static void load_db(loader *L, const cJSON *d, scenario *s)
 {
-    static const char *const fields[] = { "workers", "queue_limit", "latency", "overload", NULL };
+    static const char *const fields[] = { "workers", "queue_limit", "latency", "overload", "queue_timeout",
+                                          "statement_timeout", NULL };
     static const char *const ofields[] = { "usl", NULL };
     static const char *const ufields[] = { "sigma", "kappa", NULL };
     check_fields(L, d, fields);
     get_uint(L, d, "workers", true, 1, UINT64_MAX, true, &s->db.workers);
     get_uint(L, d, "queue_limit", false, 0, UINT64_MAX, true, &s->db.queue_limit);
     get_dist(L, d, "latency", true, &s->db.latency);
+    get_duration(L, d, "queue_timeout", false, &POS, &s->db.queue_timeout);
+    get_duration(L, d, "statement_timeout", false, &POS, &s->db.statement_timeout);
     const cJSON *o = field(L, d, "overload", false);
     if (!o)
         return;
@@ -1781,6 +1797,8 @@ static void check_resolution(loader *L, const scenario *s)
           s->clients.kind == ARR_CLOSED ? dist_scale(&s->clients.think) : 0 },
         { { "clients", "timeout", NULL }, s->clients.timeout },
         { { "clients", "retries", "backoff", NULL }, s->clients.backoff },
+        { { "db", "queue_timeout", NULL }, s->db.queue_timeout },
+        { { "db", "statement_timeout", NULL }, s->db.statement_timeout },
     };
     for (size_t i = 0; i < sizeof delays / sizeof *delays; i++)
         if (delays[i].x > 0 && delays[i].x < res)
@@ -2386,6 +2404,9 @@ static scenario *load_buffer(const char *path, char *text, size_t len, const ove
     s->slo.target = 0.999;
     s->recovery.tolerance = 0.01;
     s->recovery.latency_factor = 2;
+    s->db.queue_timeout = INFINITY;
+    s->db.statement_timeout = INFINITY;
+    s->clients.retry_budget = INFINITY;
     if (!L.oom)
         load_root(&L, root, s);
     if (L.ptr.oom)

@@ -40,6 +40,9 @@ enum trigger_kind {
     TRIG_N
 };
 extern const char *const trigger_names[TRIG_N];
+/* clients.cancel: which query of a timed-out attempt is cancelled (when
+ * nobody else waits on it). */
+enum cancel_kind { CANCEL_NONE, CANCEL_QUEUED, CANCEL_ALL };
 
 #define BURST_KEY_DRAWN (-1)
 #define BURST_KEY_HOT (-2)
@@ -84,6 +87,8 @@ typedef struct scenario {
         uint32_t retries_max;          /* 0: no retries */
         double backoff, multiplier;
         bool full_jitter;
+        double retry_budget;           /* retries.budget; INFINITY: none */
+        enum cancel_kind cancel;
     } clients;
 
     struct {
@@ -105,6 +110,8 @@ typedef struct scenario {
         dist latency;
         bool usl;
         double sigma, kappa;
+        double queue_timeout;          /* INFINITY: none */
+        double statement_timeout;      /* INFINITY: none */
     } db;
 
     fault *faults; size_t nfaults;

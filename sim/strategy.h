@@ -62,9 +62,13 @@ typedef struct strategy_ops {
     void (*lookup)(struct sim *s, uint32_t att, const lookup_view *v);
     /* A cache step or sleep the strategy asked for with tag ended. Optional. */
     void (*wake)(struct sim *s, uint32_t att, uint32_t tag);
-    /* Query q finished (ok: its value was just written) or was rejected (!ok).
-     * The strategy answers whoever it made wait on q (model_answer_issuer does
-     * the usual thing for the issuer). */
+    /* Query q ended: finished with its value just written (ok), or failed
+     * after it was admitted (!ok: dropped at db.queue_timeout, aborted at
+     * db.statement_timeout, or cancelled; nothing written, and a lock or lease
+     * its issuer took stays until its ttl).  The strategy answers whoever it
+     * made wait on q, with an error when !ok (model_answer_issuer does the
+     * usual thing for the issuer), and forgets q.  A query the DB rejected at
+     * once never reaches query_done: model_query returned NONE for it. */
     void (*query_done)(struct sim *s, uint32_t q, bool ok);
     /* Attempt att ends by client timeout: forget it from any wait list. Optional. */
     void (*abandon)(struct sim *s, uint32_t att);

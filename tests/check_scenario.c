@@ -368,15 +368,16 @@ START_TEST(test_full_scenario)
         "    \"arrivals\": {\"schedule\": [{\"at\": 0, \"rate\": 100}, {\"at\": \"30s\", \"rate\": 500.5}, {\"at\": 90, \"rate\": 0}]},\n"
         "    \"bursts\": [{\"at\": \"1m\", \"requests\": 1000, \"over\": \"100ms\", \"key\": \"hot\"},\n"
         "               {\"at\": 5, \"requests\": 3, \"key\": 999}, {\"at\": 1, \"requests\": 1}],\n"
-        "    \"timeout\": \"250ms\",\n"
-        "    \"retries\": {\"max\": 3, \"backoff\": \"10ms\", \"multiplier\": 1.5, \"jitter\": \"none\"}\n"
+        "    \"timeout\": \"250ms\", \"cancel\": \"queued\",\n"
+        "    \"retries\": {\"max\": 3, \"backoff\": \"10ms\", \"multiplier\": 1.5, \"jitter\": \"none\", \"budget\": 0.1}\n"
         "  },\n"
         "  \"keys\": {\"count\": 1000, \"popularity\": {\"zipf\": 1.1}},\n"
         "  \"app\": {\"nodes\": 1000000},\n"
         "  \"cache\": {\"latency\": {\"dist\": \"uniform\", \"min\": \"100us\", \"max\": \"1ms\"}, \"ttl\": \"30s\",\n"
         "            \"ttl_jitter\": 0.1, \"initial\": \"synchronized\"},\n"
         "  \"db\": {\"workers\": 16, \"queue_limit\": 0, \"latency\": {\"dist\": \"lognormal\", \"median\": \"20ms\", \"sigma\": 0.5},\n"
-        "         \"overload\": {\"usl\": {\"sigma\": 0.05, \"kappa\": 0.001}}},\n"
+        "         \"overload\": {\"usl\": {\"sigma\": 0.05, \"kappa\": 0.001}},\n"
+        "         \"queue_timeout\": \"30ms\", \"statement_timeout\": 2},\n"
         "  \"faults\": [{\"at\": \"40s\", \"type\": \"cache_flush\"},\n"
         "             {\"at\": \"50s\", \"until\": \"70s\", \"type\": \"db_slowdown\", \"factor\": 3}],\n"
         "  \"strategies\": [{\"name\": \"none\"},\n"
@@ -402,6 +403,7 @@ START_TEST(test_full_scenario)
     ck_assert(s->clients.timeout == 0.25);
     ck_assert_uint_eq(s->clients.retries_max, 3);
     ck_assert(s->clients.backoff == 0.01 && s->clients.multiplier == 1.5 && !s->clients.full_jitter);
+    ck_assert(s->clients.retry_budget == 0.1 && s->clients.cancel == CANCEL_QUEUED);
     ck_assert(s->keys.count == 1000 && s->keys.zipf_s == 1.1);
     ck_assert_uint_eq(s->app.nodes, 1000000);
     ck_assert_int_eq(s->cache.latency.kind, DIST_UNIFORM);
@@ -411,6 +413,7 @@ START_TEST(test_full_scenario)
     ck_assert_int_eq(s->db.latency.kind, DIST_LOGNORMAL);
     ck_assert(s->db.latency.p1 == 0.02 && s->db.latency.p2 == 0.5);
     ck_assert(s->db.usl && s->db.sigma == 0.05 && s->db.kappa == 0.001);
+    ck_assert(s->db.queue_timeout == 0.03 && s->db.statement_timeout == 2);
     ck_assert_uint_eq(s->nfaults, 2);
     ck_assert(s->faults[0].kind == FAULT_CACHE_FLUSH && s->faults[0].at == 40);
     ck_assert(s->faults[1].kind == FAULT_DB_SLOWDOWN && s->faults[1].at == 50 && s->faults[1].until == 70);
@@ -450,6 +453,8 @@ START_TEST(test_defaults)
     ck_assert(isinf(s->clients.timeout) && s->clients.timeout > 0);
     ck_assert(s->clients.retries_max == 0 && s->clients.backoff == 0 && s->clients.multiplier == 2);
     ck_assert(s->clients.full_jitter);
+    ck_assert(isinf(s->clients.retry_budget) && s->clients.cancel == CANCEL_NONE);   /* the controls: off */
+    ck_assert(isinf(s->db.queue_timeout) && isinf(s->db.statement_timeout));
     ck_assert(s->keys.count == 1 && s->keys.zipf_s < 0);
     ck_assert_uint_eq(s->app.nodes, 1);
     ck_assert(s->cache.latency.kind == DIST_CONSTANT && s->cache.latency.p1 == 0);
@@ -595,8 +600,12 @@ START_TEST(test_set_values)
         { "db.latency", "{\"dist\": \"exponential\", \"mean\": \"5ms\"}" },
         { "clients.arrivals.rate", "20" },
         { "db.workers", "unlimited" },
+        { "db.queue_timeout", "1.5s" },
+        { "clients.cancel", "all" },
+        { "clients.timeout", "1s" },
     };
-    scenario *s = load_ok("{" BASE ", \"strategies\": [{\"name\": \"none\"}, {\"name\": \"lock\"}]}", o, 7);
+    scenario *s = load_ok("{" BASE ", \"strategies\": [{\"name\": \"none\"}, {\"name\": \"lock\"}]}", o, 10);
+    ck_assert(s->db.queue_timeout == 1.5 && s->clients.cancel == CANCEL_ALL && s->clients.timeout == 1);
     ck_assert(s->cache.ttl == 5);
     ck_assert(s->cache.latency.kind == DIST_CONSTANT && s->cache.latency.p1 == 250e-6);
     ck_assert_str_eq(s->name, "from-set");
@@ -687,7 +696,7 @@ START_TEST(test_set_errors_located)
                   "\"1.5s\", \"2m\" or \"1h\" (got \"abc\")\n"
                   "--set cache.tll: error: /cache/tll: unknown field (did you mean \"ttl\"?)\n"
                   "--set clients: error: /clients/x: unknown field (expected one of: arrivals, bursts, timeout, "
-                  "retries)\n"
+                  "retries, cancel)\n"
                   "--set clients: error: /clients/arrivals/rate: expected a number > 0 (got -1)\n"
                   "--set strategies.0.beta: error: /strategies/0/beta: expected a number >= 0 (got \"big\")\n"
                   "--set seed: error: /seed: not a finite number (got 1e999)\n");
