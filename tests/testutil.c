@@ -296,3 +296,63 @@ double tu_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+/* Splits line at commas into at most n fields (the rest stay ""). */
+static void split(char *line, char **f, int n)
+{
+    for (int i = 0; i < n; i++) f[i] = line ? strsep(&line, ",") : (char *)"";
+}
+
+static double field_num(const char *f) { return *f ? atof(f) : NAN; }
+
+int tu_trace_load(tu_trace *t, const char *folder)
+{
+    memset(t, 0, sizeof *t);
+    char *rq = tu_slurp(tu_pathf("%s/requests.csv", folder)), *db = tu_slurp(tu_pathf("%s/db.csv", folder));
+    if (!rq || !db) { free(rq); free(db); return -1; }
+    size_t cap = 1024;
+    t->req = malloc(cap * sizeof *t->req);
+    char *save, *line = strtok_r(rq, "\n", &save);   /* the header */
+    while (t->req && (line = strtok_r(NULL, "\n", &save))) {
+        if (t->nreq == cap) t->req = realloc(t->req, (cap *= 2) * sizeof *t->req);
+        tu_attempt *a = &t->req[t->nreq++];
+        char *f[9];
+        split(line, f, 9);
+        a->id = atol(f[0]);
+        a->attempt = atol(f[1]);
+        a->node = atol(f[2]);
+        a->key = atol(f[3]);
+        a->t_arr = field_num(f[4]);
+        a->t_done = field_num(f[5]);
+        a->latency = field_num(f[6]);
+        snprintf(a->outcome, sizeof a->outcome, "%s", f[7]);
+        a->db = atoi(f[8]);
+    }
+    cap = 1024;
+    t->db = malloc(cap * sizeof *t->db);
+    line = strtok_r(db, "\n", &save);
+    while (t->db && (line = strtok_r(NULL, "\n", &save))) {
+        if (t->ndb == cap) t->db = realloc(t->db, (cap *= 2) * sizeof *t->db);
+        tu_query *q = &t->db[t->ndb++];
+        char *f[8];
+        split(line, f, 8);
+        q->key = atol(f[0]);
+        q->node = atol(f[1]);
+        q->t_issue = field_num(f[2]);
+        q->t_start = field_num(f[3]);
+        q->t_end = field_num(f[4]);
+        snprintf(q->cause, sizeof q->cause, "%s", f[5]);
+        q->requester = atol(f[6]);
+        snprintf(q->status, sizeof q->status, "%s", f[7]);
+    }
+    free(rq);
+    free(db);
+    return t->req && t->db ? 0 : -1;
+}
+
+void tu_trace_free(tu_trace *t)
+{
+    free(t->req);
+    free(t->db);
+    memset(t, 0, sizeof *t);
+}

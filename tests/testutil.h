@@ -52,6 +52,28 @@ char *tu_scenario(const char *dir, const char *name, const char *json);
 /* Seconds on the monotonic clock, for time bounds (a hang fails a test). */
 double tu_now(void);
 
+/* The --trace files of one label: requests.csv (every attempt) and db.csv
+ * (every query), in file order.  A field left empty reads as NAN. */
+typedef struct tu_attempt {
+    long id, attempt, node, key;
+    double t_arr, t_done, latency;
+    char outcome[16];
+    int db;
+} tu_attempt;
+typedef struct tu_query {
+    long key, node, requester;
+    double t_issue, t_start, t_end;
+    char cause[16], status[24];
+} tu_query;
+typedef struct tu_trace {
+    tu_attempt *req; size_t nreq;
+    tu_query *db; size_t ndb;
+} tu_trace;
+/* Reads folder/requests.csv and folder/db.csv; 0, or -1 when either cannot
+ * be read (t is then empty).  tu_trace_free frees what it holds. */
+int tu_trace_load(tu_trace *t, const char *folder);
+void tu_trace_free(tu_trace *t);
+
 /* True when the suites run under the sanitizers (STAMPEDE_SAN=1, set by
  * make test-san): the program is ~3x slower and cannot take memory rlimits.
  * tu_scale is then 0.2, else 1: a factor for the simulated duration of
