@@ -41,6 +41,9 @@ enum ev_kind {
  * runs once or twice per request, and the calls (register saves and
  * restores) were 5% of an M/M/1 run. */
 #define HOT static inline __attribute__((always_inline))
+/* A step off the common path (a control that is off by default), kept out of
+ * line so that the common path around it stays small enough to inline. */
+#define RARE static __attribute__((noinline))
 
 /* FIFO lanes of the engine for events a constant delay after now. */
 enum { LANE_TIMEOUT, LANE_CACHE, LANE_DB, LANE_ARRIVAL, LANE_QUEUE_TIMEOUT, LANE_STMT_TIMEOUT };
@@ -168,7 +171,7 @@ static void trace_query(sim *s, const query *q, enum qend how)
 /* ---------------------------------------------------------------- the retry budget */
 
 /* Moves the window to the slice holding now, emptying the slices it leaves. */
-static void budget_advance(sim *s)
+RARE void budget_advance(sim *s)
 {
     double f = floor(model_now(s) / BUDGET_SLICE);
     uint64_t b = f < 0x1p62 ? (uint64_t)f : (uint64_t)1 << 62;
@@ -184,7 +187,7 @@ static void budget_advance(sim *s)
 }
 
 /* A first attempt is sent now: it adds to what retries may spend. */
-static void budget_deposit(sim *s)
+RARE void budget_deposit(sim *s)
 {
     budget_advance(s);
     s->bud_first[s->bud_slice % BUDGET_SLICES]++;
@@ -194,7 +197,7 @@ static void budget_deposit(sim *s)
 /* A retry is wanted now: granted (and counted) when the retries of the window,
  * this one included, stay within budget x its first attempts.  The relative
  * 1e-12 keeps a product such as 0.29 x 100 = 28.999999999999996 at 29. */
-static bool budget_withdraw(sim *s)
+RARE bool budget_withdraw(sim *s)
 {
     budget_advance(s);
     if ((double)(s->bud_sum_retry + 1) > s->sc->clients.retry_budget * (double)s->bud_sum_first * (1 + 1e-12))
@@ -451,20 +454,32 @@ static double slowdown(const sim *s, double t)
     return f;
 }
 
+/* The queue or statement timeout of query qi, from now (a constant delay:
+ * its own FIFO lane). */
+RARE void sched_deadline(sim *s, unsigned ln, uint32_t kind, uint32_t qi)
+{
+    double tau = kind == EV_QUEUE_TIMEOUT ? s->sc->db.queue_timeout : s->sc->db.statement_timeout;
+    sched_fifo(s, ln, model_now(s) + tau, kind, qi, s->q[qi].serial, 0);
+}
+
+/* A fixed service time longer than statement_timeout: the query ends at the
+ * timeout instead (with a constant one, every query ends one delay ahead). */
+RARE void sched_abort(sim *s, uint32_t qi)
+{
+    double t = model_now(s) + s->sc->db.statement_timeout;
+    if (s->db_fifo) sched_fifo(s, LANE_DB, t, EV_DB_ABORT, qi, s->q[qi].serial, 0);
+    else sched(s, t, EV_DB_ABORT, qi, s->q[qi].serial, 0);
+}
+
 /* ---- the DB queue: a FIFO, doubly linked so that a query leaves from
- * anywhere (queue_timeout from the head, a cancellation from the middle) in O(1). */
+ * anywhere (queue_timeout from the head, a cancellation from the middle) in
+ * O(1).  The head's prev is never set nor read: qhead says where it starts. */
 
 HOT void queue_push(sim *s, uint32_t qi)
 {
-    query *q = &s->q[qi];
-    q->next = NONE;
-    if (s->queued++) {
-        q->prev = s->qtail;
-        s->q[s->qtail].next = qi;
-    } else {
-        q->prev = NONE;
-        s->qhead = qi;
-    }
+    s->q[qi].prev = s->qtail;
+    if (s->queued++) s->q[s->qtail].next = qi;
+    else s->qhead = qi;
     s->qtail = qi;
 }
 
@@ -472,7 +487,6 @@ HOT uint32_t queue_pop(sim *s)
 {
     uint32_t qi = s->qhead;
     s->qhead = s->q[qi].next;
-    if (s->qhead) s->q[s->qhead].prev = NONE;
     s->q[qi].next = NONE;
     s->queued--;
     return qi;
@@ -481,11 +495,11 @@ HOT uint32_t queue_pop(sim *s)
 static void queue_unlink(sim *s, uint32_t qi)
 {
     query *q = &s->q[qi];
-    if (q->prev) s->q[q->prev].next = q->next;
-    else s->qhead = q->next;
-    if (q->next) s->q[q->next].prev = q->prev;
-    else s->qtail = q->prev;
-    q->next = q->prev = NONE;
+    if (qi == s->qhead) s->qhead = q->next;
+    else s->q[q->prev].next = q->next;
+    if (qi == s->qtail) s->qtail = q->prev;
+    else s->q[q->next].prev = q->prev;
+    q->next = NONE;
     s->queued--;
 }
 
@@ -512,20 +526,12 @@ HOT void start_service(sim *s, uint32_t qi)
         ps_sift_up(s, s->nps++);
         s->ps_dirty = true;
         /* Its speed changes with the load: the deadline is its own event. */
-        if (s->sc->db.statement_timeout < INFINITY)
-            sched_fifo(s, LANE_STMT_TIMEOUT, now + s->sc->db.statement_timeout, EV_STMT_TIMEOUT, qi,
-                       s->q[qi].serial, 0);
+        if (s->sc->db.statement_timeout < INFINITY) sched_deadline(s, LANE_STMT_TIMEOUT, EV_STMT_TIMEOUT, qi);
     } else {
         s->in_service++;
-        /* A fixed service time longer than statement_timeout ends at the
-         * timeout instead (a constant one ends every query at one delay). */
-        uint32_t kind = EV_DB_DONE;
-        if (svc > s->sc->db.statement_timeout) {
-            svc = s->sc->db.statement_timeout;
-            kind = EV_DB_ABORT;
-        }
-        if (s->db_fifo) sched_fifo(s, LANE_DB, now + svc, kind, qi, q->serial, 0);
-        else sched(s, now + svc, kind, qi, q->serial, 0);
+        if (__builtin_expect(svc > s->sc->db.statement_timeout, 0)) sched_abort(s, qi);
+        else if (s->db_fifo) sched_fifo(s, LANE_DB, now + svc, EV_DB_DONE, qi, q->serial, 0);
+        else sched(s, now + svc, EV_DB_DONE, qi, q->serial, 0);
     }
 }
 
@@ -568,8 +574,7 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
         start_service(s, qi);
     } else {
         queue_push(s, qi);
-        if (s->has_queue_timeout)
-            sched_fifo(s, LANE_QUEUE_TIMEOUT, now + sc->db.queue_timeout, EV_QUEUE_TIMEOUT, qi, s->q[qi].serial, 0);
+        if (s->has_queue_timeout) sched_deadline(s, LANE_QUEUE_TIMEOUT, EV_QUEUE_TIMEOUT, qi);
     }
     metrics_db_level(m, now, s->in_service, s->queued);
     return qi;
@@ -630,7 +635,7 @@ HOT void query_finish(sim *s, uint32_t qi)
  * cancelled): nothing is written and no lock is released; it leaves its
  * stampede group, its place in the queue or its worker frees at once, and the
  * strategy answers whoever waits on it with an error. */
-static void query_fail(sim *s, uint32_t qi, enum qend how)
+RARE void query_fail(sim *s, uint32_t qi, enum qend how)
 {
     metrics *m = s->m;
     query *q = &s->q[qi];
@@ -667,14 +672,14 @@ static inline bool query_is(const sim *s, uint32_t qi, uint32_t serial)
     return s->q[qi].serial == serial;
 }
 
-static void on_queue_timeout(sim *s, uint32_t qi, uint32_t serial)
+RARE void on_queue_timeout(sim *s, uint32_t qi, uint32_t serial)
 {
     if (query_is(s, qi, serial) && !(s->q[qi].flags & QF_INSERVICE)) query_fail(s, qi, QE_QUEUE_TIMEOUT);
 }
 
 /* statement_timeout under processor sharing: wall time in service.  A query
  * whose work ends at this very instant completes instead. */
-static void on_statement_timeout(sim *s, uint32_t qi, uint32_t serial)
+RARE void on_statement_timeout(sim *s, uint32_t qi, uint32_t serial)
 {
     if (!query_is(s, qi, serial)) return;
     ps_update(s);
@@ -687,7 +692,7 @@ static void on_statement_timeout(sim *s, uint32_t qi, uint32_t serial)
  * on it any more (issuer and joiners have all ended), and it is queued (or,
  * with "all", in service).  Lock and lease pollers wait on the cache, not on
  * the query: they do not keep it going. */
-static void cancel_if_unwaited(sim *s, uint32_t qi)
+RARE void cancel_if_unwaited(sim *s, uint32_t qi)
 {
     const query *q = &s->q[qi];
     if (q->waiting || q->issuer == NONE) return;
