@@ -358,6 +358,7 @@ START_TEST(cancel_all_frees_the_worker_at_once)
     ck_assert_double_eq(num(d, "none", "db.cancelled"), 3);
     ck_assert_double_eq(num(d, "none", "db.wasted"), 0);
     ck_assert_double_eq(num(d, "none", "timeouts"), 3);
+    ck_assert_double_eq(num(d, "none", "failed_by.timeout"), 3);
     tu_trace_free(&t);
     finish(d);
 }
@@ -462,6 +463,8 @@ START_TEST(queue_timeout_fails_the_flight_and_its_joiners)
     NEAR(q1->t_end, 0.201);
     ck_assert_str_eq(att(&t, 3, 1)->outcome, "fetch");
     ck_assert_double_eq(num(d, "coalesce", "db.queue_timeouts"), 1);
+    ck_assert_double_eq(num(d, "coalesce", "failed_by.queue_timeout"), 2);   /* A and B: no retries */
+    ck_assert_double_eq(num(d, "coalesce", "failed"), 2);
     ck_assert_double_eq(num(d, "coalesce", "db.queries"), 3);
     ck_assert_double_eq(num(d, "coalesce", "stampedes.count"), 3);
     ck_assert_double_eq(num(d, "coalesce", "stampedes.max_size"), 1);
@@ -496,6 +499,7 @@ START_TEST(statement_timeout_under_usl_speeds_up_the_others)
     NEAR(b->t_end, 0.206);
     NEAR(att(&t, 1, 1)->latency, 0.176);
     ck_assert_double_eq(num(d, "none", "db.statement_timeouts"), 1);
+    ck_assert_double_eq(num(d, "none", "failed_by.statement_timeout"), 1);
     tu_trace_free(&t);
     finish(d);
     /* The same with a client timeout of 180 ms and cancel "all": A's query is
@@ -668,6 +672,11 @@ START_TEST(retry_budget_caps_retries_over_a_sliding_window)
     ck_assert_int_eq(granted[3], 2);
     ck_assert_int_eq(denied[3], 2);
     ck_assert_double_eq(num(d, "none", "retries_denied"), 10);
+    /* The hogs succeed; 10 requests fail for want of a retry, the 12 retried
+     * ones when their retry is rejected in turn. */
+    ck_assert_double_eq(num(d, "none", "failed_by.retry_denied"), 10);
+    ck_assert_double_eq(num(d, "none", "failed_by.rejected"), 12);
+    ck_assert_double_eq(num(d, "none", "failed"), 22);
     ck_assert_double_eq(num(d, "none", "requests"), 26);
     ck_assert_double_eq(num(d, "none", "attempts"), 38);
     tu_trace_free(&t);
@@ -862,6 +871,13 @@ static void check_label(const char *dir, const char *label, const struct control
     const char *outs[] = { "hit", "refresh", "fetch", "waited", "stale", "timeout", "error" };
     for (int k = 0; k < 7; k++) outcomes += num(dir, label, tu_pathf("outcomes.%s", outs[k]));
     ck_assert_double_eq(outcomes, num(dir, label, "attempts"));
+    /* Every request ends once; a denied retry's is filed under retry_denied. */
+    double failed = 0;
+    const char *ways[] = { "timeout", "rejected", "gave_up", "queue_timeout", "statement_timeout", "retry_denied" };
+    for (int k = 0; k < 6; k++) failed += num(dir, label, tu_pathf("failed_by.%s", ways[k]));
+    ck_assert_double_eq(failed, num(dir, label, "failed"));
+    ck_assert_double_eq(num(dir, label, "ok") + failed, num(dir, label, "requests"));
+    ck_assert_double_eq(num(dir, label, "failed_by.retry_denied"), denied);
     /* Each failure at its instant; a cancellation at an attempt's timeout. */
     double *timeouts = malloc((t.nreq + 1) * sizeof *timeouts);
     size_t nt = 0;
