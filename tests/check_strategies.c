@@ -11,18 +11,8 @@
 
 #include "testutil.h"
 
-typedef struct req_row {
-    long id, attempt, node, key;
-    double t_arr, t_done, latency;
-    char outcome[16];
-    int db;
-} req_row;
-
-typedef struct db_row {
-    long key, node, requester;
-    double t_issue, t_start, t_end;
-    char cause[16], status[16];
-} db_row;
+typedef tu_attempt req_row;
+typedef tu_query db_row;
 
 typedef struct run {
     char *dir;
@@ -32,51 +22,12 @@ typedef struct run {
 
 static void load_trace(run *r, const char *label)
 {
-    char *t = tu_slurp(tu_pathf("%s/r/%s/requests.csv", r->dir, label));
-    ck_assert_ptr_nonnull(t);
-    size_t cap = 1024;
-    r->req = malloc(cap * sizeof *r->req);
-    r->nreq = 0;
-    char *save, *line = strtok_r(t, "\n", &save);
-    while ((line = strtok_r(NULL, "\n", &save))) {
-        if (r->nreq == cap) r->req = realloc(r->req, (cap *= 2) * sizeof *r->req);
-        req_row *q = &r->req[r->nreq];
-        char *f[9], *p = line;
-        for (int i = 0; i < 9; i++) f[i] = strsep(&p, ",");
-        q->id = atol(f[0]);
-        q->attempt = atol(f[1]);
-        q->node = atol(f[2]);
-        q->key = atol(f[3]);
-        q->t_arr = atof(f[4]);
-        q->t_done = atof(f[5]);
-        q->latency = *f[6] ? atof(f[6]) : NAN;
-        snprintf(q->outcome, sizeof q->outcome, "%s", f[7]);
-        q->db = atoi(f[8]);
-        r->nreq++;
-    }
-    free(t);
-    t = tu_slurp(tu_pathf("%s/r/%s/db.csv", r->dir, label));
-    ck_assert_ptr_nonnull(t);
-    cap = 1024;
-    r->db = malloc(cap * sizeof *r->db);
-    r->ndb = 0;
-    line = strtok_r(t, "\n", &save);
-    while ((line = strtok_r(NULL, "\n", &save))) {
-        if (r->ndb == cap) r->db = realloc(r->db, (cap *= 2) * sizeof *r->db);
-        db_row *q = &r->db[r->ndb];
-        char *f[8], *p = line;
-        for (int i = 0; i < 8; i++) f[i] = strsep(&p, ",");
-        q->key = atol(f[0]);
-        q->node = atol(f[1]);
-        q->t_issue = atof(f[2]);
-        q->t_start = *f[3] ? atof(f[3]) : NAN;
-        q->t_end = atof(f[4]);
-        snprintf(q->cause, sizeof q->cause, "%s", f[5]);
-        q->requester = atol(f[6]);
-        snprintf(q->status, sizeof q->status, "%s", f[7]);
-        r->ndb++;
-    }
-    free(t);
+    tu_trace t;
+    ck_assert_msg(tu_trace_load(&t, tu_pathf("%s/r/%s", r->dir, label)) == 0, "no trace for %s", label);
+    r->req = t.req;
+    r->nreq = t.nreq;
+    r->db = t.db;
+    r->ndb = t.ndb;
 }
 
 /* Runs scenario text (with --trace unless notrace) and loads label's trace. */
