@@ -920,7 +920,7 @@ static void schedule_burst(sim *s, size_t bi)
     else s->burst_left[bi] = 0;
 }
 
-static void on_arrival(sim *s, uint32_t src)
+HOT void on_arrival(sim *s, uint32_t src)
 {
     if (src == 0) {
         new_request(s, draw_key(s), draw_node(s, s->r[RNG_NODES]), NONE);
@@ -974,7 +974,7 @@ static inline bool stale(const sim *s, const event *ev)
     return ev->kind >= EV_RETRY && ev->kind <= EV_TIMEOUT && s->att[ev->a].gen != ev->b;
 }
 
-static void dispatch(sim *s, const event *ev)
+HOT void dispatch(sim *s, const event *ev)
 {
     switch (ev->kind) {
     case EV_ARRIVAL: on_arrival(s, ev->a); break;
