@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cliopt.h"
+#include "stop.h"
 #include "fit.h"
 #include "fit_report.h"
 #include "plot.h"
@@ -55,16 +56,6 @@ static const char *const usage_fit =
     "exit status: 0 success, 1 a failure while running (I/O, gnuplot, interrupted),\n"
     "2 bad usage or a bad log (FILE:LINE: what), and then nothing is written.\n";
 
-static volatile int g_stop;
-
-static void on_signal(int sig)
-{
-    if (g_stop) {
-        signal(sig, SIG_DFL);
-        raise(sig);
-    }
-    g_stop = 1;
-}
 
 static double wall_now(void)
 {
@@ -367,16 +358,10 @@ int cli_fit(int argc, char **argv)
         }
     }
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGXFSZ, SIG_IGN);
+    stop_install();
 
     prog pg = { 0 };
-    fit_opts o = { .access = access, .latencies = lat, .seed = seed, .stop = &g_stop };
+    fit_opts o = { .access = access, .latencies = lat, .seed = seed, .stop = &stop_flag };
     if (!quiet && isatty(2)) {
         o.progress = show_progress;
         o.progress_ctx = &pg;
@@ -408,7 +393,7 @@ int cli_fit(int argc, char **argv)
     if (!status && report && fit_report_build(&rp, &r, json, base_name(access), lat ? base_name(lat) : NULL, formats,
                                               err, sizeof err))
         status = FIT_FAILED;
-    if (!status && g_stop) {
+    if (!status && stop_flag) {
         snprintf(err, sizeof err, "interrupted");
         status = FIT_FAILED;
     }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "jsonfile.h"
+#include "stop.h"
 #include "textin.h"
 
 /* ---------------------------------------------------------------- folders */
@@ -587,6 +588,7 @@ int outdir_open(outdir *o, const char *dir, const char *kind, const char *const 
         for (size_t i = o->nmade; i-- > 0;) rmdir(o->made[i]);
         return -1;
     }
+    stop_guard(o->tmp, o->dir);   /* a second signal removes it, or names it */
     return 0;
 oom:
     snprintf(err, errlen, "out of memory");
@@ -709,7 +711,17 @@ static int write_marker(outdir *o, char *err, size_t errlen)
 
 int outdir_commit(outdir *o, char *err, size_t errlen)
 {
+    /* A signal asked to stop: nothing half-done takes the folder's place. */
+    if (stop_requested()) {
+        snprintf(err, errlen, "interrupted; nothing was written to %s", o->dir);
+        return -1;
+    }
     if (write_marker(o, err, errlen)) return -1;
+    if (stop_requested()) {
+        snprintf(err, errlen, "interrupted; nothing was written to %s", o->dir);
+        return -1;
+    }
+    stop_guard(NULL, NULL);   /* from here the folder is taken into place, or put back */
     /* The previous ones step aside, the new ones take their names, the
      * previous ones go; a failure puts everything back as it was. */
     struct stat st;
@@ -749,6 +761,7 @@ undo:
 
 void outdir_close(outdir *o)
 {
+    stop_guard(NULL, NULL);
     if (o->tmp) {
         rm_rf(o->tmp);
         for (size_t i = o->nmade; i-- > 0;) rmdir(o->made[i]);   /* the parents made for it, when still empty */
