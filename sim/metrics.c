@@ -7,6 +7,7 @@
 #include "metrics.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,4 +302,30 @@ void metrics_group_issue(metrics *m, uint32_t *inflight, uint32_t *size, uint8_t
 double metrics_stampede_mean(const metrics *m)
 {
     return m->stampedes ? (double)m->stampede_total / (double)m->stampedes : 0.0;
+}
+
+/* x with thousands separators: 89,560. */
+static void fmt_count(char *buf, size_t n, double x)
+{
+    char raw[40];
+    snprintf(raw, sizeof raw, "%.0f", x);
+    size_t len = strlen(raw), k = 0;
+    for (size_t i = 0; i < len && k + 2 < n; i++) {
+        if (i && (len - i) % 3 == 0) buf[k++] = ',';
+        buf[k++] = raw[i];
+    }
+    buf[k] = 0;
+}
+
+void metrics_cut_words(char *buf, size_t n, double drain, double queries, double requests)
+{
+    char q[40], r[40];
+    fmt_count(q, sizeof q, queries);
+    fmt_count(r, sizeof r, requests);
+    if (queries > 0)
+        snprintf(buf, n, "the DB had not drained %.6g s after arrivals stopped: %s quer%s in flight, %s request%s "
+                 "unanswered", drain, q, queries == 1 ? "y" : "ies", r, requests == 1 ? "" : "s");
+    else
+        snprintf(buf, n, "%s request%s still unanswered %.6g s after arrivals stopped", r, requests == 1 ? "" : "s",
+                 drain);
 }

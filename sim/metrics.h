@@ -48,7 +48,9 @@ extern const char *const counter_names[CNT_N];
       "its last attempt's DB query ran db.statement_timeout in service and was aborted") \
     X(RETRY_DENIED, "retry_denied", OUT_ERROR, "denied a retry", \
       "its last attempt failed (a timeout or an error) and the retry budget (clients.retries.budget) " \
-      "denied the retry that would have followed")
+      "denied the retry that would have followed") \
+    X(UNFINISHED, "unfinished", OUT_UNFINISHED, "unfinished when the run was cut", \
+      "it was still unanswered when the run stopped at the drain limit (drain)")
 
 enum failure {
 #define X(id, key, out, words, what) FAIL_##id,
@@ -101,7 +103,7 @@ typedef struct metrics {
     uint64_t requests, attempts, ok, hits, misses;
     uint64_t failed, failed_by[FAIL_N];   /* requests that ended without a value */
     uint64_t good;                        /* ok within slo_latency of their first arrival */
-    uint64_t outcomes[7];
+    uint64_t outcomes[8];   /* by enum outcome (model.h) */
     uint64_t db_queries, db_early, db_rejected, db_wasted;
     /* queries admitted that ended without a value, and retries not sent */
     uint64_t db_queue_timeouts, db_statement_timeouts, db_cancelled;
@@ -138,6 +140,12 @@ typedef struct metrics {
     /* run */
     uint64_t events;
     double end_time, wall_seconds;
+    /* the drain after duration (README "Drain limit"): in flight at duration,
+     * and whether the run was cut at duration + drain with work in flight */
+    double drain;
+    uint64_t flight_requests, flight_queries;      /* at duration */
+    bool drain_limited;
+    uint64_t cut_requests, cut_queries;            /* at the cut: unfinished requests (all), queries in the DB */
 } metrics;
 
 /* Returns 0 or -1 on no memory. */
@@ -217,5 +225,10 @@ void metrics_group_issue(metrics *m, uint32_t *inflight, uint32_t *size, uint8_t
 void metrics_group_close(metrics *m, uint32_t size, uint8_t counted);
 
 double metrics_stampede_mean(const metrics *m);
+
+/* Why a run was cut at the drain limit, in words: "the DB had not drained
+ * 100 s after arrivals stopped: 89,560 queries in flight, 91,020 requests
+ * unanswered" (or "N requests unanswered" when the DB was idle). */
+void metrics_cut_words(char *buf, size_t n, double drain, double queries, double requests);
 
 #endif

@@ -11,8 +11,9 @@
 #include <string.h>
 
 const char *const outcome_names[OUT_N] = {
-    "hit", "refresh", "fetch", "waited", "stale", "timeout", "error",
+    "hit", "refresh", "fetch", "waited", "stale", "timeout", "error", "unfinished",
 };
+_Static_assert(OUT_N <= sizeof ((metrics *)0)->outcomes / sizeof(uint64_t), "metrics counts every outcome");
 const char *const cause_names[CAUSE_N] = {
     "miss", "lock", "giveup", "early", "background", "lease",
 };
@@ -62,6 +63,7 @@ static uint32_t att_alloc(sim *s)
     if (s->att_free) {
         uint32_t i = s->att_free;
         s->att_free = s->att[i].next;
+        s->live++;
         return i;
     }
     if (s->natt == s->att_cap) {
@@ -72,6 +74,7 @@ static uint32_t att_alloc(sim *s)
         s->att = na;
         s->att_cap = ncap;
     }
+    s->live++;
     return s->natt++;
 }
 
@@ -84,6 +87,7 @@ static void att_release(sim *s, uint32_t i)
     a->state = AS_FREE;
     a->next = s->att_free;
     s->att_free = i;
+    s->live--;
 }
 
 static uint32_t q_alloc(sim *s)
@@ -961,11 +965,18 @@ static void on_trace(sim *s)
     trace_next(s);
 }
 
+/* A flush clears every key: the loop looks at the stop flag after it, and
+ * within it every 2^20 keys (a flush of 4e9 keys takes seconds). */
 static void on_fault(sim *s, uint32_t fi)
 {
     const fault *f = &s->sc->faults[fi];
-    if (f->kind == FAULT_CACHE_FLUSH)
-        for (uint64_t k = 0; k < s->sc->keys.count; k++) s->keys[k].present = 0;
+    if (f->kind != FAULT_CACHE_FLUSH) return;
+    uint64_t n = s->sc->keys.count;
+    for (uint64_t k = 0; k < n; k++) {
+        s->keys[k].present = 0;
+        if ((k & 0xfffff) == 0xfffff && s->stop && *s->stop) break;
+    }
+    s->check_stop = true;
 }
 
 /* An event for an attempt that has ended since it was scheduled. */
@@ -1170,26 +1181,114 @@ static int set_triggers(const scenario *sc, metrics *m)
     return rc;
 }
 
+/* ---------------------------------------------------------------- memory */
+
+/* Bytes the run holds in what grows with the work in flight and with time. */
+typedef struct held {
+    double events, requests, queries, rows, total;
+} held;
+
+static held held_of(const sim *s)
+{
+    held h;
+    const engine *e = &s->eng;
+    h.events = (double)e->cap * sizeof(event) + (double)e->cancel_cap * sizeof(uint64_t);
+    for (int l = 0; l < ENGINE_LANES; l++) h.events += (double)e->lanes[l].cap * sizeof(event);
+    h.requests = (double)s->att_cap * sizeof(attempt);
+    h.queries = (double)s->q_cap * sizeof(query) + (double)s->ps_cap * sizeof(uint32_t);
+    h.rows = (double)s->m->rows_cap * sizeof(ts_row);
+    h.total = h.events + h.requests + h.queries + h.rows;
+    return h;
+}
+
+static void fmt_mb(char *buf, size_t n, double bytes)
+{
+    if (bytes >= 1e9) snprintf(buf, n, "%.1f GB", bytes / 1e9);
+    else snprintf(buf, n, "%.0f MB", bytes / 1e6);
+}
+
+/* What grew, and the field to change: after "out of memory" or beyond the
+ * run's memory bound. */
+static void describe_memory(const sim *s, const char *what, char *buf, size_t n)
+{
+    held h = held_of(s);
+    char ev[32], rq[32], qu[32], ro[32];
+    fmt_mb(ev, sizeof ev, h.events);
+    fmt_mb(rq, sizeof rq, h.requests);
+    fmt_mb(qu, sizeof qu, h.queries);
+    fmt_mb(ro, sizeof ro, h.rows);
+    const char *field;
+    double inq = (double)(s->in_service + s->queued);
+    if (h.rows >= h.events && h.rows >= h.requests && h.rows >= h.queries)
+        field = "raise bin or lower drain (the time series grew)";
+    else if (inq >= 0.5 * (double)s->live)
+        field = "set db.queue_limit (or lower the arrival rate, or raise db.workers): the DB queue grew";
+    else
+        field = "set clients.timeout (or lower the arrival rate): requests waiting outside the DB grew";
+    snprintf(buf, n, "%s at t = %.6g s: %llu events pending (%s), %llu requests in flight (%s), %.0f DB queries "
+             "in flight (%s), %llu time-series rows (%s); %s",
+             what, model_now(s), (unsigned long long)engine_pending(&s->eng), ev, (unsigned long long)s->live, rq, inq,
+             qu, (unsigned long long)s->m->nrows, ro, field);
+}
+
+/* ---------------------------------------------------------------- the run */
+
+/* The run stops at duration + drain with work in flight: each request still
+ * unanswered fails as unfinished, in the bin of the cut. */
+static int cut_at_drain(sim *s, double end)
+{
+    metrics *m = s->m;
+    if (metrics_advance(m, end, s->in_service, s->queued)) return nomem(s);
+    s->eng.now = end;
+    m->drain_limited = true;
+    m->cut_requests = s->live;
+    m->cut_queries = s->in_service + s->queued;
+    for (uint32_t i = 1; i < s->natt; i++) {
+        attempt *a = &s->att[i];
+        if (a->state == AS_FREE) continue;
+        if (a->state != AS_BACKOFF) end_attempt(s, i, OUT_UNFINISHED);
+        metrics_fail(m, a->counted, FAIL_UNFINISHED);
+        metrics_in_system(m, a->t_first, end);
+        att_release(s, i);
+    }
+    return 0;
+}
+
 int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *errbuf, size_t errlen)
 {
     sim s;
     int rc = 0;
     m->slo_latency = sc->slo.latency;
     m->slo_target = sc->slo.target;
+    m->drain = sc->drain;
     if (setup(&s, sc, si, o, m) || set_triggers(sc, m)) {
         if (s.trace_rc == TI_STOP) rc = 1;
         else if (s.trace_rc) snprintf(errbuf, errlen, "%s", s.trace_msg);
-        else snprintf(errbuf, errlen, "out of memory setting up the run");
+        else snprintf(errbuf, errlen, "out of memory setting up the run (keys.count %llu)",
+                      (unsigned long long)sc->keys.count);
         if (s.trace_rc != TI_STOP) rc = s.trace_rc == TI_BAD ? -2 : -1;
         teardown(&s);
         return rc;
     }
     event ev;
-    double bin_end = sc->bin, last = 0;
-    bool warm = sc->warmup <= 0;
+    double bin_end = sc->bin, last = 0, drain_end = sc->duration + sc->drain;
+    double bound = o ? o->memory : 0;
+    bool warm = sc->warmup <= 0, past = false, over = false;
     uint64_t n = 0;
     while (!s.fail && engine_pop(&s.eng, &ev)) {
         if (stale(&s, &ev)) continue;
+        if (!past && ev.t >= sc->duration) {
+            past = true;
+            m->flight_requests = s.live;
+            m->flight_queries = s.in_service + s.queued;
+        }
+        if (ev.t > drain_end) {
+            /* Work still in flight: the drain limit. */
+            if (s.live || s.in_service || s.queued) {
+                if (cut_at_drain(&s, drain_end) == 0) last = drain_end;
+            }
+            break;
+        }
         last = ev.t;
         m->events++;
         if (ev.t >= bin_end) {
@@ -1217,15 +1316,26 @@ int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *
                 nomem(&s);
             }
         }
-        if ((++n & PROGRESS_MASK) == 0) {
+        if ((++n & PROGRESS_MASK) == 0 || s.check_stop) {
+            s.check_stop = false;
             if (s.progress) s.progress(s.progress_ctx, ev.t);
             if (s.stop && *s.stop) { rc = 1; break; }
+            if (bound > 0) {
+                /* every part may double before the next look: room for that */
+                if (2 * held_of(&s).total > bound) { over = true; break; }
+            }
         }
     }
-    if (s.fail) {
+    if (over) {
+        char b1[32], b2[96];
+        fmt_mb(b1, sizeof b1, bound);
+        snprintf(b2, sizeof b2, "the run outgrew the %s of memory it may use", b1);
+        describe_memory(&s, b2, errbuf, errlen);
+        rc = -1;
+    } else if (s.fail) {
         if (s.trace_rc == TI_STOP) rc = 1;
         else if (s.trace_rc) snprintf(errbuf, errlen, "%s", s.trace_msg);
-        else snprintf(errbuf, errlen, "out of memory during the run");
+        else describe_memory(&s, "out of memory", errbuf, errlen);
         if (s.trace_rc != TI_STOP) rc = s.trace_rc == TI_BAD ? -2 : -1;
     }
     if (rc == 0) {

@@ -23,7 +23,7 @@
 #define NONE 0u
 
 /* Outcomes of an attempt (the trace's outcome column). */
-enum outcome { OUT_HIT, OUT_REFRESH, OUT_FETCH, OUT_WAITED, OUT_STALE, OUT_TIMEOUT, OUT_ERROR, OUT_N };
+enum outcome { OUT_HIT, OUT_REFRESH, OUT_FETCH, OUT_WAITED, OUT_STALE, OUT_TIMEOUT, OUT_ERROR, OUT_UNFINISHED, OUT_N };
 extern const char *const outcome_names[OUT_N];
 
 /* Why a query was issued (the trace's cause column). */
@@ -114,6 +114,7 @@ struct sim {
     keystate *keys;
 
     attempt *att; uint32_t natt, att_cap, att_free;
+    uint64_t live;                 /* attempts in use: requests in flight */
     query *q; uint32_t nq, q_cap, q_free;
     uint32_t serial;
 
@@ -161,6 +162,7 @@ struct sim {
     void (*progress)(void *ctx, double t);
     void *progress_ctx;
     volatile int *stop;
+    bool check_stop;               /* look at *stop after this event (a long one: a flush) */
 };
 
 /* ---- calls for strategies ---- */
@@ -230,11 +232,15 @@ typedef struct run_opts {
     void *progress_ctx;
     volatile int *stop;           /* set non-zero to stop early (signal) */
     uint64_t salt;                /* separates replications: streams are (seed, purpose, salt) */
+    double memory;                /* bytes the run may hold (limits_run_memory); 0: no bound */
 } run_opts;
 
 /* Runs strategy number si of sc; fills *m (initialised by the caller with
- * metrics_init). Returns 0; -1 on no memory or an unreadable trace, -2 on a
- * malformed trace row (message in errbuf); 1 when stopped by *stop. */
+ * metrics_init).  Returns 0; -1 on no memory (the message names what grew and
+ * the field to change), beyond o->memory likewise, or an unreadable trace;
+ * -2 on a malformed trace row (message in errbuf); 1 when stopped by *stop.
+ * A run still busy at duration + drain is cut there and returns 0 with
+ * m->drain_limited set (its unanswered requests failed as unfinished). */
 int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *errbuf, size_t errlen);
 
 #endif

@@ -19,6 +19,7 @@
 #include "csvin.h"
 #include "jsonfile.h"
 #include "model.h"
+#include "stop.h"
 #include "strategy.h"
 #include "textin.h"
 
@@ -325,6 +326,17 @@ static char *summary_json(const scenario *sc, size_t si, const metrics *m)
     cJSON_AddNumberToObject(simo, "wall_seconds", m->wall_seconds);
     cJSON_AddNumberToObject(simo, "events_per_second",
                             m->wall_seconds > 0 ? (double)m->events / m->wall_seconds : 0.0);
+    cJSON_AddNumberToObject(simo, "drain", m->drain);
+    cJSON_AddBoolToObject(simo, "drain_limited", m->drain_limited);
+    cJSON_AddNumberToObject(simo, "in_flight_at_duration", (double)m->flight_requests);
+    cJSON_AddNumberToObject(simo, "queries_at_duration", (double)m->flight_queries);
+    cJSON_AddNumberToObject(simo, "unfinished", (double)m->cut_requests);
+    cJSON_AddNumberToObject(simo, "queries_at_cut", (double)m->cut_queries);
+    if (m->drain_limited) {
+        char why[256];
+        metrics_cut_words(why, sizeof why, m->drain, (double)m->cut_queries, (double)m->cut_requests);
+        cJSON_AddStringToObject(simo, "cut", why);
+    }
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     return text;
@@ -347,6 +359,7 @@ static int write_timeseries(FILE *f, const metrics *m)
           "db_inflight_max,db_queue_max,p50,p99,p999,succeeded,failed,good,p99_all\n", f);
     for (uint64_t i = 0; i < m->nrows; i++) {
         const ts_row *r = &m->rows[i];
+        if ((i & 0xffff) == 0xffff && stop_requested()) return -1;   /* the folder is not committed */
         csv_num(f, (double)i * m->bin);
         fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,",
                 (unsigned long long)r->arrivals, (unsigned long long)r->hits, (unsigned long long)r->misses,
@@ -422,7 +435,11 @@ int results_add(results *r, const scenario *sc, size_t si, const metrics *m, cha
     free(text);
     if (close_checked(f, label_file(what, sizeof what, cfg->label, "summary.json"), err, errlen)) return -1;
     if (!(f = results_file(r, cfg->label, "timeseries.csv", err, errlen))) return -1;
-    write_timeseries(f, m);
+    if (write_timeseries(f, m)) {
+        fclose(f);
+        snprintf(err, errlen, "interrupted; nothing was written to %s", r->out.dir);
+        return -1;
+    }
     if (close_checked(f, label_file(what, sizeof what, cfg->label, "timeseries.csv"), err, errlen)) return -1;
     if (!(f = results_file(r, cfg->label, "latency_hist.csv", err, errlen))) return -1;
     write_latency_hist(f, &m->lat, m->failed);
@@ -439,6 +456,12 @@ int results_add(results *r, const scenario *sc, size_t si, const metrics *m, cha
     for (size_t i = 0; i < m->nrec; i++) r->has_triggers |= m->rec[i].listed;
     row->label = strdup(cfg->label);
     row->strategy = strdup(cfg->ops->name);
+    row->cut = NULL;
+    if (m->drain_limited) {
+        char why[256];
+        metrics_cut_words(why, sizeof why, m->drain, (double)m->cut_queries, (double)m->cut_requests);
+        row->cut = strdup(why);
+    }
     metrics_columns(m, row->v);
     return 0;
 }
@@ -488,6 +511,7 @@ void results_close(results *r)
     for (size_t i = 0; i < r->nrows; i++) {
         free(r->rows[i].label);
         free(r->rows[i].strategy);
+        free(r->rows[i].cut);
     }
     free(r->rows);
     memset(r, 0, sizeof *r);
@@ -631,4 +655,8 @@ void results_print_table(const results *r, FILE *out)
         }
         fputc('\n', out);
     }
+    /* A run cut at the drain limit says so under the table. */
+    for (size_t k = 0; k < r->nrows; k++)
+        if (r->rows[k].cut)
+            fprintf(out, "%s: cut at the drain limit: %s (failed as unfinished)\n", r->rows[k].label, r->rows[k].cut);
 }

@@ -58,7 +58,7 @@ int results_row_names(struct csvin *c, int cl, int cs, char *err, size_t errlen)
 
 typedef struct results {
     outdir out;
-    struct result_row { char *label, *strategy; double v[COL_N]; } *rows;
+    struct result_row { char *label, *strategy; double v[COL_N]; char *cut; } *rows;   /* cut: why, or NULL */
     size_t nrows;
     bool has_slo;        /* the scenario sets slo.latency: the table shows good% */
     bool has_triggers;   /* a trigger after warmup: the table shows recovery */

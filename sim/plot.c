@@ -26,6 +26,7 @@
 #include "output.h"
 #include "report.h"
 #include "scenario.h"
+#include "stop.h"
 #include "strategy.h"
 #include "textin.h"
 
@@ -375,15 +376,21 @@ static int run_gnuplot(const char *gnuplot, const char *dir, const char *script,
     }
     close(fd[1]);
     char buf[4096];
+    bool killed = false;
     for (;;) {
         ssize_t k = read(fd[0], buf, sizeof buf);
         if (k > 0) sb_putn(msgs, buf, (size_t)k);
         else if (k == 0 || errno != EINTR) break;
+        if (stop_requested() && !killed) {   /* a signal: gnuplot stops too */
+            kill(pid, SIGTERM);
+            killed = true;
+        }
     }
     close(fd[0]);
     int st;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR) return -1;
+    if (stop_requested()) return -2;
     if (WIFEXITED(st)) return WEXITSTATUS(st);
     return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
@@ -463,7 +470,11 @@ int chartset_draw_script(chartset *cs, const char *name, const char *script, con
     strbuf msgs = { 0 };
     snprintf(file, sizeof file, "%s.gp", name);
     if (outdir_text(&cs->out, file, script, err, errlen)) goto done;
-    int st = run_gnuplot(cs->gnuplot, cs->out.tmp, file, &msgs);
+    int st = stop_requested() ? -2 : run_gnuplot(cs->gnuplot, cs->out.tmp, file, &msgs);
+    if (st == -2) {
+        snprintf(err, errlen, "interrupted; nothing was written to %s", cs->out.dir);
+        goto done;
+    }
     if (msgs.oom) goto oom;
     if (st != 0 || msgs.len) {
         while (msgs.len && msgs.s[msgs.len - 1] == '\n') msgs.s[--msgs.len] = 0;
@@ -831,6 +842,21 @@ static int read_summary(run_folder *rf, run_label *L, const char *path, char *er
         json_compact(&b, p);
     }
     if (!(L->params = sb_take(&b))) goto oom;
+    /* A run cut at the drain limit says why (absent from older folders). */
+    const cJSON *dl = jfile_get(&j, "/sim/drain_limited");
+    if (dl && !cJSON_IsBool(dl)) {
+        jfile_error(&j, "/sim/drain_limited", err, errlen, "expected true or false");
+        goto done;
+    }
+    if (cJSON_IsTrue(dl)) {
+        s = NULL;
+        if (jfile_string(&j, "/sim/cut", true, &s, err, errlen)) goto done;
+        if (!one_line(s)) {
+            jfile_error(&j, "/sim/cut", err, errlen, "expected one line of text");
+            goto done;
+        }
+        if (!(L->cut = strdup(s))) goto oom;
+    }
     /* The SLO (the first label's) and how the label came back after each
      * trigger, both as run wrote them. */
     if (jfile_get(&j, "/slo") && isnan(rf->slo_target)) {
@@ -1230,6 +1256,7 @@ void run_folder_free(run_folder *rf)
         free(L->strategy);
         free(L->v);
         free(L->params);
+        free(L->cut);
         for (size_t k = 0; k < L->nrec; k++) free(L->rec[k].trigger);
         free(L->rec);
         free(L->sizes);
@@ -1809,7 +1836,9 @@ static int chart_db_load(chart_ctx *cx)
     if (isfinite(rf->duration) && xmax > 1.25 * rf->duration) {
         char t[64], msg[160];
         fmt_time(t, sizeof t, xmax);
-        snprintf(msg, sizeof msg, "the DB drains until %s \u2192", t);
+        bool cut = false;
+        for (size_t i = 0; i < rf->nlabels; i++) cut |= rf->labels[i].cut != NULL;
+        snprintf(msg, sizeof msg, cut ? "cut at the drain limit, %s \u2192" : "the DB drains until %s \u2192", t);
         xmax = 1.25 * rf->duration;
         sb_puts(note, "set label 98 ");
         sb_gp_quote(note, msg);
@@ -1970,7 +1999,7 @@ static int chart_latency_cdf(chart_ctx *cx)
  * on top.  A label whose total is NAN gets "n/a" and no bar; one whose total
  * is +inf gets a hatched bar to the top of the panel and its text ("never",
  * "failed").  Values are in the panel's unit already. */
-#define MAXSTACK 6
+#define MAXSTACK 7
 typedef struct panel {
     char title[256];
     double ymax;
@@ -1984,7 +2013,8 @@ typedef struct panel {
 } panel;
 
 /* Fill patterns of the layers (0: solid), and their names for the key. */
-static const int stack_patterns[MAXSTACK] = { 0, 4, 1, 5, 2, 7 };
+static const int stack_patterns[MAXSTACK] = { 0, 4, 1, 5, 2, 7, 6 };
+_Static_assert(FAIL_N <= MAXSTACK, "a layer per way of failing");
 
 static void gen_panel(strbuf *o, strbuf *data, const run_folder *rf, const panel *p, int no)
 {
@@ -2489,6 +2519,7 @@ int plot_command(int argc, char **argv)
         fputs("stampede: plot: which folder? give a results folder DIR (see 'stampede plot --help')\n", stderr);
         return 2;
     }
+    stop_install();
     unsigned formats = PLOT_FORMATS_DEFAULT;
     if (fmt && plot_parse_formats(fmt, &formats)) {
         fprintf(stderr, "stampede: plot: unknown format in \"%s\" (formats: svg, png, pdf)\n", fmt);

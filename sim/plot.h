@@ -155,6 +155,7 @@ typedef struct run_label {
     double *v;                /* comparison.csv's numbers, by column; NAN when empty */
     char *params;             /* summary.json "params" as "poll 0.02, max_wait 1", or "" */
     run_recovery *rec;        /* summary.json "recovery" */
+    char *cut;                /* summary.json "sim.cut": why the run stopped at the drain limit, or NULL */
     size_t nrec;
     size_t nbins;             /* timeseries.csv rows */
     double *ts[TS_N];         /* its columns, nbins each; NAN where empty */

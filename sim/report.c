@@ -273,6 +273,11 @@ static void finding(strbuf *h, const run_folder *rf, size_t i, size_t b)
         if (met > 0) sb_puts(h, "met");
         else sb_printf(h, "<strong>missed</strong> (error budget spent %.3g\u00d7)", (1 - g) / (1 - rf->slo_target));
     }
+    if (L->cut) {
+        sb_puts(h, "; <strong>the run was cut at the drain limit</strong>: ");
+        esc(h, L->cut);
+        sb_puts(h, " (counted as failed: unfinished)");
+    }
     /* How fast do we come back? */
     recovery_finding(h, rf, L);
     /* Latency: of every request first, then of the answered ones. */

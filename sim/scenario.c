@@ -1870,7 +1870,7 @@ static void load_slo_recovery(loader *L, const cJSON *root, scenario *s)
 static void load_root(loader *L, const cJSON *root, scenario *s)
 {
     static const char *const fields[] = {
-        "name", "description", "seed", "duration", "warmup", "bin", "clients", "keys", "app",
+        "name", "description", "seed", "duration", "warmup", "bin", "drain", "clients", "keys", "app",
         "cache", "db", "faults", "strategies", "slo", "recovery", NULL,
     };
     static const char *const app_fields[] = { "nodes", NULL };
@@ -1898,6 +1898,15 @@ static void load_root(loader *L, const cJSON *root, scenario *s)
     int dur = get_duration(L, root, "duration", true, &POS, &s->duration);
     int warm = get_duration(L, root, "warmup", false, &NONNEG, &s->warmup);
     int bin = get_duration(L, root, "bin", false, &POS, &s->bin);
+    static const range DRAIN = { 0, 1e15, false, false };
+    int drain = get_duration(L, root, "drain", false, &DRAIN, &s->drain);
+    s->drain_given = drain == SET;
+    if (dur == SET && bin != BAD && drain != SET) {
+        /* DRAIN_FACTOR run lengths, within DRAIN_MAX_BINS rows in all */
+        double room = DRAIN_MAX_BINS * s->bin - s->duration;
+        s->drain = DRAIN_FACTOR * s->duration;
+        if (s->drain > room) s->drain = room > 0 ? room : 0;
+    }
     char a[40];
     if (dur == SET && s->duration < MIN_DURATION) {
         size_t m = ptr_push(L, "duration");

@@ -15,6 +15,8 @@
 #include "rng.h"
 
 #define UNLIMITED UINT64_MAX
+#define DRAIN_FACTOR 100        /* the default drain, in durations */
+#define DRAIN_MAX_BINS 1e7      /* ... at most up to this many time-series rows in all */
 
 enum arrivals_kind { ARR_RATE, ARR_SCHEDULE, ARR_CLOSED, ARR_TRACE };
 enum initial_kind { INIT_SPREAD, INIT_SYNCHRONIZED, INIT_COLD };
@@ -75,6 +77,11 @@ typedef struct scenario {
     char *name, *description;
     uint64_t seed;
     double duration, warmup, bin;
+    /* the most simulated time a run continues after duration to finish the
+     * work in flight (README "Drain limit"); given, or DRAIN_FACTOR x
+     * duration kept within DRAIN_MAX_BINS time-series rows */
+    double drain;
+    bool drain_given;
 
     struct {
         enum arrivals_kind kind;
