@@ -18,20 +18,9 @@
 #include "output.h"
 #include "plot.h"
 #include "scenario.h"
+#include "stop.h"
 #include "sweep.h"
 
-static volatile int g_stop;   /* set by SIGINT/SIGTERM: the run stops, nothing is written */
-
-/* The first signal asks the run to stop cleanly; a second one, while it
- * still has not (e.g. in a long set-up), ends the program at once. */
-static void on_signal(int sig)
-{
-    if (g_stop) {
-        signal(sig, SIG_DFL);
-        raise(sig);
-    }
-    g_stop = 1;
-}
 
 static const char *const usage_main =
     "usage: stampede COMMAND [ARGS]\n"
@@ -51,7 +40,9 @@ static const char *const usage_main =
     "  stampede COMMAND --help   details of a command\n"
     "  stampede --version        the program's version\n"
     "\n"
-    "exit status: 0 success, 1 a failure while running, 2 bad usage or an invalid scenario\n";
+    "exit status: 0 success, 1 a failure while running (or SIGINT, SIGTERM or SIGHUP:\n"
+    "nothing is written; a second signal ends the program at once, killed by it),\n"
+    "2 bad usage or an invalid scenario\n";
 
 static const char *const usage_run =
     "usage: stampede run SCENARIO.json [options]\n"
@@ -288,16 +279,17 @@ static int cmd_run(int argc, char **argv)
         snprintf(defout, sizeof defout, "results/%s", sc->name);
         out = defout;
     }
+    if (trace && limits_check_trace(sc, nsel, out, force, lim, sizeof lim)) {
+        print_lines(lim);
+        free(idx);
+        scenario_free(sc);
+        return 2;
+    }
+    if (trace && *lim && !quiet) print_lines(lim);
 
     /* From here a signal stops the run and the hidden folder is removed; a
      * write beyond RLIMIT_FSIZE fails (EFBIG) instead of killing us. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGXFSZ, SIG_IGN);
+    stop_install();
     char err[8192] = "";
     results res;
     int rc = results_open(&res, out, err, sizeof err);
@@ -329,7 +321,7 @@ static int cmd_run(int argc, char **argv)
         }
         prog.label = sc->strategies[si].label;
         prog.i = k;
-        run_opts o = { .trace_req = treq, .trace_db = tdb, .stop = &g_stop,
+        run_opts o = { .trace_req = treq, .trace_db = tdb, .stop = &stop_flag, .memory = limits_run_memory(sc, 1),
                        .progress = show ? show_progress : NULL, .progress_ctx = &prog };
         double w0 = wall_now();
         int r = sim_run(sc, si, &o, &m, err, sizeof err);
@@ -340,7 +332,7 @@ static int cmd_run(int argc, char **argv)
             snprintf(err, sizeof err, "cannot write the trace of %s: %s", prog.label, strerror(e1 ? e1 : e2));
             r = -1;
         }
-        if (r == 1 || g_stop) {
+        if (r == 1 || stop_flag) {
             snprintf(err, sizeof err, "interrupted; nothing was written to %s", out);
             status = 1;
         } else if (r == -2) {
@@ -352,7 +344,7 @@ static int cmd_run(int argc, char **argv)
         }
         metrics_free(&m);
     }
-    if (!status && g_stop) {
+    if (!status && stop_flag) {
         snprintf(err, sizeof err, "interrupted; nothing was written to %s", out);
         status = 1;
     }
