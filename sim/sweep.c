@@ -31,11 +31,14 @@
 #include "plot.h"
 #include "scenario.h"
 #include "strategy.h"
+#include "stop.h"
 #include "textin.h"
 
 #define MANIFEST_FORMAT "stampede-sweep"
 #define MANIFEST_VERSION 1
 #define MAX_SHOWN_BAD 5        /* invalid points whose errors are printed in full */
+#define SWEEP_MAX_POINTS 100000    /* points of a grid: each one's scenario is loaded before the first run */
+#define SWEEP_MAX_RUNS 100000000   /* runs of a grid: points x replications */
 
 static const char *const usage_sweep =
     "usage: stampede sweep SCENARIO.json --vary PATH=VALUES... [options]\n"
@@ -86,13 +89,8 @@ static const char *const usage_merge =
 
 /* ---------------------------------------------------------------- small helpers */
 
-static volatile int g_stop;   /* SIGINT/SIGTERM during sweep_execute, or a failed run */
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    g_stop = 1;
-}
+/* stop_flag (stop.h): SIGINT/SIGTERM, or a failed run that ends the others */
+#define g_stop stop_flag
 
 static double wall_now(void)
 {
@@ -526,6 +524,7 @@ static void write_runs(FILE *f, const grid *g, const rowset *rs)
     runs_header(f, g);
     for (size_t i = 0; i < rs->n; i++) {
         const row *r = &rs->r[i];
+        if ((i & 0xffff) == 0xffff && stop_requested()) return;   /* outdir_commit refuses the folder */
         fprintf(f, "%zu,", r->run);
         put_point(f, g, r->run / g->reps);
         fprintf(f, "%zu,", r->run % g->reps);
@@ -1295,6 +1294,11 @@ static int load_points(sweep *sw, const char *path, bool speak)
     size_t bad = 0;
     char desc[4096];
     for (size_t p = 0; p < g->points; p++) {
+        if (stop_requested()) {
+            free(ovr);
+            if (speak) fputs("stampede: sweep: interrupted while loading the points; nothing was run\n", stderr);
+            return 1;
+        }
         for (size_t i = 0; i < g->nvary; i++) {
             ovr[i].path = g->vary[i].path;
             ovr[i].value = g->vary[i].v.text[grid_index(g, p, i)];
@@ -1355,18 +1359,90 @@ static const char **sweep_labels(const sweep *sw, size_t *n)
     return l;
 }
 
-static void print_runs(const sweep *sw)
+/* The selection: runs r in lo..hi with r % n == c.  The first (hi + 1 when
+ * none) and how many. */
+static size_t sel_first(size_t lo, size_t hi, size_t c, size_t n)
+{
+    size_t r = lo + (c + n - lo % n) % n;
+    return r <= hi ? r : hi + 1;
+}
+
+static size_t sel_count(size_t lo, size_t hi, size_t c, size_t n)
+{
+    size_t f = sel_first(lo, hi, c, n);
+    return f > hi ? 0 : (hi - f) / n + 1;
+}
+
+/* Refuses a selection whose results would not fit in memory, or whose work
+ * is beyond LIMIT_WORK (unless --force): 0, or an exit status after saying
+ * why with the estimate and what to change. */
+static int selection_check(const sweep *sw, size_t lo, size_t hi, size_t c, size_t n, bool speak)
+{
+    const grid *g = &sw->g;
+    double work = 0, bytes = 0, reqs = 0;
+    for (size_t p = 0; p < g->points; p++) {
+        size_t a = p * g->reps, b = a + g->reps - 1;
+        if (a < lo) a = lo;
+        if (b > hi) b = hi;
+        if (a > b) continue;
+        double cnt = (double)sel_count(a, b, c, n), ns = (double)sw->sc[p]->nstrategies;
+        if (cnt == 0) continue;
+        limits_estimate e;
+        limits_estimate_of(sw->sc[p], sw->sc[p]->nstrategies, &e);
+        work += cnt * ns * e.work;
+        reqs += cnt * ns * e.requests;
+        /* per run: its place in the selection, its offset, and per label its
+         * columns, its runs.csv row and two names */
+        bytes += cnt * (2 * sizeof(size_t) + ns * (COL_N * sizeof(double) + sizeof(row) + 64));
+    }
+    char mem[64], avail[64], t[64];
+    double limit = LIMIT_MEMORY_SHARE * limits_available();
+    const char *fewer = "select fewer runs (--shard K/N or --runs A..B), lower --replications or vary fewer values";
+    if (bytes > limit) {
+        limits_fmt_bytes(mem, sizeof mem, bytes);
+        limits_fmt_bytes(avail, sizeof avail, limits_available());
+        if (speak)
+            fprintf(stderr, "stampede: sweep: the %zu selected runs would hold about %s of results, more than %.0f%% "
+                            "of the %s this process may use; %s\n", sw->nsel, mem, 100 * LIMIT_MEMORY_SHARE, avail,
+                    fewer);
+        return 2;
+    }
+    if (work > LIMIT_WORK) {
+        limits_fmt_time(t, sizeof t, work / 1e6);
+        if (speak)
+            fprintf(stderr, "stampede: sweep: %s: the %zu selected runs would simulate about %.2g requests, %.2g "
+                            "request-equivalents of work in all (%s on one core), beyond the limit of %.0g; %s, %s\n",
+                    sw->force ? "warning" : "error", sw->nsel, reqs, work, t, LIMIT_WORK, fewer,
+                    sw->force ? "running it anyway (--force)" : "or pass --force to run it anyway");
+        return sw->force ? 0 : 2;
+    }
+    return 0;
+}
+
+/* Lists the selected runs as they are computed (nothing held); a signal or
+ * a failed write (a closed pipe) ends it: 1. */
+static int print_runs(const sweep *sw, size_t lo, size_t hi, size_t c, size_t n)
 {
     const grid *g = &sw->g;
     fputs("run", stdout);
     for (size_t i = 0; i < g->nvary; i++) { fputc(',', stdout); put_field(stdout, g->vary[i].path); }
     fputs(",replication\n", stdout);
-    for (size_t k = 0; k < sw->nsel; k++) {
-        size_t run = sw->sel[k];
+    size_t i = 0;
+    for (size_t run = sel_first(lo, hi, c, n); run <= hi; run += n, i++) {
         printf("%zu,", run);
         put_point(stdout, g, run / g->reps);
         printf("%zu\n", run % g->reps);
+        if ((i & 0xfff) == 0xfff && (stop_requested() || ferror(stdout))) break;
     }
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, "stampede: sweep --list-runs: cannot write the list: %s\n", strerror(errno ? errno : EIO));
+        return 1;
+    }
+    if (stop_requested()) {
+        fputs("stampede: sweep --list-runs: interrupted; the list is incomplete\n", stderr);
+        return 1;
+    }
+    return 0;
 }
 
 int sweep_open(int argc, char **argv, bool speak, sweep **out)
@@ -1462,8 +1538,13 @@ int sweep_open(int argc, char **argv, bool speak, sweep **out)
         if (g->points > SIZE_MAX / 4 / v->v.n) FAIL(2, "sweep: the grid is too large");
         g->points *= v->v.n;
     }
-    if (g->points > SIZE_MAX / 4 / g->reps || g->points * g->reps > 100000000)
-        FAIL(2, "sweep: %zu points x %zu replications is too many runs", g->points, g->reps);
+    /* Sizes checked before anything is allocated for the grid or listed. */
+    if (g->points > SWEEP_MAX_POINTS)
+        FAIL(2, "sweep: the grid has %zu points, beyond the limit of %d: every point's scenario is loaded and checked "
+                "before the first run; vary fewer values", g->points, SWEEP_MAX_POINTS);
+    if (g->points > SIZE_MAX / 4 / g->reps || g->points * g->reps > SWEEP_MAX_RUNS)
+        FAIL(2, "sweep: %zu points x %zu replications is %.3g runs, beyond the limit of %.0f; lower --replications "
+                "or vary fewer values", g->points, g->reps, (double)g->points * (double)g->reps, (double)SWEEP_MAX_RUNS);
     g->runs = g->points * g->reps;
 
     /* every point loads, or nothing runs */
@@ -1519,14 +1600,18 @@ int sweep_open(int argc, char **argv, bool speak, sweep **out)
         sw->partial = n > 1;
     }
     if (!sw->partial) snprintf(sw->selection, sizeof sw->selection, "all");   /* the whole grid is no part */
-    if (!(sw->sel = malloc(g->runs * sizeof *sw->sel))) OOM();
-    for (size_t r = lo; r <= hi; r++)
-        if (r % n == k - 1) sw->sel[sw->nsel++] = r;
+    /* What the selected runs cost, before anything is allocated for them or
+     * listed: --list-runs lists what the same command would run. */
+    sw->nsel = sel_count(lo, hi, k - 1, n);
+    if ((status = selection_check(sw, lo, hi, k - 1, n, speak))) goto fail;
     if (list) {
-        if (speak) print_runs(sw);
-        status = SWEEP_DONE;
+        if (speak && print_runs(sw, lo, hi, k - 1, n)) status = 1;
+        else status = SWEEP_DONE;
         goto fail;
     }
+    if (!(sw->sel = malloc((sw->nsel ? sw->nsel : 1) * sizeof *sw->sel))) OOM();
+    sw->nsel = 0;
+    for (size_t r = sel_first(lo, hi, k - 1, n); r <= hi; r += n) sw->sel[sw->nsel++] = r;
 
     /* where the results go */
     size_t width = 0;
@@ -1600,7 +1685,7 @@ static int run_one(sweep *sw, size_t k, char *err, size_t errlen)
             snprintf(err, errlen, "out of memory");
             return 1;
         }
-        run_opts o = { .stop = &g_stop, .salt = rep };
+        run_opts o = { .stop = &g_stop, .salt = rep, .memory = limits_run_memory(sc, sw->jobs ? sw->jobs : 2) };
         int rc = sim_run(sc, si, &o, &m, e, sizeof e);
         if (rc == 0) metrics_columns(&m, out + si * COL_N);
         metrics_free(&m);
@@ -1676,12 +1761,7 @@ int sweep_execute(sweep *sw, const size_t *ks, size_t n, int jobs, bool show)
 {
     exec x = { .sw = sw, .ks = ks, .n = n, .show = show, .t0 = wall_now() };
     if (pthread_mutex_init(&x.mu, NULL)) { fputs("stampede: cannot create a mutex\n", stderr); return 1; }
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    g_stop = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    stop_install();
     if (jobs < 1) jobs = 1;
     size_t nt = (size_t)jobs < n ? (size_t)jobs : n;
     pthread_t *th = nt > 1 ? calloc(nt - 1, sizeof *th) : NULL;
@@ -1695,8 +1775,6 @@ int sweep_execute(sweep *sw, const size_t *ks, size_t n, int jobs, bool show)
     free(th);
     if (x.shown) fputs("\r\033[K", stderr);
     int interrupted = g_stop && !x.failed;
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
     pthread_mutex_destroy(&x.mu);
     if (x.failed || interrupted) {
         if (interrupted || !strcmp(x.err, "interrupted"))
@@ -1737,6 +1815,7 @@ oom:
 
 int sweep_command(int argc, char **argv)
 {
+    stop_install();
     sweep *sw;
     int rc = sweep_open(argc, argv, true, &sw);
     if (rc) return rc == SWEEP_DONE ? 0 : rc;
@@ -1786,9 +1865,15 @@ static int read_runs(const char *dir, const grid *g, const size_t *owner, size_t
     }
     size_t last = SIZE_MAX;
     int cl = (int)g->nvary + 2, cs = cl + 1;
+    size_t nrow = 0;
     while ((rc = csvin_row(&c, err, errlen)) == TI_LINE) {
         double x;
         char got[96];
+        if ((++nrow & 0xffff) == 0 && stop_requested()) {
+            snprintf(err, errlen, "interrupted; nothing was written");
+            rc = TI_IO;
+            goto done;
+        }
         if ((rc = csvin_num(&c, 0, CK_COUNT, &x, err, errlen))) goto done;
         size_t run = (size_t)x;
         if (x >= (double)g->runs || owner[run] != me) {
@@ -1907,6 +1992,17 @@ static int merge_read(const char *const *dirs, size_t nd, grid *g, rowset *rs, c
         }
         if (d == 0) {
             *g = gd;
+            /* every run's owner, and at least one runs.csv row per run */
+            double need = (double)g->runs * (2 * sizeof(size_t) + sizeof(row) + 64);
+            if (need > LIMIT_MEMORY_SHARE * limits_available()) {
+                char mem[64], avail[64];
+                limits_fmt_bytes(mem, sizeof mem, need);
+                limits_fmt_bytes(avail, sizeof avail, limits_available());
+                snprintf(err, errlen, "the sweep has %zu runs: joining them would hold at least %s, more than %.0f%% "
+                                      "of the %s this process may use", g->runs, mem, 100 * LIMIT_MEMORY_SHARE, avail);
+                free(runs);
+                goto done;
+            }
             owner = malloc(g->runs * sizeof *owner);
             if (!owner) { free(runs); status = 1; snprintf(err, errlen, "out of memory"); goto done; }
             for (size_t r = 0; r < g->runs; r++) owner[r] = SIZE_MAX;
@@ -2024,6 +2120,7 @@ int merge_command(int argc, char **argv)
         }
     }
     if (!nd) { cli_usage_error("merge", "merge: give the partial sweep folders to join"); goto done; }
+    stop_install();
     if (!out) { cli_usage_error("merge", "merge: where to? give --out DIR"); goto done; }
     if (gl.nc && !gl.set) { cli_usage_error("merge", "merge: --subject-to needs --minimize or --maximize"); goto done; }
     if (!*out) { cli_usage_error("merge", "merge: --out needs a folder name (got \"\")"); goto done; }
