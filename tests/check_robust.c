@@ -18,6 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/statvfs.h>
+
+#include "stop.h"
 #include "testutil.h"
 
 static const char *base_json =
@@ -60,12 +63,16 @@ typedef struct how {
     int sig;                /* sent after delay seconds, 0: none */
     double delay;
     const char *out;        /* with sig: wait for out.tmp-PID first (the run has started) */
+    int sig2;               /* sent delay2 seconds after sig, 0: none */
+    double delay2;
 } how;
 
 typedef struct result {
     int status;             /* exit status, or -1 when killed by a signal */
     char *out, *err;
     double seconds;
+    int signal;             /* the signal that killed it, 0: none */
+    long maxrss_kb;         /* its peak resident memory */
 } result;
 
 /* Runs the program with argv (NULL-terminated, without the program). */
@@ -111,10 +118,17 @@ static result run_how(const how *h, const char *const *args)
         struct timespec ts = { (time_t)h->delay, (long)((h->delay - floor(h->delay)) * 1e9) };
         nanosleep(&ts, NULL);
         kill(pid, h->sig);
+        if (h->sig2) {
+            struct timespec t2 = { (time_t)h->delay2, (long)((h->delay2 - floor(h->delay2)) * 1e9) };
+            nanosleep(&t2, NULL);
+            kill(pid, h->sig2);
+        }
     }
     int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    result r = { WIFEXITED(st) ? WEXITSTATUS(st) : -1, tu_slurp(op), tu_slurp(ep), tu_now() - t0 };
+    struct rusage ru;
+    while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR) {}
+    result r = { WIFEXITED(st) ? WEXITSTATUS(st) : -1, tu_slurp(op), tu_slurp(ep), tu_now() - t0,
+                 WIFSIGNALED(st) ? WTERMSIG(st) : 0, ru.ru_maxrss };
     unlink(op);
     unlink(ep);
     return r;
@@ -342,7 +356,7 @@ START_TEST(set_paths_and_values)
     deep[10002] = 0;
     const char *d[] = { "run", scen, "--set", deep, "--out", never, NULL };
     refused(d, "stampede: --set x: error: /x: unknown field (expected one of: name, description, seed, duration, "
-               "warmup, bin, clients, keys, app, cache, db, faults, strategies, slo, recovery)\n");
+               "warmup, bin, drain, clients, keys, app, cache, db, faults, strategies, slo, recovery)\n");
 }
 END_TEST
 
@@ -364,7 +378,7 @@ START_TEST(requests_beyond_the_limit)
     char want[4096];
     snprintf(want, sizeof want,
              "stampede: %s: error: about 3.6e+10 requests for each of 2 strategies (rate 1e+07/s for 3600 s) would "
-             "take about 20 hours to simulate, beyond the limit of 2e+09 in all; lower clients.arrivals.rate or "
+             "take about 40 hours to simulate, beyond the limit of 2e+09 in all; lower clients.arrivals.rate or "
              "duration, or pass --force to run it anyway\n", scen);
     const char *a[] = { "run", scen, "--set", "clients.arrivals.rate=1e7", "--set", "duration=1h", "--out",
                         tu_pathf("%s/never", work), NULL };
@@ -389,7 +403,7 @@ START_TEST(requests_beyond_the_limit)
     /* Closed loop: population x duration / (think + cache latency). */
     snprintf(want, sizeof want,
              "stampede: %s: error: about 3.6e+12 requests (1000000 closed-loop clients for 3600 s, a request every "
-             "0.001 s each) would take about 42 days to simulate, beyond the limit of 2e+09 in all; lower "
+             "0.001 s each) would take about 83 days to simulate, beyond the limit of 2e+09 in all; lower "
              "clients.arrivals.closed.population or duration, or raise its think time, or pass --force to run it "
              "anyway\n", scen);
     const char *c[] = { "run", scen, "--strategy", "lock", "--set",
@@ -399,19 +413,21 @@ START_TEST(requests_beyond_the_limit)
 }
 END_TEST
 
-/* A DB latency of 2^25 s keeps the run going 2^25 s after the duration: 3.4e7
- * one-second rows.  A wide enough bin runs (see numbers_at_the_edges). */
+/* A DB latency of 2^25 s with a drain limit beyond it keeps the run going
+ * 2^25 s after the duration: 3.4e7 one-second rows.  A wide enough bin runs
+ * (see numbers_at_the_edges); the default drain limit cuts it (see drain). */
 START_TEST(bins_beyond_the_limit)
 {
     char pre[4096];
     snprintf(pre, sizeof pre,
              "stampede: %s: error: about 3.4e+07 time-series rows of 1 s (the run lasts at least 3.36e+07 s: "
              "duration 10 s, then a DB latency of 3.35544e+07 s) would take ", scen);
-    const char *a[] = { "run", scen, "--set", "db.latency=33554432", "--out", tu_pathf("%s/never", work), NULL };
+    const char *a[] = { "run", scen, "--set", "db.latency=33554432", "--set", "drain=1e8", "--out",
+                        tu_pathf("%s/never", work), NULL };
     result r0 = run(a);
     ck_assert_int_eq(r0.status, 2);
-    ck_assert_msg(with_size(r0.err, pre, ", beyond the limit of 1e+07; raise bin, or pass --force to run it anyway\n"),
-                  "%s", r0.err);
+    ck_assert_msg(with_size(r0.err, pre, ", beyond the limit of 1e+07; raise bin or lower drain, or pass --force to "
+                                         "run it anyway\n"), "%s", r0.err);
     ck_assert(!tu_exists(tu_pathf("%s/never", work)));
     result_free(&r0);
     const char *b[] = { "validate", scen, "--force", NULL };
@@ -443,7 +459,7 @@ START_TEST(memory_beyond_the_limit)
     r = run_how(&h, b);
     ck_assert_int_eq(r.status, 1);
     snprintf(pre, sizeof pre, "stampede: %s: warning: about ", scen);
-    snprintf(suf, sizeof suf, "%srunning it anyway (--force)\nstampede: out of memory setting up the run\n", tail);
+    snprintf(suf, sizeof suf, "%srunning it anyway (--force)\nstampede: out of memory setting up the run (keys.count 30000000)\n", tail);
     ck_assert_msg(with_size(r.err, pre, suf), "%s", r.err);
     ck_assert_str_eq(others("r.json", NULL), "");
     result_free(&r);
@@ -676,7 +692,7 @@ START_TEST(latencies_outside_the_histogram)
     char *out = tu_pathf("%s/res", work);
     const char *a[] = { "run", scen, "--quiet", "--strategy", "none", "--set", "db.latency=33554432",
                         "--set", "db.workers=\"unlimited\"", "--set", "cache.ttl=0", "--set", "bin=1e6",
-                        "--out", out, NULL };
+                        "--set", "drain=4e7", "--out", out, NULL };
     result r = run(a);
     ck_assert_msg(r.status == 0, "%s", r.err);
     result_free(&r);
@@ -717,6 +733,515 @@ START_TEST(latencies_outside_the_histogram)
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------- hostile (issue 19) */
+
+/* Each case below answers within seconds: its exit status, its message and
+ * the time it took are asserted (a hang fails on time, or on Check's
+ * timeout).  Times have wide margins: the machine is shared. */
+
+#define has(text, part) \
+    ck_assert_msg((text) && strstr((text), (part)) != NULL, "expected \"%s\" in:\n%s", (part), (text) ? (text) : "")
+
+/* The scenarios below are formats filled with sizes: not literals. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static char *scen_of(const char *name, const char *fmt, ...)
+{
+    va_list ap, aq;
+    va_start(ap, fmt);
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    ck_assert_int_ge(n, 0);
+    char *json = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(json);
+    vsnprintf(json, (size_t)n + 1, fmt, aq);
+    va_end(aq);
+    char *p = tu_scenario(work, name, json);
+    ck_assert_ptr_nonnull(p);
+    free(json);
+    return p;
+}
+
+/* A trace that never ends a line, or of random bytes: refused at its first
+ * bad byte, at once; a device is read once, so one strategy runs it. */
+START_TEST(trace_from_devices)
+{
+    char *p = scen_of("z.json", "{\"duration\": 10, \"clients\": {\"arrivals\": {\"trace\": \"/dev/zero\"}},"
+                                " \"keys\": {\"count\": 10}, \"cache\": {\"ttl\": 1}, \"db\": {\"workers\": 4, \"latency\": \"1ms\"},"
+                                " \"strategies\": [{\"name\": \"none\"}]}");
+    const char *a[] = { "run", p, "--out", tu_pathf("%s/never", work), NULL };
+    result r = run(a);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, "stampede: /dev/zero:1:1: error: a NUL byte (is this a binary file?)\n");
+    ck_assert(r.seconds < 10);
+    ck_assert(!tu_exists(tu_pathf("%s/never", work)) && !leftovers());
+    result_free(&r);
+    free(p);
+    p = scen_of("u.json", "{\"duration\": 10, \"clients\": {\"arrivals\": {\"trace\": \"/dev/urandom\"}},"
+                          " \"keys\": {\"count\": 10}, \"cache\": {\"ttl\": 1}, \"db\": {\"workers\": 4, \"latency\": \"1ms\"},"
+                          " \"strategies\": [{\"name\": \"none\"}]}");
+    const char *b[] = { "run", p, "--out", tu_pathf("%s/never", work), NULL };
+    r = run(b);
+    ck_assert_int_eq(r.status, 2);
+    has(r.err, "stampede: /dev/urandom:1:");
+    ck_assert(strstr(r.err, "error: a NUL byte") || strstr(r.err, "error: invalid UTF-8") ||
+              strstr(r.err, "error: t: ") || strstr(r.err, "error: a carriage return") ||
+              strstr(r.err, "error: line too long"));
+    ck_assert(r.seconds < 10);
+    ck_assert(!leftovers());
+    result_free(&r);
+    free(p);
+}
+END_TEST
+
+/* A FIFO whose writer sends a row a second: SIGTERM stops the run while it
+ * waits, within a second, with nothing written. */
+START_TEST(trace_from_a_slow_fifo)
+{
+    char *fifo = tu_pathf("%s/slow.fifo", work);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    pid_t w = fork();
+    ck_assert_int_ge(w, 0);
+    if (w == 0) {
+        int fd = open(fifo, O_WRONLY);
+        char line[64];
+        for (int i = 0; fd >= 0 && i < 30; i++) {
+            int n = snprintf(line, sizeof line, "%d,1\n", i);
+            if (write(fd, line, (size_t)n) != n) break;
+            sleep(1);
+        }
+        _exit(0);
+    }
+    char *p = scen_of("f.json", "{\"duration\": 100, \"clients\": {\"arrivals\": {\"trace\": \"%s\"}},"
+                                " \"keys\": {\"count\": 10}, \"cache\": {\"ttl\": 1}, \"db\": {\"workers\": 4, \"latency\": \"1ms\"},"
+                                " \"strategies\": [{\"name\": \"none\"}]}", fifo);
+    char *out = tu_pathf("%s/res", work);
+    how h = { .sig = SIGTERM, .delay = 1.5, .out = out };
+    const char *a[] = { "run", p, "--quiet", "--out", out, NULL };
+    result r = run_how(&h, a);
+    kill(w, SIGKILL);
+    waitpid(w, NULL, 0);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.err, tu_pathf("stampede: interrupted; nothing was written to %s\n", out));
+    ck_assert(r.seconds < 1.5 + 3);
+    ck_assert(!tu_exists(out) && !leftovers());
+    result_free(&r);
+    free(p);
+}
+END_TEST
+
+/* A 10^7-line trace (10^5 under the sanitizers) into 4 workers: streamed,
+ * its memory that of the work in flight, not of the trace; the queue it
+ * builds drains or is cut at the drain limit. */
+START_TEST(ten_million_line_trace)
+{
+    long n = tu_sanitized() ? 100000 : 10000000;
+    char *t = tu_pathf("%s/big.csv", work);
+    FILE *f = fopen(t, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("t,key\n", f);
+    for (long i = 0; i < n; i++) fprintf(f, "%.6f,%ld\n", (double)i * 100.0 / (double)n, i % 1000);
+    ck_assert_int_eq(fclose(f), 0);
+    char *p = scen_of("t.json", "{\"duration\": 100, \"drain\": 10, \"clients\": {\"arrivals\": {\"trace\": \"%s\"}},"
+                                " \"keys\": {\"count\": 1000}, \"cache\": {\"ttl\": \"1s\"},"
+                                " \"db\": {\"workers\": 4, \"latency\": \"1ms\"},"
+                                " \"strategies\": [{\"name\": \"none\"}, {\"name\": \"lock\"}]}", t);
+    char *out = tu_pathf("%s/res", work);
+    const char *a[] = { "run", p, "--quiet", "--out", out, NULL };
+    result r = run(a);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_double_eq(tu_json_num(tu_pathf("%s/lock/summary.json", out), "requests"), (double)n);
+    ck_assert(r.seconds < 120);
+    ck_assert_msg(r.maxrss_kb < 200 * 1024, "peak %ld kB", r.maxrss_kb);
+    printf("10^%d-line trace: %.1f s, peak %ld MB\n", n > 100000 ? 7 : 5, r.seconds, r.maxrss_kb / 1024);
+    result_free(&r);
+    unlink(t);
+    free(p);
+}
+END_TEST
+
+/* Retry storms at the edge of the work limit: 10^5 requests, each allowed
+ * up to 20,000 attempts of 1 us (2e9 in all) pass; one more retry each is
+ * refused, naming the retries. */
+START_TEST(retry_storm_at_the_limit)
+{
+    const char *fmt = "{\"duration\": 10, \"clients\": {\"arrivals\": {\"rate\": 10000}, \"timeout\": \"1us\","
+                      " \"retries\": {\"max\": %d, \"backoff\": \"1us\", \"multiplier\": 1}},"
+                      " \"keys\": {\"count\": 100}, \"cache\": {\"ttl\": 1}, \"db\": {\"workers\": 4, \"latency\": \"1ms\"},"
+                      " \"strategies\": [{\"name\": \"none\"}]}";
+    char *ok = scen_of("ok.json", fmt, 19998), *no = scen_of("no.json", fmt, 20000), *huge = scen_of("h.json", fmt, 65534);
+    const char *a[] = { "validate", ok, NULL };
+    result r = run(a);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert(r.seconds < 5);
+    result_free(&r);
+    const char *b[] = { "validate", no, NULL };
+    r = run(b);
+    ck_assert_int_eq(r.status, 2);
+    has(r.err, "error: about 2e+09 request-equivalents of work: 1e+05 requests (rate 10000/s for 10 s), up to 2e+09 "
+               "attempts (each request up to 20001: clients.retries.max 20000, a retry at once at worst (full jitter) "
+               "after a failure that may come 1e-06 s after its attempt)");
+    has(r.err, "lower clients.retries.max, or raise clients.retries.backoff or clients.timeout, or pass --force");
+    ck_assert(r.seconds < 5);
+    result_free(&r);
+    /* the issue's case: 6.5e9 attempts */
+    const char *c[] = { "run", huge, "--out", tu_pathf("%s/never", work), NULL };
+    r = run(c);
+    ck_assert_int_eq(r.status, 2);
+    has(r.err, "up to 6.6e+09 attempts (each request up to 65535");
+    ck_assert(r.seconds < 5 && !leftovers());
+    result_free(&r);
+    free(ok);
+    free(no);
+    free(huge);
+}
+END_TEST
+
+/* A lock polled every microsecond in front of 100 s queries: refused for its
+ * polls, naming the strategy's wait. */
+START_TEST(lock_polls)
+{
+    char *p = scen_of("l.json", "{\"duration\": 10, \"clients\": {\"arrivals\": {\"rate\": 100}},"
+                                " \"keys\": {\"count\": 10}, \"cache\": {\"ttl\": \"1s\"},"
+                                " \"db\": {\"workers\": 4, \"latency\": \"100s\"}, \"strategies\": [{\"name\": \"lock\", \"poll\": \"1us\","
+                                " \"max_wait\": \"1h\", \"lock_ttl\": \"1h\"}]}");
+    const char *a[] = { "run", p, "--out", tu_pathf("%s/never", work), NULL };
+    result r = run(a);
+    ck_assert_int_eq(r.status, 2);
+    has(r.err, "about 1e+11 lock polls (if every attempt waited, 1e+08 each: strategies.0.poll 1e-06 s while a value "
+               "takes 100 s to appear)");
+    has(r.err, "lower the wait of strategies.0 (raise its poll or retry, lower its max_wait, lock_ttl or lease_ttl)");
+    ck_assert(r.seconds < 5 && !leftovers());
+    result_free(&r);
+    free(p);
+}
+END_TEST
+
+/* Faults as text: n cache_flush faults, one every 1 ms. */
+static char *flushes(int n)
+{
+    size_t cap = (size_t)n * 48 + 16, k = 0;
+    char *s = malloc(cap);
+    ck_assert_ptr_nonnull(s);
+    k += (size_t)snprintf(s + k, cap - k, "[");
+    for (int i = 0; i < n; i++)
+        k += (size_t)snprintf(s + k, cap - k, "%s{\"type\": \"cache_flush\", \"at\": %.3f}", i ? "," : "", 0.001 * (i + 1));
+    snprintf(s + k, cap - k, "]");
+    return s;
+}
+
+/* 10^4 flushes of 10^7 keys (2 min of work) stop within a second of SIGTERM;
+ * 10^5 flushes of 10^7 keys are refused for their key clears. */
+START_TEST(ten_thousand_flushes)
+{
+    char *f4 = flushes(10000), *f5 = flushes(100000);
+    const char *fmt = "{\"duration\": 200, \"clients\": {\"arrivals\": {\"rate\": 10}}, \"keys\": {\"count\": %d},"
+                      " \"cache\": {\"ttl\": \"1h\"}, \"db\": {\"workers\": 4, \"latency\": \"1ms\"}, \"faults\": %s,"
+                      " \"strategies\": [{\"name\": \"none\"}]}";
+    char *p4 = scen_of("f4.json", fmt, 10000000, f4), *p5 = scen_of("f5.json", fmt, 10000000, f5);
+    const char *a[] = { "run", p5, "--out", tu_pathf("%s/never", work), NULL };
+    result r = run(a);
+    ck_assert_int_eq(r.status, 2);
+    has(r.err, "1e+12 key clears (100000 cache_flush faults x 10000000 keys)");
+    has(r.err, "lower keys.count or the number of cache_flush faults, or pass --force");
+    ck_assert(r.seconds < 10 && !leftovers());
+    result_free(&r);
+    if (!tu_sanitized()) {
+        char *out = tu_pathf("%s/res", work);
+        how h = { .sig = SIGTERM, .delay = 1.0, .out = out };
+        const char *b[] = { "run", p4, "--quiet", "--out", out, NULL };
+        r = run_how(&h, b);
+        ck_assert_msg(r.status == 1, "%d %s", r.status, r.err);
+        ck_assert_str_eq(r.err, tu_pathf("stampede: interrupted; nothing was written to %s\n", out));
+        ck_assert_msg(r.seconds < 1.0 + 3, "%.1f s", r.seconds);
+        ck_assert(!tu_exists(out) && !leftovers());
+        result_free(&r);
+    }
+    free(f4);
+    free(f5);
+    free(p4);
+    free(p5);
+}
+END_TEST
+
+/* Strategies as text: n locks labelled l0, l1, ... */
+static char *labels(int n)
+{
+    size_t cap = (size_t)n * 48 + 16, k = 0;
+    char *s = malloc(cap);
+    ck_assert_ptr_nonnull(s);
+    k += (size_t)snprintf(s + k, cap - k, "[");
+    for (int i = 0; i < n; i++)
+        k += (size_t)snprintf(s + k, cap - k, "%s{\"name\": \"lock\", \"label\": \"l%d\"}", i ? "," : "", i);
+    snprintf(s + k, cap - k, "]");
+    return s;
+}
+
+/* 10^3 labels run in seconds; 3,000 labels each of 10^6 requests are refused
+ * (each label is a run); a run of 3,000 labels stopped by SIGTERM leaves
+ * nothing, and a second SIGTERM within a second (timeout(1) signals the
+ * process, then its group) is the same request. */
+START_TEST(thousands_of_labels)
+{
+    char *l3 = labels(1000), *l33 = labels(3000);
+    const char *fmt = "{\"duration\": %d, \"clients\": {\"arrivals\": {\"rate\": %d}}, \"keys\": {\"count\": 10},"
+                      " \"cache\": {\"ttl\": \"1s\"}, \"db\": {\"workers\": 4, \"latency\": \"1ms\"}, \"strategies\": %s}";
+    char *p3 = scen_of("l3.json", fmt, 2, 100, l3), *big = scen_of("big.json", fmt, 100, 10000, l33);
+    char *long3 = scen_of("long.json", fmt, 100, 1000, l33);
+    char *out = tu_pathf("%s/res", work);
+    const char *a[] = { "run", p3, "--quiet", "--out", out, NULL };
+    result r = run(a);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert(tu_exists(tu_pathf("%s/l999/summary.json", out)));
+    ck_assert_msg(r.seconds < 60, "%.1f s", r.seconds);
+    printf("1000 labels: %.1f s\n", r.seconds);
+    result_free(&r);
+    const char *b[] = { "run", big, "--out", tu_pathf("%s/never", work), NULL };
+    r = run(b);
+    ck_assert_int_eq(r.status, 2);
+    has(r.err, "about 1e+06 requests for each of 3000 strategies (rate 10000/s for 100 s) would take about");
+    ck_assert(r.seconds < 10);
+    result_free(&r);
+    char *out2 = tu_pathf("%s/res2", work);
+    how h = { .sig = SIGTERM, .delay = 0.5, .out = out2, .sig2 = SIGTERM, .delay2 = 0.01 };
+    const char *c[] = { "run", long3, "--quiet", "--out", out2, NULL };
+    r = run_how(&h, c);
+    ck_assert_msg(r.status == 1, "%d %s", r.status, r.err);
+    ck_assert_str_eq(r.err, tu_pathf("stampede: interrupted; nothing was written to %s\n", out2));
+    ck_assert(r.seconds < 0.5 + 5);
+    ck_assert(!tu_exists(out2) && !leftovers());
+    result_free(&r);
+    free(l3);
+    free(l33);
+    free(p3);
+    free(big);
+    free(long3);
+}
+END_TEST
+
+/* A second signal a second after the first ends the program at once: it
+ * removes the hidden folder when that is quick, else names it; the next run
+ * into the folder removes it (its process is gone). */
+static void second_signal_with(int files, const char *want_tail)
+{
+    char *tmp = strdup(tu_pathf("%s/o.tmp-999999", work)), *dir = strdup(tu_pathf("%s/o", work));
+    ck_assert_int_eq(mkdir(tmp, 0700), 0);
+    ck_assert_int_eq(mkdir(tu_pathf("%s/lab", tmp), 0700), 0);
+    for (int i = 0; i < files; i++) ck_assert_int_eq(tu_write(tu_pathf("%s/lab/f%d", tmp, i), "x"), 0);
+    int fd[2];
+    ck_assert_int_eq(pipe(fd), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(fd[1], 2);
+        stop_install();
+        stop_guard(tmp, dir);
+        raise(SIGTERM);
+        struct timespec ts = { 1, 200000000 };
+        nanosleep(&ts, NULL);
+        raise(SIGTERM);
+        _exit(0);   /* not reached */
+    }
+    close(fd[1]);
+    char buf[8192];
+    ssize_t n = 0, k;
+    while ((k = read(fd[0], buf + n, sizeof buf - 1 - (size_t)n)) > 0) n += k;
+    buf[n > 0 ? n : 0] = 0;
+    close(fd[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+    char want[8192];
+    snprintf(want, sizeof want, "\nstampede: interrupted again: stopped at once%s", want_tail);
+    ck_assert_str_eq(buf, tu_pathf(want, tmp, dir));
+    free(tmp);
+    free(dir);
+}
+
+START_TEST(second_signal)
+{
+    second_signal_with(3000, "; nothing was written to %2$s\n");
+    ck_assert(!tu_exists(tu_pathf("%s/o.tmp-999999", work)));
+    second_signal_with(STOP_CLEAN_ENTRIES + 500, ", leaving the unfinished %1$s (too large to remove at once); "
+                                                 "nothing was written to %2$s, and the next run into it removes the "
+                                                 "leftover\n");
+    ck_assert(tu_exists(tu_pathf("%s/o.tmp-999999", work)));
+    /* The next run into the folder: not refused, the leftover gone. */
+    char *out = tu_pathf("%s/o", work);
+    const char *a[] = { "run", scen, "--quiet", "--strategy", "none", "--out", out, NULL };
+    result r = run(a);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert(!tu_exists(tu_pathf("%s/o.tmp-999999", work)));
+    result_free(&r);
+}
+END_TEST
+
+/* Sweeps beyond the stated sizes are refused before anything is allocated
+ * or listed; a listing is a stream (a 10^6-run list in little memory). */
+START_TEST(huge_sweeps)
+{
+    const char *a[] = { "sweep", scen, "--vary", "cache.ttl=1:10:1", "--replications", "10000000", "--list-runs", NULL };
+    result r = run(a);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_msg(r.err && strstr(r.err, "stampede: sweep: the 100000000 selected runs would hold about ") &&
+                  strstr(r.err, "of results, more than 80% of the "), "%s", r.err);
+    ck_assert(r.seconds < 5);
+    ck_assert_msg(r.maxrss_kb < 200 * 1024, "peak %ld kB", r.maxrss_kb);
+    result_free(&r);
+    const char *b[] = { "sweep", scen, "--vary", "cache.ttl=1:1000:1", "--vary", "keys.count=1:1000:1", "--out",
+                        tu_pathf("%s/never", work), NULL };
+    r = run(b);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, "stampede: sweep: the grid has 1000000 points, beyond the limit of 100000: every point's "
+                            "scenario is loaded and checked before the first run; vary fewer values (see 'stampede "
+                            "sweep --help')\n");
+    ck_assert(r.seconds < 5);
+    result_free(&r);
+    const char *c[] = { "sweep", scen, "--vary", "cache.ttl=1:10:1", "--replications", "100000", "--out",
+                        tu_pathf("%s/never", work), NULL };
+    r = run(c);
+    ck_assert_int_eq(r.status, 2);
+    has(r.err, "stampede: sweep: error: the 1000000 selected runs would simulate about 4e+09 requests, ");
+    has(r.err, "beyond the limit of 2e+09; select fewer runs (--shard K/N or --runs A..B), lower --replications or "
+               "vary fewer values, or pass --force to run it anyway\n");
+    ck_assert(r.seconds < 10 && !leftovers());
+    result_free(&r);
+    /* --list-runs refuses what the sweep would: with --force it lists */
+    const char *d[] = { "sweep", scen, "--vary", "cache.ttl=1:10:1", "--replications", "100000", "--list-runs",
+                        "--force", NULL };
+    r = run(d);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    size_t lines = 0;
+    for (const char *q = r.out; *q; q++) lines += *q == '\n';
+    ck_assert_uint_eq(lines, 1000001);
+    ck_assert(!strncmp(r.out, "run,cache.ttl,replication\n0,1,0\n", 32));
+    ck_assert_msg(r.seconds < 20, "%.1f s", r.seconds);
+    ck_assert_msg(r.maxrss_kb < 100 * 1024, "peak %ld kB", r.maxrss_kb);
+    result_free(&r);
+}
+END_TEST
+
+/* Arrivals at 10^8/s into a small DB that caches nothing: the queue it would
+ * hold is refused up front, naming it. */
+START_TEST(overloaded_db_queue)
+{
+    const char *a[] = { "run", scen, "--set", "clients.arrivals.rate=1e8", "--set", "duration=10", "--set",
+                        "cache.ttl=0", "--out", tu_pathf("%s/never", work), NULL };
+    result r = run(a);
+    ck_assert_int_eq(r.status, 2);
+    has(r.err, "1e+09 requests in flight at once) is more than 80% of the ");
+    has(r.err, "lower the requests of clients.bursts or the arrival rate, or set db.queue_limit or raise db.workers "
+               "(the DB queue would hold them)");
+    ck_assert(r.seconds < 5 && !leftovers());
+    result_free(&r);
+    /* A burst of just under the request limit into 4 workers: its queue too. */
+    const char *b[] = { "run", scen, "--set", "clients.bursts=[{\"at\": 1, \"requests\": 1990000000}]",
+                        "--strategy", "none", "--out", tu_pathf("%s/never", work), NULL };
+    r = run(b);
+    ck_assert_int_eq(r.status, 2);
+    has(r.err, "2e+09 requests in flight at once) is more than 80% of the ");
+    ck_assert(r.seconds < 5 && !leftovers());
+    result_free(&r);
+}
+END_TEST
+
+/* Runs that cannot finish end at the drain limit with their results: a DB
+ * slowed 2e9 or 1e12 times, a Weibull latency of shape 0.01, a USL collapse
+ * with unlimited workers.  Each warns at load time naming the field, ends
+ * within seconds, writes at most (duration + drain) / bin rows, files the
+ * unanswered requests as unfinished and says so. */
+static void cut_run(const char *what, const char *const *set, size_t nset, const char *warn)
+{
+    char *out = tu_pathf("%s/cut", work);
+    const char *a[32];
+    size_t n = 0;
+    a[n++] = "run";
+    a[n++] = scen;
+    a[n++] = "--strategy";
+    a[n++] = "none";
+    for (size_t i = 0; i < nset; i++) { a[n++] = "--set"; a[n++] = set[i]; }
+    a[n++] = "--out";
+    a[n++] = out;
+    a[n] = NULL;
+    result r = run(a);
+    ck_assert_msg(r.status == 0, "%s: %s", what, r.err);
+    if (*warn) has(r.err, warn);
+    has(r.out, "none: cut at the drain limit: ");
+    ck_assert_msg(r.seconds < 30, "%s: %.1f s", what, r.seconds);
+    char *sum = tu_pathf("%s/none/summary.json", out);
+    ck_assert_str_eq(tu_json_type(sum, "sim.drain_limited"), "true");
+    ck_assert_double_eq(tu_json_num(sum, "sim.drain"), 1000);
+    ck_assert_double_eq(tu_json_num(sum, "sim.end_time"), 1010);
+    double unf = tu_json_num(sum, "failed_by.unfinished");
+    ck_assert(unf > 0 && unf <= tu_json_num(sum, "failed"));
+    char *ts = tu_slurp(tu_pathf("%s/none/timeseries.csv", out));
+    size_t rows = 0;
+    for (const char *q = ts; *q; q++) rows += *q == '\n';
+    ck_assert_uint_eq(rows, 1 + 1011);   /* header, bins 0..1010 */
+    free(ts);
+    printf("%s: %.2f s, %.0f unfinished\n", what, r.seconds, unf);
+    result_free(&r);
+}
+
+START_TEST(runs_that_cannot_finish)
+{
+    const char *slow[] = { "faults=[{\"type\": \"db_slowdown\", \"at\": 2, \"until\": 4, \"factor\": 2e9}]" };
+    cut_run("db_slowdown 2e9", slow, 1, "warning: faults.0.factor: 2e+09 makes a DB query started in the slowdown "
+                                        "take about 2e+07 s (0.01 s x 2e+09), beyond the histogram's range");
+    const char *slow12[] = { "faults=[{\"type\": \"db_slowdown\", \"at\": 2, \"until\": 4, \"factor\": 1e12}]" };
+    cut_run("db_slowdown 1e12", slow12, 1, "lower faults.0.factor");
+    const char *weib[] = { "db.latency={\"dist\": \"weibull\", \"scale\": \"10ms\", \"shape\": 0.01}" };
+    cut_run("weibull shape 0.01", weib, 1, "warning: db.latency: a weibull with shape 0.01 draws one latency in 1000 "
+                                           "above ");
+    const char *usl[] = { "db={\"workers\": \"unlimited\", \"latency\": \"10ms\", \"overload\": {\"usl\": {\"sigma\": 0.5, "
+                          "\"kappa\": 0.5}}}", "clients.arrivals.rate=10000", "cache.ttl=0" };
+    cut_run("USL collapse", usl, 3, "");
+}
+END_TEST
+
+/* Memory that the estimate cannot see (a cache that misses as fast as
+ * requests come) is bounded while the run goes: it stops naming what grew
+ * and the field to change, and writes nothing. */
+START_TEST(memory_bounded_while_running)
+{
+    if (tu_sanitized()) return;   /* no memory rlimit under ASan */
+    how h = { .data_mb = 400 };
+    const char *a[] = { "run", scen, "--strategy", "none", "--set", "clients.arrivals.rate=2e6", "--set",
+                        "cache.ttl=\"1us\"", "--set", "keys.count=1000000", "--out", tu_pathf("%s/never", work), NULL };
+    result r = run_how(&h, a);
+    ck_assert_int_eq(r.status, 1);
+    has(r.err, "stampede: the run outgrew the ");
+    has(r.err, "DB queries in flight");
+    has(r.err, "set db.queue_limit (or lower the arrival rate, or raise db.workers): the DB queue grew\n");
+    ck_assert(r.seconds < 30 && !tu_exists(tu_pathf("%s/never", work)) && !leftovers());
+    result_free(&r);
+}
+END_TEST
+
+/* --trace beyond the free disk: refused with the estimate (a 2 GB sparse
+ * scratch disk is not at hand: 1e9 requests need 40 GB, more than the test
+ * machine's free space is assumed to be only when it is). */
+START_TEST(trace_beyond_the_disk)
+{
+    struct statvfs vs;
+    ck_assert_int_eq(statvfs(work, &vs), 0);
+    double free_bytes = (double)vs.f_bavail * (double)vs.f_frsize;
+    double rate = ceil(free_bytes / 40 / 1000 * 2);   /* twice the free space in 1000 s */
+    char set[64];
+    snprintf(set, sizeof set, "clients.arrivals.rate=%.0f", rate);
+    const char *a[] = { "run", scen, "--trace", "--set", set, "--set", "duration=1000", "--set",
+                        "strategies=[{\"name\": \"none\"}]", "--out", tu_pathf("%s/never", work), NULL };
+    result r = run(a);
+    ck_assert_msg(r.status == 2, "%s", r.err);
+    has(r.err, "error: --trace would write at least ");
+    has(r.err, "drop --trace, lower the requests, or pass --force to run it anyway\n");
+    ck_assert(r.seconds < 5 && !leftovers());
+    result_free(&r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("robust");
@@ -754,6 +1279,23 @@ int main(void)
     tcase_add_test(tc, clock_resolution);
     tcase_add_test(tc, closed_loop_without_time);
     tcase_add_test(tc, latencies_outside_the_histogram);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("hostile");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 180);
+    tcase_add_test(tc, trace_from_devices);
+    tcase_add_test(tc, trace_from_a_slow_fifo);
+    tcase_add_test(tc, ten_million_line_trace);
+    tcase_add_test(tc, retry_storm_at_the_limit);
+    tcase_add_test(tc, lock_polls);
+    tcase_add_test(tc, ten_thousand_flushes);
+    tcase_add_test(tc, thousands_of_labels);
+    tcase_add_test(tc, second_signal);
+    tcase_add_test(tc, huge_sweeps);
+    tcase_add_test(tc, overloaded_db_queue);
+    tcase_add_test(tc, runs_that_cannot_finish);
+    tcase_add_test(tc, memory_bounded_while_running);
+    tcase_add_test(tc, trace_beyond_the_disk);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

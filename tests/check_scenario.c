@@ -757,7 +757,7 @@ START_TEST(test_message_details)
                   "with a letter or digit (at most 255 characters) (got \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\")\n"
                   "sc.json:1:280: error: /app/nodes: expected an integer in [1, 1000000] (got [1, 2, {\"a\": \"\\\"  b\"}])\n"
                   "sc.json:3:26: error: /a\\u0001: unknown field (expected one of: name, description, seed, duration, "
-                  "warmup, bin, clients, keys, app, cache, db, faults, strategies, slo, recovery)\n");
+                  "warmup, bin, drain, clients, keys, app, cache, db, faults, strategies, slo, recovery)\n");
 }
 END_TEST
 
