@@ -199,6 +199,19 @@ static double trace_rows_of(const scenario *sc)
 
 /* ---- failures, retries and polls ---- */
 
+/* The strategies a check is for (limits_check_selected); NULL: all. */
+static _Thread_local const size_t *sel_idx;
+static _Thread_local size_t sel_n;
+
+static bool selected(size_t i)
+{
+    if (!sel_idx) return true;
+    for (size_t k = 0; k < sel_n; k++)
+        if (sel_idx[k] == i) return true;
+    return false;
+}
+
+
 /* The shortest time an attempt can take to fail, or INFINITY when no attempt
  * ever fails (then no retry happens): a timeout, a rejection by the full DB
  * queue (at once), a give-up after max_wait with on_give_up "error". */
@@ -209,7 +222,7 @@ static double fastest_failure(const scenario *sc)
     if (sc->db.queue_timeout < t) t = sc->db.queue_timeout;          /* dropped from the queue */
     if (sc->db.statement_timeout < t) t = sc->db.statement_timeout;  /* aborted in service */
     for (size_t i = 0; i < sc->nstrategies; i++)
-        for (const strategy_cfg *c = &sc->strategies[i]; c; c = inner_of(c)) {
+        for (const strategy_cfg *c = &sc->strategies[i]; c && selected(i); c = inner_of(c)) {
             double g = param_of(c, "on_give_up"), w = param_of(c, "max_wait");
             if (g == GIVE_UP_ERROR && w < t) t = w;
         }
@@ -383,7 +396,7 @@ static double polls_of(const scenario *sc, double attempts)
 {
     double most = 0;
     for (size_t i = 0; i < sc->nstrategies; i++)
-        for (const strategy_cfg *c = &sc->strategies[i]; c; c = inner_of(c)) {
+        for (const strategy_cfg *c = &sc->strategies[i]; c && selected(i); c = inner_of(c)) {
             double k = polls_per_attempt(sc, i, c, NULL, 0);
             if (k > most) most = k;
         }
@@ -536,7 +549,7 @@ static size_t work_parts(const scenario *sc, const limits_estimate *e, part *p)
         char what[200] = "", w[200];
         size_t at = 0;
         for (size_t i = 0; i < sc->nstrategies; i++)
-            for (const strategy_cfg *c = &sc->strategies[i]; c; c = inner_of(c)) {
+            for (const strategy_cfg *c = &sc->strategies[i]; c && selected(i); c = inner_of(c)) {
                 double k = polls_per_attempt(sc, i, c, w, sizeof w);
                 if (k > most) { most = k; at = i; snprintf(what, sizeof what, "%s", w); }
             }
@@ -667,6 +680,16 @@ int limits_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, s
     }
     tail_warnings(sc, &b);
     return over && !force ? 1 : 0;
+}
+
+int limits_check_selected(const scenario *sc, const size_t *idx, size_t n, bool force, char *msg, size_t len)
+{
+    sel_idx = idx;
+    sel_n = n;
+    int rc = limits_check_runs(sc, n, force, msg, len);
+    sel_idx = NULL;
+    sel_n = 0;
+    return rc;
 }
 
 int limits_check(const scenario *sc, bool force, char *msg, size_t len)

@@ -52,6 +52,9 @@ void limits_estimate_of(const scenario *sc, size_t nruns, limits_estimate *e);
  * limits_check is limits_check_runs for every strategy of sc. */
 int limits_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, size_t len);
 int limits_check(const scenario *sc, bool force, char *msg, size_t len);
+/* limits_check_runs for the n strategies idx[0..n) of sc only (run --strategy):
+ * polls and give-ups of the others do not count. */
+int limits_check_selected(const scenario *sc, const size_t *idx, size_t n, bool force, char *msg, size_t len);
 
 /* --trace: nruns runs of sc write at least this many bytes (requests.csv rows). */
 double limits_trace_bytes(const scenario *sc, size_t nruns);

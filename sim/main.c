@@ -267,7 +267,7 @@ static int cmd_run(int argc, char **argv)
         return 2;
     }
     char lim[8192];
-    if (limits_check_runs(sc, nsel, force, lim, sizeof lim)) {
+    if (limits_check_selected(sc, idx, nsel, force, lim, sizeof lim)) {
         print_lines(lim);
         free(idx);
         scenario_free(sc);
