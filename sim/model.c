@@ -5,6 +5,8 @@
 #include "model.h"
 #include "trace.h"
 
+#include "arrivals.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,12 +262,12 @@ HOT void new_request(sim *s, uint32_t key, uint32_t node, uint32_t client)
 
 static uint32_t draw_key(sim *s)
 {
-    return s->sc->keys.count > 1 ? (uint32_t)keypick_draw(s->kp, s->r[RNG_KEYS]) : 0;
+    return arrivals_key(s->sc, s->kp, s->r[RNG_KEYS]);
 }
 
 static uint32_t draw_node(sim *s, rng *r)
 {
-    return s->sc->app.nodes > 1 ? (uint32_t)rng_below(r, s->sc->app.nodes) : 0;
+    return arrivals_node(s->sc, r);
 }
 
 HOT void end_request(sim *s, uint32_t ai)
@@ -877,51 +879,18 @@ static void on_retry(sim *s, uint32_t ai)
     start_attempt(s, ai);
 }
 
-/* Open-loop arrivals: source 0 is the Poisson/scheduled stream, 1+i burst i. */
+/* Open-loop arrivals: source 0 is the Poisson/scheduled stream, 1+i burst i
+ * (the draws are arrivals.h's, shared with the live driver). */
 HOT void schedule_poisson(sim *s, double from)
 {
-    const scenario *sc = s->sc;
-    if (sc->clients.kind == ARR_RATE) {
-        double t = from + rng_exponential(s->r[RNG_ARRIVALS], 1.0 / sc->clients.rate);
-        if (t < sc->duration) sched_fifo(s, LANE_ARRIVAL, t, EV_ARRIVAL, 0, 0, 0);
-        return;
-    }
-    /* Piecewise-constant rate: spend one Exp(1) of "rate-time" across steps. */
-    double need = rng_exponential(s->r[RNG_ARRIVALS], 1.0), t = from;
-    const sched_step *st = sc->clients.steps;
-    size_t n = sc->clients.nsteps, i = s->sched_i;
-    while (t < sc->duration) {
-        while (i < n && st[i].at <= t) i++;
-        double rate = i > 0 ? st[i - 1].rate : 0.0;
-        double end = i < n ? st[i].at : sc->duration;
-        if (end > sc->duration) end = sc->duration;
-        if (rate > 0 && need <= (end - t) * rate) {
-            t += need / rate;
-            if (t < sc->duration) sched_fifo(s, LANE_ARRIVAL, t, EV_ARRIVAL, 0, 0, 0);
-            s->sched_i = i;
-            return;
-        }
-        if (rate > 0) need -= (end - t) * rate;
-        t = end;
-    }
-    s->sched_i = i;
+    double t = arrivals_poisson_next(s->sc, &s->sched_i, s->r[RNG_ARRIVALS], from);
+    if (t < INFINITY) sched_fifo(s, LANE_ARRIVAL, t, EV_ARRIVAL, 0, 0, 0);
 }
 
 static void schedule_burst(sim *s, size_t bi)
 {
-    const burst *b = &s->sc->clients.bursts[bi];
-    if (!s->burst_left[bi]) return;
-    double t = b->at;
-    if (b->over > 0) {
-        /* Next of the remaining sorted uniforms on (pos, 1): O(1) memory. */
-        double u = s->burst_pos[bi];
-        double v = rng_uniform_pos(s->r[RNG_ARRIVALS]);
-        u += (1.0 - u) * (1.0 - pow(v, 1.0 / (double)s->burst_left[bi]));
-        s->burst_pos[bi] = u;
-        t = b->at + b->over * u;
-    }
-    if (t < s->sc->duration) sched(s, t, EV_ARRIVAL, (uint32_t)(bi + 1), 0, 0);
-    else s->burst_left[bi] = 0;
+    double t = arrivals_burst_next(s->sc, bi, &s->burst_left[bi], &s->burst_pos[bi], s->r[RNG_ARRIVALS]);
+    if (t < INFINITY) sched(s, t, EV_ARRIVAL, (uint32_t)(bi + 1), 0, 0);
 }
 
 HOT void on_arrival(sim *s, uint32_t src)
@@ -932,8 +901,7 @@ HOT void on_arrival(sim *s, uint32_t src)
         return;
     }
     size_t bi = src - 1;
-    const burst *b = &s->sc->clients.bursts[bi];
-    uint32_t key = b->key == BURST_KEY_HOT ? 0 : b->key == BURST_KEY_DRAWN ? draw_key(s) : (uint32_t)b->key;
+    uint32_t key = arrivals_burst_key(s->sc, bi, s->kp, s->r[RNG_KEYS]);
     s->burst_left[bi]--;
     new_request(s, key, draw_node(s, s->r[RNG_NODES]), NONE);
     schedule_burst(s, bi);
