@@ -157,21 +157,14 @@ static void sched_cache_op(sim *s, uint32_t ai, uint32_t kind, uint32_t tag)
 
 static void trace_attempt(sim *s, const attempt *a, enum outcome o)
 {
-    double now = model_now(s);
-    bool answered = o <= OUT_STALE;
-    fprintf(s->trace_req, "%llu,%u,%u,%u,%.12g,%.12g,", (unsigned long long)a->req, (unsigned)a->no,
-            a->node, a->key, a->t_arr, now);
-    if (answered) fprintf(s->trace_req, "%.12g", now - a->t_first);
-    fprintf(s->trace_req, ",%s,%d\n", outcome_names[o], a->issued ? 1 : 0);
+    acct_trace_attempt(s->trace_req, a->req, a->no, a->node, a->key, a->t_arr, model_now(s), a->t_first, o, a->issued);
 }
 
 /* A query's row, when it ends now; t_start is empty for one that never started. */
 static void trace_query(sim *s, const query *q, enum qend how)
 {
-    fprintf(s->trace_db, "%u,%u,%.12g,", q->key, q->node, q->t_issue);
-    if (q->flags & QF_INSERVICE) fprintf(s->trace_db, "%.12g", q->t_start);
-    fprintf(s->trace_db, ",%.12g,%s,%llu,%s\n", model_now(s), cause_names[q->cause], (unsigned long long)q->req,
-            qend_names[how]);
+    acct_trace_query(s->trace_db, q->key, q->node, q->t_issue, q->flags & QF_INSERVICE, q->t_start, model_now(s),
+                     (enum cause)q->cause, q->req, qend_names[how]);
 }
 
 /* ---------------------------------------------------------------- the retry budget */
@@ -218,13 +211,8 @@ RARE bool budget_withdraw(sim *s)
 HOT void start_attempt(sim *s, uint32_t ai)
 {
     attempt *a = &s->att[ai];
-    metrics *m = s->m;
     double now = model_now(s);
-    metrics_row(m)->arrivals++;
-    if (a->counted) {
-        m->attempts++;
-        if (a->no == 1) m->requests++;
-    }
+    acct_attempt(s->m, a->counted, a->no);
     a->state = AS_GET;
     a->query = NONE;
     uint8_t counted = a->counted;   /* issued, read_stale and sflag start at 0 */
@@ -301,28 +289,12 @@ void model_join(sim *s, uint32_t ai, uint32_t qi)
     s->q[qi].flags |= QF_WAITERS;
 }
 
-/* The outcome of the attempt whose failure ends its request the way f. */
-static const uint8_t fail_outcome[FAIL_N] = {
-#define X(id, key, out, words, what) out,
-    FAILURE_KINDS(X)
-#undef X
-};
-
 /* Attempt ai ends now with outcome o: the attempt-level counts and its trace row. */
 HOT void end_attempt(sim *s, uint32_t ai, enum outcome o)
 {
     attempt *a = &s->att[ai];
-    metrics *m = s->m;
-    ts_row *row = metrics_row(m);
     model_unjoin(s, ai);
-    if (a->counted) m->outcomes[o]++;
-    switch (o) {
-    case OUT_STALE: row->stale++; if (a->counted) m->counters[CNT_STALE_SERVES]++; break;
-    case OUT_WAITED: row->waited++; break;
-    case OUT_TIMEOUT: row->timeouts++; break;
-    case OUT_ERROR: row->errors++; break;
-    default: break;
-    }
+    acct_attempt_end(s->m, a->counted, o);
     if (s->trace_req) trace_attempt(s, a, o);
 }
 
@@ -331,8 +303,7 @@ void model_finish(sim *s, uint32_t ai, enum outcome o)
     attempt *a = &s->att[ai];
     end_attempt(s, ai, o);
     /* Answered: the request succeeded, and ends here. */
-    if (a->counted) s->m->ok++;
-    metrics_answer(s->m, a->counted, model_now(s) - a->t_first);
+    acct_answered(s->m, a->counted, model_now(s) - a->t_first);
     end_request(s, ai);
 }
 
@@ -341,7 +312,7 @@ void model_fail(sim *s, uint32_t ai, enum failure f)
     attempt *a = &s->att[ai];
     const scenario *sc = s->sc;
     double now = model_now(s);
-    end_attempt(s, ai, (enum outcome)fail_outcome[f]);
+    end_attempt(s, ai, acct_fail_outcome(f));
     if (a->no <= sc->clients.retries_max) {
         double d = sc->clients.backoff * pow(sc->clients.multiplier, (double)(a->no - 1));
         if (sc->clients.full_jitter) d *= rng_uniform(s->r[RNG_RETRIES]);
@@ -549,7 +520,7 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
     double now = model_now(s);
     bool has_worker = s->in_service < sc->db.workers;   /* UNLIMITED is UINT64_MAX */
     if (!has_worker && sc->db.queue_limit != UNLIMITED && s->queued >= sc->db.queue_limit) {
-        if (a->counted) m->db_rejected++;
+        acct_rejected(m, a->counted);
         if (s->trace_db) {
             query tmp = { .t_issue = now, .key = a->key, .node = a->node, .req = a->req, .cause = (uint8_t)c };
             trace_query(s, &tmp, QE_REJECTED);
@@ -563,19 +534,14 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
     *q = (query){ .t_issue = now, .req = a->req, .key = a->key, .node = a->node, .serial = next_serial(s),
                   .cause = (uint8_t)c, .out = c == CAUSE_EARLY ? OUT_REFRESH : OUT_FETCH,
                   .flags = a->counted ? QF_COUNTED : 0 };
-    if (a->counted) {
-        m->db_queries++;
-        if (c == CAUSE_EARLY || c == CAUSE_BACKGROUND) m->db_early++;
-    }
     if (wait) {
         q->issuer = ai;
         q->issuer_gen = a->gen;
         a->issued = 1;
         model_join(s, ai, qi);
     }
-    metrics_row(m)->db_started++;
     keystate *k = &s->keys[q->key];
-    metrics_group_issue(m, &k->grp_inflight, &k->grp_size, &k->grp_counted, a->counted);
+    acct_query_issue(m, a->counted, c, &k->grp_inflight, &k->grp_size, &k->grp_counted);
     if (has_worker) {
         start_service(s, qi);
     } else {
@@ -626,10 +592,8 @@ HOT void query_finish(sim *s, uint32_t qi)
     }
     if ((q->flags & QF_LOCK) && k->lock_owner == q->serial && now < k->lock_until)
         k->lock_owner = 0;   /* the holder's value releases its lock */
-    k->grp_inflight--;
-    metrics_row(m)->db_completed++;
-    if ((q->flags & (QF_WAITERS | QF_COUNTED)) == (QF_WAITERS | QF_COUNTED) && q->waiting == 0)
-        m->db_wasted++;
+    acct_query_done(m, (q->flags & (QF_WAITERS | QF_COUNTED)) == (QF_WAITERS | QF_COUNTED) && q->waiting == 0,
+                    &k->grp_inflight);
     if (s->trace_db) trace_query(s, q, QE_OK);
     worker_freed(s);
     metrics_db_level(m, now, s->in_service, s->queued);
@@ -841,7 +805,7 @@ void model_give_up(sim *s, uint32_t ai, enum give_up g)
 
 void model_count(sim *s, uint32_t ai, enum counter c)
 {
-    if (s->att[ai].counted) s->m->counters[c]++;
+    acct_count(s->m, s->att[ai].counted, c);
 }
 
 /* ---------------------------------------------------------------- events */
@@ -853,9 +817,7 @@ HOT void on_get(sim *s, uint32_t ai)
     double now = model_now(s);
     lookup_view v = { .present = k->present, .fresh = k->present && now < k->expiry,
                       .expiry = k->expiry, .delta = k->delta };
-    ts_row *row = metrics_row(s->m);
-    if (v.fresh) { row->hits++; if (a->counted) s->m->hits++; }
-    else { row->misses++; if (a->counted) s->m->misses++; }
+    acct_lookup(s->m, a->counted, v.fresh);
     a->state = AS_STRATEGY;
     s->ops->lookup(s, ai, &v);
 }
@@ -1222,14 +1184,19 @@ static int cut_at_drain(sim *s, double end)
     return 0;
 }
 
+int run_metrics_setup(const scenario *sc, metrics *m)
+{
+    m->slo_latency = sc->slo.latency;
+    m->slo_target = sc->slo.target;
+    return set_triggers(sc, m);
+}
+
 int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *errbuf, size_t errlen)
 {
     sim s;
     int rc = 0;
-    m->slo_latency = sc->slo.latency;
-    m->slo_target = sc->slo.target;
     m->drain = sc->drain;
-    if (setup(&s, sc, si, o, m) || set_triggers(sc, m)) {
+    if (setup(&s, sc, si, o, m) || run_metrics_setup(sc, m)) {
         if (s.trace_rc == TI_STOP) rc = 1;
         else if (s.trace_rc) snprintf(errbuf, errlen, "%s", s.trace_msg);
         else snprintf(errbuf, errlen, "out of memory setting up the run (keys.count %llu)",

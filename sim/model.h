@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "account.h"
 #include "engine.h"
 #include "metrics.h"
 #include "rng.h"
@@ -22,13 +23,7 @@
 
 #define NONE 0u
 
-/* Outcomes of an attempt (the trace's outcome column). */
-enum outcome { OUT_HIT, OUT_REFRESH, OUT_FETCH, OUT_WAITED, OUT_STALE, OUT_TIMEOUT, OUT_ERROR, OUT_UNFINISHED, OUT_N };
-extern const char *const outcome_names[OUT_N];
-
-/* Why a query was issued (the trace's cause column). */
-enum cause { CAUSE_MISS, CAUSE_LOCK, CAUSE_GIVEUP, CAUSE_EARLY, CAUSE_BACKGROUND, CAUSE_LEASE, CAUSE_N };
-extern const char *const cause_names[CAUSE_N];
+/* Outcomes and causes: account.h. */
 
 enum att_state { AS_FREE, AS_GET, AS_STRATEGY, AS_QUERY, AS_BACKOFF };
 
@@ -234,6 +229,11 @@ typedef struct run_opts {
     uint64_t salt;                /* separates replications: streams are (seed, purpose, salt) */
     double memory;                /* bytes the run may hold (limits_run_memory); 0: no bound */
 } run_opts;
+
+/* What a run of sc judges beyond its events, set in m (after metrics_init)
+ * before the run, simulated or live: the SLO and the recovery triggers.
+ * Returns 0 or -1 on no memory. */
+int run_metrics_setup(const scenario *sc, metrics *m);
 
 /* Runs strategy number si of sc; fills *m (initialised by the caller with
  * metrics_init).  Returns 0; -1 on no memory (the message names what grew and
