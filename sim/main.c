@@ -76,21 +76,6 @@ static const char *const usage_validate =
     "/json/pointer: what is wrong, then the limits run applies (without\n"
     "--force).  Exit status 2 when any file is invalid.\n";
 
-static void print_diag(const diag *d)
-{
-    for (size_t i = 0; i < d->n; i++) fprintf(stderr, "stampede: %s\n", d->msgs[i]);
-}
-
-/* Prints each line of text (limits' messages) as "stampede: LINE". */
-static void print_lines(const char *text)
-{
-    for (const char *p = text; *p;) {
-        size_t n = strcspn(p, "\n");
-        fprintf(stderr, "stampede: %.*s\n", (int)n, p);
-        p += n + (p[n] == '\n');
-    }
-}
-
 static double wall_now(void)
 {
     struct timespec ts;
@@ -128,40 +113,6 @@ static void clear_progress(progress *p)
 
 /* ---------------------------------------------------------------- run */
 
-/* Splits "a,b,c" and finds each label; returns 0 or prints the problem. */
-static int select_labels(const scenario *sc, const char *list, size_t *idx, size_t *n)
-{
-    *n = 0;
-    if (!list) {
-        for (size_t i = 0; i < sc->nstrategies; i++) idx[(*n)++] = i;
-        return 0;
-    }
-    char *copy = strdup(list);
-    if (!copy) return -1;
-    int rc = 0;
-    for (char *save, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        size_t i = 0;
-        while (i < sc->nstrategies && strcmp(sc->strategies[i].label, tok)) i++;
-        if (i == sc->nstrategies) {
-            fprintf(stderr, "stampede: --strategy: no strategy labelled \"%s\" in %s (labels:", tok, sc->path);
-            for (size_t j = 0; j < sc->nstrategies; j++) fprintf(stderr, " %s", sc->strategies[j].label);
-            fputs(")\n", stderr);
-            rc = -1;
-            break;
-        }
-        for (size_t j = 0; j < *n; j++)
-            if (idx[j] == i) goto dup;
-        idx[(*n)++] = i;
-    dup:;
-    }
-    free(copy);
-    if (rc == 0 && *n == 0) {
-        fputs("stampede: --strategy: no label given\n", stderr);
-        rc = -1;
-    }
-    return rc;
-}
-
 static int open_traces(results *r, const char *label, FILE **req, FILE **db, char *err, size_t errlen)
 {
     if (!(*req = results_file(r, label, "requests.csv", err, errlen))) return -1;
@@ -186,74 +137,27 @@ static int close_trace(FILE *f)
 
 static int cmd_run(int argc, char **argv)
 {
-    const char *path = NULL, *labels = NULL, *out = NULL, *seed = NULL;
-    int trace = 0, quiet = 0, force = 0;
-    override *ovr = calloc((size_t)argc + 1, sizeof *ovr);
-    size_t novr = 0;
-    if (!ovr) return 1;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *val;
-        char name[64];
-        cli_option(a, name, sizeof name, &val);
-        int takes = !strcmp(name, "--strategy") || !strcmp(name, "--set") || !strcmp(name, "--seed") ||
-                    !strcmp(name, "--out");
-        if (takes && !val) {
-            if (i + 1 >= argc) { free(ovr); return cli_usage_error("run", "run: %s needs a value", name); }
-            val = argv[++i];
-        }
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(usage_run, stdout); free(ovr); return 0; }
-        else if (!strcmp(a, "--trace")) trace = 1;
-        else if (!strcmp(a, "--force")) force = 1;
-        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = 1;
-        else if (!strcmp(name, "--strategy")) labels = val;
-        else if (!strcmp(name, "--out")) out = val;
-        else if (!strcmp(name, "--seed")) seed = val;
-        else if (!strcmp(name, "--set")) {
-            char *e = strchr(val, '=');
-            if (!e || e == val) {
-                free(ovr);
-                return cli_usage_error("run", "run: --set needs PATH=VALUE (got \"%s\")", val);
-            }
-            *e = 0;   /* argv is ours to split */
-            ovr[novr].path = val;
-            ovr[novr++].value = e + 1;
-        } else if (a[0] == '-' && a[1]) {
-            free(ovr);
-            return cli_usage_error("run", "run: unknown option %s", a);
-        } else if (path) {
-            free(ovr);
-            return cli_usage_error("run", "run: one scenario at a time (got %s and %s)", path, a);
-        } else {
-            path = a;
-        }
+    run_args ra;
+    int rc0 = cli_run_args("run", argc, argv, &ra, NULL, NULL, NULL, NULL);
+    if (rc0) {
+        free(ra.ovr);
+        if (rc0 == 1) fputs(usage_run, stdout);
+        return rc0 == 1 ? 0 : rc0 < 0 ? 1 : rc0;
     }
-    if (!path) { free(ovr); return cli_usage_error("run", "run: which scenario? give SCENARIO.json"); }
-    if (out && !*out) { free(ovr); return cli_usage_error("run", "run: --out needs a folder name (got \"\")"); }
-    if (seed) {
-        char *end;
-        errno = 0;
-        unsigned long long s = strtoull(seed, &end, 10);
-        if (!*seed || *end || errno || seed[0] == '-') {
-            free(ovr);
-            return cli_usage_error("run", "run: --seed needs an integer >= 0 (got \"%s\")", seed);
-        }
-        (void)s;
-        ovr[novr].path = "seed";
-        ovr[novr++].value = seed;
-    }
-
+    const char *path = ra.path, *labels = ra.labels, *out = ra.out;
+    int trace = ra.trace, quiet = ra.quiet, force = ra.force;
     diag errs = { 0 };
-    scenario *sc = scenario_load(path, ovr, novr, &errs);
-    free(ovr);
+    scenario *sc = scenario_load(path, ra.ovr, ra.novr, &errs);
+    free(ra.ovr);
     if (!sc) {
-        print_diag(&errs);
+        cli_print_diag(&errs);
         diag_free(&errs);
         return 2;
     }
     diag_free(&errs);
 
     size_t *idx = calloc(sc->nstrategies, sizeof *idx), nsel = 0;
-    if (!idx || select_labels(sc, labels, idx, &nsel)) {
+    if (!idx || cli_select_labels(sc, labels, idx, &nsel)) {
         free(idx);
         scenario_free(sc);
         return 2;
@@ -268,24 +172,24 @@ static int cmd_run(int argc, char **argv)
     }
     char lim[8192];
     if (limits_check_selected(sc, idx, nsel, force, lim, sizeof lim)) {
-        print_lines(lim);
+        cli_print_lines(lim);
         free(idx);
         scenario_free(sc);
         return 2;
     }
-    if (*lim && !quiet) print_lines(lim);
+    if (*lim && !quiet) cli_print_lines(lim);
     char defout[4096];
     if (!out) {
         snprintf(defout, sizeof defout, "results/%s", sc->name);
         out = defout;
     }
     if (trace && limits_check_trace(sc, nsel, out, force, lim, sizeof lim)) {
-        print_lines(lim);
+        cli_print_lines(lim);
         free(idx);
         scenario_free(sc);
         return 2;
     }
-    if (trace && *lim && !quiet) print_lines(lim);
+    if (trace && *lim && !quiet) cli_print_lines(lim);
 
     /* From here a signal stops the run and the hidden folder is removed; a
      * write beyond RLIMIT_FSIZE fails (EFBIG) instead of killing us. */
@@ -382,14 +286,14 @@ static int cmd_validate(int argc, char **argv)
         char lim[8192];
         files++;
         if (!sc) {
-            print_diag(&errs);
+            cli_print_diag(&errs);
             bad = 1;
         } else if (limits_check(sc, force, lim, sizeof lim)) {
-            print_lines(lim);
+            cli_print_lines(lim);
             scenario_free(sc);
             bad = 1;
         } else {
-            if (*lim) print_lines(lim);
+            if (*lim) cli_print_lines(lim);
             printf("%s: ok (%zu strateg%s:", argv[i], sc->nstrategies, sc->nstrategies == 1 ? "y" : "ies");
             for (size_t k = 0; k < sc->nstrategies; k++) printf(" %s", sc->strategies[k].label);
             printf(")\n");
