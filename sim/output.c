@@ -230,7 +230,7 @@ static cJSON *params_json(const strategy_cfg *cfg)
     return o;
 }
 
-static char *summary_json(const scenario *sc, size_t si, const metrics *m)
+static char *summary_json(const results *res, const scenario *sc, size_t si, const metrics *m)
 {
     const strategy_cfg *cfg = &sc->strategies[si];
     double v[COL_N];
@@ -241,6 +241,7 @@ static char *summary_json(const scenario *sc, size_t si, const metrics *m)
     cJSON_AddStringToObject(o, "strategy", cfg->ops->name);
     cJSON_AddNumberToObject(o, "seed", (double)sc->seed);
     cJSON_AddStringToObject(o, "version", STAMPEDE_VERSION);
+    cJSON_AddStringToObject(o, "mode", res->mode ? res->mode : "sim");
     cJSON_AddItemToObject(o, "params", params_json(cfg));
     cJSON_AddNumberToObject(o, "requests", v[COL_REQUESTS]);
     cJSON_AddNumberToObject(o, "failed", v[COL_FAILED]);
@@ -337,6 +338,7 @@ static char *summary_json(const scenario *sc, size_t si, const metrics *m)
         metrics_cut_words(why, sizeof why, m->drain, (double)m->cut_queries, (double)m->cut_requests);
         cJSON_AddStringToObject(simo, "cut", why);
     }
+    if (res->summary_hook) res->summary_hook(o, si, res->summary_ctx);
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     return text;
@@ -426,7 +428,7 @@ int results_add(results *r, const scenario *sc, size_t si, const metrics *m, cha
 {
     const strategy_cfg *cfg = &sc->strategies[si];
     char what[300];
-    char *text = summary_json(sc, si, m);
+    char *text = summary_json(r, sc, si, m);
     if (!text) { snprintf(err, errlen, "out of memory"); return -1; }
     FILE *f = results_file(r, cfg->label, "summary.json", err, errlen);
     if (!f) { free(text); return -1; }
@@ -516,6 +518,8 @@ void results_close(results *r)
     free(r->rows);
     memset(r, 0, sizeof *r);
 }
+
+void results_csv_num(FILE *f, double v) { csv_num(f, v); }
 
 static void fmt_latency(char *buf, size_t n, double v)
 {

@@ -62,6 +62,12 @@ typedef struct results {
     size_t nrows;
     bool has_slo;        /* the scenario sets slo.latency: the table shows good% */
     bool has_triggers;   /* a trigger after warmup: the table shows recovery */
+    /* Set after results_open, by a driver other than the simulator: each
+     * summary.json's "mode" ("sim" when NULL), and a hook that adds its own
+     * fields to the summary (a cJSON object) of strategy si. */
+    const char *mode;
+    void (*summary_hook)(void *summary, size_t si, void *ctx);
+    void *summary_ctx;
 } results;
 
 /* Whether dir may take a run's results (outdir_check): 0, -2 or -1. */
@@ -78,6 +84,10 @@ int results_add(results *r, const scenario *sc, size_t si, const metrics *m, cha
  * the folder into place. */
 int results_commit(results *r, const scenario *sc, char *err, size_t errlen);
 void results_close(results *r);
+
+/* A CSV number as every results file writes it (integers exactly, others
+ * with 9 significant digits, nothing for NaN). */
+void results_csv_num(FILE *f, double v);
 
 /* The comparison table of the rows added so far, for a terminal. */
 void results_print_table(const results *r, FILE *out);

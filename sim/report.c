@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agreement.h"
+
 /* ---------------------------------------------------------------- numbers */
 
 void report_fmt_count(char *buf, size_t n, double v)
@@ -596,7 +598,7 @@ char *report_html(const run_folder *rf, const chartset *cs, char *err, size_t er
     sb_printf(&h, "%zu strateg%s", rf->nlabels, rf->nlabels == 1 ? "y" : "ies");
     if (isfinite(rf->seed)) sb_printf(&h, ", seed %.0f", rf->seed);
     if (rf->version) {
-        sb_puts(&h, ", simulated by stampede ");
+        sb_puts(&h, agreement_is_live(rf) ? ", measured live by stampede " : ", simulated by stampede ");
         esc(&h, rf->version);
     }
     sb_puts(&h, ". Counts and latencies cover the requests that arrived after the warmup. A request "
@@ -617,6 +619,7 @@ char *report_html(const run_folder *rf, const chartset *cs, char *err, size_t er
                 "against the first <code>none</code> label. Timeouts, errors, stale and waited count attempts "
                 "(retries included), the hit ratio counts lookups. The same numbers, unrounded: "
                 "<a href=\"comparison.csv\">comparison.csv</a>.</p>\n");
+    agreement_report_section(&h, rf);   /* a live run's measurements and sim against live (agreement.c) */
 
     sb_puts(&h, "<h2 id=\"charts\">Charts</h2>\n<p class=\"muted\">Each chart&#8217;s gnuplot script is beside it "
                 "in <code>charts/</code>: edit it and run <code>gnuplot NAME.gp</code> in that folder to restyle "
