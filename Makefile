@@ -26,7 +26,8 @@ DEB_PKGS := libgsl-dev libcjson-dev check gnuplot-nox pkg-config
 # they belong to the program, not the library.
 CLI_SRC  := $(wildcard sim/cli_*.c)
 CLI_OBJ  := $(CLI_SRC:sim/%.c=$(BUILD)/sim/%.o)
-LIB_SRC  := $(filter-out sim/main.c sim/mpi_main.c $(CLI_SRC),$(wildcard sim/*.c))
+# sim/live*.c is the live driver (stampede-live), linked with hiredis and libpq.
+LIB_SRC  := $(filter-out sim/main.c sim/mpi_main.c $(CLI_SRC) $(wildcard sim/live*.c),$(wildcard sim/*.c))
 LIB_OBJ  := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
 TEST_SRC := $(wildcard tests/check_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -34,7 +35,8 @@ TEST_COMMON := $(BUILD)/tests/testutil.o
 PROG     := $(BUILD)/stampede
 SCENARIOS := $(wildcard scenarios/*.json)
 
-.PHONY: FORCE all run test check bench clean deps sanitize mpi sweep test-only test-san test-valgrind fuzz test-deps
+.PHONY: FORCE all run test check bench clean deps sanitize mpi sweep test-only test-san test-valgrind fuzz test-deps \
+        live live-bin live-deps test-live
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -87,13 +89,14 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/.deps $(BUILD)/.cflags
 $(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TEST_COMMON) $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
 
-# make test: every suite (test-only), then every suite again under ASan and
+# make test: every suite (test-only), the short live check against a
+# throwaway Redis and PostgreSQL (test-live), every suite again under ASan and
 # UBSan (test-san), each strategy and the invalid corpus under valgrind
 # (test-valgrind), then FUZZ_SECONDS of fuzzing the loader (fuzz).  Every pass
 # runs even when one fails; the last line names the failed ones.
 test check: test-deps
 	@fail=""; \
-	for pass in test-only test-san test-valgrind fuzz; do \
+	for pass in test-only test-live test-san test-valgrind fuzz; do \
 	  t0=$$(date +%s); \
 	  $(MAKE) --no-print-directory $$pass || fail="$$fail $$pass"; \
 	  echo "make test: $$pass took $$(( $$(date +%s) - t0 )) s"; \
@@ -268,9 +271,73 @@ sweep: $(PROG)
 	  --replications 10 --minimize xfetch.peak_db_inflight --subject-to 'xfetch.p99<=0.0025' \
 	  --out $(SWEEP_OUT) --plot $(SWEEP_ARGS)
 
+# stampede live (issue 17): the same scenario against a real Redis and
+# PostgreSQL.  A separate program, build/stampede-live, so that `make` and
+# `make run` need neither hiredis nor libpq; `stampede live ...` runs it from
+# beside the stampede program.  live-deps installs the libraries and both
+# servers when missing and root (else prints the line); `make live` runs the
+# bundled one-key scenario under every strategy with --compare on a throwaway
+# Redis and PostgreSQL (Unix sockets in a temporary folder, stopped on exit,
+# failure or interrupt) and prints the agreement table.
+LIVE_PKGS     := hiredis libpq
+LIVE_DEB_PKGS := libhiredis-dev libpq-dev redis-server postgresql
+LIVE_SRC      := $(wildcard sim/live*.c)
+LIVE_OBJ      := $(LIVE_SRC:sim/%.c=$(BUILD)/sim/%.o)
+LIVE_PROG     := $(BUILD)/stampede-live
+LIVE_CFLAGS    = $(shell pkg-config --cflags $(LIVE_PKGS) 2>/dev/null)
+LIVE_LIBS      = $(shell pkg-config --libs $(LIVE_PKGS) 2>/dev/null)
+LIVE_SCENARIO ?= scenarios/live-hot-key.json
+LIVE_OUT      ?= results/live-hot-key-live
+LIVE_ARGS     ?=
+LIVE_STACK    := tests/live/stack.sh
+
+live-deps: $(BUILD)/.live-deps
+$(BUILD)/.live-deps: | $(BUILD)/.dir
+	@missing=""; \
+	pkg-config --exists $(LIVE_PKGS) 2>/dev/null || missing=1; \
+	command -v redis-server >/dev/null 2>&1 || missing=1; \
+	{ ls /usr/lib/postgresql/*/bin/initdb || command -v initdb; } >/dev/null 2>&1 || missing=1; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "stampede: installing $(LIVE_DEB_PKGS)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(LIVE_DEB_PKGS)) >$(BUILD)/apt-live.log 2>&1 \
+	      || { cat $(BUILD)/apt-live.log; echo "stampede: apt-get failed; install: $(LIVE_DEB_PKGS)"; exit 1; }; \
+	  else \
+	    echo "stampede: stampede live needs more packages; install them with:"; \
+	    echo "  sudo apt-get install $(LIVE_DEB_PKGS)"; exit 1; \
+	  fi; \
+	fi; \
+	touch $@
+
+$(LIVE_OBJ): $(BUILD)/.live-deps
+$(LIVE_OBJ): ALL_CFLAGS += $(LIVE_CFLAGS)
+$(LIVE_PROG): $(LIVE_OBJ) $(BUILD)/libstampede.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIVE_LIBS) $(PKG_LIBS)
+
+live-bin: $(PROG) $(LIVE_PROG)
+
+live: $(PROG) $(LIVE_PROG)
+	@$(LIVE_STACK) sh -c '$(LIVE_PROG) $(LIVE_SCENARIO) --redis "$$STAMPEDE_LIVE_REDIS" --postgres "$$STAMPEDE_LIVE_PG" --compare --out $(LIVE_OUT) $(LIVE_ARGS)'
+	@$(PROG) plot $(LIVE_OUT) >/dev/null && echo "charts and report.html: $(LIVE_OUT)/"
+
+# The short live check (tests/live/check_live.c), on its own throwaway servers.
+LIVE_TEST := $(BUILD)/tests/live/check_live
+$(BUILD)/tests/live/check_live.o: tests/live/check_live.c $(BUILD)/.deps $(BUILD)/.cflags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Isim -Itests -c $< -o $@
+$(LIVE_TEST): $(BUILD)/tests/live/check_live.o $(TEST_COMMON) $(BUILD)/libstampede.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
+# The live driver is also built with ASan and UBSan (in $(BUILD)/asan, as
+# test-san builds the rest) and run once on every strategy and the faults.
+test-live: $(PROG) $(LIVE_PROG) $(LIVE_TEST)
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN="$(SAN_FLAGS)" $(BUILD)/asan/stampede-live
+	@STAMPEDE=$(abspath $(PROG)) STAMPEDE_LIVE_ASAN=$(abspath $(BUILD)/asan/stampede-live) SRCDIR=$(CURDIR) \
+	  CK_VERBOSITY=normal $(LIVE_STACK) $(LIVE_TEST)
+
 clean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/sim/main.d $(BUILD)/sim/mpi_main.d $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d) $(TEST_COMMON:.o=.d)
 -include $(BUILD)/bench.d
+-include $(LIVE_OBJ:.o=.d) $(BUILD)/tests/live/check_live.d
 -include $(FUZZ_OBJ:.o=.d)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "limits.h"
+#include "live_usage.h"
 #include "cli.h"
 #include "cliopt.h"
 #include "model.h"
@@ -36,6 +37,8 @@ static const char *const usage_main =
     "  sweep SCENARIO.json --vary PATH=VALUES...  a grid of runs with confidence intervals\n"
     "  merge DIR... --out DIR  join partial sweep folders (--runs, --shard)\n"
     "  fit ACCESS.csv [--latencies LAT.csv]  a scenario fitted to production logs\n"
+    "  live SCENARIO.json --redis URL --postgres CONNINFO\n"
+    "                          the same scenario against a real Redis and PostgreSQL\n"
     "\n"
     "  stampede COMMAND --help   details of a command\n"
     "  stampede --version        the program's version\n"
@@ -305,6 +308,38 @@ static int cmd_validate(int argc, char **argv)
     return bad ? 2 : 0;
 }
 
+/* ---------------------------------------------------------------- live */
+
+/* `stampede live` is build/stampede-live (it links hiredis and libpq, which
+ * the simulator does not need): run it from beside this program. */
+static int cmd_live(int argc, char **argv)
+{
+    char self[4096], prog[4200];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = 0;
+        char *slash = strrchr(self, '/');
+        if (slash) *slash = 0;
+        snprintf(prog, sizeof prog, "%s/stampede-live", self);
+        if (access(prog, X_OK) == 0) {
+            argv[0] = prog;
+            execv(prog, argv);
+            fprintf(stderr, "stampede: live: cannot run %s: %s\n", prog, strerror(errno));
+            return 1;
+        }
+    }
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_live, stdout);
+            fputs("\nThe live driver is not built here: `make live-bin` in the source tree builds it.\n", stdout);
+            return 0;
+        }
+    fputs("stampede: live: the live driver (stampede-live, beside this program) is not built; build it with "
+          "`make live-bin` in the source tree (it needs libhiredis-dev and libpq-dev, which make installs when run "
+          "as root), or run `make live`\n", stderr);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
@@ -327,5 +362,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "sweep")) return sweep_command(argc - 2, argv + 2);
     if (!strcmp(cmd, "merge")) return merge_command(argc - 2, argv + 2);
     if (!strcmp(cmd, "fit")) return cli_fit(argc - 1, argv + 1);
-    return cli_usage_error("", "unknown command \"%s\" (commands: run, validate, plot, sweep, merge, fit)", cmd);
+    if (!strcmp(cmd, "live")) return cmd_live(argc - 1, argv + 1);
+    return cli_usage_error("", "unknown command \"%s\" (commands: run, validate, plot, sweep, merge, fit, live)", cmd);
 }

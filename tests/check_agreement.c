@@ -2,7 +2,7 @@
  * agreement.csv's rows (label,metric,sim,live,ratio, the metrics named as in
  * comparison.csv), report.html's live section (drawn by `stampede plot` for
  * a folder whose summaries say "mode": "live", and absent for a simulated
- * one). */
+ * one), and `stampede live` when its driver is not built beside it. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -143,6 +143,41 @@ START_TEST(test_report_section)
 }
 END_TEST
 
+/* `stampede live` runs stampede-live from beside the program; without it,
+ * it says how to build it. */
+START_TEST(test_live_without_driver)
+{
+    char *dir = tu_tmpdir();
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s/stampede'", tu_prog(), dir);
+    ck_assert_int_eq(system(cmd), 0);
+    char *out = NULL, *err = NULL;
+    const char *prog = getenv("STAMPEDE");
+    char *saved = prog ? strdup(prog) : NULL;
+    setenv("STAMPEDE", tu_pathf("%s/stampede", dir), 1);
+    int rc = tu_run("live x.json --redis unix:///x --postgres 'host=/x'", &out, &err);
+    ck_assert_int_eq(rc, 1);
+    ck_assert_ptr_nonnull(strstr(err, "the live driver (stampede-live, beside this program) is not built"));
+    ck_assert_ptr_nonnull(strstr(err, "make live-bin"));
+    free(out);
+    free(err);
+    rc = tu_run("live --help", &out, &err);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(out, "usage: stampede live SCENARIO.json --redis URL --postgres CONNINFO"));
+    ck_assert_ptr_nonnull(strstr(out, "Never point it at production"));
+    free(out);
+    free(err);
+    rc = tu_run("--help", &out, &err);
+    ck_assert_ptr_nonnull(strstr(out, "live SCENARIO.json --redis URL --postgres CONNINFO"));
+    free(out);
+    free(err);
+    if (saved) setenv("STAMPEDE", saved, 1);
+    free(saved);
+    tu_rmrf(dir);
+    free(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("agreement");
@@ -150,6 +185,7 @@ int main(void)
     tcase_set_timeout(t, 120);
     tcase_add_test(t, test_agreement_csv);
     tcase_add_test(t, test_report_section);
+    tcase_add_test(t, test_live_without_driver);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

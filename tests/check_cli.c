@@ -71,7 +71,7 @@ START_TEST(bad_usage_exits_2)
     free(err);
     ck_assert_int_eq(tu_run("frobnicate", NULL, &err), 2);
     ck_assert_ptr_nonnull(strstr(err, "unknown command \"frobnicate\""));
-    ck_assert_ptr_nonnull(strstr(err, "(commands: run, validate, plot, sweep, merge, fit) (see 'stampede --help')"));
+    ck_assert_ptr_nonnull(strstr(err, "(commands: run, validate, plot, sweep, merge, fit, live) (see 'stampede --help')"));
     free(err);
     ck_assert_int_eq(tu_runf(NULL, &err, "run %s --bogus", scen), 2);
     ck_assert_ptr_nonnull(strstr(err, "unknown option --bogus (see 'stampede run --help')"));
