@@ -12,7 +12,7 @@ WARN    := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-
 ifdef CI
 WARN    += -Werror
 endif
-ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SAN) -pthread -MMD -MP $(PKG_CFLAGS)
+ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SAN) -pthread -MMD -MP -Isim $(PKG_CFLAGS)
 PKGS    := gsl libcjson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
@@ -22,12 +22,13 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 # Debian packages the build, the tests and the charts need.
 DEB_PKGS := libgsl-dev libcjson-dev check gnuplot-nox pkg-config
 
-# sim/cli_*.c: commands whose command line has a file of its own (sim/cli.h);
-# they belong to the program, not the library.
-CLI_SRC  := $(wildcard sim/cli_*.c)
+# sim/<layer>/*.c: the library, one folder per layer (README "Architecture");
+# sim/cli/: the command line, the program's and not the library's (main.c,
+# mpi_main.c and live_main.c are the three programs' entry points);
+# sim/live/: the live driver (stampede-live), linked with hiredis and libpq.
+CLI_SRC  := $(filter-out sim/cli/main.c sim/cli/mpi_main.c sim/cli/live_main.c,$(wildcard sim/cli/*.c))
 CLI_OBJ  := $(CLI_SRC:sim/%.c=$(BUILD)/sim/%.o)
-# sim/live*.c is the live driver (stampede-live), linked with hiredis and libpq.
-LIB_SRC  := $(filter-out sim/main.c sim/mpi_main.c $(CLI_SRC) $(wildcard sim/live*.c),$(wildcard sim/*.c))
+LIB_SRC  := $(filter-out sim/cli/% sim/live/%,$(wildcard sim/*/*.c))
 LIB_OBJ  := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
 TEST_SRC := $(wildcard tests/check_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -72,19 +73,25 @@ $(BUILD)/.cflags: FORCE | $(BUILD)/.dir
 FORCE:
 
 $(BUILD)/sim/%.o: sim/%.c $(BUILD)/.deps $(BUILD)/.cflags
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # plot finds its chart templates here (or in $$STAMPEDE_PLOTS_DIR).
-$(BUILD)/sim/plot.o: ALL_CFLAGS += -DSTAMPEDE_PLOTS_DIR='"$(CURDIR)/plots"'
+$(BUILD)/sim/report/plot.o: ALL_CFLAGS += -DSTAMPEDE_PLOTS_DIR='"$(CURDIR)/plots"'
 
-$(BUILD)/libstampede.a: $(LIB_OBJ)
-	$(AR) rcs $@ $^
+# Made anew, also when the list of sources changes (.libobjs), so a source
+# that is gone leaves no object behind in it.
+$(BUILD)/.libobjs: FORCE | $(BUILD)/.dir
+	@echo '$(LIB_OBJ)' | cmp -s - $@ || echo '$(LIB_OBJ)' > $@
+$(BUILD)/libstampede.a: $(LIB_OBJ) $(BUILD)/.libobjs
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
 
-$(PROG): $(BUILD)/sim/main.o $(CLI_OBJ) $(BUILD)/libstampede.a
+$(PROG): $(BUILD)/sim/cli/main.o $(CLI_OBJ) $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/.deps $(BUILD)/.cflags
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Isim -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TEST_COMMON) $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
@@ -149,7 +156,7 @@ test-san:
 # Memcheck on one run of each strategy (with --trace), on the loader's error
 # paths (the invalid corpus) and on fit (a log with its report, and a bad
 # log): no error, no definite or indirect leak.
-STRATEGIES := $(patsubst sim/strat_%.c,%,$(wildcard sim/strat_*.c))
+STRATEGIES := $(patsubst sim/strategies/strat_%.c,%,$(wildcard sim/strategies/strat_*.c))
 VALGRIND := valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet
 test-valgrind: $(PROG) test-deps
 	@rm -rf $(BUILD)/valgrind; mkdir -p $(BUILD)/valgrind; fail=0; \
@@ -179,14 +186,14 @@ FUZZ_TARGETS := scenario trace folders
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_LIB_OBJ := $(LIB_SRC:sim/%.c=$(FUZZ_DIR)/sim/%.o)
 FUZZ_OBJ := $(FUZZ_LIB_OBJ) $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%.o)
-FUZZ_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(filter-out -Werror,$(WARN)) -O1 -g -pthread -MMD -MP $(PKG_CFLAGS) \
+FUZZ_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(filter-out -Werror,$(WARN)) -O1 -g -pthread -MMD -MP -Isim $(PKG_CFLAGS) \
               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 $(FUZZ_DIR)/sim/%.o: sim/%.c $(BUILD)/.deps $(BUILD)/.test-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 $(FUZZ_DIR)/fuzz_%.o: tests/fuzz/fuzz_%.c $(BUILD)/.deps $(BUILD)/.test-deps
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isim -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/fuzz_%.o $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -pthread -o $@ $^ $(PKG_LIBS)
 # One target: NAME SECONDS MAX_LEN DICT SEEDS...
@@ -225,7 +232,7 @@ run: $(PROG)
 # A measurement, not a test: exits 0 when a target fails (BENCH_ARGS="--only ad").
 BENCH := $(BUILD)/bench
 $(BUILD)/bench.o: tests/bench/bench.c $(BUILD)/.deps $(BUILD)/.cflags
-	$(CC) $(ALL_CFLAGS) -Isim -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BENCH): $(BUILD)/bench.o $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
@@ -255,10 +262,11 @@ $(BUILD)/.mpi-deps: | $(BUILD)/.dir
 	fi; \
 	touch $@
 
-$(BUILD)/sim/mpi_main.o: sim/mpi_main.c $(BUILD)/.deps $(BUILD)/.mpi-deps
+$(BUILD)/sim/cli/mpi_main.o: sim/cli/mpi_main.c $(BUILD)/.deps $(BUILD)/.mpi-deps
+	@mkdir -p $(@D)
 	$(MPICC) $(ALL_CFLAGS) -c $< -o $@
 
-$(MPI_PROG): $(BUILD)/sim/mpi_main.o $(BUILD)/libstampede.a
+$(MPI_PROG): $(BUILD)/sim/cli/mpi_main.o $(BUILD)/libstampede.a
 	$(MPICC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 # The bundled sweep (issue 5): which xfetch beta and cache TTL keep the peak DB
@@ -281,7 +289,7 @@ sweep: $(PROG)
 # failure or interrupt) and prints the agreement table.
 LIVE_PKGS     := hiredis libpq
 LIVE_DEB_PKGS := libhiredis-dev libpq-dev redis-server postgresql
-LIVE_SRC      := $(wildcard sim/live*.c)
+LIVE_SRC      := $(wildcard sim/live/*.c) sim/cli/live_main.c
 LIVE_OBJ      := $(LIVE_SRC:sim/%.c=$(BUILD)/sim/%.o)
 LIVE_PROG     := $(BUILD)/stampede-live
 LIVE_CFLAGS    = $(shell pkg-config --cflags $(LIVE_PKGS) 2>/dev/null)
@@ -324,7 +332,7 @@ live: $(PROG) $(LIVE_PROG)
 LIVE_TEST := $(BUILD)/tests/live/check_live
 $(BUILD)/tests/live/check_live.o: tests/live/check_live.c $(BUILD)/.deps $(BUILD)/.cflags
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Isim -Itests -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests -c $< -o $@
 $(LIVE_TEST): $(BUILD)/tests/live/check_live.o $(TEST_COMMON) $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
 # The live driver is also built with ASan and UBSan (in $(BUILD)/asan, as
@@ -337,7 +345,7 @@ test-live: $(PROG) $(LIVE_PROG) $(LIVE_TEST)
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/sim/main.d $(BUILD)/sim/mpi_main.d $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d) $(TEST_COMMON:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/sim/cli/main.d $(BUILD)/sim/cli/mpi_main.d $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d) $(TEST_COMMON:.o=.d)
 -include $(BUILD)/bench.d
 -include $(LIVE_OBJ:.o=.d) $(BUILD)/tests/live/check_live.d
 -include $(FUZZ_OBJ:.o=.d)

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agreement.h"
-#include "output.h"
+#include "report/agreement.h"
+#include "results/output.h"
 #include "testutil.h"
 
 static struct result_row row(const char *label, double req, double hit, double errors)

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arrivals.h"
-#include "scenario.h"
+#include "model/arrivals.h"
+#include "scenario/load.h"
 #include "testutil.h"
 
 /* Checks reqsrc against the simulator's requests.csv for scenario text json. */

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 START_TEST(pops_in_time_order)
 {

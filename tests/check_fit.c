@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fit.h"
-#include "rng.h"
+#include "engine/rng.h"
+#include "fit/fit.h"
 #include "testutil.h"
 
 /* Seeds: fewer under the sanitizers, where only the plain pass counts coverage. */

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "results/output.h"
 #include "testutil.h"
 
 static const char *scenario_text =

@@ -1,7 +1,7 @@
 /* check_hist.c - the log-linear histogram: bucket boundaries read off the bits,
  * quantile error against exact nearest-rank on sorted data, under/overflow,
  * clamping, cheap resets and merging. */
-#include "hist.h"
+#include "base/hist.h"
 
 #include <check.h>
 #include <float.h>

@@ -5,8 +5,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "metrics.h"
-#include "u64map.h"
+#include "base/u64map.h"
+#include "model/metrics.h"
 
 START_TEST(bins_advance_and_carry_db_levels)
 {

@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "plot.h"
-#include "report.h"
+#include "report/plot.h"
+#include "report/report.h"
 #include "testutil.h"
 
 static const char *const charts[] = { "latency", "db_load", "latency_cdf", "comparison", "stampede_sizes" };

@@ -1,7 +1,7 @@
 /* check_rng.c - the rng module: stream determinism and independence, unbiased
  * integers, every distribution's sample mean against dist_mean, and the key
  * chooser against its probability mass function (chi-square, fixed seeds). */
-#include "rng.h"
+#include "engine/rng.h"
 
 #include <check.h>
 #include <gsl/gsl_cdf.h>

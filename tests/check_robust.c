@@ -20,7 +20,7 @@
 
 #include <sys/statvfs.h>
 
-#include "stop.h"
+#include "base/stop.h"
 #include "testutil.h"
 
 static const char *base_json =

@@ -2,9 +2,9 @@
  * scenario and the defaults, --set overrides, the exact text of error messages,
  * and the corpus of invalid files in tests/invalid (each NAME.json against
  * NAME.expected).  Scenarios are written to scratch folders. */
-#include "jsonloc.h"
-#include "scenario.h"
-#include "strategy.h"
+#include "base/jsonloc.h"
+#include "scenario/load.h"
+#include "strategies/strategy.h"
 
 #include <check.h>
 #include <dirent.h>

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "plot.h"
-#include "sweep.h"
+#include "report/plot.h"
+#include "sweep/sweep.h"
 #include "testutil.h"
 
 static const char *tiny =

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "textin.h"
-#include "trace.h"
+#include "base/textin.h"
+#include "model/trace.h"
 
 /* ---------------------------------------------------------------- the reader */
 

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 #if defined(__GNUC__)
 #define NOINLINE __attribute__((noinline))

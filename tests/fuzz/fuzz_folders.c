@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "output.h"
-#include "plot.h"
-#include "sweep.h"
+#include "report/plot.h"
+#include "results/output.h"
+#include "sweep/sweep.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
-#include "scenario.h"
+#include "scenario/limits.h"
+#include "scenario/load.h"
 
 #define MAX_SETS 8
 

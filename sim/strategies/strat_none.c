@@ -1,0 +1,18 @@
+/* strat_none.c - no protection: every attempt that finds no fresh value
+ * queries the DB itself, and is answered when its query finishes. */
+#include "model/model.h"
+
+static void none_lookup(sim *s, uint32_t att, const lookup_view *v)
+{
+    if (v->fresh)
+        model_finish(s, att, OUT_HIT);
+    else if (model_query(s, att, CAUSE_MISS, true) == NONE)
+        model_fail(s, att, FAIL_REJECTED);   /* by a full DB queue */
+}
+
+const strategy_ops strategy_none = {
+    .name = "none",
+    .summary = "no protection: every miss queries the DB",
+    .lookup = none_lookup,
+    .query_done = model_answer_issuer,
+};
