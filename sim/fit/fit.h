@@ -20,7 +20,7 @@
 #include "fit_dist.h"
 #include "fit_rate.h"
 #include "fit_zipf.h"
-#include "report/plot.h"
+#include "base/strbuf.h"
 
 /* Statuses: the exit statuses of the command. */
 enum fit_status { FIT_OK = 0, FIT_FAILED = 1, FIT_BAD_INPUT = 2 };

@@ -59,56 +59,6 @@ static const char *const usage_plot =
 
 /* ---------------------------------------------------------------- text */
 
-static void sb_grow(strbuf *b, size_t more)
-{
-    if (b->oom) return;
-    if (b->len + more + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + more + 1) cap *= 2;
-    char *s = realloc(b->s, cap);
-    if (!s) {
-        b->oom = true;
-        return;
-    }
-    b->s = s;
-    b->cap = cap;
-}
-
-void sb_putn(strbuf *b, const char *s, size_t n)
-{
-    sb_grow(b, n);
-    if (b->oom) return;
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = 0;
-}
-
-void sb_puts(strbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
-
-void sb_printf(strbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->oom = true;
-        return;
-    }
-    sb_grow(b, (size_t)n);
-    if (b->oom) return;
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-void sb_free(strbuf *b)
-{
-    free(b->s);
-    memset(b, 0, sizeof *b);
-}
-
 /* s as script text in one context: a control character (a line break above
  * all: a new line is a new command) becomes a space, a byte that is not
  * UTF-8 a '?', and each byte of `twice` is written twice. */
@@ -156,18 +106,6 @@ void sb_gp_tic(strbuf *b, const char *s)
 void sb_gp_comment(strbuf *b, const char *s)
 {
     gp_text(b, s, NULL, "/");
-}
-
-/* A finished strbuf as a malloc'd string; NULL when it ran out of memory. */
-static char *sb_take(strbuf *b)
-{
-    if (b->oom) {
-        sb_free(b);
-        return NULL;
-    }
-    char *s = b->s ? b->s : strdup("");
-    memset(b, 0, sizeof *b);
-    return s;
 }
 
 /* ---------------------------------------------------------------- formats */

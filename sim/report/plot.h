@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "base/outdir.h"
+#include "base/strbuf.h"
 
 /* The command: `stampede plot DIR [--format svg,png,pdf]`.  Returns the exit
  * status: 0 done, 1 a failure while drawing (no gnuplot, I/O, a gnuplot
@@ -20,19 +21,6 @@
 int plot_command(int argc, char **argv);
 
 /* ---------------------------------------------------------------- text */
-
-/* Text built in memory.  An allocation failure sticks (oom) and later calls do
- * nothing, so a writer checks once at the end.  Zero-initialise; sb_free. */
-typedef struct strbuf {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} strbuf;
-
-void sb_puts(strbuf *b, const char *s);
-void sb_putn(strbuf *b, const char *s, size_t n);
-void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_free(strbuf *b);
 
 /* Data in a gnuplot script.  Every string that comes from a file lands in
  * script text through one of these, escaped for exactly where it lands; no

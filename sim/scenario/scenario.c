@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/jsonloc.h"
+#include "base/strbuf.h"
 #include "strategies/strategy.h"
 
 #define MAX_FILE_BYTES ((size_t)64 << 20)
@@ -85,58 +86,6 @@ void diag_free(diag *d)
     free(d->msgs);
     d->msgs = NULL;
     d->n = d->cap = 0;
-}
-
-/* ---- a growing string ------------------------------------------------------ */
-
-typedef struct sb {
-    char *s;
-    size_t n, cap;
-    bool oom;
-} sb;
-
-static void sb_add(sb *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *t = realloc(b->s, cap);
-        if (!t) {
-            b->oom = true;
-            return;
-        }
-        b->s = t;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
-}
-
-static void sb_puts(sb *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-__attribute__((format(printf, 2, 0)))
-static void sb_vprintf(sb *b, const char *fmt, va_list ap)
-{
-    char *s = vformat(fmt, ap);
-    if (!s) {
-        b->oom = true;
-        return;
-    }
-    sb_puts(b, s);
-    free(s);
-}
-
-__attribute__((format(printf, 2, 3)))
-static void sb_printf(sb *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    sb_vprintf(b, fmt, ap);
-    va_end(ap);
 }
 
 /* ---- durations and numbers ------------------------------------------------ */
@@ -431,7 +380,7 @@ typedef struct loader {
     size_t nov;
     problem *pr;
     size_t npr, cappr;
-    sb ptr;               /* pointer of the value being checked */
+    strbuf ptr;               /* pointer of the value being checked */
     size_t dropped;       /* problems beyond MAX_PROBLEMS, counted only */
     bool oom;
     bool keys_ok;         /* keys.count is known (for burst keys) */
@@ -442,36 +391,36 @@ enum { BAD = -1, ABSENT = 0, SET = 1 };
 
 static const char *cur_ptr(const loader *L) { return L->ptr.s ? L->ptr.s : ""; }
 
-static void ptr_escape(sb *b, const char *seg)
+static void ptr_escape(strbuf *b, const char *seg)
 {
-    sb_add(b, "/", 1);
+    sb_putn(b, "/", 1);
     for (const char *p = seg; *p; p++) {
         if (*p == '~')
-            sb_add(b, "~0", 2);
+            sb_putn(b, "~0", 2);
         else if (*p == '/')
-            sb_add(b, "~1", 2);
+            sb_putn(b, "~1", 2);
         else
-            sb_add(b, p, 1);
+            sb_putn(b, p, 1);
     }
 }
 
 static size_t ptr_push(loader *L, const char *seg)
 {
-    size_t mark = L->ptr.n;
+    size_t mark = L->ptr.len;
     ptr_escape(&L->ptr, seg);
     return mark;
 }
 
 static size_t ptr_push_idx(loader *L, size_t i)
 {
-    size_t mark = L->ptr.n;
+    size_t mark = L->ptr.len;
     sb_printf(&L->ptr, "/%zu", i);
     return mark;
 }
 
 static void ptr_pop(loader *L, size_t mark)
 {
-    L->ptr.n = mark;
+    L->ptr.len = mark;
     if (L->ptr.s)
         L->ptr.s[mark] = 0;
 }
@@ -484,7 +433,7 @@ static char *sdup(loader *L, const char *s)
     return t;
 }
 
-static void add_problem(loader *L, int cls, size_t pos, sb *m)
+static void add_problem(loader *L, int cls, size_t pos, strbuf *m)
 {
     if (L->npr >= MAX_PROBLEMS) {
         L->dropped++;
@@ -562,10 +511,10 @@ static bool is_cont(char c) { return ((unsigned char)c & 0xC0) == 0x80; }
 
 /* The inside of a string literal, cut after GOT_CHARS characters (an escape
  * or a UTF-8 sequence counts as one). */
-static void show_literal(sb *m, const char *s, size_t n)
+static void show_literal(strbuf *m, const char *s, size_t n)
 {
     size_t i = 0, chars = 0;
-    sb_add(m, "\"", 1);
+    sb_putn(m, "\"", 1);
     while (i < n && chars < GOT_CHARS) {
         size_t k = 1;
         if (s[i] == '\\')
@@ -575,7 +524,7 @@ static void show_literal(sb *m, const char *s, size_t n)
                 k++;
         if (k > n - i)
             k = n - i;
-        sb_add(m, s + i, k);
+        sb_putn(m, s + i, k);
         i += k;
         chars++;
     }
@@ -583,7 +532,7 @@ static void show_literal(sb *m, const char *s, size_t n)
 }
 
 /* A value as written: strings quoted, containers on one line, cut at GOT_CHARS. */
-static void show_raw(sb *m, const char *raw, size_t n)
+static void show_raw(strbuf *m, const char *raw, size_t n)
 {
     if (n >= 2 && raw[0] == '"') {
         show_literal(m, raw + 1, n - 2);
@@ -607,7 +556,7 @@ static void show_raw(sb *m, const char *raw, size_t n)
             sb_puts(m, "...");
             return;
         }
-        sb_add(m, &c, 1);
+        sb_putn(m, &c, 1);
         prev = c;
         if (!in_str)
             in_str = c == '"';
@@ -621,9 +570,9 @@ static void show_raw(sb *m, const char *raw, size_t n)
 }
 
 /* A string from --set, shown as the JSON literal it would be. */
-static void show_string(sb *m, const char *s)
+static void show_string(strbuf *m, const char *s)
 {
-    sb lit = { 0 };
+    strbuf lit = { 0 };
     for (const char *p = s; *p; p++) {
         unsigned char c = (unsigned char)*p;
         const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\t' ? "\\t" : NULL;
@@ -632,16 +581,16 @@ static void show_string(sb *m, const char *s)
         else if (c < 0x20 || c == 0x7f)
             sb_printf(&lit, "\\u%04x", c);
         else
-            sb_add(&lit, p, 1);
+            sb_putn(&lit, p, 1);
     }
     if (lit.oom)
         m->oom = true;
     else
-        show_literal(m, lit.s ? lit.s : "", lit.n);
+        show_literal(m, lit.s ? lit.s : "", lit.len);
     free(lit.s);
 }
 
-static void show_pointer(sb *m, const char *ptr)
+static void show_pointer(strbuf *m, const char *ptr)
 {
     size_t n = strlen(ptr);
     if (!n) {
@@ -649,13 +598,13 @@ static void show_pointer(sb *m, const char *ptr)
         return;
     }
     if (n <= PTR_SHOWN) {
-        sb_add(m, ptr, n);
+        sb_putn(m, ptr, n);
         return;
     }
     n = PTR_SHOWN;
     while (n > 0 && is_cont(ptr[n]))
         n--;
-    sb_add(m, ptr, n);
+    sb_putn(m, ptr, n);
     sb_puts(m, "...");
 }
 
@@ -669,7 +618,7 @@ static void report(loader *L, int flags, const char *fmt, ...)
     }
     const char *ptr = cur_ptr(L);
     where w = locate(L, ptr, flags & R_KEY);
-    sb m = { 0 };
+    strbuf m = { 0 };
     int cls = 0;
     size_t pos = 0;
     if (w.ov) {
@@ -704,7 +653,7 @@ static void report(loader *L, int flags, const char *fmt, ...)
 /* "a, b, c" from a NULL-terminated list. */
 static char *join(loader *L, const char *const *list)
 {
-    sb b = { 0 };
+    strbuf b = { 0 };
     sb_puts(&b, "");
     for (size_t k = 0; list[k]; k++) {
         if (k)
@@ -1701,7 +1650,7 @@ static double dist_scale(const dist *d)
 __attribute__((format(printf, 3, 4)))
 static void report_at(loader *L, const char *const *segs, const char *fmt, ...)
 {
-    size_t m = L->ptr.n;
+    size_t m = L->ptr.len;
     for (size_t i = 0; segs[i]; i++)
         ptr_push(L, segs[i]);
     va_list ap;
@@ -1975,7 +1924,7 @@ static void load_root(loader *L, const cJSON *root, scenario *s)
 __attribute__((format(printf, 4, 5)))
 static void set_error(loader *L, size_t idx, const char *path, const char *fmt, ...)
 {
-    sb m = { 0 };
+    strbuf m = { 0 };
     sb_printf(&m, "--set %s: error: ", path);
     va_list ap;
     va_start(ap, fmt);
@@ -2018,7 +1967,7 @@ static const char *suggest_member(const cJSON *obj, const char *s)
 
 /* Walks path in the tree and puts item there; on success returns true with
  * the value's pointer in *ptr and item owned by the tree. */
-static bool set_at(loader *L, cJSON *root, size_t idx, const char *path, cJSON *item, sb *ptr)
+static bool set_at(loader *L, cJSON *root, size_t idx, const char *path, cJSON *item, strbuf *ptr)
 {
     static const char *const on_demand[] = { "slo", "recovery", NULL };
     cJSON *cur = root;
@@ -2027,7 +1976,7 @@ static bool set_at(loader *L, cJSON *root, size_t idx, const char *path, cJSON *
         const char *dot = strchr(p, '.');
         size_t n = dot ? (size_t)(dot - p) : strlen(p);
         char *seg = strndup(p, n);
-        const char *at = ptr->n ? ptr->s : "/";
+        const char *at = ptr->len ? ptr->s : "/";
         size_t k;
         bool ok = false, done = !dot;
         if (!seg) {
@@ -2127,7 +2076,7 @@ static void apply_override(loader *L, cJSON *root, const override *o, size_t idx
             goto fail;
         }
     }
-    sb ptr = { 0 };
+    strbuf ptr = { 0 };
     if (!set_at(L, root, idx, path, item, &ptr)) {
         free(ptr.s);
         goto fail;
@@ -2244,13 +2193,13 @@ static int read_file(const char *path, char **out, size_t *len)
 /* A message on one line: control bytes (from names in the file) escaped. */
 static void emit(diag *errs, const char *msg)
 {
-    sb b = { 0 };
+    strbuf b = { 0 };
     for (const char *p = msg; *p; p++) {
         unsigned char c = (unsigned char)*p;
         if (c < 0x20 || c == 0x7f)
             sb_printf(&b, "\\u%04x", c);
         else
-            sb_add(&b, p, 1);
+            sb_putn(&b, p, 1);
     }
     diag_add(errs, "%s", b.oom ? "out of memory" : b.s ? b.s : "");
     free(b.s);
@@ -2294,7 +2243,7 @@ static void report_dups(loader *L)
         const char *end = key + 1;
         while (*end != '"')
             end += *end == '\\' ? 2 : 1;
-        sb m = { 0 };
+        strbuf m = { 0 };
         sb_printf(&m, "%s:%zu:%zu: error: ", L->file, line, col);
         show_pointer(&m, d[i].pointer);
         sb_puts(&m, ": duplicate field ");
