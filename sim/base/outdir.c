@@ -14,85 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "jsonfile.h"
 #include "stop.h"
 #include "textin.h"
-
-/* ---------------------------------------------------------------- folders */
-
-int mkdir_p(const char *path)
-{
-    return mkdir_p_track(path, NULL, NULL);
-}
-
-int mkdir_p_track(const char *path, char ***made, size_t *nmade)
-{
-    size_t n = strlen(path);
-    char *buf = malloc(n + 1);
-    if (!buf) return -1;
-    memcpy(buf, path, n + 1);
-    int rc = 0;
-    for (char *p = buf + 1;; p++) {
-        if (*p && *p != '/') continue;
-        char c = *p;
-        *p = 0;
-        if (mkdir(buf, 0777) == 0) {
-            if (made) {
-                char **t = realloc(*made, (*nmade + 1) * sizeof *t);
-                char *d = strdup(buf);
-                if (t) *made = t;
-                if (t && d) (*made)[(*nmade)++] = d;
-                else free(d);
-            }
-        } else if (errno != EEXIST) {
-            rc = -1;
-            break;
-        }
-        *p = c;
-        if (!c) break;
-    }
-    free(buf);
-    return rc;
-}
-
-int rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st)) return errno == ENOENT ? 0 : -1;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d) return -1;
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            size_t n = strlen(path) + strlen(e->d_name) + 2;
-            char *p = malloc(n);
-            if (!p) { closedir(d); return -1; }
-            snprintf(p, n, "%s/%s", path, e->d_name);
-            rm_rf(p);
-            free(p);
-        }
-        closedir(d);
-        return rmdir(path);
-    }
-    return unlink(path);
-}
-
-static char *joinf(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
-/* The folder holding path (malloc'd) and its last component (in path). */
-static char *parent_of(const char *path, const char **base)
-{
-    const char *slash = strrchr(path, '/');
-    *base = slash ? slash + 1 : path;
-    return slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-}
 
 /* NAME.tmp-PID or NAME.old-PID of a process that is gone: what a killed
  * stampede left.  Sets *old for an .old-. */
@@ -117,17 +42,17 @@ static void clean_stale(const char *parent, const char *name)
 {
     DIR *d = opendir(parent);
     struct dirent *e;
-    char *dir = joinf(parent, name);
+    char *dir = fs_join(parent, name);
     while (d && dir && (e = readdir(d))) {
         bool old;
         if (!stale_of(e->d_name, name, &old)) continue;
-        char *p = joinf(parent, e->d_name);
+        char *p = fs_join(parent, e->d_name);
         if (!p) break;
         struct stat st;
         if (old && lstat(dir, &st) != 0 && errno == ENOENT) {
-            if (rename(p, dir)) rm_rf(p);
+            if (rename(p, dir)) fs_rm_rf(p);
         } else {
-            rm_rf(p);
+            fs_rm_rf(p);
         }
         free(p);
     }
@@ -169,7 +94,7 @@ static bool rel_ok(const char *p)
 int outmark_read(const char *dir, outmark *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
-    char *p = joinf(dir, OUT_MARKER);
+    char *p = fs_join(dir, OUT_MARKER);
     jfile j;
     memset(&j, 0, sizeof j);
     int rc = TI_IO;
@@ -274,13 +199,13 @@ static void entries_free(char **v, size_t n)
  * plot's and what a killed stampede left is known. */
 static char *first_foreign(const char *root, const char *rel, const outmark *m, bool top, const outmark *charts)
 {
-    char *dir = *rel ? joinf(root, rel) : strdup(root);
+    char *dir = *rel ? fs_join(root, rel) : strdup(root);
     size_t n = 0;
     char **v = dir ? entries(dir, &n) : NULL;
     char *found = NULL;
     for (size_t i = 0; v && i < n && !found; i++) {
-        char *r = *rel ? joinf(rel, v[i]) : strdup(v[i]);
-        char *p = joinf(root, r ? r : "");
+        char *r = *rel ? fs_join(rel, v[i]) : strdup(v[i]);
+        char *p = fs_join(root, r ? r : "");
         struct stat st;
         bool old;
         if (!r || !p || lstat(p, &st)) {
@@ -298,7 +223,7 @@ static char *first_foreign(const char *root, const char *rel, const outmark *m, 
         } else if (top && S_ISDIR(st.st_mode) && !strcmp(v[i], "charts") && charts) {
             found = first_foreign(p, "", charts, true, NULL);
             if (found) {
-                char *f = joinf("charts", found);
+                char *f = fs_join("charts", found);
                 free(found);
                 found = f ? f : strdup("charts");
             }
@@ -344,8 +269,8 @@ static char *resolve_link(const char *dir)
             next = strdup(target);
         } else {
             const char *base;
-            char *parent = parent_of(cur, &base);
-            next = parent ? (strcmp(parent, ".") ? joinf(parent, target) : strdup(target)) : NULL;
+            char *parent = fs_parent(cur, &base);
+            next = parent ? (strcmp(parent, ".") ? fs_join(parent, target) : strdup(target)) : NULL;
             free(parent);
         }
         free(cur);
@@ -380,7 +305,7 @@ static int check_resolved(const char *dir, const char *const *kinds, char *err, 
 {
     struct stat st;
     const char *base;
-    char *parent = parent_of(dir, &base);
+    char *parent = fs_parent(dir, &base);
     if (!parent) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -444,7 +369,7 @@ static int check_resolved(const char *dir, const char *const *kinds, char *err, 
         outmark_free(&m);
         return -2;
     }
-    char *cd = joinf(dir, "charts");
+    char *cd = fs_join(dir, "charts");
     int crc = cd && strcmp(m.kind, OUT_CHARTS) ? outmark_read(cd, &charts, merr, sizeof merr) : 1;
     free(cd);
     bool have_charts = crc == 0 && !strcmp(charts.kind, OUT_CHARTS);
@@ -460,78 +385,6 @@ static int check_resolved(const char *dir, const char *const *kinds, char *err, 
     return 0;
 }
 
-/* path made absolute and normal: the real path of its longest existing
- * part, then the rest without "." and "..".  malloc'd; NULL on no memory. */
-static char *canonical(const char *path)
-{
-    char *p = path[0] == '/' ? strdup(path) : NULL;
-    if (!p) {
-        char cwd[PATH_MAX];
-        if (!getcwd(cwd, sizeof cwd)) return NULL;
-        p = joinf(cwd, path);
-    }
-    if (!p) return NULL;
-    /* the longest prefix that exists, resolved */
-    size_t n = strlen(p);
-    char *rest = NULL, *real = NULL;
-    for (size_t cut = n;; ) {
-        char c = p[cut];
-        p[cut] = 0;
-        real = realpath(cut ? p : "/", NULL);
-        p[cut] = c;
-        if (real) {
-            rest = strdup(p + cut);
-            break;
-        }
-        while (cut > 0 && p[cut - 1] != '/') cut--;
-        if (cut == 0) break;
-        cut--;
-    }
-    free(p);
-    if (!real || !rest) {
-        free(real);
-        free(rest);
-        return NULL;
-    }
-    size_t cap = strlen(real) + strlen(rest) + 2;
-    char *out = malloc(cap);
-    if (!out) {
-        free(real);
-        free(rest);
-        return NULL;
-    }
-    strcpy(out, real);
-    free(real);
-    for (char *s = rest, *save = NULL, *seg = strtok_r(s, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
-        if (!strcmp(seg, ".")) continue;
-        if (!strcmp(seg, "..")) {
-            char *slash = strrchr(out, '/');
-            if (slash && slash != out) *slash = 0;
-            else strcpy(out, "/");
-            continue;
-        }
-        if (strcmp(out, "/")) strcat(out, "/");
-        strcat(out, seg);
-    }
-    free(rest);
-    return out;
-}
-
-int path_overlap(const char *a, const char *b)
-{
-    char *x = canonical(a), *y = canonical(b);
-    int rc = 0;
-    if (x && y) {
-        size_t nx = strlen(x), ny = strlen(y);
-        if (!strcmp(x, y)) rc = 1;
-        else if (nx > ny && !strncmp(x, y, ny) && (x[ny] == '/' || ny == 1)) rc = 2;
-        else if (ny > nx && !strncmp(y, x, nx) && (y[nx] == '/' || nx == 1)) rc = 3;
-    }
-    free(x);
-    free(y);
-    return rc;
-}
-
 int outdir_open(outdir *o, const char *dir, const char *kind, const char *const *kinds, const char *beside,
                 char *err, size_t errlen)
 {
@@ -544,11 +397,11 @@ int outdir_open(outdir *o, const char *dir, const char *kind, const char *const 
     o->kind = strdup(kind);
     if (!o->dir || !o->kind) goto oom;
     const char *base;
-    o->parent = parent_of(o->dir, &base);
+    o->parent = fs_parent(o->dir, &base);
     if (!o->parent || !(o->base = strdup(base))) goto oom;
     clean_stale(o->parent, o->base);
     if (beside) {
-        o->beside = joinf(o->parent, beside);
+        o->beside = fs_join(o->parent, beside);
         o->beside_name = strdup(beside);
         size_t bn = o->beside ? strlen(o->beside) + 32 : 0;
         o->beside_tmp = bn ? malloc(bn) : NULL;
@@ -580,8 +433,8 @@ int outdir_open(outdir *o, const char *dir, const char *kind, const char *const 
     if (!o->tmp || !o->old) goto oom;
     snprintf(o->tmp, tn, "%s.tmp-%ld", o->dir, (long)getpid());
     snprintf(o->old, tn, "%s.old-%ld", o->dir, (long)getpid());
-    rm_rf(o->tmp);
-    if (mkdir_p_track(o->tmp, &o->made, &o->nmade)) {
+    fs_rm_rf(o->tmp);
+    if (fs_mkdir_p_track(o->tmp, &o->made, &o->nmade)) {
         snprintf(err, errlen, "cannot create %s: %s", o->dir, strerror(errno));
         free(o->tmp);
         o->tmp = NULL;
@@ -597,12 +450,12 @@ oom:
 
 char *outdir_path(const outdir *o, const char *rel)
 {
-    return joinf(o->tmp, rel);
+    return fs_join(o->tmp, rel);
 }
 
 FILE *outdir_file(outdir *o, const char *rel, char *err, size_t errlen)
 {
-    char *p = joinf(o->tmp, rel);
+    char *p = fs_join(o->tmp, rel);
     FILE *f = NULL;
     if (!p) {
         snprintf(err, errlen, "out of memory");
@@ -610,7 +463,7 @@ FILE *outdir_file(outdir *o, const char *rel, char *err, size_t errlen)
     }
     char *slash = strrchr(p, '/');
     *slash = 0;
-    if (mkdir_p(p)) snprintf(err, errlen, "cannot create %s/%.*s: %s", o->dir, (int)(strrchr(rel, '/') ? strrchr(rel, '/') - rel : 0), rel, strerror(errno));
+    if (fs_mkdir_p(p)) snprintf(err, errlen, "cannot create %s/%.*s: %s", o->dir, (int)(strrchr(rel, '/') ? strrchr(rel, '/') - rel : 0), rel, strerror(errno));
     else {
         *slash = '/';
         if (!(f = fopen(p, "w"))) snprintf(err, errlen, "cannot write %s/%s: %s", o->dir, rel, strerror(errno));
@@ -624,7 +477,7 @@ int outdir_text(outdir *o, const char *rel, const char *text, char *err, size_t 
     FILE *f = outdir_file(o, rel, err, errlen);
     if (!f) return -1;
     fputs(text, f);
-    return close_checked(f, rel, err, errlen);
+    return fs_close_checked(f, rel, err, errlen);
 }
 
 int outdir_beside_text(outdir *o, const char *text, char *err, size_t errlen)
@@ -635,7 +488,7 @@ int outdir_beside_text(outdir *o, const char *text, char *err, size_t errlen)
         return -1;
     }
     fputs(text, f);
-    if (close_checked(f, o->beside, err, errlen)) {
+    if (fs_close_checked(f, o->beside, err, errlen)) {
         unlink(o->beside_tmp);
         return -1;
     }
@@ -646,13 +499,13 @@ int outdir_beside_text(outdir *o, const char *text, char *err, size_t errlen)
 /* Appends every file under root/rel to *list (relative paths). */
 static int list_files(const char *root, const char *rel, char ***list, size_t *n)
 {
-    char *dir = *rel ? joinf(root, rel) : strdup(root);
+    char *dir = *rel ? fs_join(root, rel) : strdup(root);
     size_t k = 0;
     char **v = dir ? entries(dir, &k) : NULL;
     int rc = v ? 0 : -1;
     for (size_t i = 0; v && i < k && !rc; i++) {
-        char *r = *rel ? joinf(rel, v[i]) : strdup(v[i]);
-        char *p = r ? joinf(root, r) : NULL;
+        char *r = *rel ? fs_join(rel, v[i]) : strdup(v[i]);
+        char *p = r ? fs_join(root, r) : NULL;
         struct stat st;
         if (!r || !p || lstat(p, &st)) rc = -1;
         else if (S_ISDIR(st.st_mode)) rc = list_files(root, r, list, n);
@@ -684,7 +537,7 @@ static int write_marker(outdir *o, char *err, size_t errlen)
         return -1;
     }
     qsort(files, n, sizeof *files, cmp_name);
-    char *p = joinf(o->tmp, OUT_MARKER);
+    char *p = fs_join(o->tmp, OUT_MARKER);
     FILE *f = p ? fopen(p, "w") : NULL;
     free(p);
     if (!f) {
@@ -706,7 +559,7 @@ static int write_marker(outdir *o, char *err, size_t errlen)
     }
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
     entries_free(files, n);
-    return close_checked(f, OUT_MARKER, err, errlen);
+    return fs_close_checked(f, OUT_MARKER, err, errlen);
 }
 
 int outdir_commit(outdir *o, char *err, size_t errlen)
@@ -746,7 +599,7 @@ int outdir_commit(outdir *o, char *err, size_t errlen)
         snprintf(err, errlen, "cannot create %s: %s", o->beside, strerror(errno));
         goto undo;
     }
-    if (had_dir) rm_rf(o->old);
+    if (had_dir) fs_rm_rf(o->old);
     if (had_beside) unlink(o->beside_old);
     free(o->tmp);
     o->tmp = NULL;   /* committed: outdir_close keeps it */
@@ -763,7 +616,7 @@ void outdir_close(outdir *o)
 {
     stop_guard(NULL, NULL);
     if (o->tmp) {
-        rm_rf(o->tmp);
+        fs_rm_rf(o->tmp);
         for (size_t i = o->nmade; i-- > 0;) rmdir(o->made[i]);   /* the parents made for it, when still empty */
     }
     if (o->beside_staged) unlink(o->beside_tmp);
@@ -782,9 +635,15 @@ void outdir_close(outdir *o)
     memset(o, 0, sizeof *o);
 }
 
-int close_checked(FILE *f, const char *what, char *err, size_t errlen)
+/* ---------------------------------------------------------------- one file */
+
+/* Writes text into f, already open on what; 0 or -1 with err. */
+static int write_all(FILE *f, const char *what, const char *text, char *err, size_t errlen)
 {
-    int bad = ferror(f);
+    size_t len = strlen(text);
+    int bad = fwrite(text, 1, len, f) != len;
+    bad |= ferror(f);
+    errno = 0;
     if (fclose(f) || bad) {
         snprintf(err, errlen, "cannot write %s: %s", what, strerror(errno ? errno : EIO));
         return -1;
@@ -792,3 +651,45 @@ int close_checked(FILE *f, const char *what, char *err, size_t errlen)
     return 0;
 }
 
+int outdir_write_file(const char *path, const char *text, char *err, size_t errlen)
+{
+    /* Something that is not a regular file (a terminal, a pipe, /dev/null)
+     * is written in place: a rename would replace it. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "cannot write %s: %s", path, strerror(EISDIR));
+            return -1;
+        }
+        FILE *f = fopen(path, "w");
+        if (!f) {
+            snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+            return -1;
+        }
+        return write_all(f, path, text, err, errlen);
+    }
+    /* A regular file through a temporary beside it and a rename, so that a
+     * failure leaves the previous one; through a symbolic link, beside its
+     * target (the link stays). */
+    char *real = realpath(path, NULL);
+    const char *dst = real ? real : path;
+    size_t n = strlen(dst) + 32;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        free(real);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(tmp, n, "%s.tmp-%ld", dst, (long)getpid());
+    int rc = -1;
+    FILE *f = fopen(tmp, "w");
+    if (!f) snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    else if (write_all(f, path, text, err, errlen)) unlink(tmp);
+    else if (rename(tmp, dst)) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+    } else rc = 0;
+    free(tmp);
+    free(real);
+    return rc;
+}

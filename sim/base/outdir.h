@@ -79,21 +79,14 @@ int outdir_beside_text(outdir *o, const char *text, char *err, size_t errlen);
 int outdir_commit(outdir *o, char *err, size_t errlen);
 /* Ends o; unless committed, removes what was built and the parents made. */
 void outdir_close(outdir *o);
-/* How two paths relate once resolved (symbolic links, "..", ".";
- * a part that does not exist yet is taken as written): 0 apart, 1 the same
- * folder, 2 a is inside b, 3 b is inside a. */
-int path_overlap(const char *a, const char *b);
+/* Writes text as the file path, whole or not at all: a regular file (or a
+ * missing one) through PATH.tmp-PID beside it and a rename, so a failure
+ * leaves the previous one (through a symbolic link, beside its target: the
+ * link stays); something else (a terminal, a pipe, /dev/null) in place.
+ * Returns 0 or -1 with err. */
+int outdir_write_file(const char *path, const char *text, char *err, size_t errlen);
 /* Reads dir's marker: 0, 1 when there is none, or a TI_* error with err. */
 int outmark_read(const char *dir, outmark *m, char *err, size_t errlen);
 void outmark_free(outmark *m);
-
-/* Folder helpers: mkdir -p (mkdir_p_track appends each folder it made to
- * *made, malloc'd) and rm -rf.  Each returns 0, or -1 with errno set. */
-int mkdir_p(const char *path);
-int mkdir_p_track(const char *path, char ***made, size_t *nmade);
-/* Closes f, written as `what`; on a write or close error puts "cannot write
- * what: reason" in err and returns -1, else 0. */
-int close_checked(FILE *f, const char *what, char *err, size_t errlen);
-int rm_rf(const char *path);
 
 #endif

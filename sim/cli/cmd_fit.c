@@ -398,7 +398,7 @@ int cli_fit(int argc, char **argv)
         status = FIT_FAILED;
     }
     if (!status && report && fit_report_commit(&rp, err, sizeof err)) status = FIT_FAILED;
-    if (!status && out && fit_write_file(out, json, err, sizeof err)) status = FIT_FAILED;
+    if (!status && out && outdir_write_file(out, json, err, sizeof err)) status = FIT_FAILED;
     if (status) {
         if (!strcmp(err, "interrupted")) fprintf(stderr, "stampede: fit: interrupted; nothing was written\n");
         else fprintf(stderr, "stampede: %s%s\n", status == FIT_BAD_INPUT ? "" : "fit: ", err);

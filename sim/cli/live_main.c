@@ -23,6 +23,7 @@
 #include "model/model.h"
 #include "results/output.h"
 #include "scenario/load.h"
+#include "base/fs.h"
 #include "base/stop.h"
 
 /* Beyond these a live run is refused without --force: one loop on one
@@ -272,7 +273,7 @@ int main(int argc, char **argv)
         double w0 = wall_now();
         int r = live_run(L, si, &m, &stats[si], treq, tdb, &stop_flag, err, sizeof err);
         m.wall_seconds = wall_now() - w0;
-        if (treq && (close_checked(treq, "requests.csv", err, sizeof err) | close_checked(tdb, "db.csv", err, sizeof err)) &&
+        if (treq && (fs_close_checked(treq, "requests.csv", err, sizeof err) | fs_close_checked(tdb, "db.csv", err, sizeof err)) &&
             r == 0)
             r = -1;
         if (r == 1 || stop_flag) {

@@ -98,8 +98,5 @@ int fit_decimals(double half);
 /* "p = 0.43", or "p <= 0.01" at that least value. */
 void fit_fmt_p(char *buf, size_t n, double p, int boot);
 
-/* Writes text to path through a temporary file beside it and a rename.
- * Returns 0, or -1 with the reason in err. */
-int fit_write_file(const char *path, const char *text, char *err, size_t errlen);
 
 #endif

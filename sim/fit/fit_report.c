@@ -40,26 +40,6 @@ void fit_report_close(fit_report *rp)
     outdir_close(&rp->out);
 }
 
-/* Writes text to dir/name (a file of the folder being built). */
-static int write_text(const char *dir, const char *name, const char *text, char *err, size_t errlen)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (!p) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    snprintf(p, n, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    free(p);
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", name, strerror(errno));
-        return -1;
-    }
-    fputs(text, f);
-    return close_checked(f, name, err, errlen);
-}
-
 /* ---------------------------------------------------------------- numbers */
 
 /* A number for gnuplot or a CSV: exact and locale-free; NaN as "NaN". */
@@ -313,7 +293,7 @@ static char *fit_json(const fit_result *r, const char *access_name, const char *
 /* rate.csv: requests/s per chart bin (a power-of-two multiple of the grid,
  * RATE_CHART_BINS at most), and rate_fit.csv: the fitted steps; each with
  * a last row at the end of the log so that steps reach it. */
-static int write_rate(const char *dir, const fit_result *r, double *ymax, char *err, size_t errlen)
+static int write_rate(outdir *o, const fit_result *r, double *ymax, char *err, size_t errlen)
 {
     const rate_grid *g = &r->grid;
     const rate_fit *f = &r->rate;
@@ -355,14 +335,14 @@ static int write_rate(const char *dir, const fit_result *r, double *ymax, char *
     *ymax = nice_up(top * 1.12);
     int rc = -1;
     if (b.oom || s.oom) snprintf(err, errlen, "out of memory");
-    else if (!write_text(dir, "rate.csv", b.s, err, errlen) && !write_text(dir, "rate_fit.csv", s.s, err, errlen))
+    else if (!outdir_text(o, "rate.csv", b.s, err, errlen) && !outdir_text(o, "rate_fit.csv", s.s, err, errlen))
         rc = 0;
     sb_free(&b);
     sb_free(&s);
     return rc;
 }
 
-static int write_popularity(const char *dir, const fit_result *r, double *ymin, double *ymax, char *err,
+static int write_popularity(outdir *o, const fit_result *r, double *ymin, double *ymax, char *err,
                             size_t errlen)
 {
     const popularity_fit *p = &r->pop;
@@ -403,8 +383,8 @@ static int write_popularity(const char *dir, const fit_result *r, double *ymin, 
     *ymax = decade_ceil(top * 1.5);
     int rc = -1;
     if (b.oom || m.oom) snprintf(err, errlen, "out of memory");
-    else if (!write_text(dir, "ranks.csv", b.s, err, errlen) &&
-             !write_text(dir, "popularity_model.csv", m.s, err, errlen))
+    else if (!outdir_text(o, "ranks.csv", b.s, err, errlen) &&
+             !outdir_text(o, "popularity_model.csv", m.s, err, errlen))
         rc = 0;
     sb_free(&b);
     sb_free(&m);
@@ -420,7 +400,7 @@ static int runner_up(const latency_fit *L)
     return s;
 }
 
-static int write_latency(const char *dir, const fit_result *r, double *hmax, double *qmin, double *qmax, char *err,
+static int write_latency(outdir *o, const fit_result *r, double *hmax, double *qmin, double *qmax, char *err,
                          size_t errlen)
 {
     const latency_fit *L = &r->lat_fit;
@@ -493,8 +473,8 @@ static int write_latency(const char *dir, const fit_result *r, double *hmax, dou
     if (*qmax <= *qmin) *qmax = *qmin * 10;
     int rc = -1;
     if (h.oom || q.oom) snprintf(err, errlen, "out of memory");
-    else if (!write_text(dir, "latency_hist.csv", h.s, err, errlen) &&
-             !write_text(dir, "latency_qq.csv", q.s, err, errlen))
+    else if (!outdir_text(o, "latency_hist.csv", h.s, err, errlen) &&
+             !outdir_text(o, "latency_qq.csv", q.s, err, errlen))
         rc = 0;
     sb_free(&h);
     sb_free(&q);
@@ -919,10 +899,10 @@ int fit_report_build(fit_report *rp, const fit_result *r, const char *scenario_t
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    if (write_text(tmp, "fit.json", json, err, errlen) ||
-        write_text(tmp, "scenario.json", scenario_text, err, errlen) ||
-        write_rate(tmp, r, &rymax, err, errlen) || write_popularity(tmp, r, &pymin, &pymax, err, errlen) ||
-        (r->have_lat && write_latency(tmp, r, &hmax, &qmin, &qmax, err, errlen)))
+    if (outdir_text(&rp->out, "fit.json", json, err, errlen) ||
+        outdir_text(&rp->out, "scenario.json", scenario_text, err, errlen) ||
+        write_rate(&rp->out, r, &rymax, err, errlen) || write_popularity(&rp->out, r, &pymin, &pymax, err, errlen) ||
+        (r->have_lat && write_latency(&rp->out, r, &hmax, &qmin, &qmax, err, errlen)))
         goto done;
     if (chartset_open(&cs, tmp, formats, false, err, errlen) || chart_rate(&cs, r, name, rymax, err, errlen) ||
         chart_popularity(&cs, r, name, pymin, pymax, err, errlen) ||
@@ -933,7 +913,7 @@ int fit_report_build(fit_report *rp, const fit_result *r, const char *scenario_t
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    if (write_text(tmp, "report.html", html, err, errlen)) goto done;
+    if (outdir_text(&rp->out, "report.html", html, err, errlen)) goto done;
     rc = 0;
 done:
     chartset_close(&cs);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fs.h"
 #include "report.h"
 
 const enum col agreement_cols[] = {
@@ -51,7 +52,7 @@ int agreement_write(const char *path, const results *sim, const results *live, c
             fputc('\n', f);
         }
     }
-    return close_checked(f, "agreement.csv", err, errlen);
+    return fs_close_checked(f, "agreement.csv", err, errlen);
 }
 
 /* A number for the terminal table: latencies in a unit, ratios and means short. */

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "base/csvin.h"
 #include "base/hist.h"
 #include "base/jsonfile.h"
@@ -140,26 +141,6 @@ const char *plot_format_ext(unsigned format)
 
 /* ---------------------------------------------------------------- files */
 
-static char *joinp(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static bool is_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* ---------------------------------------------------------------- finding things */
 
 /* The first executable NAME on $PATH, malloc'd; NULL when there is none. */
@@ -172,9 +153,9 @@ static char *find_program(const char *name)
         char dir[PATH_MAX];
         if (n == 0) snprintf(dir, sizeof dir, ".");
         else snprintf(dir, sizeof dir, "%.*s", (int)n, path);
-        char *p = joinp(dir, name);
+        char *p = fs_join(dir, name);
         if (!p) return NULL;
-        if (is_file(p) && access(p, X_OK) == 0) return p;
+        if (fs_is_file(p) && access(p, X_OK) == 0) return p;
         free(p);
         path += n;
         if (*path == ':') path++;
@@ -208,9 +189,9 @@ static char *find_templates(void)
     }
     snprintf(cand[n++], PATH_MAX, "plots");
     for (size_t i = 0; i < n; i++) {
-        char *probe = joinp(cand[i], "common.gp");
+        char *probe = fs_join(cand[i], "common.gp");
         if (!probe) return NULL;
-        bool ok = is_file(probe);
+        bool ok = fs_is_file(probe);
         free(probe);
         if (ok) return strdup(cand[i]);
     }
@@ -354,7 +335,7 @@ int chartset_open(chartset *cs, const char *dir, unsigned formats, bool report, 
     size_t n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/') n--;
     cs->dir = strndup(dir, n);
-    char *charts = cs->dir ? joinp(cs->dir, "charts") : NULL;
+    char *charts = cs->dir ? fs_join(cs->dir, "charts") : NULL;
     if (!charts) {
         free(charts);
         snprintf(err, errlen, "out of memory");
@@ -382,7 +363,7 @@ static char *fill_named(chartset *cs, const char *tpl, const subst *subs, size_t
     }
     char file[256];
     snprintf(file, sizeof file, "%s.gp", tpl);
-    char *path = joinp(cs->tpl_dir, file);
+    char *path = fs_join(cs->tpl_dir, file);
     int rd = TI_IO;
     char *text = path ? textin_slurp(path, 1u << 20, NULL, &rd, err, errlen) : NULL;
     if (!path) snprintf(err, errlen, "out of memory");
@@ -1053,14 +1034,14 @@ done:
 static int read_label(run_folder *rf, run_label *L, char *err, size_t errlen)
 {
     static const char *const files[] = { "summary.json", "timeseries.csv", "latency_hist.csv", "stampede_sizes.csv" };
-    char *dir = joinp(rf->dir, L->label);
+    char *dir = fs_join(rf->dir, L->label);
     if (!dir) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     int rc = 0;
     for (size_t i = 0; i < 4 && !rc; i++) {
-        char *p = joinp(dir, files[i]);
+        char *p = fs_join(dir, files[i]);
         if (!p) {
             snprintf(err, errlen, "out of memory");
             rc = -1;
@@ -1159,16 +1140,16 @@ int run_folder_read(run_folder *rf, const char *dir, char *err, size_t errlen)
     size_t n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/') n--;
     if (!(rf->dir = strndup(dir, n))) goto oom;
-    if (!is_dir(rf->dir)) {
+    if (!fs_is_dir(rf->dir)) {
         snprintf(err, errlen, "%s: %s", rf->dir, access(rf->dir, F_OK) ? "no such folder" : "not a folder");
         return -2;
     }
-    char *p = joinp(rf->dir, "comparison.csv");
+    char *p = fs_join(rf->dir, "comparison.csv");
     if (!p) goto oom;
     int rc = read_comparison(rf, p, err, errlen);
     free(p);
     if (rc) return rc;
-    char *sp = joinp(rf->dir, "scenario.json");
+    char *sp = fs_join(rf->dir, "scenario.json");
     if (!sp) goto oom;
     rc = read_scenario(rf, sp, err, errlen);
     free(sp);
@@ -2411,7 +2392,7 @@ static int plot_folder(const char *dir, unsigned formats)
         { "sweep.csv", plot_sweep },
     };
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-        char *f = joinp(dir, kinds[k].file);
+        char *f = fs_join(dir, kinds[k].file);
         if (!f) {
             fputs("stampede: out of memory\n", stderr);
             return 1;
@@ -2463,7 +2444,7 @@ int plot_command(int argc, char **argv)
         fprintf(stderr, "stampede: plot: unknown format in \"%s\" (formats: svg, png, pdf)\n", fmt);
         return 2;
     }
-    if (!is_dir(dir)) {
+    if (!fs_is_dir(dir)) {
         fprintf(stderr, "stampede: plot: %s: %s\n", dir, access(dir, F_OK) ? "no such folder" : "not a folder");
         return 2;
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/csvin.h"
+#include "base/fs.h"
 #include "results/output.h"
 #include "plot.h"
 #include "model/scenario.h"
@@ -107,9 +108,8 @@ static int load(const char *dir, pdata *d, char *err, size_t errlen)
         for (size_t k = 0; v->log && k < v->n; k++) v->log = v->num[k] > 0;
     }
 
-    char *path = malloc(strlen(dir) + 16);
+    char *path = fs_join(dir, "sweep.csv");
     if (!path) goto oom;
-    sprintf(path, "%s/sweep.csv", dir);
     csvin c;
     rc = csvin_open(&c, path, err, errlen);
     free(path);

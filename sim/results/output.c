@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fs.h"
 #include "base/csvin.h"
 #include "base/jsonfile.h"
 #include "base/stop.h"
@@ -125,14 +126,6 @@ void metrics_columns(const metrics *m, double v[COL_N])
     v[COL_EVENTS] = (double)m->events;
 }
 
-static char *joinf(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
 /* ---------------------------------------------------------------- rows read back */
 
 int results_row_names(csvin *c, int cl, int cs, char *err, size_t errlen)
@@ -169,7 +162,7 @@ int results_open(results *r, const char *dir, char *err, size_t errlen)
 
 FILE *results_file(results *r, const char *label, const char *name, char *err, size_t errlen)
 {
-    char *rel = joinf(label, name);
+    char *rel = fs_join(label, name);
     if (!rel) {
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -436,20 +429,20 @@ int results_add(results *r, const scenario *sc, size_t si, const metrics *m, cha
     fputs(text, f);
     fputc('\n', f);
     free(text);
-    if (close_checked(f, label_file(what, sizeof what, cfg->label, "summary.json"), err, errlen)) return -1;
+    if (fs_close_checked(f, label_file(what, sizeof what, cfg->label, "summary.json"), err, errlen)) return -1;
     if (!(f = results_file(r, cfg->label, "timeseries.csv", err, errlen))) return -1;
     if (write_timeseries(f, m)) {
         fclose(f);
         snprintf(err, errlen, "interrupted; nothing was written to %s", r->out.dir);
         return -1;
     }
-    if (close_checked(f, label_file(what, sizeof what, cfg->label, "timeseries.csv"), err, errlen)) return -1;
+    if (fs_close_checked(f, label_file(what, sizeof what, cfg->label, "timeseries.csv"), err, errlen)) return -1;
     if (!(f = results_file(r, cfg->label, "latency_hist.csv", err, errlen))) return -1;
     write_latency_hist(f, &m->lat, m->failed);
-    if (close_checked(f, label_file(what, sizeof what, cfg->label, "latency_hist.csv"), err, errlen)) return -1;
+    if (fs_close_checked(f, label_file(what, sizeof what, cfg->label, "latency_hist.csv"), err, errlen)) return -1;
     if (!(f = results_file(r, cfg->label, "stampede_sizes.csv", err, errlen))) return -1;
     write_stampede_sizes(f, m);
-    if (close_checked(f, label_file(what, sizeof what, cfg->label, "stampede_sizes.csv"), err, errlen)) return -1;
+    if (fs_close_checked(f, label_file(what, sizeof what, cfg->label, "stampede_sizes.csv"), err, errlen)) return -1;
 
     struct result_row *nr = realloc(r->rows, (r->nrows + 1) * sizeof *nr);
     if (!nr) { snprintf(err, errlen, "out of memory"); return -1; }
@@ -485,7 +478,7 @@ int results_commit(results *r, const scenario *sc, char *err, size_t errlen)
     if (!sf) return -1;
     fputs(sc->json, sf);
     fputc('\n', sf);
-    if (close_checked(sf, "scenario.json", err, errlen)) return -1;
+    if (fs_close_checked(sf, "scenario.json", err, errlen)) return -1;
 
     FILE *f = outdir_file(&r->out, "comparison.csv", err, errlen);
     if (!f) return -1;
@@ -503,7 +496,7 @@ int results_commit(results *r, const scenario *sc, char *err, size_t errlen)
         if (none) csv_num(f, ratio(row->v[COL_P99], none->v[COL_P99]));
         fputc('\n', f);
     }
-    if (close_checked(f, "comparison.csv", err, errlen)) return -1;
+    if (fs_close_checked(f, "comparison.csv", err, errlen)) return -1;
 
     return outdir_commit(&r->out, err, errlen);
 }

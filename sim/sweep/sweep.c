@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <dirent.h>
 
+#include "base/fs.h"
 #include "base/csvin.h"
 #include "base/jsonfile.h"
 #include "base/stop.h"
@@ -138,14 +139,6 @@ static void put_field(FILE *f, const char *s)
         fputc(*s, f);
     }
     fputc('"', f);
-}
-
-static char *path_join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%s/%s", a, b);
-    return p;
 }
 
 /* ---------------------------------------------------------------- values */
@@ -986,7 +979,7 @@ int sweep_manifest_read(const char *dir, grid *g, size_t **runs, size_t *nruns, 
     memset(g, 0, sizeof *g);
     *runs = NULL;
     *nruns = 0;
-    char *p = path_join(dir, "sweep.json");
+    char *p = fs_join(dir, "sweep.json");
     jfile j;
     memset(&j, 0, sizeof j);
     int rc = TI_IO;
@@ -1184,16 +1177,16 @@ static int write_folder(const grid *g, const rowset *rs, bool partial, const cha
     FILE *f = outdir_file(&o, "runs.csv", err, sizeof err);
     if (!f) goto done;
     write_runs(f, g, rs);
-    if (close_checked(f, "runs.csv", err, sizeof err)) goto done;
+    if (fs_close_checked(f, "runs.csv", err, sizeof err)) goto done;
     if (!(manifest = manifest_text(g, partial, selection, runs, nruns))) { snprintf(err, sizeof err, "out of memory"); goto done; }
     if (!(f = outdir_file(&o, "sweep.json", err, sizeof err))) goto done;
     fputs(manifest, f);
-    if (close_checked(f, "sweep.json", err, sizeof err)) goto done;
+    if (fs_close_checked(f, "sweep.json", err, sizeof err)) goto done;
     if (!partial) {
         if (summarize(g, rs, &sm)) { snprintf(err, sizeof err, "out of memory"); goto done; }
         if (!(f = outdir_file(&o, "sweep.csv", err, sizeof err))) goto done;
         write_summary(f, g, &sm);
-        if (close_checked(f, "sweep.csv", err, sizeof err)) goto done;
+        if (fs_close_checked(f, "sweep.csv", err, sizeof err)) goto done;
         if (gl && gl->set) {
             if (!(best = best_text(gl, g, &sm))) { snprintf(err, sizeof err, "out of memory"); goto done; }
             if (outdir_text(&o, "best.txt", best, err, sizeof err)) goto done;
@@ -1843,7 +1836,7 @@ int sweep_command(int argc, char **argv)
 static int read_runs(const char *dir, const grid *g, const size_t *owner, size_t me, rowset *rs, char *err,
                      size_t errlen)
 {
-    char *p = path_join(dir, "runs.csv");
+    char *p = fs_join(dir, "runs.csv");
     csvin c;
     memset(&c, 0, sizeof c);
     c.t.fd = -1;
@@ -2126,7 +2119,7 @@ int merge_command(int argc, char **argv)
     if (!*out) { cli_usage_error("merge", "merge: --out needs a folder name (got \"\")"); goto done; }
     /* The folder written is none of the parts, and neither holds the other. */
     for (size_t d = 0; d < nd; d++) {
-        int ov = path_overlap(out, dirs[d]);
+        int ov = fs_overlap(out, dirs[d]);
         if (ov) {
             fprintf(stderr, "stampede: merge: --out %s %s %s; write the merged sweep to a folder of its own\n", out,
                     ov == 1 ? "is the part" : ov == 2 ? "is inside the part" : "holds the part", dirs[d]);
