@@ -2,6 +2,7 @@
  * scenario and the defaults, --set overrides, the exact text of error messages,
  * and the corpus of invalid files in tests/invalid (each NAME.json against
  * NAME.expected).  Scenarios are written to scratch folders. */
+#include "base/numtext.h"
 #include "base/jsonloc.h"
 #include "scenario/load.h"
 #include "strategies/strategy.h"
@@ -96,7 +97,7 @@ START_TEST(test_duration_units)
     };
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         double x = -1;
-        ck_assert_msg(parse_duration(ok[i].text, &x) == 0, "\"%s\" refused", ok[i].text);
+        ck_assert_msg(num_parse_duration(ok[i].text, &x) == 0, "\"%s\" refused", ok[i].text);
         ck_assert_msg(x == ok[i].want, "\"%s\" read as %.17g", ok[i].text, x);
     }
 }
@@ -110,11 +111,11 @@ START_TEST(test_duration_rejects)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         double x = 42;
-        ck_assert_msg(parse_duration(bad[i], &x) == -1, "\"%s\" accepted", bad[i]);
+        ck_assert_msg(num_parse_duration(bad[i], &x) == -1, "\"%s\" accepted", bad[i]);
         ck_assert_msg(x == 42, "\"%s\": the output was written on failure", bad[i]);
     }
     double x;
-    ck_assert_int_eq(parse_duration(NULL, &x), -1);
+    ck_assert_int_eq(num_parse_duration(NULL, &x), -1);
 }
 END_TEST
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "base/numtext.h"
 #include "base/textin.h"
 #include "model/trace.h"
 
@@ -151,12 +152,12 @@ END_TEST
 START_TEST(helpers)
 {
     double v;
-    ck_assert_int_eq(parse_decimal("12.5e-1", 7, &v), 0);
+    ck_assert_int_eq(num_parse_decimal("12.5e-1", 7, &v), 0);
     ck_assert_double_eq(v, 1.25);
-    ck_assert_int_eq(parse_decimal("-0", 2, &v), 0);
+    ck_assert_int_eq(num_parse_decimal("-0", 2, &v), 0);
     static const char *const bad[] = { "", "-", ".", "e5", "1e", "1e+", "0x10", "inf", "nan", " 1", "1 ", "+1", "1,5" };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-        ck_assert_msg(parse_decimal(bad[i], strlen(bad[i]), &v) == -1, "accepted \"%s\"", bad[i]);
+        ck_assert_msg(num_parse_decimal(bad[i], strlen(bad[i]), &v) == -1, "accepted \"%s\"", bad[i]);
     size_t cut;
     ck_assert_uint_eq(utf8_check("a\xC3\xA9z", 4, false, NULL), 4);
     ck_assert_uint_eq(utf8_check("a\xC3", 2, false, NULL), 1);

@@ -2,6 +2,7 @@
  * lines from textin, fields split by RFC 4180, cells checked by kind. */
 #include "csvin.h"
 
+#include "numtext.h"
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -186,7 +187,7 @@ int csvin_num(csvin *c, int col, unsigned kind, double *out, char *err, size_t e
         *out = INFINITY;
         return 0;
     }
-    bool num = parse_decimal(s, n, &v) == 0;
+    bool num = num_parse_decimal(s, n, &v) == 0;
     if (k == CK_ANY) {
         if (num && isfinite(v)) *out = v;
         return 0;

@@ -11,6 +11,7 @@
 
 #include "jsonloc.h"
 #include "scenario/load.h"
+#include "numtext.h"
 #include "textin.h"
 
 void jfile_close(jfile *j)
@@ -186,7 +187,7 @@ int jfile_duration(const jfile *j, const char *pointer, bool required, double lo
     if (!v) return required ? jfile_error(j, pointer, err, errlen, "missing") : 0;
     double x = NAN;
     if (cJSON_IsNumber(v)) x = v->valuedouble;
-    else if (!cJSON_IsString(v) || parse_duration(v->valuestring, &x)) x = NAN;
+    else if (!cJSON_IsString(v) || num_parse_duration(v->valuestring, &x)) x = NAN;
     if (!(x >= lo && x <= hi)) {
         char g[128];
         got(v, g, sizeof g);

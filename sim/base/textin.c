@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,39 +96,6 @@ void textin_show(char *buf, size_t n, const char *s, size_t len, size_t max)
     }
     if (o + 1 < n) buf[o++] = '"';
     buf[o < n ? o : n - 1] = 0;
-}
-
-int parse_decimal(const char *s, size_t n, double *out)
-{
-    size_t i = 0, digits = 0;
-    if (i < n && s[i] == '-') i++;
-    while (i < n && s[i] >= '0' && s[i] <= '9') i++, digits++;
-    if (i < n && s[i] == '.') {
-        i++;
-        while (i < n && s[i] >= '0' && s[i] <= '9') i++, digits++;
-    }
-    if (!digits) return -1;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
-        size_t e = 0;
-        while (i < n && s[i] >= '0' && s[i] <= '9') i++, e++;
-        if (!e) return -1;
-    }
-    if (i != n || n >= 128) return -1;
-    char tmp[128];
-    memcpy(tmp, s, n);
-    tmp[n] = 0;
-    *out = strtod(tmp, NULL);
-    return 0;
-}
-
-void fmt_shortest(char *buf, size_t n, double v)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v) return;
-    }
 }
 
 /* ---------------------------------------------------------------- opening */
@@ -343,71 +311,79 @@ int textin_line(textin *t, char **line, size_t *len, char *err, size_t errlen)
     return TI_LINE;
 }
 
+int textin_read_all(const char *path, size_t max, bool streams, char **out, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    struct stat st;
+    int e = 0;
+    if (fstat(fd, &st) != 0) e = errno;
+    else if (S_ISDIR(st.st_mode)) e = EISDIR;
+    else if (!S_ISREG(st.st_mode) && !streams) e = ESPIPE;
+    else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) e = EFBIG;
+    size_t cap = !e && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, n = 0;
+    if (cap > max + 1) cap = max + 1;
+    char *buf = e ? NULL : malloc(cap + 1);
+    if (!e && !buf) e = ENOMEM;
+    while (!e) {
+        if (n == cap) {
+            /* pipes and devices have no size, and a file may grow while read:
+             * read on, up to the limit */
+            size_t ncap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
+            char *t = ncap > cap ? realloc(buf, ncap + 1) : NULL;
+            if (!t) {
+                e = ncap > cap ? ENOMEM : EFBIG;
+                break;
+            }
+            buf = t;
+            cap = ncap;
+        }
+        ssize_t k = read(fd, buf + n, cap - n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) e = errno;
+        else if (k == 0) break;
+        else if ((n += (size_t)k) > max) e = EFBIG;
+    }
+    close(fd);
+    if (e) {
+        free(buf);
+        return e;
+    }
+    buf[n] = 0;
+    *out = buf;
+    if (len) *len = n;
+    return 0;
+}
+
 char *textin_slurp(const char *path, size_t max, size_t *len, int *rc, char *err, size_t errlen)
 {
-    *rc = 0;
+    *rc = TI_BAD;
     struct stat st;
     if (stat(path, &st)) {
         snprintf(err, errlen, "%s: error: cannot read: %s", path, strerror(errno));
-        *rc = TI_BAD;
         return NULL;
     }
     if (!S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "%s: error: %s, not a regular file", path,
                  S_ISDIR(st.st_mode) ? "a folder" : S_ISFIFO(st.st_mode) ? "a pipe" : "a device");
-        *rc = TI_BAD;
         return NULL;
     }
     if ((uint64_t)st.st_size > max) {
         snprintf(err, errlen, "%s: error: %lld bytes, more than the %zu a file here may hold", path,
                  (long long)st.st_size, max);
-        *rc = TI_BAD;
         return NULL;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: error: cannot read: %s", path, strerror(errno));
-        *rc = TI_BAD;
-        return NULL;
-    }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *s = malloc(cap + 1);
-    while (s) {
-        if (n == cap) {   /* it grew while read: up to max */
-            if (cap > max) break;
-            char *t = realloc(s, cap * 2 + 1);
-            if (!t) {
-                free(s);
-                s = NULL;
-                break;
-            }
-            s = t;
-            cap *= 2;
-        }
-        ssize_t k = read(fd, s + n, cap - n);
-        if (k > 0) n += (size_t)k;
-        else if (k == 0) break;
-        else if (errno != EINTR) {
-            snprintf(err, errlen, "%s: error: cannot read: %s", path, strerror(errno));
-            free(s);
-            close(fd);
-            *rc = TI_BAD;
-            return NULL;
-        }
-    }
-    close(fd);
-    if (!s) {
+    char *s = NULL;
+    int e = textin_read_all(path, max, false, &s, len);
+    if (e == ENOMEM) {
         snprintf(err, errlen, "out of memory");
         *rc = TI_IO;
-        return NULL;
-    }
-    if (n > max) {
+    } else if (e == EFBIG) {
         snprintf(err, errlen, "%s: error: more than the %zu bytes a file here may hold", path, max);
-        free(s);
-        *rc = TI_BAD;
-        return NULL;
+    } else if (e) {
+        snprintf(err, errlen, "%s: error: cannot read: %s", path, strerror(e));
+    } else {
+        *rc = 0;
     }
-    s[n] = 0;
-    if (len) *len = n;
     return s;
 }

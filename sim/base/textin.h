@@ -80,18 +80,16 @@ int utf8_seq(const unsigned char *p, size_t avail);
  * bytes and invalid UTF-8 as \xNN escapes: "0.1;1", "\x00abc"... */
 void textin_show(char *buf, size_t n, const char *s, size_t len, size_t max);
 
-/* A strict decimal number: -?digits[.digits][e[+-]digits] (JSON's grammar but
- * with leading zeros allowed), no spaces, no hex, inf or nan; returns 0 and
- * the value (which may still be infinite when huge), or -1. */
-int parse_decimal(const char *s, size_t n, double *out);
-
-/* The whole of path, a regular file of at most max bytes, NUL-terminated
+/* The one whole-file reader: path, NUL-terminated, at most max bytes: 0 with
+ * *out (malloc'd) and its length in *len (which may be NULL), or an errno:
+ * EFBIG beyond max bytes, EISDIR a folder, ESPIPE a pipe or a device when not
+ * streams (with streams they are read to their end), ENOMEM, or open's and
+ * read's. */
+int textin_read_all(const char *path, size_t max, bool streams, char **out, size_t *len);
+/* The same with its message: path, a regular file of at most max bytes, NUL-terminated
  * (its length in *len, which may be NULL); NULL with *rc TI_BAD (missing,
  * unreadable, not a regular file, too large) or TI_IO (no memory) and err
  * set.  For files read whole: JSON, templates. */
 char *textin_slurp(const char *path, size_t max, size_t *len, int *rc, char *err, size_t errlen);
-
-/* The shortest decimal text that reads back as v ("0.2", not "0.20000000000000001"). */
-void fmt_shortest(char *buf, size_t n, double v);
 
 #endif

@@ -24,6 +24,7 @@
 #include "results/output.h"
 #include "scenario/load.h"
 #include "base/fs.h"
+#include "base/numtext.h"
 #include "base/stop.h"
 
 /* Beyond these a live run is refused without --force: one loop on one
@@ -170,7 +171,7 @@ int main(int argc, char **argv)
         return cli_usage_error("live", "live: give both --redis URL and --postgres CONNINFO (a staging stack, never production)");
     }
     double max_drain = 60;
-    if (drain && (parse_duration(drain, &max_drain) || !(max_drain > 0) || !isfinite(max_drain))) {
+    if (drain && (num_parse_duration(drain, &max_drain) || !(max_drain > 0) || !isfinite(max_drain))) {
         free(ovr);
         return cli_usage_error("live", "live: --max-drain needs a duration > 0 (got \"%s\")", drain);
     }

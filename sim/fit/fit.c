@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/numtext.h"
 #include "base/u64map.h"
 #include "report/report.h"
 #include "scenario/load.h"
@@ -523,7 +524,7 @@ static int parse_latency(const char *s, size_t n, double *v, char *what, size_t 
         return -1;
     }
     double x;
-    if (parse_duration(buf, &x) == 0) {
+    if (num_parse_duration(buf, &x) == 0) {
         if (!(x > 0) || !isfinite(x)) {
             snprintf(what, wlen, "a latency must be > 0 (got \"%s\")", sh);
             return -1;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/numtext.h"
+
 const char *const outcome_names[OUT_N] = {
     "hit", "refresh", "fetch", "waited", "stale", "timeout", "error", "unfinished",
 };
@@ -1043,8 +1045,8 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
             else
             {
                 char t[40], d[40];
-                fmt_shortest(t, sizeof t, s->trace->last);
-                fmt_shortest(d, sizeof d, sc->duration);
+                num_fmt_shortest(t, sizeof t, s->trace->last);
+                num_fmt_shortest(d, sizeof d, sc->duration);
                 snprintf(s->trace_msg, sizeof s->trace_msg,
                          "%s:%llu: error: the first row is at t = %s s, not before duration (%s s): the trace "
                          "would replay no request", sc->clients.trace, (unsigned long long)trace_lineno(s->trace), t, d);

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/numtext.h"
+
 int trace_open(trace_in *tr, const char *path, uint64_t keys, uint32_t nodes, volatile int *stop, char *err,
                size_t errlen)
 {
@@ -123,7 +125,7 @@ int trace_read(trace_in *tr, trace_row *row, char *err, size_t errlen)
         char got[96];
         textin_show(got, sizeof got, f[0].s, f[0].n, 40);
         double t;
-        if (parse_decimal(f[0].s, f[0].n, &t))
+        if (num_parse_decimal(f[0].s, f[0].n, &t))
             return row_error(tr, f[0].col, err, errlen, "t: expected a time in seconds, a decimal number >= 0 (got %s)%s",
                              got, first ? "; a header must be exactly t,key or t,key,node" : "");
         if (t < 0 || (t == 0 && f[0].s[0] == '-'))
@@ -131,7 +133,7 @@ int trace_read(trace_in *tr, trace_row *row, char *err, size_t errlen)
         if (!isfinite(t)) return row_error(tr, f[0].col, err, errlen, "t: %s is not a finite number", got);
         if (t < tr->last) {
             char prev[40];
-            fmt_shortest(prev, sizeof prev, tr->last);
+            num_fmt_shortest(prev, sizeof prev, tr->last);
             return row_error(tr, f[0].col, err, errlen,
                              "t: %s is before the previous row's %s: rows must be in time order", got, prev);
         }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/csvout.h"
 #include "base/fs.h"
 #include "report.h"
 
@@ -44,11 +45,11 @@ int agreement_write(const char *path, const results *sim, const results *live, c
             enum col c = agreement_cols[k];
             double s = S ? S->v[c] : NAN, l = L->v[c];
             fprintf(f, "%s,%s,", L->label, col_names[c]);
-            results_csv_num(f, s);
+            csvout_num(f, s);
             fputc(',', f);
-            results_csv_num(f, l);
+            csvout_num(f, l);
             fputc(',', f);
-            results_csv_num(f, ratio_of(s, l));
+            csvout_num(f, ratio_of(s, l));
             fputc('\n', f);
         }
     }

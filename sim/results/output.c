@@ -18,6 +18,7 @@
 
 #include "base/fs.h"
 #include "base/csvin.h"
+#include "base/csvout.h"
 #include "base/jsonfile.h"
 #include "base/stop.h"
 #include "base/textin.h"
@@ -338,17 +339,6 @@ static char *summary_json(const results *res, const scenario *sc, size_t si, con
     return text;
 }
 
-/* CSV numbers: integers exactly, others with 9 significant digits, +inf as
- * "inf" (a percentile that falls among failed requests, a recovery that never
- * came), NaN empty. */
-static void csv_num(FILE *f, double v)
-{
-    if (v == INFINITY) fputs("inf", f);
-    if (!isfinite(v)) return;
-    if (v == floor(v) && fabs(v) < 9.007199254740992e15) fprintf(f, "%.0f", v);
-    else fprintf(f, "%.9g", v);
-}
-
 static int write_timeseries(FILE *f, const metrics *m)
 {
     fputs("t,arrivals,hits,misses,stale,waited,timeouts,errors,db_started,db_completed,"
@@ -356,21 +346,21 @@ static int write_timeseries(FILE *f, const metrics *m)
     for (uint64_t i = 0; i < m->nrows; i++) {
         const ts_row *r = &m->rows[i];
         if ((i & 0xffff) == 0xffff && stop_requested()) return -1;   /* the folder is not committed */
-        csv_num(f, (double)i * m->bin);
+        csvout_num(f, (double)i * m->bin);
         fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,",
                 (unsigned long long)r->arrivals, (unsigned long long)r->hits, (unsigned long long)r->misses,
                 (unsigned long long)r->stale, (unsigned long long)r->waited, (unsigned long long)r->timeouts,
                 (unsigned long long)r->errors, (unsigned long long)r->db_started,
                 (unsigned long long)r->db_completed, (unsigned long long)r->db_inflight_max,
                 (unsigned long long)r->db_queue_max);
-        csv_num(f, r->p50);
+        csvout_num(f, r->p50);
         fputc(',', f);
-        csv_num(f, r->p99);
+        csvout_num(f, r->p99);
         fputc(',', f);
-        csv_num(f, r->p999);
+        csvout_num(f, r->p999);
         fprintf(f, ",%llu,%llu,%llu,", (unsigned long long)r->succeeded, (unsigned long long)r->failed,
                 (unsigned long long)r->good);
-        csv_num(f, r->p99_all);
+        csvout_num(f, r->p99_all);
         fputc('\n', f);
     }
     return 0;
@@ -388,13 +378,13 @@ static void write_latency_hist(FILE *f, const hist *h, uint64_t failed)
         double lo, hi;
         hist_bucket_bounds(i, &lo, &hi);
         cum += h->b[i];
-        csv_num(f, lo);
+        csvout_num(f, lo);
         fputc(',', f);
-        csv_num(f, hi);
+        csvout_num(f, hi);
         fprintf(f, ",%llu,", (unsigned long long)h->b[i]);
-        csv_num(f, (double)cum / (double)h->count);
+        csvout_num(f, (double)cum / (double)h->count);
         fputc(',', f);
-        csv_num(f, (double)cum / (double)(h->count + failed));
+        csvout_num(f, (double)cum / (double)(h->count + failed));
         fputc('\n', f);
     }
 }
@@ -489,11 +479,11 @@ int results_commit(results *r, const scenario *sc, char *err, size_t errlen)
     for (size_t i = 0; i < r->nrows; i++) {
         const struct result_row *row = &r->rows[i];
         fprintf(f, "%s,%s", row->label, row->strategy);
-        for (int c = 0; c < COL_N; c++) { fputc(',', f); csv_num(f, row->v[c]); }
+        for (int c = 0; c < COL_N; c++) { fputc(',', f); csvout_num(f, row->v[c]); }
         fputc(',', f);
-        if (none) csv_num(f, ratio(row->v[COL_DB_QUERIES], none->v[COL_DB_QUERIES]));
+        if (none) csvout_num(f, ratio(row->v[COL_DB_QUERIES], none->v[COL_DB_QUERIES]));
         fputc(',', f);
-        if (none) csv_num(f, ratio(row->v[COL_P99], none->v[COL_P99]));
+        if (none) csvout_num(f, ratio(row->v[COL_P99], none->v[COL_P99]));
         fputc('\n', f);
     }
     if (fs_close_checked(f, "comparison.csv", err, errlen)) return -1;
@@ -512,8 +502,6 @@ void results_close(results *r)
     free(r->rows);
     memset(r, 0, sizeof *r);
 }
-
-void results_csv_num(FILE *f, double v) { csv_num(f, v); }
 
 static void fmt_latency(char *buf, size_t n, double v)
 {

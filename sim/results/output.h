@@ -85,10 +85,6 @@ int results_add(results *r, const scenario *sc, size_t si, const metrics *m, cha
 int results_commit(results *r, const scenario *sc, char *err, size_t errlen);
 void results_close(results *r);
 
-/* A CSV number as every results file writes it (integers exactly, others
- * with 9 significant digits, nothing for NaN). */
-void results_csv_num(FILE *f, double v);
-
 /* The comparison table of the rows added so far, for a terminal. */
 void results_print_table(const results *r, FILE *out);
 

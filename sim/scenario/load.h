@@ -46,8 +46,4 @@ bool scenario_valid_name(const char *s);
  * a pipe, a character device): each run reads it whole, so only one run may. */
 bool scenario_trace_once(const scenario *s);
 
-/* Parses a duration: a number of seconds or a string "250us", "20ms", "1.5s",
- * "2m", "1h". Returns 0, or -1 when the text is not a duration. */
-int parse_duration(const char *text, double *out);
-
 #endif

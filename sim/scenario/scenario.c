@@ -19,8 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/numtext.h"
 #include "base/jsonloc.h"
 #include "base/strbuf.h"
+#include "base/textin.h"
 #include "strategies/strategy.h"
 
 #define MAX_FILE_BYTES ((size_t)64 << 20)
@@ -88,180 +90,8 @@ void diag_free(diag *d)
     d->n = d->cap = 0;
 }
 
-/* ---- durations and numbers ------------------------------------------------ */
-
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_alnum(char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
-
-/* A decimal number at the start of t (digits, optional fraction and exponent):
- * 0 with *x and *end, 1 when there is none, 2 when it is not finite. */
-static int scan_decimal(const char *t, bool sign, double *x, const char **end)
-{
-    const char *p = t;
-    size_t nd = 0;
-    if (sign && *p == '-')
-        p++;
-    for (; is_digit(*p); p++)
-        nd++;
-    if (*p == '.')
-        for (p++; is_digit(*p); p++)
-            nd++;
-    if (!nd)
-        return 1;
-    if (*p == 'e' || *p == 'E') {
-        const char *q = p + 1;
-        if (*q == '+' || *q == '-')
-            q++;
-        if (is_digit(*q)) {
-            while (is_digit(*q))
-                q++;
-            p = q;
-        }
-    }
-    size_t n = (size_t)(p - t);
-    char small[64], *buf = n < sizeof small ? small : malloc(n + 1);
-    if (!buf)
-        return 1;
-    memcpy(buf, t, n);
-    buf[n] = 0;
-    /* strtod reads '.' as the decimal point: the program runs in the C locale. */
-    double v = strtod(buf, NULL);
-    if (buf != small)
-        free(buf);
-    *end = p;
-    if (!isfinite(v))
-        return 2;
-    *x = v + 0.0;   /* no negative zero */
-    return 0;
-}
-
-/* A duration in text: 0 with *x, 1 when it is not one, 2 when it is not finite.
- * need_unit: a bare number is not enough (it must be a JSON number instead). */
-static int duration_text(const char *t, bool need_unit, bool sign, double *x)
-{
-    static const struct { const char *unit; double mul, div; } units[] = {
-        { "us", 1, 1e6 }, { "ms", 1, 1e3 }, { "s", 1, 1 }, { "m", 60, 1 }, { "h", 3600, 1 },
-    };
-    const char *u;
-    double v;
-    int rc = scan_decimal(t, sign, &v, &u);
-    if (rc)
-        return rc;
-    if (!*u) {
-        if (need_unit)
-            return 1;
-        *x = v;
-        return 0;
-    }
-    for (size_t k = 0; k < sizeof units / sizeof *units; k++)
-        if (strcmp(u, units[k].unit) == 0) {
-            /* Dividing by an exact 1e3 rounds once: "20ms" is the double nearest 0.02. */
-            v = v * units[k].mul / units[k].div;
-            if (!isfinite(v))
-                return 2;
-            *x = v + 0.0;
-            return 0;
-        }
-    return 1;
-}
-
-int parse_duration(const char *text, double *out)
-{
-    double x;
-    if (!text || duration_text(text, false, false, &x) != 0)
-        return -1;
-    *out = x;
-    return 0;
-}
-
-/* A plain number in text (a strategy default): true with *x. */
-static bool number_text(const char *t, double *x)
-{
-    const char *end;
-    return scan_decimal(t, true, x, &end) == 0 && !*end;
-}
-
-/* A JSON number literal read exactly, so seeds up to 2^64-1 need no string
- * form: true with *out when it is an integer in [0, 2^64).  "1e3" and "2.0"
- * are integers; "-0" is 0. */
-static bool literal_uint(const char *s, size_t n, uint64_t *out)
-{
-    char d[64];
-    size_t i = 0, nd = 0;
-    long frac = 0, e = 0;
-    bool neg = false;
-    if (i < n && s[i] == '-') {
-        neg = true;
-        i++;
-    }
-    for (; i < n && is_digit(s[i]); i++) {
-        if (nd == sizeof d)
-            return false;
-        d[nd++] = s[i];
-    }
-    if (i < n && s[i] == '.')
-        for (i++; i < n && is_digit(s[i]); i++, frac++) {
-            if (nd == sizeof d)
-                return false;
-            d[nd++] = s[i];
-        }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        bool eneg = false;
-        if (++i < n && (s[i] == '+' || s[i] == '-'))
-            eneg = s[i++] == '-';
-        for (; i < n && is_digit(s[i]); i++)
-            if (e < 100000)
-                e = e * 10 + (s[i] - '0');
-        if (eneg)
-            e = -e;
-    }
-    if (i != n || nd == 0)
-        return false;
-    size_t a = 0, b = nd;
-    while (a < nd && d[a] == '0')
-        a++;
-    if (a == nd) {
-        *out = 0;
-        return true;
-    }
-    if (neg)
-        return false;
-    while (b > a && d[b - 1] == '0') {
-        b--;
-        e++;
-    }
-    long ex = e - frac;
-    if (ex < 0 || (long)(b - a) + ex > 20)
-        return false;
-    uint64_t v = 0;
-    for (size_t k = a; k < b; k++) {
-        unsigned dg = (unsigned)(d[k] - '0');
-        if (v > (UINT64_MAX - dg) / 10)
-            return false;
-        v = v * 10 + dg;
-    }
-    for (long k = 0; k < ex; k++) {
-        if (v > UINT64_MAX / 10)
-            return false;
-        v *= 10;
-    }
-    *out = v;
-    return true;
-}
-
-/* The shortest text that reads back as x. */
-static void fmt_num(char buf[40], double x)
-{
-    if (x == floor(x) && fabs(x) < 1e15) {
-        snprintf(buf, 40, "%.0f", x);
-        return;
-    }
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, 40, "%.*g", p, x);
-        if (strtod(buf, NULL) == x)
-            return;
-    }
-}
 
 typedef struct range {
     double min, max;
@@ -284,8 +114,8 @@ static bool in_range(const range *r, double x)
 static void range_text(char *buf, size_t n, const range *r)
 {
     char a[40], b[40];
-    fmt_num(a, r->min);
-    fmt_num(b, r->max);
+    num_fmt_shortest(a, sizeof a, r->min);
+    num_fmt_shortest(b, sizeof b, r->max);
     bool lo = r->min > -INFINITY, hi = r->max < INFINITY;
     if (lo && hi)
         snprintf(buf, n, " in %c%s, %s%c", r->min_open ? '(' : '[', a, b, r->max_open ? ')' : ']');
@@ -675,7 +505,7 @@ static bool exact_uint(const loader *L, const cJSON *v, uint64_t *out)
 {
     where w = locate(L, cur_ptr(L), false);
     if (w.raw)
-        return literal_uint(w.raw, w.rawlen, out);
+        return num_literal_uint(w.raw, w.rawlen, out);
     double d = v->valuedouble;   /* no text: exact only below 2^53 */
     if (!(d >= 0 && d < 9007199254740992.0 && d == floor(d)))
         return false;
@@ -707,7 +537,7 @@ static bool v_duration(loader *L, const cJSON *v, const range *r, double *out, c
         rc = isfinite(v->valuedouble) ? 0 : 2;
         x = v->valuedouble + 0.0;
     } else if (cJSON_IsString(v)) {
-        rc = duration_text(v->valuestring, true, true, &x);
+        rc = num_duration(v->valuestring, true, true, &x);
     }
     if (rc == 2) {
         report(L, R_GOT, "not a finite number");
@@ -925,7 +755,7 @@ static bool v_dist(loader *L, const cJSON *v, dist *out)
         ok = ok && r2 == SET;
         if (ok && kind == DIST_UNIFORM && d.p2 < d.p1) {
             char a[40];
-            fmt_num(a, d.p1);
+            num_fmt_shortest(a, sizeof a, d.p1);
             m = ptr_push(L, "max");
             report(L, R_GOT, "expected a duration >= %s s, the \"min\"", a);
             ptr_pop(L, m);
@@ -1079,7 +909,7 @@ static void load_schedule(loader *L, const cJSON *v, scenario *s)
             if (at == SET) {
                 if (have_prev && st.at <= prev) {
                     char a[40];
-                    fmt_num(a, prev);
+                    num_fmt_shortest(a, sizeof a, prev);
                     size_t m2 = ptr_push(L, "at");
                     report(L, R_GOT, "expected a duration > %s s, the previous step's \"at\"", a);
                     ptr_pop(L, m2);
@@ -1370,7 +1200,7 @@ static void load_faults(loader *L, const cJSON *v, scenario *s)
                     int until = get_duration(L, c, "until", true, &NONNEG, &f.until);
                     if (at == SET && until == SET && f.until <= f.at) {
                         char a[40];
-                        fmt_num(a, f.at);
+                        num_fmt_shortest(a, sizeof a, f.at);
                         size_t m2 = ptr_push(L, "until");
                         report(L, R_GOT, "expected a duration > %s s, the \"at\"", a);
                         ptr_pop(L, m2);
@@ -1394,12 +1224,12 @@ static bool param_default(const param_spec *p, const range *r, void *at)
     int k = -1;
     switch (p->type) {
     case PARAM_DURATION:
-        if (p->def && (duration_text(p->def, false, false, &x) != 0 || !in_range(r, x)))
+        if (p->def && (num_duration(p->def, false, false, &x) != 0 || !in_range(r, x)))
             return false;
         put_double(at, x);
         return true;
     case PARAM_NUMBER:
-        if (p->def && (!number_text(p->def, &x) || !in_range(r, x)))
+        if (p->def && (!num_text(p->def, &x) || !in_range(r, x)))
             return false;
         put_double(at, x);
         return true;
@@ -1671,7 +1501,7 @@ static void report_at(loader *L, const char *const *segs, const char *fmt, ...)
 static void check_arrivals_in_time(loader *L, const scenario *s)
 {
     char d[40];
-    fmt_num(d, s->duration);
+    num_fmt_shortest(d, sizeof d, s->duration);
     size_t m = ptr_push(L, "clients");
     if (s->clients.kind == ARR_RATE && !isfinite(1 / s->clients.rate)) {
         size_t m2 = ptr_push(L, "arrivals");
@@ -1738,7 +1568,7 @@ static void check_resolution(loader *L, const scenario *s)
     double unit = pow(10, floor(log10(res)) - 2), up = ceil(res / unit) * unit;
     for (snprintf(rt, sizeof rt, "%.3g", up); strtod(rt, NULL) < res; snprintf(rt, sizeof rt, "%.3g", up))
         up += unit;
-    fmt_num(dt, s->duration);
+    num_fmt_shortest(dt, sizeof dt, s->duration);
     const struct { const char *const segs[5]; double x; } delays[] = {
         { { "cache", "latency", NULL }, dist_scale(&s->cache.latency) },
         { { "db", "latency", NULL }, dist_scale(&s->db.latency) },
@@ -1864,13 +1694,13 @@ static void load_root(loader *L, const cJSON *root, scenario *s)
         dur = BAD;
     }
     if (dur == SET && warm == SET && s->warmup >= s->duration) {
-        fmt_num(a, s->duration);
+        num_fmt_shortest(a, sizeof a, s->duration);
         size_t m = ptr_push(L, "warmup");
         report(L, R_GOT, "expected a duration < %s s, the \"duration\"", a);
         ptr_pop(L, m);
     }
     if (dur == SET && bin != BAD && s->duration / s->bin > MAX_BINS) {
-        fmt_num(a, s->duration / MAX_BINS);
+        num_fmt_shortest(a, sizeof a, s->duration / MAX_BINS);
         size_t m = ptr_push(L, bin == SET ? "bin" : "duration");
         if (bin == SET)
             report(L, R_GOT, "expected a duration >= %s s, for at most %.0f bins over the \"duration\"", a, MAX_BINS);
@@ -2139,57 +1969,6 @@ static bool dedupe(cJSON *v)
 
 /* ---- loading --------------------------------------------------------------------- */
 
-/* The whole file, NUL-terminated: 0, or an errno (EFBIG: over 64 MiB). */
-static int read_file(const char *path, char **out, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno;
-    struct stat st;
-    int e = 0;
-    if (fstat(fd, &st) != 0)
-        e = errno;
-    else if (S_ISDIR(st.st_mode))
-        e = EISDIR;
-    else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > MAX_FILE_BYTES)
-        e = EFBIG;
-    size_t cap = !e && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, n = 0;
-    char *buf = e ? NULL : malloc(cap + 1);
-    if (!e && !buf)
-        e = ENOMEM;
-    while (!e) {
-        if (n == cap) {
-            /* Pipes and devices have no size: read on, up to the limit. */
-            size_t ncap = cap * 2 > MAX_FILE_BYTES + 1 ? MAX_FILE_BYTES + 1 : cap * 2;
-            char *t = ncap > cap ? realloc(buf, ncap + 1) : NULL;
-            if (!t) {
-                e = ncap > cap ? ENOMEM : EFBIG;
-                break;
-            }
-            buf = t;
-            cap = ncap;
-        }
-        ssize_t k = read(fd, buf + n, cap - n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0)
-            e = errno;
-        else if (k == 0)
-            break;
-        else if ((n += (size_t)k) > MAX_FILE_BYTES)
-            e = EFBIG;
-    }
-    close(fd);
-    if (e) {
-        free(buf);
-        return e;
-    }
-    buf[n] = 0;
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
 /* A message on one line: control bytes (from names in the file) escaped. */
 static void emit(diag *errs, const char *msg)
 {
@@ -2275,7 +2054,7 @@ scenario *scenario_load(const char *path, const override *ovr, size_t novr, diag
 {
     char *text = NULL;
     size_t len = 0;
-    int e = read_file(path, &text, &len);
+    int e = textin_read_all(path, MAX_FILE_BYTES, true, &text, &len);
     if (e == EFBIG) {
         emitf(errs, "%s: error: cannot read: the file is larger than 64 MiB", path);
         return NULL;

@@ -21,8 +21,10 @@
 #include <unistd.h>
 #include <dirent.h>
 
+#include "base/numtext.h"
 #include "base/fs.h"
 #include "base/csvin.h"
+#include "base/csvout.h"
 #include "base/jsonfile.h"
 #include "base/stop.h"
 #include "base/textin.h"
@@ -100,45 +102,12 @@ static double wall_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* CSV numbers: integers exactly, others with 9 significant digits, +inf
- * "inf" (as in comparison.csv: a recovery that never came, a percentile among
- * failed requests), NaN empty. */
-static void fmt_num(char *buf, size_t n, double v)
-{
-    if (v == INFINITY) snprintf(buf, n, "inf");
-    else if (!isfinite(v)) snprintf(buf, n, "%s", "");
-    else if (v == floor(v) && fabs(v) < 9.007199254740992e15) snprintf(buf, n, "%.0f", v == 0 ? 0.0 : v);
-    else snprintf(buf, n, "%.9g", v);
-}
-
-static void put_num(FILE *f, double v)
-{
-    char b[64];
-    fmt_num(b, sizeof b, v);
-    fputs(b, f);
-}
-
 /* The value as runs.csv holds it: what merge reads back is what sweep sums. */
 static double csv_round(double v)
 {
     char b[64];
-    fmt_num(b, sizeof b, v);
+    num_fmt_csv(b, sizeof b, v);
     return *b ? strtod(b, NULL) : NAN;
-}
-
-/* A CSV field, quoted when it holds a comma, a quote or a line break. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
 }
 
 /* ---------------------------------------------------------------- values */
@@ -195,10 +164,10 @@ static int bound_value(const char *s, double *x)
     if (plain_number(s, x) == 0) return 0;
     if (*s == '-') {
         double y;
-        if (parse_duration(s + 1, &y) == 0) { *x = -y; return 0; }
+        if (num_parse_duration(s + 1, &y) == 0) { *x = -y; return 0; }
         return -1;
     }
-    return parse_duration(s, x);
+    return num_parse_duration(s, x);
 }
 
 /* Rounds to 12 significant digits, so 0.1 + 2*0.1 is 0.3. */
@@ -213,7 +182,7 @@ static int add_number(sweep_values *v, double x)
 {
     char text[64], shown[64];
     snprintf(text, sizeof text, "%.12g", x);
-    fmt_num(shown, sizeof shown, x);
+    num_fmt_csv(shown, sizeof shown, x);
     return values_add(v, text, shown, x);
 }
 
@@ -224,18 +193,18 @@ static void shown_of(const char *item, char *buf, size_t n, double *num)
     double x;
     size_t len = strlen(item);
     *num = NAN;
-    if (plain_number(item, &x) == 0 || parse_duration(item, &x) == 0) {
+    if (plain_number(item, &x) == 0 || num_parse_duration(item, &x) == 0) {
         *num = x;
-        fmt_num(buf, n, x);
+        num_fmt_csv(buf, n, x);
         return;
     }
     if (len >= 2 && item[0] == '"' && item[len - 1] == '"' && !memchr(item + 1, '"', len - 2) &&
         !memchr(item + 1, '\\', len - 2) && len - 2 < n) {
         memcpy(buf, item + 1, len - 2);
         buf[len - 2] = 0;
-        if (parse_duration(buf, &x) == 0) {
+        if (num_parse_duration(buf, &x) == 0) {
             *num = x;
-            fmt_num(buf, n, x);
+            num_fmt_csv(buf, n, x);
         }
         return;
     }
@@ -498,7 +467,7 @@ static int row_cmp(const void *a, const void *b)
 static void runs_header(FILE *f, const grid *g)
 {
     fputs("run", f);
-    for (size_t i = 0; i < g->nvary; i++) { fputc(',', f); put_field(f, g->vary[i].path); }
+    for (size_t i = 0; i < g->nvary; i++) { fputc(',', f); csvout_field(f, g->vary[i].path); }
     fputs(",replication,label,strategy", f);
     for (int c = 0; c < COL_N; c++) fprintf(f, ",%s", col_names[c]);
     fputc('\n', f);
@@ -507,7 +476,7 @@ static void runs_header(FILE *f, const grid *g)
 static void put_point(FILE *f, const grid *g, size_t point)
 {
     for (size_t i = 0; i < g->nvary; i++) {
-        put_field(f, g->vary[i].v.shown[grid_index(g, point, i)]);
+        csvout_field(f, g->vary[i].v.shown[grid_index(g, point, i)]);
         fputc(',', f);
     }
 }
@@ -521,10 +490,10 @@ static void write_runs(FILE *f, const grid *g, const rowset *rs)
         fprintf(f, "%zu,", r->run);
         put_point(f, g, r->run / g->reps);
         fprintf(f, "%zu,", r->run % g->reps);
-        put_field(f, r->label);
+        csvout_field(f, r->label);
         fputc(',', f);
-        put_field(f, r->strategy);
-        for (int c = 0; c < COL_N; c++) { fputc(',', f); put_num(f, r->v[c]); }
+        csvout_field(f, r->strategy);
+        for (int c = 0; c < COL_N; c++) { fputc(',', f); csvout_num(f, r->v[c]); }
         fputc('\n', f);
     }
 }
@@ -632,7 +601,7 @@ static int summarize(const grid *g, const rowset *rs, summary *out)
 
 static void write_summary(FILE *f, const grid *g, const summary *sm)
 {
-    for (size_t i = 0; i < g->nvary; i++) { put_field(f, g->vary[i].path); fputc(',', f); }
+    for (size_t i = 0; i < g->nvary; i++) { csvout_field(f, g->vary[i].path); fputc(',', f); }
     fputs("label,strategy,n", f);
     for (int c = 0; c < COL_N; c++) {
         fprintf(f, ",%s_mean,%s_ci95", col_names[c], col_names[c]);
@@ -644,23 +613,23 @@ static void write_summary(FILE *f, const grid *g, const summary *sm)
     for (size_t i = 0; i < sm->n; i++) {
         const sumrow *s = &sm->s[i];
         put_point(f, g, s->point);
-        put_field(f, s->label);
+        csvout_field(f, s->label);
         fputc(',', f);
-        put_field(f, s->strategy);
+        csvout_field(f, s->strategy);
         fprintf(f, ",%zu", s->n);
         for (int c = 0; c < COL_N; c++) {
             fputc(',', f);
-            put_num(f, s->m[c].mean);
+            csvout_num(f, s->m[c].mean);
             fputc(',', f);
-            put_num(f, s->m[c].ci95);
+            csvout_num(f, s->m[c].ci95);
             if (c == COL_RECOVERY_TIME) fprintf(f, ",%zu", s->recovered);
         }
         if (sm->none_cols)
             for (int c = 0; c < COL_N; c++) {
                 fputc(',', f);
-                if (s->has_diff) put_num(f, s->d[c].mean);
+                if (s->has_diff) csvout_num(f, s->d[c].mean);
                 fputc(',', f);
-                if (s->has_diff) put_num(f, s->d[c].ci95);
+                if (s->has_diff) csvout_num(f, s->d[c].ci95);
             }
         fputc('\n', f);
     }
@@ -1064,7 +1033,7 @@ int sweep_manifest_read(const char *dir, grid *g, size_t **runs, size_t *nruns, 
         if (!(v->v.num = malloc(n * sizeof *v->v.num))) goto oom;
         for (size_t k = 0; k < n; k++) {
             double y;
-            v->v.num[k] = parse_decimal(v->v.shown[k], strlen(v->v.shown[k]), &y) == 0 && isfinite(y) ? y : NAN;
+            v->v.num[k] = num_parse_decimal(v->v.shown[k], strlen(v->v.shown[k]), &y) == 0 && isfinite(y) ? y : NAN;
             for (size_t m = 0; m < k; m++)
                 if (!strcmp(v->v.shown[m], v->v.shown[k])) {
                     snprintf(ptr, sizeof ptr, "/varies/%zu/shown/%zu", i, k);
@@ -1418,7 +1387,7 @@ static int print_runs(const sweep *sw, size_t lo, size_t hi, size_t c, size_t n)
 {
     const grid *g = &sw->g;
     fputs("run", stdout);
-    for (size_t i = 0; i < g->nvary; i++) { fputc(',', stdout); put_field(stdout, g->vary[i].path); }
+    for (size_t i = 0; i < g->nvary; i++) { fputc(',', stdout); csvout_field(stdout, g->vary[i].path); }
     fputs(",replication\n", stdout);
     size_t i = 0;
     for (size_t run = sel_first(lo, hi, c, n); run <= hi; run += n, i++) {
