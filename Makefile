@@ -93,7 +93,7 @@ $(PROG): $(BUILD)/sim/cli/main.o $(CLI_OBJ) $(BUILD)/libstampede.a
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/.deps $(BUILD)/.cflags
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TEST_COMMON) $(BUILD)/libstampede.a
+$(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TEST_COMMON) $(CLI_OBJ) $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
 
 # make test: every suite (test-only), the short live check against a
@@ -266,7 +266,9 @@ $(BUILD)/sim/cli/mpi_main.o: sim/cli/mpi_main.c $(BUILD)/.deps $(BUILD)/.mpi-dep
 	@mkdir -p $(@D)
 	$(MPICC) $(ALL_CFLAGS) -c $< -o $@
 
-$(MPI_PROG): $(BUILD)/sim/cli/mpi_main.o $(BUILD)/libstampede.a
+# stampede-mpi shares the command line's usage texts and signal handling.
+MPI_CLI_OBJ := $(addprefix $(BUILD)/sim/cli/,usage.o signals.o cli.o)
+$(MPI_PROG): $(BUILD)/sim/cli/mpi_main.o $(MPI_CLI_OBJ) $(BUILD)/libstampede.a
 	$(MPICC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 # The bundled sweep (issue 5): which xfetch beta and cache TTL keep the peak DB
@@ -319,7 +321,9 @@ $(BUILD)/.live-deps: | $(BUILD)/.dir
 
 $(LIVE_OBJ): $(BUILD)/.live-deps
 $(LIVE_OBJ): ALL_CFLAGS += $(LIVE_CFLAGS)
-$(LIVE_PROG): $(LIVE_OBJ) $(BUILD)/libstampede.a
+# stampede-live shares the command line's run options, usage texts and signals.
+LIVE_CLI_OBJ := $(addprefix $(BUILD)/sim/cli/,cli.o run_args.o usage.o signals.o)
+$(LIVE_PROG): $(LIVE_OBJ) $(LIVE_CLI_OBJ) $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIVE_LIBS) $(PKG_LIBS)
 
 live-bin: $(PROG) $(LIVE_PROG)

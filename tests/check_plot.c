@@ -835,11 +835,11 @@ START_TEST(escapers_keep_data_as_data)
     strbuf b = { 0 };
     for (size_t i = 0; i < NHOSTILE; i++) {
         sb_puts(&b, "print ");
-        sb_gp_quote(&b, hostile[i]);
+        gp_quote(&b, hostile[i]);
         sb_puts(&b, "\nset xtics (");
-        sb_gp_tic(&b, hostile[i]);
+        gp_tic(&b, hostile[i]);
         sb_puts(&b, " 1)\n# ");
-        sb_gp_comment(&b, hostile[i]);
+        gp_comment(&b, hostile[i]);
         sb_printf(&b, "\nprint 'alive %zu'\n", i);
     }
     ck_assert(!b.oom);

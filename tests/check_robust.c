@@ -21,6 +21,7 @@
 #include <sys/statvfs.h>
 
 #include "base/stop.h"
+#include "cli/signals.h"
 #include "testutil.h"
 
 static const char *base_json =
@@ -1036,7 +1037,7 @@ static void second_signal_with(int files, const char *want_tail)
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
         dup2(fd[1], 2);
-        stop_install();
+        signals_install();
         stop_guard(tmp, dir);
         raise(SIGTERM);
         struct timespec ts = { 1, 200000000 };

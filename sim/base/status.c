@@ -8,7 +8,7 @@
 #include <string.h>
 
 __attribute__((format(printf, 4, 0)))
-static enum status_code set_v(status *st, enum status_code code, const char *suffix, const char *fmt, va_list ap)
+static enum status_code set_v(struct status *st, enum status_code code, const char *suffix, const char *fmt, va_list ap)
 {
     if (!st) return code;
     free(st->msg);
@@ -28,7 +28,7 @@ static enum status_code set_v(status *st, enum status_code code, const char *suf
     return code;
 }
 
-enum status_code status_set(status *st, enum status_code code, const char *fmt, ...)
+enum status_code status_set(struct status *st, enum status_code code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -37,7 +37,7 @@ enum status_code status_set(status *st, enum status_code code, const char *fmt, 
     return code;
 }
 
-enum status_code status_errno(status *st, enum status_code code, const char *fmt, ...)
+enum status_code status_errno(struct status *st, enum status_code code, const char *fmt, ...)
 {
     const char *why = strerror(errno);
     va_list ap;
@@ -47,7 +47,7 @@ enum status_code status_errno(status *st, enum status_code code, const char *fmt
     return code;
 }
 
-const char *status_msg(const status *st)
+const char *status_msg(const struct status *st)
 {
     if (st && st->msg) return st->msg;
     switch (st ? st->code : STATUS_OK) {
@@ -59,7 +59,7 @@ const char *status_msg(const status *st)
     return "failed (out of memory)";
 }
 
-void status_clear(status *st)
+void status_clear(struct status *st)
 {
     if (!st) return;
     free(st->msg);

@@ -4,7 +4,7 @@
  * leading "stampede: ").  Only cli/ turns a code into an exit status
  * (cli/exitcode.h): OK 0, FAILED and STOPPED 1, INPUT 2.
  *
- *     status st = STATUS_INIT;
+ *     struct status st = STATUS_INIT;
  *     if (thing_open(path, &st) != STATUS_OK) { report(status_msg(&st)); ... }
  *     status_clear(&st);
  *
@@ -20,22 +20,22 @@ enum status_code {
     STATUS_STOPPED,    /* the caller's stop flag was raised: nothing was written */
 };
 
-typedef struct status {
+struct status {
     enum status_code code;
     char *msg;         /* owned; NULL when OK (or when no memory was left for it) */
-} status;
+};
 
 #define STATUS_INIT { STATUS_OK, 0 }
 
 /* Sets st's code and message (printf-style); returns code. */
-enum status_code status_set(status *st, enum status_code code, const char *fmt, ...)
+enum status_code status_set(struct status *st, enum status_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The same with ": " and strerror(errno) appended (errno as it was on entry). */
-enum status_code status_errno(status *st, enum status_code code, const char *fmt, ...)
+enum status_code status_errno(struct status *st, enum status_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The message; for a failure without one, a sentence naming the code. */
-const char *status_msg(const status *st);
+const char *status_msg(const struct status *st);
 /* Frees the message and sets st back to OK. */
-void status_clear(status *st);
+void status_clear(struct status *st);
 
 #endif

@@ -1,6 +1,6 @@
-/* stop.c - the signal handlers of every command (stop.h).  Everything the
- * handler calls is async-signal-safe: clock_gettime, open/openat, getdents64,
- * unlinkat, close, write, signal, raise. */
+/* stop.c - the stop request every long loop polls, the folder being built,
+ * and its bounded removal (stop.h).  What a signal handler calls here is
+ * async-signal-safe: clock_gettime, open/openat, getdents64, unlinkat, close. */
 #include "stop.h"
 
 #include <errno.h>
@@ -17,7 +17,6 @@ volatile int stop_flag;
 #define GUARD_MAX 4096
 static char guard_tmp[GUARD_MAX], guard_dir[GUARD_MAX];
 static volatile sig_atomic_t guard_set;
-static volatile double first_at;   /* monotonic time of the first signal */
 
 static double mono_now(void)
 {
@@ -25,6 +24,17 @@ static double mono_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+bool stop_guard_take(const char **tmp, const char **dir)
+{
+    if (!guard_set) return false;
+    guard_set = 0;
+    *tmp = guard_tmp;
+    *dir = guard_dir;
+    return true;
+}
+
+double stop_clock(void) { return mono_now(); }
 
 void stop_guard(const char *tmp, const char *dir)
 {
@@ -87,60 +97,4 @@ int stop_remove_tree(const char *path, long max_entries, double max_seconds)
     if (fd < 0) return errno == ENOENT ? 0 : -1;
     if (empty_dir(fd, 8, &b)) return -1;
     return rmdir(path) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-/* ---------------------------------------------------------------- the handler */
-
-static void say(const char *a, const char *b, const char *c, const char *d, const char *e)
-{
-    const char *parts[] = { a, b, c, d, e };
-    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
-        if (parts[i]) {
-            ssize_t w = write(2, parts[i], strlen(parts[i]));
-            (void)w;
-        }
-}
-
-static void on_signal(int sig)
-{
-    int saved = errno;
-    if (!stop_flag) {
-        first_at = mono_now();
-        stop_flag = 1;
-        errno = saved;
-        return;
-    }
-    if (mono_now() - first_at < STOP_REPEAT_SECONDS) {   /* the same request, delivered again */
-        errno = saved;
-        return;
-    }
-    /* A second request: end now, and leave as little as can be removed quickly. */
-    if (guard_set) {
-        guard_set = 0;
-        if (stop_remove_tree(guard_tmp, STOP_CLEAN_ENTRIES, STOP_CLEAN_SECONDS) == 0)
-            say("\nstampede: interrupted again: stopped at once; nothing was written to ", guard_dir, "\n", NULL, NULL);
-        else
-            say("\nstampede: interrupted again: stopped at once, leaving the unfinished ", guard_tmp,
-                " (too large to remove at once); nothing was written to ", guard_dir,
-                ", and the next run into it removes the leftover\n");
-    } else {
-        say("\nstampede: interrupted again: stopped at once; nothing was written\n", NULL, NULL, NULL, NULL);
-    }
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-void stop_install(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaddset(&sa.sa_mask, SIGINT);
-    sigaddset(&sa.sa_mask, SIGTERM);
-    sigaddset(&sa.sa_mask, SIGHUP);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGXFSZ, SIG_IGN);
 }

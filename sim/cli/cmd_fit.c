@@ -1,4 +1,4 @@
-/* cli_fit.c - the command line of `stampede fit`: options (getopt_long), the
+/* cmd_fit.c - the command line of `stampede fit`: options (getopt_long), the
  * progress line on a terminal, signals, the summary and the exit status.
  * The work is fit.c's and fit_report.c's; nothing is written unless the fit
  * succeeded, and then the report folder whole before the scenario. */
@@ -15,54 +15,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cliopt.h"
 #include "base/stop.h"
 #include "fit/fit.h"
 #include "fit/fit_report.h"
 #include "report/plot.h"
 #include "report/report.h"
 #include "scenario/load.h"
-
-static const char *const usage_fit =
-    "usage: stampede fit ACCESS.csv [--latencies LAT.csv] [--out SCENARIO.json] [--report DIR]\n"
-    "\n"
-    "Fits a scenario to production logs: the request rate (constant, or a schedule\n"
-    "where it changes), how many keys there are and how popular each is (Zipf or\n"
-    "uniform) from an access log, and the DB latency distribution from a latency\n"
-    "log; says how well each part fits and prints the scenario (or writes it with\n"
-    "--out).  `stampede run` accepts the scenario as it is; the fields the logs\n"
-    "cannot tell (TTL, cache latency, DB pool, strategies) are placeholders, named\n"
-    "in the description and on stderr.\n"
-    "\n"
-    "ACCESS.csv: one request per row, t,key or t,key,node: t in seconds (any origin,\n"
-    "not decreasing), keys any text or 64-bit ids (quoted with \"...\" when they hold\n"
-    "a comma); an optional header line, blank lines and # comments.  LAT.csv: one\n"
-    "latency per row, seconds or a duration (12ms, 250us, 1.5s).\n"
-    "\n"
-    "options:\n"
-    "  --latencies FILE  fit db.latency to these latencies\n"
-    "  --out FILE        write the scenario here (default: stdout, the summary then\n"
-    "                    goes to stderr)\n"
-    "  --report DIR      write a report: charts (rate over time, rank-frequency,\n"
-    "                    latency histogram and QQ plot), report.html and fit.json;\n"
-    "                    needs gnuplot\n"
-    "  --format LIST     the report's chart formats: svg, png, pdf (default svg,png)\n"
-    "  --name NAME       the scenario's name (default: from --out, else ACCESS.csv)\n"
-    "  --seed N          seed of the bootstraps (default 1): the same logs and seed\n"
-    "                    give the same bytes\n"
-    "  --quiet           no progress line on stderr\n"
-    "  --help            this text\n"
-    "\n"
-    "exit status: 0 success, 1 a failure while running (I/O, gnuplot, interrupted),\n"
-    "2 bad usage or a bad log (FILE:LINE: what), and then nothing is written.\n";
+#include "signals.h"
+#include "usage.h"
 
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* ---------------------------------------------------------------- progress */
 
@@ -74,7 +36,7 @@ typedef struct prog {
 static void show_progress(void *ctx, const fit_progress *p)
 {
     prog *g = ctx;
-    double w = wall_now();
+    double w = cli_wall_now();
     if (w - g->last < 0.2) return;
     g->last = w;
     char lines[64] = "";
@@ -293,7 +255,7 @@ static int same_file(const char *a, const char *b)
     return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
 
-int cli_fit(int argc, char **argv)
+int cmd_fit(int argc, char **argv)
 {
     const char *lat = NULL, *out = NULL, *report = NULL, *fmt = NULL, *name = NULL, *seed_s = NULL;
     int quiet = 0;
@@ -358,7 +320,7 @@ int cli_fit(int argc, char **argv)
         }
     }
 
-    stop_install();
+    signals_install();
 
     prog pg = { 0 };
     fit_opts o = { .access = access, .latencies = lat, .seed = seed, .stop = &stop_flag };

@@ -16,10 +16,12 @@
 #include <unistd.h>
 
 #include "report/agreement.h"
-#include "cliopt.h"
+#include "cli.h"
 #include "scenario/limits.h"
 #include "live/live.h"
-#include "live_usage.h"
+#include "run_args.h"
+#include "signals.h"
+#include "usage.h"
 #include "model/model.h"
 #include "results/output.h"
 #include "scenario/load.h"
@@ -151,12 +153,14 @@ static int refuse(const char *msg)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
-    static const char *const valued[] = { "--redis", "--postgres", "--max-drain", NULL };
-    static const char *const flags[] = { "--compare", NULL };
     const char *vals[3] = { NULL, NULL, NULL };
     int compare = 0;
+    const run_extra extra[] = {
+        { "redis", &vals[0], NULL }, { "postgres", &vals[1], NULL }, { "max-drain", &vals[2], NULL },
+        { "compare", NULL, &compare },
+    };
     run_args ra;
-    int rc0 = cli_run_args("live", argc - 1, argv + 1, &ra, valued, vals, flags, &compare);
+    int rc0 = cli_run_args("live", argc, argv, &ra, extra, sizeof extra / sizeof *extra);
     if (rc0) {
         free(ra.ovr);
         if (rc0 == 1) fputs(usage_live, stdout);
@@ -231,7 +235,7 @@ int main(int argc, char **argv)
         out = defout;
     }
 
-    stop_install();             /* SIGINT, SIGTERM, SIGHUP: stop, write nothing (stop.h) */
+    signals_install();          /* SIGINT, SIGTERM, SIGHUP: stop, write nothing (signals.h) */
     signal(SIGPIPE, SIG_IGN);   /* a closed socket is an error reply, not the end */
 
     int rc = results_check(out, err, sizeof err);   /* a folder it may not replace: before any work */

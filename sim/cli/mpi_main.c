@@ -10,15 +10,10 @@
 #include <string.h>
 
 #include "results/output.h"
+#include "signals.h"
 #include "sweep/sweep.h"
+#include "usage.h"
 
-static const char *const usage =
-    "usage: mpirun -n N stampede-mpi sweep SCENARIO.json --vary PATH=VALUES... [options]\n"
-    "\n"
-    "Runs `stampede sweep` over N MPI ranks: the ranks take the runs round-robin,\n"
-    "rank 0 gathers the results and writes the same folder, byte for byte, as\n"
-    "`stampede sweep` with the same arguments.  --jobs J runs J threads in each\n"
-    "rank (default 1).  Options: see `stampede sweep --help`.\n";
 
 /* Every rank agrees on a status: the largest one any rank reports. */
 static int agree(int rc)
@@ -85,13 +80,14 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     int rc = 0;
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        if (rank == 0) fputs(usage, stdout);
+        if (rank == 0) fputs(usage_mpi, stdout);
     } else if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
         if (rank == 0) printf("stampede-mpi %s\n", STAMPEDE_VERSION);
     } else if (argc < 2 || strcmp(argv[1], "sweep")) {
         if (rank == 0) fprintf(stderr, "stampede: stampede-mpi runs one command: sweep (see 'stampede-mpi --help')\n");
         rc = 2;
     } else {
+        signals_install();
         sweep *sw = NULL;
         int open = sweep_open(argc - 2, argv + 2, rank == 0, &sw);
         /* A rank that could not read the scenario must not leave the others waiting. */

@@ -1,7 +1,7 @@
 /* fit_report.c - the folder of `stampede fit --report DIR` (see
  * fit_report.h).  Data files first, then the charts through plot.h's
  * chartset (templates plots/fit_*.gp), then report.html in report.c's style;
- * every string from the logs reaches gnuplot single-quoted (sb_gp_quote) and
+ * every string from the logs reaches gnuplot single-quoted (gp_quote) and
  * HTML escaped. */
 #include "fit_report.h"
 
@@ -104,7 +104,7 @@ static void gp_title(strbuf *b, const char *name, const char *what)
     strbuf t = { 0 };
     sb_printf(&t, "%s: %s", name, what);
     if (t.oom) b->oom = true;
-    else sb_gp_quote(b, t.s);
+    else gp_quote(b, t.s);
     sb_free(&t);
 }
 
@@ -132,7 +132,7 @@ __attribute__((format(printf, 2, 3))) static void gp_text(strbuf *b, const char 
 {
     va_list ap;
     va_start(ap, fmt);
-    put_formatted(b, sb_gp_quote, fmt, ap);
+    put_formatted(b, gp_quote, fmt, ap);
     va_end(ap);
 }
 

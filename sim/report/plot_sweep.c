@@ -228,7 +228,7 @@ static void terminal(strbuf *f, const char *ext, int w, int h, const char *base)
     char out[400];
     snprintf(out, sizeof out, "%s.%s", base, ext);
     sb_puts(f, "set output ");
-    sb_gp_quote(f, out);
+    gp_quote(f, out);
     sb_puts(f, "\n");
 }
 
@@ -247,7 +247,7 @@ static double xval(const pvary *v, size_t k) { return v->numeric ? v->num[k] : (
 static void axis_x(strbuf *f, const pvary *v)
 {
     sb_puts(f, "set xlabel ");
-    sb_gp_quote(f, v->path);
+    gp_quote(f, v->path);
     sb_puts(f, "\n");
     if (v->numeric) {
         double lo = v->num[0], hi = v->num[0];
@@ -270,7 +270,7 @@ static void axis_x(strbuf *f, const pvary *v)
             sb_puts(f, "set xtics (");
             for (size_t k = 0; k < v->n; k++) {
                 sb_puts(f, k ? ", " : "");
-                sb_gp_tic(f, v->shown[k]);
+                gp_tic(f, v->shown[k]);
                 sb_puts(f, " ");
                 num(f, v->num[k]);
             }
@@ -282,7 +282,7 @@ static void axis_x(strbuf *f, const pvary *v)
         sb_printf(f, "unset logscale x\nset xrange [-0.5:%zu.5]\nset xtics (", v->n - 1);
         for (size_t k = 0; k < v->n; k++) {
             sb_puts(f, k ? ", " : "");
-            sb_gp_tic(f, v->shown[k]);
+            gp_tic(f, v->shown[k]);
             sb_printf(f, " %zu", k);
         }
         sb_puts(f, ")\n");
@@ -320,9 +320,9 @@ static int line_chart(strbuf *f, const pdata *d, size_t mi, const size_t *fixed,
     fixed_desc(&fx, d, fixed);
 
     sb_printf(f, "# %s of sweep ", mt->name);
-    sb_gp_comment(f, d->name);
+    gp_comment(f, d->name);
     sb_puts(f, " against ");
-    sb_gp_comment(f, d->v[0].path);
+    gp_comment(f, d->v[0].path);
     sb_puts(f, ", one line per label, bars: 95% confidence intervals.\n"
                "# Drawn by stampede from ../sweep.csv; `gnuplot THIS.gp` in this folder draws it again.\n");
     for (size_t p = 0; p < npanel; p++)
@@ -351,7 +351,7 @@ static int line_chart(strbuf *f, const pdata *d, size_t mi, const size_t *fixed,
         if (!(formats & fmts[t].bit)) continue;
         terminal(f, fmts[t].ext, w, h, base);
         sb_puts(f, "set grid lc rgb '#dddddd'\nset border lc rgb '#555555'\nset ylabel ");
-        sb_gp_quote(f, mt->title);
+        gp_quote(f, mt->title);
         sb_puts(f, "\nset yrange [");
         num(f, lo - pad);
         sb_puts(f, ":");
@@ -363,7 +363,7 @@ static int line_chart(strbuf *f, const pdata *d, size_t mi, const size_t *fixed,
         double strip = npanel > 1 ? 80.0 / h : 0, pw = 1.0 / (double)cols, ph = (1 - strip) / (double)rows;
         if (npanel > 1) {
             sb_puts(f, "set multiplot title ");
-            sb_gp_quote(f, title.s ? title.s : "");
+            gp_quote(f, title.s ? title.s : "");
             sb_puts(f, "\n");
         }
         for (size_t p = 0; p < npanel; p++) {
@@ -372,13 +372,13 @@ static int line_chart(strbuf *f, const pdata *d, size_t mi, const size_t *fixed,
                 sb_printf(&pt, "%s = %s", d->v[1].path, d->v[1].shown[p]);
                 sb_printf(f, "set origin %.4f,%.4f\nset size %.4f,%.4f\nunset key\nset title ", pw * (double)(p % cols),
                           ph * (double)(rows - 1 - p / cols), pw, ph);
-                sb_gp_quote(f, pt.s ? pt.s : "");
+                gp_quote(f, pt.s ? pt.s : "");
                 sb_puts(f, "\n");
                 if (pt.oom) f->oom = true;
                 sb_free(&pt);
             } else {
                 sb_puts(f, "set title ");
-                sb_gp_quote(f, title.s ? title.s : "");
+                gp_quote(f, title.s ? title.s : "");
                 sb_puts(f, "\nset key outside right top\n");
             }
             sb_puts(f, "plot NaN notitle");
@@ -386,7 +386,7 @@ static int line_chart(strbuf *f, const pdata *d, size_t mi, const size_t *fixed,
                 sb_printf(f, ", \\\n  $p%zu_l%zu using 1:2%s with %s lw 2 lc rgb '%s' dt %zu pt %zu ps 0.8 %s", p, l,
                           ci_any ? ":3" : "", ci_any ? "yerrorlines" : "linespoints", colours[l % NCOLOURS],
                           1 + l % 5, 5 + 2 * (l % 4), npanel > 1 ? "notitle" : "title ");
-                if (npanel == 1) sb_gp_quote(f, d->labels[l]);
+                if (npanel == 1) gp_quote(f, d->labels[l]);
             }
             sb_puts(f, "\n");
         }
@@ -398,7 +398,7 @@ static int line_chart(strbuf *f, const pdata *d, size_t mi, const size_t *fixed,
             for (size_t l = 0; l < d->nl; l++) {
                 sb_printf(f, ", \\\n  NaN with linespoints lw 2 lc rgb '%s' dt %zu pt %zu ps 0.8 title ",
                           colours[l % NCOLOURS], 1 + l % 5, 5 + 2 * (l % 4));
-                sb_gp_quote(f, d->labels[l]);
+                gp_quote(f, d->labels[l]);
             }
             sb_puts(f, "\nunset multiplot\n");
         }
@@ -428,13 +428,13 @@ static int heatmap(strbuf *f, const pdata *d, size_t mi, size_t l, const size_t 
     strbuf fx = { 0 }, title = { 0 };
     fixed_desc(&fx, d, fixed);
     sb_printf(f, "# %s of sweep ", mt->name);
-    sb_gp_comment(f, d->name);
+    gp_comment(f, d->name);
     sb_puts(f, ", label ");
-    sb_gp_comment(f, d->labels[l]);
+    gp_comment(f, d->labels[l]);
     sb_puts(f, ", over ");
-    sb_gp_comment(f, vx->path);
+    gp_comment(f, vx->path);
     sb_puts(f, " x ");
-    sb_gp_comment(f, vy->path);
+    gp_comment(f, vy->path);
     sb_printf(f, ": the mean of %zu replication%s per cell.\n", d->reps, d->reps == 1 ? "" : "s");
     sb_puts(f, "# Drawn by stampede from ../sweep.csv; `gnuplot THIS.gp` in this folder draws it again.\n");
     sb_puts(f, "$cells << EOD\n");
@@ -458,21 +458,21 @@ static int heatmap(strbuf *f, const pdata *d, size_t mi, size_t l, const size_t 
         if (!(formats & fmts[t].bit)) continue;
         terminal(f, fmts[t].ext, w, h, base);
         sb_puts(f, "set title ");
-        sb_gp_quote(f, title.s ? title.s : "");
+        gp_quote(f, title.s ? title.s : "");
         sb_puts(f, "\nset xlabel ");
-        sb_gp_quote(f, vx->path);
+        gp_quote(f, vx->path);
         sb_puts(f, "\nset ylabel ");
-        sb_gp_quote(f, vy->path);
+        gp_quote(f, vy->path);
         sb_printf(f, "\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\nset xtics (", vx->n - 1, vy->n - 1);
         for (size_t k = 0; k < vx->n; k++) {
             sb_puts(f, k ? ", " : "");
-            sb_gp_tic(f, vx->shown[k]);
+            gp_tic(f, vx->shown[k]);
             sb_printf(f, " %zu", k);
         }
         sb_puts(f, ")\nset ytics (");
         for (size_t k = 0; k < vy->n; k++) {
             sb_puts(f, k ? ", " : "");
-            sb_gp_tic(f, vy->shown[k]);
+            gp_tic(f, vy->shown[k]);
             sb_printf(f, " %zu", k);
         }
         sb_puts(f, ")\nset cbrange [");

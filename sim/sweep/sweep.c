@@ -43,6 +43,8 @@
 #define SWEEP_MAX_POINTS 100000    /* points of a grid: each one's scenario is loaded before the first run */
 #define SWEEP_MAX_RUNS 100000000   /* runs of a grid: points x replications */
 
+
+
 static const char *const usage_sweep =
     "usage: stampede sweep SCENARIO.json --vary PATH=VALUES... [options]\n"
     "\n"
@@ -1723,7 +1725,6 @@ int sweep_execute(sweep *sw, const size_t *ks, size_t n, int jobs, bool show)
 {
     exec x = { .sw = sw, .ks = ks, .n = n, .show = show, .t0 = wall_now() };
     if (pthread_mutex_init(&x.mu, NULL)) { fputs("stampede: cannot create a mutex\n", stderr); return 1; }
-    stop_install();
     if (jobs < 1) jobs = 1;
     size_t nt = (size_t)jobs < n ? (size_t)jobs : n;
     pthread_t *th = nt > 1 ? calloc(nt - 1, sizeof *th) : NULL;
@@ -1777,7 +1778,6 @@ oom:
 
 int sweep_command(int argc, char **argv)
 {
-    stop_install();
     sweep *sw;
     int rc = sweep_open(argc, argv, true, &sw);
     if (rc) return rc == SWEEP_DONE ? 0 : rc;
@@ -2082,7 +2082,6 @@ int merge_command(int argc, char **argv)
         }
     }
     if (!nd) { cli_usage_error("merge", "merge: give the partial sweep folders to join"); goto done; }
-    stop_install();
     if (!out) { cli_usage_error("merge", "merge: where to? give --out DIR"); goto done; }
     if (gl.nc && !gl.set) { cli_usage_error("merge", "merge: --subject-to needs --minimize or --maximize"); goto done; }
     if (!*out) { cli_usage_error("merge", "merge: --out needs a folder name (got \"\")"); goto done; }

@@ -1,0 +1,102 @@
+/* cli.c - what every command of the command line shares (cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "scenario/load.h"
+
+int cli_exit_code(enum status_code code)
+{
+    switch (code) {
+    case STATUS_OK: return EXIT_OK;
+    case STATUS_INPUT: return EXIT_USAGE;
+    case STATUS_FAILED:
+    case STATUS_STOPPED: break;
+    }
+    return EXIT_FAILED;
+}
+
+void cli_report(const struct status *st)
+{
+    fprintf(stderr, "stampede: %s\n", status_msg(st));
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("stampede: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'stampede %s%s--help')\n", cmd, *cmd ? " " : "");
+    return EXIT_USAGE;
+}
+
+void cli_print_diag(const struct diag *d)
+{
+    for (size_t i = 0; i < d->n; i++) fprintf(stderr, "stampede: %s\n", d->msgs[i]);
+}
+
+int cli_select_labels(const struct scenario *sc, const char *list, size_t *idx, size_t *n)
+{
+    *n = 0;
+    if (!list) {
+        for (size_t i = 0; i < sc->nstrategies; i++) idx[(*n)++] = i;
+        return 0;
+    }
+    char *copy = strdup(list);
+    if (!copy) return -1;
+    int rc = 0;
+    for (char *save, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        size_t i = 0;
+        while (i < sc->nstrategies && strcmp(sc->strategies[i].label, tok)) i++;
+        if (i == sc->nstrategies) {
+            fprintf(stderr, "stampede: --strategy: no strategy labelled \"%s\" in %s (labels:", tok, sc->path);
+            for (size_t j = 0; j < sc->nstrategies; j++) fprintf(stderr, " %s", sc->strategies[j].label);
+            fputs(")\n", stderr);
+            rc = -1;
+            break;
+        }
+        for (size_t j = 0; j < *n; j++)
+            if (idx[j] == i) goto dup;
+        idx[(*n)++] = i;
+    dup:;
+    }
+    free(copy);
+    if (rc == 0 && *n == 0) {
+        fputs("stampede: --strategy: no label given\n", stderr);
+        rc = -1;
+    }
+    return rc;
+}
+
+void cli_print_lines(const char *text)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        fprintf(stderr, "stampede: %.*s\n", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+}
+
+int cli_parse_u64(const char *s, unsigned long long *out)
+{
+    char *end;
+    if (!*s || *s == '-' || *s == '+' || *s == ' ') return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno) return -1;
+    *out = v;
+    return 0;
+}
+
+double cli_wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

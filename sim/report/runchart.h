@@ -1,0 +1,105 @@
+/* runchart.h - what the charts of a results folder share (inside report/
+ * only): the placeholders of one chart, its context, and the pieces every
+ * chart over time or over labels is built from.  Each chart is a file of its
+ * own (chart_*.c), drawn by plot_run_charts (plot.h). */
+#ifndef STAMPEDE_RUNCHART_H
+#define STAMPEDE_RUNCHART_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/strbuf.h"
+#include "chartset.h"
+#include "gnuplot.h"
+#include "runfolder.h"
+
+#define NSTYLES 12      /* line types defined in plots/common.gp, one per strategy */
+#define NMARKERS 10    /* markers per line, so strategies stay apart in greyscale */
+
+/* The placeholders of one chart and their values, built piece by piece. */
+#define MAXSUBS 32
+typedef struct chart {
+    const char *key[MAXSUBS];
+    strbuf val[MAXSUBS];
+    size_t n;
+    bool full;
+} chart;
+
+/* What a chart is drawn with: the chart set, the folder read, where an
+ * error goes. */
+typedef struct chart_ctx {
+    chartset *cs;
+    const run_folder *rf;
+    char *err;
+    size_t errlen;
+} chart_ctx;
+
+/* The line type of the i-th label (plots/common.gp defines NSTYLES). */
+int chart_style(size_t i);
+/* The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power
+ * of ten) at or above x; 1 when x is not positive. */
+double chart_nice_ceil(double x);
+/* The decades at or below, at or above x > 0. */
+double chart_decade_floor(double x);
+double chart_decade_ceil(double x);
+/* A range on a log axis covering [lo, hi], in whole decades. */
+void chart_log_range(double lo, double hi, double *a, double *b);
+/* The end of the charts' time axis: the last bin's end over every label. */
+double chart_time_end(const run_folder *rf);
+/* The value of key, created empty on first use. */
+strbuf *chart_sub(chart *c, const char *key);
+void chart_free(chart *c);
+/* The data file of label i, as the script in charts/ reaches it. */
+void chart_data_file(strbuf *b, const run_folder *rf, size_t i, const char *file);
+/* A chart's title, "SCENARIO: what", quoted for gnuplot. */
+void chart_title(strbuf *b, const run_folder *rf, const char *what);
+/* A time for a label: "20.005 s". */
+void chart_fmt_time(char *buf, size_t n, double t);
+/* The marks of the warmup, faults and bursts: shaded windows and dashed lines
+ * on every panel (MARKS) and their names above the first panel, in two rows
+ * so neighbours do not collide (MARK_LABELS). */
+void chart_marks(chart *c, const run_folder *rf, double xmax);
+/* The clauses plotting one column of timeseries.csv for each label with
+ * draw[i]: the line from the file (yexpr of the row, `extra` appended to its
+ * style) and, with markers, its marker block in POINTS.  Returns how many lines
+ * it drew. */
+size_t chart_ts_series(chart *c, const char *key, const run_folder *rf, const bool *draw, int col,
+                       const char *yexpr, double scale, const char *extra, bool markers);
+/* Key entries naming each label in its line type (dt overrides the dash type
+ * when not NULL); a label without a line gets `missing` after its name. */
+void chart_label_keys(strbuf *b, const run_folder *rf, const bool *drawn, const char *missing, const char *dt);
+/* Tics of a logarithmic latency axis: a label with its unit at each decade of
+ * [lo, hi], or every second or third decade when there would be more than
+ * maxlabels, the others as minor tics. */
+void chart_latency_tics(strbuf *b, const char *axis, double lo, double hi, int maxlabels);
+/* Tics of a linear count axis [0, max]: at most six, at round steps, the labels
+ * with thousands separators ("200k", "1.5M" from 100,000 on). */
+void chart_count_tics(strbuf *b, const char *axis, double max);
+/* Tics of a logarithmic count axis [lo, hi]: 1, 2, 5 in each decade when it
+ * spans three decades or fewer, else the decades; the labels with thousands
+ * separators.  floor_zero labels lo "0" (the line of empty bins). */
+void chart_log_count_tics(strbuf *b, const char *axis, double lo, double hi, bool floor_zero);
+/* A note across an empty chart, so that it does not look like a failure. */
+void chart_empty_note(strbuf *b, bool empty, const char *why);
+/* Fills the template plots/NAME.gp with c's placeholders and draws it into
+ * cx->cs; c is emptied.  0, or -1 with cx->err. */
+int chart_draw(chart_ctx *cx, chart *c, const char *name, const char *title, const char *caption);
+/* n + 1 flags, all false; NULL with "out of memory" in cx->err. */
+bool *chart_flags(chart_ctx *cx, size_t n);
+/* The recoveries of every label, on the first panel of a chart over time
+ * (RECOVERY) and their removal before the next panel (NO_RECOVERY): a
+ * downward arrow in the label's colour where it was back to normal after a
+ * trigger, a dotted line from the trigger's end to the end of the run where
+ * it was not; one row per label under the top edge, in the key's order, so
+ * equal times stay apart. */
+void chart_recovery(chart *c, const run_folder *rf, double xmax);
+
+/* The charts: each fills its template from rf and draws it into cx->cs;
+ * 0, or -1 with cx->err. */
+int chart_latency(chart_ctx *cx);
+int chart_db_load(chart_ctx *cx);
+int chart_latency_cdf(chart_ctx *cx);
+int chart_comparison(chart_ctx *cx);
+int chart_stampede_sizes(chart_ctx *cx);
+
+#endif
