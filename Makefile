@@ -267,7 +267,7 @@ $(BUILD)/sim/cli/mpi_main.o: sim/cli/mpi_main.c $(BUILD)/.deps $(BUILD)/.mpi-dep
 	$(MPICC) $(ALL_CFLAGS) -c $< -o $@
 
 # stampede-mpi shares the command line's usage texts and signal handling.
-MPI_CLI_OBJ := $(addprefix $(BUILD)/sim/cli/,usage.o signals.o cli.o)
+MPI_CLI_OBJ := $(addprefix $(BUILD)/sim/cli/,usage.o signals.o cli.o sweep_args.o cmd_sweep.o)
 $(MPI_PROG): $(BUILD)/sim/cli/mpi_main.o $(MPI_CLI_OBJ) $(BUILD)/libstampede.a
 	$(MPICC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 

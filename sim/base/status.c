@@ -53,6 +53,7 @@ const char *status_msg(const struct status *st)
     switch (st ? st->code : STATUS_OK) {
     case STATUS_OK: return "no error";
     case STATUS_INPUT: return "bad input";
+    case STATUS_USAGE: return "bad usage";
     case STATUS_STOPPED: return "stopped";
     case STATUS_FAILED: break;
     }

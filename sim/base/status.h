@@ -2,7 +2,7 @@
  * that can fail returns an enum status_code and, when it fails, leaves a
  * message in the caller's status (what went wrong and where, without the
  * leading "stampede: ").  Only cli/ turns a code into an exit status
- * (cli/exitcode.h): OK 0, FAILED and STOPPED 1, INPUT 2.
+ * (cli/cli.h): OK 0, FAILED and STOPPED 1, INPUT and USAGE 2.
  *
  *     struct status st = STATUS_INIT;
  *     if (thing_open(path, &st) != STATUS_OK) { report(status_msg(&st)); ... }
@@ -15,7 +15,8 @@
 
 enum status_code {
     STATUS_OK = 0,
-    STATUS_INPUT,      /* bad input or usage: nothing was written */
+    STATUS_INPUT,      /* bad input: nothing was written */
+    STATUS_USAGE,      /* bad usage (the command line asks for what cannot be): nothing was written */
     STATUS_FAILED,     /* a failure while working: I/O, memory, a limit */
     STATUS_STOPPED,    /* the caller's stop flag was raised: nothing was written */
 };

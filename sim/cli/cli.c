@@ -13,7 +13,8 @@ int cli_exit_code(enum status_code code)
 {
     switch (code) {
     case STATUS_OK: return EXIT_OK;
-    case STATUS_INPUT: return EXIT_USAGE;
+    case STATUS_INPUT:
+    case STATUS_USAGE: return EXIT_USAGE;
     case STATUS_FAILED:
     case STATUS_STOPPED: break;
     }
@@ -22,7 +23,13 @@ int cli_exit_code(enum status_code code)
 
 void cli_report(const struct status *st)
 {
-    fprintf(stderr, "stampede: %s\n", status_msg(st));
+    cli_print_lines(status_msg(st));
+}
+
+void cli_report_cmd(const char *cmd, const struct status *st)
+{
+    if (st->code == STATUS_USAGE) cli_usage_error(cmd, "%s", status_msg(st));
+    else cli_report(st);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

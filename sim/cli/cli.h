@@ -29,10 +29,14 @@ int cmd_merge(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 
-/* The exit status of a status code: OK 0, INPUT 2, FAILED and STOPPED 1. */
+/* The exit status of a status code: OK 0, INPUT and USAGE 2, FAILED and
+ * STOPPED 1. */
 int cli_exit_code(enum status_code code);
-/* "stampede: MESSAGE" of st on stderr. */
+/* "stampede: LINE" for each line of st's message on stderr. */
 void cli_report(const struct status *st);
+/* The same, as a usage error of command cmd (cli_usage_error) when st's
+ * code is STATUS_USAGE. */
+void cli_report_cmd(const char *cmd, const struct status *st);
 /* A usage error of command cmd ("run", "sweep", ...; "" for the program):
  * "stampede: <message> (see 'stampede cmd --help')" on stderr; returns
  * EXIT_USAGE. */

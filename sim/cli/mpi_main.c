@@ -5,13 +5,16 @@
 #include <gsl/gsl_errno.h>
 #include <limits.h>
 #include <mpi.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/stop.h"
+#include "cli.h"
 #include "results/output.h"
 #include "signals.h"
-#include "sweep/sweep.h"
+#include "sweep_args.h"
 #include "usage.h"
 
 
@@ -71,6 +74,93 @@ static int gather(sweep *sw, int rank, int size)
     return 0;
 }
 
+static void note(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "stampede: %s\n", line);
+}
+
+static int emit(void *ctx, const char *text)
+{
+    (void)ctx;
+    return fputs(text, stdout) == EOF || ferror(stdout);
+}
+
+/* `sweep ARGS` (argv from "sweep" on) over the ranks; only rank 0 speaks. */
+static int sweep_ranks(int argc, char **argv, int rank, int size)
+{
+    bool speak = rank == 0;
+    sweep_args a;
+    sweep *sw = NULL;
+    struct status st = STATUS_INIT;
+    int rc = 0;
+    /* go: -1, else the exit status this rank ends with */
+    int open = sweep_args_parse(argc, argv, &a, speak);
+    if (open == SWEEP_ARGS_GO) {
+        sweep_hooks hooks = { .note = speak ? note : NULL };
+        enum status_code code = sweep_open(&a.spec, &hooks, &sw, &st);
+        if (code) {
+            if (speak) cli_report_cmd("sweep", &st);
+            open = cli_exit_code(code);
+        } else if (a.spec.list) {
+            open = 0;
+            if (speak) {
+                code = sweep_list_runs(sw, emit, NULL, &st);
+                if (fflush(stdout) || ferror(stdout)) {
+                    fprintf(stderr, "stampede: sweep --list-runs: cannot write the list\n");
+                    open = EXIT_FAILED;
+                } else if (code) {
+                    cli_report(&st);
+                    open = cli_exit_code(code);
+                }
+            }
+            rc = open;
+            open = 0;
+            status_clear(&st);
+            agree(0);
+            goto done;
+        }
+    }
+    /* A rank that could not read the scenario must not leave the others waiting. */
+    int worst = agree(open == SWEEP_ARGS_GO ? 0 : open);
+    if (open != SWEEP_ARGS_GO || worst) {
+        rc = open == SWEEP_ARGS_GO ? worst : open;
+        goto done;
+    }
+    unsigned long long n = (unsigned long long)sweep_count(sw), lo = n, hi = n;
+    MPI_Allreduce(&n, &lo, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&n, &hi, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
+    if (lo != hi) {
+        if (speak) fputs("stampede: the ranks do not see the same sweep (is the scenario the same file everywhere?)\n", stderr);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    size_t *ks = malloc((n / (size_t)size + 1) * sizeof *ks), nk = 0;
+    int jobs = sweep_jobs(sw) ? sweep_jobs(sw) : 1;
+    enum status_code code = ks ? STATUS_OK : status_set(&st, STATUS_FAILED, "out of memory");
+    for (size_t k = (size_t)rank; ks && k < n; k += (size_t)size) ks[nk++] = k;
+    if (!code) code = sweep_execute(sw, ks, nk, jobs, &stop_flag, NULL, &st);
+    if (code) cli_report_cmd("sweep", &st);
+    free(ks);
+    rc = agree(cli_exit_code(code));
+    if (!rc) rc = gather(sw, rank, size);
+    if (!rc && rank == 0) {
+        sweep_written w = { 0 };
+        status_clear(&st);
+        code = sweep_finish(sw, &w, &st);
+        cli_sweep_written(&w);
+        if (code) cli_report(&st);
+        rc = cli_exit_code(code);
+        sweep_written_free(&w);
+    }
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+done:
+    sweep_close(sw);
+    sweep_args_free(&a);
+    status_clear(&st);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
@@ -88,34 +178,7 @@ int main(int argc, char **argv)
         rc = 2;
     } else {
         signals_install();
-        sweep *sw = NULL;
-        int open = sweep_open(argc - 2, argv + 2, rank == 0, &sw);
-        /* A rank that could not read the scenario must not leave the others waiting. */
-        int worst = agree(open == SWEEP_DONE ? 0 : open);
-        if (open == 0 && worst == 0) {
-            unsigned long long n = (unsigned long long)sweep_count(sw), lo = n, hi = n;
-            MPI_Allreduce(&n, &lo, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
-            MPI_Allreduce(&n, &hi, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
-            if (lo != hi) {
-                if (rank == 0) fputs("stampede: the ranks do not see the same sweep (is the scenario the same file everywhere?)\n", stderr);
-                rc = 2;
-            } else {
-                size_t *ks = malloc((n / (size_t)size + 1) * sizeof *ks), nk = 0;
-                int jobs = sweep_jobs(sw) ? sweep_jobs(sw) : 1;
-                int st = ks ? 0 : 1;
-                if (!ks) fputs("stampede: out of memory\n", stderr);
-                for (size_t k = (size_t)rank; ks && k < n; k += (size_t)size) ks[nk++] = k;
-                if (!st) st = sweep_execute(sw, ks, nk, jobs, false);
-                free(ks);
-                rc = agree(st);
-                if (!rc) rc = gather(sw, rank, size);
-                if (!rc && rank == 0) rc = sweep_finish(sw);
-                MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
-            }
-        } else {
-            rc = open == SWEEP_DONE ? 0 : worst;
-        }
-        sweep_close(sw);
+        rc = sweep_ranks(argc - 1, argv + 1, rank, size);
     }
     MPI_Finalize();
     return rc;

@@ -87,6 +87,53 @@ const char usage_plot[] =
     "DIR/report.html are replaced together or not at all, and only when stampede\n"
     "drew them; a gnuplot warning fails the command.\n";
 
+const char usage_sweep[] =
+    "usage: stampede sweep SCENARIO.json --vary PATH=VALUES... [options]\n"
+    "\n"
+    "Runs the scenario at every point of a grid (the cross product of the --vary\n"
+    "lists, the first varying slowest), R times each on common random numbers\n"
+    "(replication r uses the same streams at every point; r = 0 is exactly\n"
+    "`stampede run`), every strategy of the file each time.\n"
+    "\n"
+    "options:\n"
+    "  --vary PATH=VALUES   a dotted scenario path (as for run --set) and its values:\n"
+    "                         a,b,c        a list; each read like a --set value\n"
+    "                         lo:hi:step   a range, hi included (numbers or durations)\n"
+    "                         lo:hi:xN     N points spaced geometrically, ends included\n"
+    "  --replications R     runs per point (default 1; 2 or more give confidence intervals)\n"
+    "  --jobs J             runs in parallel (default: every core)\n"
+    "  --out DIR            results folder (default results/<name>-sweep/)\n"
+    "  --minimize METRIC    print and write best.txt: the (point, label) with the\n"
+    "                       lowest mean METRIC; LABEL.METRIC considers one label only\n"
+    "  --maximize METRIC    the same, highest mean\n"
+    "  --subject-to M<=X    a constraint on a mean (also M>=X; X may be a duration);\n"
+    "                       LABEL.M checks that label at the same point; repeatable\n"
+    "  --list-runs          print the runs (run,values...,replication) and exit\n"
+    "  --runs A..B          compute only runs A to B (inclusive): a partial folder\n"
+    "  --shard K/N          compute only the runs with index % N = K-1: a partial folder\n"
+    "  --plot[=FORMATS]     draw the charts into DIR/charts (svg,png by default)\n"
+    "  --quiet              no progress bar on stderr\n"
+    "  --force              run points beyond the limits of one run (as run --force)\n"
+    "  --help               this text\n"
+    "\n"
+    "The folder holds runs.csv (one row per run and label), sweep.csv (per point\n"
+    "and label: n, then mean and 95% half-width of every metric, then the paired\n"
+    "difference to the label of strategy none) and sweep.json (the grid).  A\n"
+    "partial folder has runs.csv and sweep.json only; `stampede merge` joins them.\n"
+    "A run that did not recover from a trigger has recovery_time inf, so its\n"
+    "point's mean is inf; recovery_time_recovered counts the replications that\n"
+    "recovered from every trigger.\n";
+
+const char usage_merge[] =
+    "usage: stampede merge DIR... --out DIR [--minimize METRIC] [--subject-to M<=X]...\n"
+    "                      [--plot[=FORMATS]]\n"
+    "\n"
+    "Joins partial sweep folders (from --runs or --shard) into the folder the\n"
+    "unsplit sweep would have written, byte for byte.  Refuses folders of\n"
+    "different grids, runs missing or present twice, runs with other labels,\n"
+    "any cell a sweep does not write, and an --out that is, holds or lies in a\n"
+    "part.\n";
+
 const char usage_fit[] =
     "usage: stampede fit ACCESS.csv [--latencies LAT.csv] [--out SCENARIO.json] [--report DIR]\n"
     "\n"
@@ -166,6 +213,6 @@ const char usage_mpi[] =
     "rank (default 1).  Options: see `stampede sweep --help`.\n";
 
 const usage_command usage_commands[] = {
-    { "run", usage_run },     { "validate", usage_validate }, { "plot", usage_plot }, { "sweep", NULL },
-    { "merge", NULL },        { "fit", usage_fit },           { "live", usage_live }, { NULL, NULL },
+    { "run", usage_run },     { "validate", usage_validate }, { "plot", usage_plot }, { "sweep", usage_sweep },
+    { "merge", usage_merge }, { "fit", usage_fit },           { "live", usage_live }, { NULL, NULL },
 };

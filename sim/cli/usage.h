@@ -9,6 +9,8 @@ extern const char usage_main[];
 extern const char usage_run[];
 extern const char usage_validate[];
 extern const char usage_plot[];
+extern const char usage_sweep[];
+extern const char usage_merge[];
 extern const char usage_fit[];
 extern const char usage_live[];
 extern const char usage_mpi[];
