@@ -14,7 +14,7 @@
 #include "model/model.h"
 #include "results/output.h"
 #include "run_args.h"
-#include "scenario/limits.h"
+#include "scenario/budget.h"
 #include "scenario/load.h"
 #include "signals.h"
 #include "usage.h"
@@ -107,7 +107,7 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     char lim[8192];
-    if (limits_check_selected(sc, idx, nsel, force, lim, sizeof lim)) {
+    if (budget_check_selected(sc, idx, nsel, force, lim, sizeof lim)) {
         cli_print_lines(lim);
         free(idx);
         scenario_free(sc);
@@ -119,7 +119,7 @@ int cmd_run(int argc, char **argv)
         snprintf(defout, sizeof defout, "results/%s", sc->name);
         out = defout;
     }
-    if (trace && limits_check_trace(sc, nsel, out, force, lim, sizeof lim)) {
+    if (trace && budget_check_trace(sc, nsel, out, force, lim, sizeof lim)) {
         cli_print_lines(lim);
         free(idx);
         scenario_free(sc);
@@ -161,7 +161,7 @@ int cmd_run(int argc, char **argv)
         }
         prog.label = sc->strategies[si].label;
         prog.i = k;
-        run_opts o = { .trace_req = treq, .trace_db = tdb, .stop = &stop_flag, .memory = limits_run_memory(sc, 1),
+        run_opts o = { .trace_req = treq, .trace_db = tdb, .stop = &stop_flag, .memory = budget_run_memory(sc, 1),
                        .progress = show ? show_progress : NULL, .progress_ctx = &prog };
         double w0 = cli_wall_now();
         int r = sim_run(sc, si, &o, &m, err, sizeof err);

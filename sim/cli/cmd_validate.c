@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario/limits.h"
+#include "scenario/budget.h"
 #include "scenario/load.h"
 #include "usage.h"
 
@@ -41,7 +41,7 @@ int cmd_validate(int argc, char **argv)
         if (!sc) {
             cli_print_diag(&errs);
             bad = 1;
-        } else if (limits_check(sc, force, lim, sizeof lim)) {
+        } else if (budget_check(sc, force, lim, sizeof lim)) {
             cli_print_lines(lim);
             scenario_free(sc);
             bad = 1;

@@ -17,7 +17,7 @@
 
 #include "report/agreement.h"
 #include "cli.h"
-#include "scenario/limits.h"
+#include "scenario/budget.h"
 #include "live/live.h"
 #include "run_args.h"
 #include "signals.h"
@@ -199,8 +199,8 @@ int main(int argc, char **argv)
     if (!idx || cli_select_labels(sc, labels, idx, &nsel)) { status = 2; goto done; }
     const char *why = live_refusal(sc, lim, sizeof lim);
     if (why) { status = refuse(why); goto done; }
-    limits_estimate e;
-    limits_estimate_of(sc, 1, &e);
+    budget_estimate e;
+    budget_estimate_of(sc, 1, &e);
     double rate = e.requests / sc->duration;
     if (!force && (rate > LIVE_MAX_RATE || sc->duration > LIVE_MAX_DURATION)) {
         fprintf(stderr, "stampede: %s: error: about %.3g requests/s for %.3g s: live sends them in real time from one "
@@ -209,7 +209,7 @@ int main(int argc, char **argv)
         status = 2;
         goto done;
     }
-    if (limits_check_selected(sc, idx, nsel, force, lim, sizeof lim)) {
+    if (budget_check_selected(sc, idx, nsel, force, lim, sizeof lim)) {
         cli_print_lines(lim);
         status = 2;
         goto done;

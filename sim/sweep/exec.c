@@ -12,7 +12,7 @@
 
 #include "model/metrics.h"
 #include "model/model.h"
-#include "scenario/limits.h"
+#include "scenario/budget.h"
 
 typedef struct exec {
     sweep *sw;
@@ -47,7 +47,7 @@ static int run_one(sweep *sw, size_t k, volatile int *stop, char *err, size_t er
             snprintf(err, errlen, "out of memory");
             return 1;
         }
-        run_opts o = { .stop = stop, .salt = rep, .memory = limits_run_memory(sc, sw->jobs ? sw->jobs : 2) };
+        run_opts o = { .stop = stop, .salt = rep, .memory = budget_run_memory(sc, sw->jobs ? sw->jobs : 2) };
         int rc = sim_run(sc, si, &o, &m, e, sizeof e);
         if (rc == 0) metrics_columns(&m, out + si * COL_N);
         metrics_free(&m);

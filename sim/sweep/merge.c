@@ -16,7 +16,7 @@
 #include "base/stop.h"
 #include "base/textin.h"
 #include "report/gnuplot.h"
-#include "scenario/limits.h"
+#include "scenario/budget.h"
 
 /* Reads dir/runs.csv strictly: the header this stampede writes for the grid,
  * rows of the runs the folder's manifest lists, every cell checked by kind.
@@ -175,12 +175,12 @@ static int merge_read(const char *const *dirs, size_t nd, sweep_grid *g, sweep_r
             *g = gd;
             /* every run's owner, and at least one runs.csv row per run */
             double need = (double)g->runs * (2 * sizeof(size_t) + sizeof(sweep_row) + 64);
-            if (need > LIMIT_MEMORY_SHARE * limits_available()) {
+            if (need > BUDGET_MEMORY_SHARE * budget_available()) {
                 char mem[64], avail[64];
-                limits_fmt_bytes(mem, sizeof mem, need);
-                limits_fmt_bytes(avail, sizeof avail, limits_available());
+                budget_fmt_bytes(mem, sizeof mem, need);
+                budget_fmt_bytes(avail, sizeof avail, budget_available());
                 snprintf(err, errlen, "the sweep has %zu runs: joining them would hold at least %s, more than %.0f%% "
-                                      "of the %s this process may use", g->runs, mem, 100 * LIMIT_MEMORY_SHARE, avail);
+                                      "of the %s this process may use", g->runs, mem, 100 * BUDGET_MEMORY_SHARE, avail);
                 free(runs);
                 goto done;
             }

@@ -19,7 +19,7 @@
 #include "base/strbuf.h"
 #include "base/textin.h"
 #include "report/gnuplot.h"
-#include "scenario/limits.h"
+#include "scenario/budget.h"
 #include "scenario/load.h"
 #include "strategies/strategy.h"
 
@@ -115,7 +115,7 @@ static enum status_code load_points(sweep *sw, const char *path, const sweep_hoo
         diag errs = { 0 };
         char lim[2048] = "";
         sw->sc[p] = scenario_load(path, ovr, g->nvary, &errs);
-        if (sw->sc[p] && limits_check(sw->sc[p], sw->force, lim, sizeof lim)) {
+        if (sw->sc[p] && budget_check(sw->sc[p], sw->force, lim, sizeof lim)) {
             /* beyond what one run may take: as invalid as a bad value */
             if (bad < MAX_SHOWN_BAD) {
                 sweep_point_desc(g, p, desc, sizeof desc);
@@ -183,7 +183,7 @@ static size_t sel_count(size_t lo, size_t hi, size_t c, size_t n)
 }
 
 /* Refuses a selection whose results would not fit in memory, or whose work
- * is beyond LIMIT_WORK (unless --force, which makes it a warning), saying why
+ * is beyond BUDGET_WORK (unless --force, which makes it a warning), saying why
  * with the estimate and what to change. */
 static enum status_code selection_check(const sweep *sw, const sweep_hooks *h, struct status *st)
 {
@@ -197,8 +197,8 @@ static enum status_code selection_check(const sweep *sw, const sweep_hooks *h, s
         if (a > b) continue;
         double cnt = (double)sel_count(a, b, c, n), ns = (double)sw->sc[p]->nstrategies;
         if (cnt == 0) continue;
-        limits_estimate e;
-        limits_estimate_of(sw->sc[p], sw->sc[p]->nstrategies, &e);
+        budget_estimate e;
+        budget_estimate_of(sw->sc[p], sw->sc[p]->nstrategies, &e);
         work += cnt * ns * e.work;
         reqs += cnt * ns * e.requests;
         /* per run: its place in the selection, its offset, and per label its
@@ -206,21 +206,21 @@ static enum status_code selection_check(const sweep *sw, const sweep_hooks *h, s
         bytes += cnt * (2 * sizeof(size_t) + ns * (COL_N * sizeof(double) + sizeof(sweep_row) + 64));
     }
     char mem[64], avail[64], t[64];
-    double limit = LIMIT_MEMORY_SHARE * limits_available();
+    double limit = BUDGET_MEMORY_SHARE * budget_available();
     const char *fewer = "select fewer runs (--shard K/N or --runs A..B), lower --replications or vary fewer values";
     if (bytes > limit) {
-        limits_fmt_bytes(mem, sizeof mem, bytes);
-        limits_fmt_bytes(avail, sizeof avail, limits_available());
+        budget_fmt_bytes(mem, sizeof mem, bytes);
+        budget_fmt_bytes(avail, sizeof avail, budget_available());
         return status_set(st, STATUS_INPUT, "sweep: the %zu selected runs would hold about %s of results, more than "
                                             "%.0f%% of the %s this process may use; %s", sw->nsel, mem,
-                          100 * LIMIT_MEMORY_SHARE, avail, fewer);
+                          100 * BUDGET_MEMORY_SHARE, avail, fewer);
     }
-    if (work > LIMIT_WORK) {
-        limits_fmt_time(t, sizeof t, work / 1e6);
+    if (work > BUDGET_WORK) {
+        budget_fmt_time(t, sizeof t, work / 1e6);
         strbuf line = { 0 };
         sb_printf(&line, "sweep: %s: the %zu selected runs would simulate about %.2g requests, %.2g "
                          "request-equivalents of work in all (%s on one core), beyond the limit of %.0g; %s, %s",
-                  sw->force ? "warning" : "error", sw->nsel, reqs, work, t, LIMIT_WORK, fewer,
+                  sw->force ? "warning" : "error", sw->nsel, reqs, work, t, BUDGET_WORK, fewer,
                   sw->force ? "running it anyway (--force)" : "or pass --force to run it anyway");
         if (line.oom) return status_set(st, STATUS_FAILED, "out of memory");
         enum status_code code = STATUS_OK;

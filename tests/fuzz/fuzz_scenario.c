@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario/limits.h"
+#include "scenario/budget.h"
 #include "scenario/load.h"
 
 #define MAX_SETS 8
@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     scenario *sc = scenario_load_text("fuzz.json", text, doclen, ovr, novr, &errs);
     if (sc) {
         char msg[2048];
-        limits_check(sc, false, msg, sizeof msg);
+        budget_check(sc, false, msg, sizeof msg);
         scenario_free(sc);
         if (errs.n) abort();   /* a scenario comes with no errors */
     } else if (!errs.n) {

@@ -1,4 +1,4 @@
-/* limits.h - refuses, before it starts, work that would never finish or not
+/* budget.h - refuses, before it starts, work that would never finish or not
  * fit: too much work (requests, retries, lock polls, keys to set up and
  * flush, time-series rows), memory beyond what the process may use, --trace
  * files beyond the free disk; and warns of latencies that one draw could push
@@ -10,22 +10,22 @@
  * run refused for them could need that much, and says "up to").  A run's
  * memory is bounded again while it runs (run_opts.memory: what grew is
  * named).  Nothing here allocates; messages go into the caller's buffer. */
-#ifndef STAMPEDE_LIMITS_H
-#define STAMPEDE_LIMITS_H
+#ifndef STAMPEDE_BUDGET_H
+#define STAMPEDE_BUDGET_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "model/scenario.h"
 
-#define LIMIT_REQUESTS 2e9        /* simulated requests, summed over the runs */
-#define LIMIT_WORK 2e9            /* work in request-equivalents (one ~ a request's events), summed over the runs */
-#define LIMIT_BINS 1e7            /* time-series rows of one run, drain included */
-#define LIMIT_MEMORY_SHARE 0.8    /* of the memory the process may use */
-#define LIMIT_WARN_FACTOR 100     /* a latency this many times the drain limit (or beyond the histogram) is warned of */
+#define BUDGET_REQUESTS 2e9        /* simulated requests, summed over the runs */
+#define BUDGET_WORK 2e9            /* work in request-equivalents (one ~ a request's events), summed over the runs */
+#define BUDGET_BINS 1e7            /* time-series rows of one run, drain included */
+#define BUDGET_MEMORY_SHARE 0.8    /* of the memory the process may use */
+#define BUDGET_WARN_FACTOR 100     /* a latency this many times the drain limit (or beyond the histogram) is warned of */
 
 /* What running a scenario costs, by estimate. */
-typedef struct limits_estimate {
+typedef struct budget_estimate {
     double requests;   /* first attempts of one run, bursts included; INFINITY: unbounded */
     double per_request;/* attempts one request may make, at most (1 + the retries that fit before duration) */
     double attempts;   /* requests x per_request: attempts of one run, at most */
@@ -39,37 +39,37 @@ typedef struct limits_estimate {
     double memory;     /* bytes held at once: keys, Zipf table, closed-loop clients, time series, flight */
     double available;  /* bytes the process may use: physical memory, or a lower rlimit */
     double seconds;    /* wall time of all the runs, roughly */
-} limits_estimate;
+} budget_estimate;
 
 /* Fills *e for nruns runs (strategies) of sc. */
-void limits_estimate_of(const scenario *sc, size_t nruns, limits_estimate *e);
+void budget_estimate_of(const scenario *sc, size_t nruns, budget_estimate *e);
 
 /* 0 when nruns runs of sc fit the limits; else 1 with msg set to
  * "FILE: error: about ... ; lower X, or pass --force to run it anyway".  With
  * force it returns 0, and msg holds the same text as a warning (else "").
  * msg also warns of a run that expects fewer than one request and of
  * latencies beyond the histogram or the drain limit.
- * limits_check is limits_check_runs for every strategy of sc. */
-int limits_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, size_t len);
-int limits_check(const scenario *sc, bool force, char *msg, size_t len);
-/* limits_check_runs for the n strategies idx[0..n) of sc only (run --strategy):
+ * budget_check is budget_check_runs for every strategy of sc. */
+int budget_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, size_t len);
+int budget_check(const scenario *sc, bool force, char *msg, size_t len);
+/* budget_check_runs for the n strategies idx[0..n) of sc only (run --strategy):
  * polls and give-ups of the others do not count. */
-int limits_check_selected(const scenario *sc, const size_t *idx, size_t n, bool force, char *msg, size_t len);
+int budget_check_selected(const scenario *sc, const size_t *idx, size_t n, bool force, char *msg, size_t len);
 
 /* --trace: nruns runs of sc write at least this many bytes (requests.csv rows). */
-double limits_trace_bytes(const scenario *sc, size_t nruns);
+double budget_trace_bytes(const scenario *sc, size_t nruns);
 /* 0 when those bytes fit the free space of the disk that holds out (its
  * nearest existing folder); else 1 with msg (a warning with force, 0). */
-int limits_check_trace(const scenario *sc, size_t nruns, const char *out, bool force, char *msg, size_t len);
+int budget_check_trace(const scenario *sc, size_t nruns, const char *out, bool force, char *msg, size_t len);
 
 /* The bytes one run of sc may hold beyond its fixed part (keys, Zipf table),
  * with jobs runs at once: run_opts.memory. */
-double limits_run_memory(const scenario *sc, int jobs);
+double budget_run_memory(const scenario *sc, int jobs);
 /* The bytes the process may use: physical memory, or a lower rlimit. */
-double limits_available(void);
+double budget_available(void);
 
 /* Byte counts and durations as the messages show them: "3.3 GB", "about 10 hours". */
-void limits_fmt_bytes(char *buf, size_t n, double x);
-void limits_fmt_time(char *buf, size_t n, double s);
+void budget_fmt_bytes(char *buf, size_t n, double x);
+void budget_fmt_time(char *buf, size_t n, double s);
 
 #endif

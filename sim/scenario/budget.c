@@ -1,8 +1,8 @@
-/* limits.c - what a run will cost, estimated from its scenario before it
+/* budget.c - what a run will cost, estimated from its scenario before it
  * starts, and the message that refuses it: the estimate, the fields to change
  * and --force.  Requests, keys and rows are counted on the low side; retries
- * and polls as the most the scenario allows (limits.h). */
-#include "limits.h"
+ * and polls as the most the scenario allows (budget.h). */
+#include "budget.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -199,7 +199,7 @@ static double trace_rows_of(const scenario *sc)
 
 /* ---- failures, retries and polls ---- */
 
-/* The strategies a check is for (limits_check_selected); NULL: all. */
+/* The strategies a check is for (budget_check_selected); NULL: all. */
 static _Thread_local const size_t *sel_idx;
 static _Thread_local size_t sel_n;
 
@@ -364,7 +364,7 @@ static double end_of(const scenario *sc, double flight, char *why, size_t n)
     return end;
 }
 
-double limits_available(void)
+double budget_available(void)
 {
     long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
     double avail = pages > 0 && size > 0 ? (double)pages * (double)size : INFINITY;
@@ -386,9 +386,9 @@ static double fixed_bytes(const scenario *sc)
     return (double)sc->keys.count * key_bytes + client_bytes;
 }
 
-double limits_run_memory(const scenario *sc, int jobs)
+double budget_run_memory(const scenario *sc, int jobs)
 {
-    double b = (LIMIT_MEMORY_SHARE * limits_available() - fixed_bytes(sc)) / (jobs > 0 ? jobs : 1);
+    double b = (BUDGET_MEMORY_SHARE * budget_available() - fixed_bytes(sc)) / (jobs > 0 ? jobs : 1);
     return b > 64e6 ? b : 64e6;
 }
 
@@ -403,7 +403,7 @@ static double polls_of(const scenario *sc, double attempts)
     return attempts * most;
 }
 
-void limits_estimate_of(const scenario *sc, size_t nruns, limits_estimate *e)
+void budget_estimate_of(const scenario *sc, size_t nruns, budget_estimate *e)
 {
     double runs = (double)nruns;
     e->requests = requests_of(sc);
@@ -421,7 +421,7 @@ void limits_estimate_of(const scenario *sc, size_t nruns, limits_estimate *e)
               e->bins * ROW_COST;
     /* The rows array doubles as it grows: twice the rows during a copy. */
     e->memory = fixed_bytes(sc) + 2 * e->bins * sizeof(ts_row) + e->flight * FLIGHT_BYTES;
-    e->available = limits_available();
+    e->available = budget_available();
     e->seconds = runs * e->work / REQUESTS_PER_SECOND;
 }
 
@@ -453,7 +453,7 @@ static void line(msgbuf *b, const char *fmt, ...)
     if (b->n >= b->len) b->n = b->len - 1;
 }
 
-void limits_fmt_bytes(char *buf, size_t n, double x)
+void budget_fmt_bytes(char *buf, size_t n, double x)
 {
     static const char *const units[] = { "bytes", "KB", "MB", "GB", "TB", "PB", "EB" };
     size_t u = 0;
@@ -466,7 +466,7 @@ void limits_fmt_bytes(char *buf, size_t n, double x)
     else snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", x, units[u]);
 }
 
-void limits_fmt_time(char *buf, size_t n, double s)
+void budget_fmt_time(char *buf, size_t n, double s)
 {
     if (!isfinite(s)) snprintf(buf, n, "forever");
     else if (s < 120) snprintf(buf, n, "about %.0f s", s);
@@ -527,7 +527,7 @@ static int part_cmp(const void *a, const void *b)
 }
 
 /* The parts of one run's work beyond its first attempts, largest first. */
-static size_t work_parts(const scenario *sc, const limits_estimate *e, part *p)
+static size_t work_parts(const scenario *sc, const budget_estimate *e, part *p)
 {
     size_t n = 0;
     if (e->attempts > e->requests) {
@@ -579,10 +579,10 @@ static size_t work_parts(const scenario *sc, const limits_estimate *e, part *p)
  * or the drain limit: the run will be cut, its percentiles overflow. */
 static void tail_warnings(const scenario *sc, msgbuf *b)
 {
-    double big = fmax(HIST_RANGE, LIMIT_WARN_FACTOR * sc->drain);
+    double big = fmax(HIST_RANGE, BUDGET_WARN_FACTOR * sc->drain);
     char lim[160];
     snprintf(lim, sizeof lim, "the histogram's range (%.3g s) and %d times the drain limit (%g s)", HIST_RANGE,
-             LIMIT_WARN_FACTOR, sc->drain);
+             BUDGET_WARN_FACTOR, sc->drain);
     const struct { const char *name; const dist *d; } ds[] = {
         { "db.latency", &sc->db.latency }, { "cache.latency", &sc->cache.latency },
     };
@@ -606,11 +606,11 @@ static void tail_warnings(const scenario *sc, msgbuf *b)
     }
 }
 
-int limits_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, size_t len)
+int budget_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, size_t len)
 {
-    limits_estimate e;
+    budget_estimate e;
     size_t runs_n = nruns ? nruns : 1;
-    limits_estimate_of(sc, runs_n, &e);
+    budget_estimate_of(sc, runs_n, &e);
     msgbuf b = { msg, len, 0, sc->path, force ? "warning" : "error" };
     if (len) msg[0] = 0;
     const char *tail = force ? "running it anyway (--force)" : "or pass --force to run it anyway";
@@ -620,17 +620,17 @@ int limits_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, s
     bool over = false;
 
     double total = e.requests * (double)runs_n;
-    if (!(total <= LIMIT_REQUESTS)) {
+    if (!(total <= BUDGET_REQUESTS)) {
         requests_origin(sc, how, sizeof how, fields, sizeof fields);
-        limits_fmt_time(t, sizeof t, e.seconds);
+        budget_fmt_time(t, sizeof t, e.seconds);
         line(&b, "about %.2g requests%s (%s) would take %s to simulate, beyond the limit of %.0g in all; "
-                 "lower %s, %s", e.requests, runs, how, t, LIMIT_REQUESTS, fields, tail);
+                 "lower %s, %s", e.requests, runs, how, t, BUDGET_REQUESTS, fields, tail);
         over = true;
-    } else if (!(e.work * (double)runs_n <= LIMIT_WORK)) {
+    } else if (!(e.work * (double)runs_n <= BUDGET_WORK)) {
         /* The requests fit; what they bring about does not. */
         part p[8];
         size_t np = work_parts(sc, &e, p);
-        limits_fmt_time(t, sizeof t, e.seconds);
+        budget_fmt_time(t, sizeof t, e.seconds);
         requests_origin(sc, how, sizeof how, fields, sizeof fields);
         char list[1200] = "";
         size_t k = 0;
@@ -638,21 +638,21 @@ int limits_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, s
             if (i == 0 || p[i].units >= 0.1 * e.work)
                 k += (size_t)snprintf(list + k, k < sizeof list ? sizeof list - k : 0, "%s%s", k ? ", " : "", p[i].text);
         line(&b, "about %.2g request-equivalents of work%s: %.2g requests (%s), %s; would take %s to simulate, beyond "
-                 "the limit of %.0g in all; lower %s%s, %s", e.work, runs, e.requests, how, list, t, LIMIT_WORK,
+                 "the limit of %.0g in all; lower %s%s, %s", e.work, runs, e.requests, how, list, t, BUDGET_WORK,
              p[0].fields, fewer, tail);
         over = true;
     }
-    if (!(e.bins <= LIMIT_BINS)) {
+    if (!(e.bins <= BUDGET_BINS)) {
         end_of(sc, e.flight, why, sizeof why);
-        limits_fmt_bytes(mem, sizeof mem, e.bins * sizeof(ts_row));
+        budget_fmt_bytes(mem, sizeof mem, e.bins * sizeof(ts_row));
         line(&b, "about %.2g time-series rows of %g s (the run lasts at least %.3g s: %s) would take %s, "
-                 "beyond the limit of %.0g; raise bin%s, %s", e.bins, sc->bin, e.end, why, mem, LIMIT_BINS,
+                 "beyond the limit of %.0g; raise bin%s, %s", e.bins, sc->bin, e.end, why, mem, BUDGET_BINS,
              sc->drain_given ? " or lower drain" : "", tail);
         over = true;
     }
-    if (!(e.memory <= LIMIT_MEMORY_SHARE * e.available)) {
-        limits_fmt_bytes(mem, sizeof mem, e.memory);
-        limits_fmt_bytes(avail, sizeof avail, e.available);
+    if (!(e.memory <= BUDGET_MEMORY_SHARE * e.available)) {
+        budget_fmt_bytes(mem, sizeof mem, e.memory);
+        budget_fmt_bytes(avail, sizeof avail, e.available);
         double keys = (double)sc->keys.count * (sizeof(keystate) + (sc->keys.zipf_s > 0 ? ALIAS_BYTES : 0));
         double flight = e.flight * FLIGHT_BYTES;
         const char *what = keys >= e.memory / 2 ? "keys.count"
@@ -667,7 +667,7 @@ int limits_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, s
         line(&b, "about %s of memory (%llu key%s, %.2g time-series rows%s) is more than %.0f%% of the %s "
                  "this process may use; lower %s, %s", mem, (unsigned long long)sc->keys.count,
              sc->keys.count == 1 ? "" : "s", e.bins, clients,
-             100 * LIMIT_MEMORY_SHARE, avail, what, tail);
+             100 * BUDGET_MEMORY_SHARE, avail, what, tail);
         over = true;
     }
     /* Not beyond a limit, but most likely a mistake: a run that expects
@@ -682,30 +682,30 @@ int limits_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, s
     return over && !force ? 1 : 0;
 }
 
-int limits_check_selected(const scenario *sc, const size_t *idx, size_t n, bool force, char *msg, size_t len)
+int budget_check_selected(const scenario *sc, const size_t *idx, size_t n, bool force, char *msg, size_t len)
 {
     sel_idx = idx;
     sel_n = n;
-    int rc = limits_check_runs(sc, n, force, msg, len);
+    int rc = budget_check_runs(sc, n, force, msg, len);
     sel_idx = NULL;
     sel_n = 0;
     return rc;
 }
 
-int limits_check(const scenario *sc, bool force, char *msg, size_t len)
+int budget_check(const scenario *sc, bool force, char *msg, size_t len)
 {
-    return limits_check_runs(sc, sc->nstrategies, force, msg, len);
+    return budget_check_runs(sc, sc->nstrategies, force, msg, len);
 }
 
-double limits_trace_bytes(const scenario *sc, size_t nruns)
+double budget_trace_bytes(const scenario *sc, size_t nruns)
 {
     return requests_of(sc) * TRACE_ROW_BYTES * (double)(nruns ? nruns : 1);
 }
 
-int limits_check_trace(const scenario *sc, size_t nruns, const char *out, bool force, char *msg, size_t len)
+int budget_check_trace(const scenario *sc, size_t nruns, const char *out, bool force, char *msg, size_t len)
 {
     if (len) msg[0] = 0;
-    double need = limits_trace_bytes(sc, nruns);
+    double need = budget_trace_bytes(sc, nruns);
     /* the disk of out's nearest existing folder */
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", out);
@@ -720,8 +720,8 @@ int limits_check_trace(const scenario *sc, size_t nruns, const char *out, bool f
     double free_bytes = (double)vs.f_bavail * (double)vs.f_frsize;
     if (need <= free_bytes) return 0;
     char a[64], f[64];
-    limits_fmt_bytes(a, sizeof a, need);
-    limits_fmt_bytes(f, sizeof f, free_bytes);
+    budget_fmt_bytes(a, sizeof a, need);
+    budget_fmt_bytes(f, sizeof f, free_bytes);
     snprintf(msg, len, "%s: %s: --trace would write at least %s (%.2g requests%s, at least %d bytes each in "
                        "requests.csv, and db.csv beside it), and the disk that holds %s has %s free; drop --trace, "
                        "lower the requests, or %s", sc->path, force ? "warning" : "error", a, requests_of(sc),
