@@ -85,7 +85,7 @@ START_TEST(zipf_recovers_s_and_n_within_their_intervals)
             zipf_run *runs = draw_runs(reg[g].s, reg[g].n, reg[g].N, (uint64_t)k, &nr);
             popularity_fit p;
             char msg[256];
-            ck_assert_int_eq(popularity_fit_run(runs, nr, 1, NULL, NULL, &p, msg, sizeof msg), 0);
+            ck_assert_int_eq(fit_popularity_run(runs, nr, 1, NULL, NULL, &p, msg, sizeof msg), 0);
             double half = 0.5 * (p.s_hi - p.s_lo);
             cov_s += p.s_lo <= reg[g].s && reg[g].s <= p.s_hi;
             cov_raw += fabs(p.s_ranked - reg[g].s) <= half;
@@ -95,7 +95,7 @@ START_TEST(zipf_recovers_s_and_n_within_their_intervals)
             z += (p.s - reg[g].s) / (half / 1.96);
             ck_assert(!p.uniform);
             ck_assert_msg(p.n == p.zipf_n, "keys.count is the Zipf count");
-            popularity_fit_free(&p);
+            fit_popularity_free(&p);
             free(runs);
         }
         err /= K;
@@ -126,13 +126,13 @@ START_TEST(equal_popularity_is_told_from_zipf)
         zipf_run *runs = draw_runs(-1, 300, 15000, (uint64_t)k, &nr);
         popularity_fit p;
         char msg[256];
-        ck_assert_int_eq(popularity_fit_run(runs, nr, 1, NULL, NULL, &p, msg, sizeof msg), 0);
+        ck_assert_int_eq(fit_popularity_run(runs, nr, 1, NULL, NULL, &p, msg, sizeof msg), 0);
         uni += p.uniform;
         if (p.uniform) ck_assert_msg(labs((long)p.n - 300) <= 3, "uniform count %llu", (unsigned long long)p.n);
         free(runs);
         /* Zipf(0.5) on the same keys: equal popularity is rejected. */
         runs = draw_runs(0.5, 300, 15000, (uint64_t)k, &nr);
-        ck_assert_int_eq(popularity_fit_run(runs, nr, 1, NULL, NULL, &p, msg, sizeof msg), 0);
+        ck_assert_int_eq(fit_popularity_run(runs, nr, 1, NULL, NULL, &p, msg, sizeof msg), 0);
         ck_assert_msg(!p.uniform && p.uni_p < 1e-6, "zipf 0.5 taken for uniform (p %g)", p.uni_p);
         free(runs);
     }
@@ -159,7 +159,7 @@ START_TEST(popularity_that_is_not_zipf_is_rejected)
         }
         popularity_fit p;
         char msg[256];
-        ck_assert_int_eq(popularity_fit_run(runs, nr, 1, NULL, NULL, &p, msg, sizeof msg), 0);
+        ck_assert_int_eq(fit_popularity_run(runs, nr, 1, NULL, NULL, &p, msg, sizeof msg), 0);
         ck_assert_msg(FIT_REJECTED(p.ks_p, p.boot), "two tiers pass as Zipf: ks %g p %g", p.ks, p.ks_p);
         ck_assert(!p.uniform);
         free(runs);
@@ -172,7 +172,7 @@ START_TEST(popularity_that_is_not_zipf_is_rejected)
     zipf_run *runs = draw_runs(1.0, 1000, 50000, 3, &nr);
     popularity_fit p;
     char msg[256];
-    ck_assert_int_eq(popularity_fit_run(runs, nr, 1, NULL, NULL, &p, msg, sizeof msg), 0);
+    ck_assert_int_eq(fit_popularity_run(runs, nr, 1, NULL, NULL, &p, msg, sizeof msg), 0);
     ck_assert_msg(!FIT_REJECTED(p.ks_p, p.boot), "Zipf rejected: p %g", p.ks_p);
     free(runs);
 }
@@ -187,11 +187,11 @@ START_TEST(zipf_sums_match_direct_summation)
     for (size_t i = 0; i < sizeof ss / sizeof *ss; i++) {
         double direct = 0;
         for (uint64_t r = 200000; r >= 1; r--) direct += pow((double)r, -ss[i]);
-        double em = zipf_sum(ss[i], 1, 200000);
+        double em = fit_zipf_sum(ss[i], 1, 200000);
         ck_assert_msg(fabs(em - direct) <= 1e-11 * direct, "s %g: %.15g vs %.15g", ss[i], em, direct);
         double part = 0;
         for (uint64_t r = 150000; r >= 5000; r--) part += pow((double)r, -ss[i]);
-        ck_assert_msg(fabs(zipf_sum(ss[i], 5000, 150000) - part) <= 1e-11 * part, "s %g partial", ss[i]);
+        ck_assert_msg(fabs(fit_zipf_sum(ss[i], 5000, 150000) - part) <= 1e-11 * part, "s %g partial", ss[i]);
     }
 }
 END_TEST
@@ -212,7 +212,7 @@ static void draw_schedule(rate_grid *g, const double *at, const double *rate, si
             t += rng_exponential(r, 1 / rate[i]);
             if (t >= stop) break;
             if (isnan(*first)) *first = t;
-            ck_assert_int_eq(rate_grid_add(g, t), 0);
+            ck_assert_int_eq(fit_rate_grid_add(g, t), 0);
         }
     }
     rng_free(r);
@@ -229,7 +229,7 @@ START_TEST(rate_schedule_recovered_within_its_intervals)
         draw_schedule(&g, at, rate, 3, 60, (uint64_t)k, &first);
         rate_fit f;
         char msg[256];
-        ck_assert_int_eq(rate_fit_run(&g, &f, msg, sizeof msg), 0);
+        ck_assert_int_eq(fit_rate_run(&g, &f, msg, sizeof msg), 0);
         ck_assert_msg(f.nseg == 3, "seed %d: %zu segments", k, f.nseg);
         ck_assert(f.poisson);
         for (size_t i = 0; i < 3; i++) {
@@ -243,8 +243,8 @@ START_TEST(rate_schedule_recovered_within_its_intervals)
             cov_c += f.seg[i].start_lo <= truth && truth <= f.seg[i].start_hi;
             ck_assert_msg(fabs(f.seg[i].start - truth) < 0.2, "change %zu at %g, truth %g", i, f.seg[i].start, truth);
         }
-        rate_fit_free(&f);
-        rate_grid_free(&g);
+        fit_rate_free(&f);
+        fit_rate_grid_free(&g);
     }
     printf("rate schedule: rates covered %d/%d (mean standardised error %+.3f), changes covered %d/%d\n", cov_r, n_r,
            z / n_r, cov_c, n_c);
@@ -266,12 +266,12 @@ START_TEST(constant_and_bursty_rates)
         draw_schedule(&g, at, rate, 1, 60, (uint64_t)k + 100, &first);
         rate_fit f;
         char msg[256];
-        ck_assert_int_eq(rate_fit_run(&g, &f, msg, sizeof msg), 0);
+        ck_assert_int_eq(fit_rate_run(&g, &f, msg, sizeof msg), 0);
         one += f.nseg == 1;
         pois += f.poisson;
         if (f.nseg == 1) ck_assert(f.seg[0].lo <= 500 * 1.02 && f.seg[0].hi >= 500 * 0.98);
-        rate_fit_free(&f);
-        rate_grid_free(&g);
+        fit_rate_free(&f);
+        fit_rate_grid_free(&g);
     }
     ck_assert_msg(one >= K - 1, "a constant rate split in %d of %d logs", K - one, K);
     ck_assert_msg(pois >= K - 1, "Poisson counts flagged in %d of %d logs", K - pois, K);
@@ -284,15 +284,15 @@ START_TEST(constant_and_bursty_rates)
         for (double t = 0; (t += rng_exponential(r, 3.0 / 500)) < 60;) {
             int m = 1;
             while (rng_uniform(r) < 2.0 / 3) m++;
-            for (int i = 0; i < m; i++) ck_assert_int_eq(rate_grid_add(&g, t), 0);
+            for (int i = 0; i < m; i++) ck_assert_int_eq(fit_rate_grid_add(&g, t), 0);
         }
         rate_fit f;
         char msg[256];
-        ck_assert_int_eq(rate_fit_run(&g, &f, msg, sizeof msg), 0);
+        ck_assert_int_eq(fit_rate_run(&g, &f, msg, sizeof msg), 0);
         ck_assert_msg(!f.poisson && f.disp > 3, "bursts pass as Poisson: dispersion %g", f.disp);
         ck_assert_msg(f.nseg == 1, "bursts split into %zu rates", f.nseg);
-        rate_fit_free(&f);
-        rate_grid_free(&g);
+        fit_rate_free(&f);
+        fit_rate_grid_free(&g);
         rng_free(r);
     }
 }
@@ -318,7 +318,7 @@ START_TEST(latency_families_recovered_and_wrong_ones_rejected)
             rng_free(r);
             latency_fit L;
             char msg[256];
-            ck_assert_int_eq(latency_fit_run(x, n, 1, 0, &L, msg, sizeof msg), 0);
+            ck_assert_int_eq(fit_latency_run(x, n, 1, 0, &L, msg, sizeof msg), 0);
             const lat_candidate *c = &L.c[f];
             ck_assert(c->ok);
             right += L.best == f;
@@ -338,18 +338,18 @@ START_TEST(latency_families_recovered_and_wrong_ones_rejected)
             for (int w = 0; w < LAT_NFAMILIES; w++) {
                 if (w == f || (f == LAT_EXPONENTIAL && (w == LAT_GAMMA || w == LAT_WEIBULL))) continue;
                 ck_assert_msg(!L.c[w].ok || L.c[w].aic - c->aic > 10, "%s data: %s within %g AIC",
-                              lat_family_name((enum lat_family)f), lat_family_name((enum lat_family)w),
+                              fit_lat_family_name((enum lat_family)f), fit_lat_family_name((enum lat_family)w),
                               L.c[w].aic - c->aic);
                 ck_assert(!L.c[w].ok || L.c[w].ks > c->ks);
             }
         }
         printf("latency %s: chosen %d/%d, parameters covered %d/%d, mean standardised errors %+.3f %+.3f\n",
-               lat_family_name((enum lat_family)f), right, K, cov, ncov, z1 / K, z2 / K);
-        if (f != LAT_PARETO) ck_assert_msg(fabs(z1 / K) <= 3 / sqrt(K), "%s p1: mean z %g", lat_family_name((enum lat_family)f), z1 / K);
-        if (truth[f].p2 > 0) ck_assert_msg(fabs(z2 / K) <= 3 / sqrt(K), "%s p2: mean z %g", lat_family_name((enum lat_family)f), z2 / K);
-        ck_assert_msg(right >= K - (K >= 20 ? 1 : 0), "%s chosen %d of %d", lat_family_name((enum lat_family)f),
+               fit_lat_family_name((enum lat_family)f), right, K, cov, ncov, z1 / K, z2 / K);
+        if (f != LAT_PARETO) ck_assert_msg(fabs(z1 / K) <= 3 / sqrt(K), "%s p1: mean z %g", fit_lat_family_name((enum lat_family)f), z1 / K);
+        if (truth[f].p2 > 0) ck_assert_msg(fabs(z2 / K) <= 3 / sqrt(K), "%s p2: mean z %g", fit_lat_family_name((enum lat_family)f), z2 / K);
+        ck_assert_msg(right >= K - (K >= 20 ? 1 : 0), "%s chosen %d of %d", fit_lat_family_name((enum lat_family)f),
                       right, K);
-        ck_assert_msg(cov >= ncov * 85 / 100, "%s covered %d of %d", lat_family_name((enum lat_family)f), cov, ncov);
+        ck_assert_msg(cov >= ncov * 85 / 100, "%s covered %d of %d", fit_lat_family_name((enum lat_family)f), cov, ncov);
     }
     free(x);
 }
@@ -366,10 +366,10 @@ START_TEST(latency_no_family_fits_a_mixture)
     for (size_t i = 0; i < n; i++) x[i] = dist_sample(i % 2 ? &a : &b, r);
     latency_fit L;
     char msg[256];
-    ck_assert_int_eq(latency_fit_run(x, n, 1, LATENCY_BOOT, &L, msg, sizeof msg), 0);
-    ck_assert_msg(FIT_REJECTED(L.ks_p, L.boot), "a mixture passes as %s (p %g)", lat_family_name(L.best), L.ks_p);
+    ck_assert_int_eq(fit_latency_run(x, n, 1, LATENCY_BOOT, &L, msg, sizeof msg), 0);
+    ck_assert_msg(FIT_REJECTED(L.ks_p, L.boot), "a mixture passes as %s (p %g)", fit_lat_family_name(L.best), L.ks_p);
     for (size_t i = 0; i < n; i++) x[i] = dist_sample(&g, r);
-    ck_assert_int_eq(latency_fit_run(x, n, 1, LATENCY_BOOT, &L, msg, sizeof msg), 0);
+    ck_assert_int_eq(fit_latency_run(x, n, 1, LATENCY_BOOT, &L, msg, sizeof msg), 0);
     ck_assert_int_eq(L.best, LAT_GAMMA);
     ck_assert_msg(!FIT_REJECTED(L.ks_p, L.boot), "gamma rejected (p %g)", L.ks_p);
     rng_free(r);

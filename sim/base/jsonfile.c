@@ -197,7 +197,7 @@ int jfile_duration(const jfile *j, const char *pointer, bool required, double lo
     return 0;
 }
 
-void json_put_string(FILE *f, const char *s)
+void jfile_put_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; s++) {

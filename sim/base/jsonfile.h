@@ -57,6 +57,6 @@ int jfile_format(const jfile *j, const char *what, const char *format, double ve
 
 /* Writes s as a JSON string literal (quotes, backslashes and control
  * characters escaped). */
-void json_put_string(FILE *f, const char *s);
+void jfile_put_string(FILE *f, const char *s);
 
 #endif

@@ -549,13 +549,13 @@ static int write_marker(outdir *o, char *err, size_t errlen)
             OUT_MARKER_FORMAT, o->kind, STAMPEDE_VERSION);
     if (o->beside_staged) {
         fputs("  \"beside\": [", f);
-        json_put_string(f, o->beside_name);
+        jfile_put_string(f, o->beside_name);
         fputs("],\n", f);
     }
     fputs("  \"files\": [", f);
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ",\n    " : "\n    ", f);
-        json_put_string(f, files[i]);
+        jfile_put_string(f, files[i]);
     }
     fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
     entries_free(files, n);

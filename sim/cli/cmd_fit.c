@@ -162,7 +162,7 @@ static void print_keys(FILE *o, const fit_result *r)
 static void fmt_param(char *buf, size_t n, const lat_candidate *c, int which)
 {
     double v = which == 1 ? c->p1 : c->p2;
-    if (lat_param_is_duration(c->family, which)) report_fmt_seconds(buf, n, v);
+    if (fit_lat_param_is_duration(c->family, which)) report_fmt_seconds(buf, n, v);
     else snprintf(buf, n, "%.4g", v);
 }
 
@@ -178,13 +178,13 @@ static void print_latency(FILE *o, const fit_result *r)
     t.p1 = b->p1_hi;
     fmt_param(hi1, sizeof hi1, &t, 1);
     fmt_n(nn, sizeof nn, (double)r->lat_read);
-    fprintf(o, "db.latency: %s %s %s (95%%: %s to %s)", lat_family_name(b->family), lat_param_name(b->family, 1), p1,
+    fprintf(o, "db.latency: %s %s %s (95%%: %s to %s)", fit_lat_family_name(b->family), fit_lat_param_name(b->family, 1), p1,
             lo1, hi1);
     if (b->k == 2) {
         fmt_param(p2, sizeof p2, b, 2);
         snprintf(lo2, sizeof lo2, "%.4g", b->p2_lo);
         snprintf(hi2, sizeof hi2, "%.4g", b->p2_hi);
-        fprintf(o, ", %s %s (95%%: %s to %s)", lat_param_name(b->family, 2), p2, lo2, hi2);
+        fprintf(o, ", %s %s (95%%: %s to %s)", fit_lat_param_name(b->family, 2), p2, lo2, hi2);
     }
     fprintf(o, ": the lowest AIC of five families over %s latencies%s\n", nn,
             r->nlat < r->lat_read ? " (fitted on a uniform sample of 10,000,000)" : "");
@@ -192,26 +192,26 @@ static void print_latency(FILE *o, const fit_result *r)
     for (int f = 0; f < LAT_NFAMILIES; f++) {
         const lat_candidate *c = &L->c[f];
         if (!c->ok) {
-            fprintf(o, "    %-12s %-34s\n", lat_family_name(c->family), "(no finite maximum)");
+            fprintf(o, "    %-12s %-34s\n", fit_lat_family_name(c->family), "(no finite maximum)");
             continue;
         }
         char par[256];
         fmt_param(p1, sizeof p1, c, 1);
         if (c->k == 2) {
             fmt_param(p2, sizeof p2, c, 2);
-            snprintf(par, sizeof par, "%s %s, %s %s", lat_param_name(c->family, 1), p1, lat_param_name(c->family, 2),
+            snprintf(par, sizeof par, "%s %s, %s %s", fit_lat_param_name(c->family, 1), p1, fit_lat_param_name(c->family, 2),
                      p2);
         } else {
-            snprintf(par, sizeof par, "%s %s", lat_param_name(c->family, 1), p1);
+            snprintf(par, sizeof par, "%s %s", fit_lat_param_name(c->family, 1), p1);
         }
-        fprintf(o, "    %-12s %-34s %14.1f %10.1f %8.4f%s\n", lat_family_name(c->family), par, c->aic, c->daic, c->ks,
+        fprintf(o, "    %-12s %-34s %14.1f %10.1f %8.4f%s\n", fit_lat_family_name(c->family), par, c->aic, c->daic, c->ks,
                 f == L->best ? "  <- chosen" : "");
     }
     if (isfinite(L->ks_p)) {
         char pv[64];
         fit_fmt_p(pv, sizeof pv, L->ks_p, L->boot);
         fprintf(o, "  %s fit: %s (KS %.4g; %s against %d samples drawn from the fit and refitted)\n",
-                lat_family_name(b->family),
+                fit_lat_family_name(b->family),
                 FIT_REJECTED(L->ks_p, L->boot) ? "REJECTED: none of the five families describes these latencies well"
                                                : "consistent",
                 b->ks, pv, L->boot);

@@ -433,7 +433,7 @@ static int read_access(const fit_opts *o, fit_result *r, char *err, size_t errle
                      UINT32_MAX - 2);
             goto bad;
         }
-        if (k || rate_grid_add(&r->grid, t)) goto oom;
+        if (k || fit_rate_grid_add(&r->grid, t)) goto oom;
         if (first) r->t_first = t;
         r->t_last = t;
         prev = t;
@@ -627,11 +627,11 @@ int fit_run(const fit_opts *o, fit_result *r, char *err, size_t errlen)
     int st = read_access(o, r, err, errlen);
     if (st) return st;
     char msg[1024];
-    if (rate_fit_run(&r->grid, &r->rate, msg, sizeof msg)) {
+    if (fit_rate_run(&r->grid, &r->rate, msg, sizeof msg)) {
         snprintf(err, errlen, "%s: %s", o->access, msg);
         return FIT_FAILED;
     }
-    if (popularity_fit_run(r->runs, r->nruns, o->seed, pop_tick, (void *)o, &r->pop, msg, sizeof msg)) {
+    if (fit_popularity_run(r->runs, r->nruns, o->seed, pop_tick, (void *)o, &r->pop, msg, sizeof msg)) {
         snprintf(err, errlen, "%s", msg);
         return FIT_FAILED;
     }
@@ -642,7 +642,7 @@ int fit_run(const fit_opts *o, fit_result *r, char *err, size_t errlen)
         fit_progress p = { "latency", o->latencies, -1, 0 };
         o->progress(o->progress_ctx, &p);
     }
-    if (latency_fit_run(r->lat, r->nlat, o->seed, LATENCY_BOOT, &r->lat_fit, msg, sizeof msg)) {
+    if (fit_latency_run(r->lat, r->nlat, o->seed, LATENCY_BOOT, &r->lat_fit, msg, sizeof msg)) {
         /* Only equal values can defeat every family: the log's fault. */
         snprintf(err, errlen, "%s: %s", o->latencies, msg);
         return strstr(msg, "memory") ? FIT_FAILED : FIT_BAD_INPUT;
@@ -652,9 +652,9 @@ int fit_run(const fit_opts *o, fit_result *r, char *err, size_t errlen)
 
 void fit_result_free(fit_result *r)
 {
-    rate_grid_free(&r->grid);
-    rate_fit_free(&r->rate);
-    popularity_fit_free(&r->pop);
+    fit_rate_grid_free(&r->grid);
+    fit_rate_free(&r->rate);
+    fit_popularity_free(&r->pop);
     free(r->runs);
     free(r->lat);
     memset(r, 0, sizeof *r);
@@ -778,9 +778,9 @@ char *fit_scenario_json(const fit_result *r, const char *name, const char *acces
                   "\"latency\": ");
     if (r->have_lat) {
         const lat_candidate *c = &r->lat_fit.c[r->lat_fit.best];
-        sb_printf(&b, "{\"dist\": \"%s\", \"%s\": ", lat_family_name(c->family), lat_param_name(c->family, 1));
+        sb_printf(&b, "{\"dist\": \"%s\", \"%s\": ", fit_lat_family_name(c->family), fit_lat_param_name(c->family, 1));
         sb_dur(&b, c->p1);
-        if (c->k == 2) sb_printf(&b, ", \"%s\": %.6g", lat_param_name(c->family, 2), c->p2);
+        if (c->k == 2) sb_printf(&b, ", \"%s\": %.6g", fit_lat_param_name(c->family, 2), c->p2);
         sb_printf(&b, "}},\n");
     } else {
         sb_printf(&b, "\"5ms\"},\n");

@@ -17,13 +17,13 @@
 
 #define Z975 1.959963984540054
 
-const char *lat_family_name(enum lat_family f)
+const char *fit_lat_family_name(enum lat_family f)
 {
     static const char *const names[] = { "exponential", "lognormal", "gamma", "weibull", "pareto" };
     return (unsigned)f < LAT_NFAMILIES ? names[f] : "?";
 }
 
-const char *lat_param_name(enum lat_family f, int which)
+const char *fit_lat_param_name(enum lat_family f, int which)
 {
     static const char *const p1[] = { "mean", "median", "mean", "scale", "scale" };
     static const char *const p2[] = { "", "sigma", "shape", "shape", "shape" };
@@ -31,7 +31,7 @@ const char *lat_param_name(enum lat_family f, int which)
     return which == 1 ? p1[f] : p2[f];
 }
 
-bool lat_param_is_duration(enum lat_family f, int which)
+bool fit_lat_param_is_duration(enum lat_family f, int which)
 {
     (void)f;
     return which == 1;
@@ -51,7 +51,7 @@ static double chisq_q(double p, double df)
     return v;
 }
 
-double lat_cdf(const lat_candidate *c, double x)
+double fit_lat_cdf(const lat_candidate *c, double x)
 {
     if (!(x > 0)) return 0;
     switch (c->family) {
@@ -64,7 +64,7 @@ double lat_cdf(const lat_candidate *c, double x)
     }
 }
 
-double lat_quantile(const lat_candidate *c, double p)
+double fit_lat_quantile(const lat_candidate *c, double p)
 {
     switch (c->family) {
     case LAT_EXPONENTIAL: return -c->p1 * log1p(-p);
@@ -325,7 +325,7 @@ static double ks_dist(const double *x, size_t n, const lat_candidate *c)
 {
     double d = 0;
     for (size_t i = 0; i < n; i++) {
-        double F = lat_cdf(c, x[i]);
+        double F = fit_lat_cdf(c, x[i]);
         double a = F - (double)i / (double)n, b = (double)(i + 1) / (double)n - F;
         if (a > d) d = a;
         if (b > d) d = b;
@@ -353,7 +353,7 @@ static int cmp_double(const void *a, const void *b)
 
 /* ---------------------------------------------------------------- the fit */
 
-int latency_fit_run(double *x, size_t n, uint64_t seed, int boot, latency_fit *out, char *err, size_t errlen)
+int fit_latency_run(double *x, size_t n, uint64_t seed, int boot, latency_fit *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     if (n < 10) {

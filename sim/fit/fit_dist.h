@@ -47,14 +47,14 @@ typedef struct latency_fit {
 /* Fits x[0..n) (n >= 10, every value > 0 and finite), sorting it in place,
  * with `boot` bootstrap replicates for ks_p (0: none, ks_p NAN); seed fixes
  * them.  Returns 0, or -1 with the reason in err. */
-int latency_fit_run(double *x, size_t n, uint64_t seed, int boot, latency_fit *out, char *err, size_t errlen);
+int fit_latency_run(double *x, size_t n, uint64_t seed, int boot, latency_fit *out, char *err, size_t errlen);
 
-const char *lat_family_name(enum lat_family f);
+const char *fit_lat_family_name(enum lat_family f);
 /* The names of p1 and p2 in the scenario ("mean", "median", "sigma", ...). */
-const char *lat_param_name(enum lat_family f, int which);
+const char *fit_lat_param_name(enum lat_family f, int which);
 /* Whether p1/p2 is a duration (seconds) rather than a plain number. */
-bool lat_param_is_duration(enum lat_family f, int which);
-double lat_cdf(const lat_candidate *c, double x);
-double lat_quantile(const lat_candidate *c, double p);
+bool fit_lat_param_is_duration(enum lat_family f, int which);
+double fit_lat_cdf(const lat_candidate *c, double x);
+double fit_lat_quantile(const lat_candidate *c, double p);
 
 #endif

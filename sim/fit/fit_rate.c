@@ -12,7 +12,7 @@
 
 /* ---------------------------------------------------------------- the grid */
 
-int rate_grid_add(rate_grid *g, double t)
+int fit_rate_grid_add(rate_grid *g, double t)
 {
     if (!g->total) {
         g->t0 = t;
@@ -46,7 +46,7 @@ int rate_grid_add(rate_grid *g, double t)
     return 0;
 }
 
-void rate_grid_free(rate_grid *g)
+void fit_rate_grid_free(rate_grid *g)
 {
     free(g->c);
     memset(g, 0, sizeof *g);
@@ -124,7 +124,7 @@ static double poisson_bound(double n, int upper)
     return v;
 }
 
-double rate_at(const rate_fit *f, double t)
+double fit_rate_at(const rate_fit *f, double t)
 {
     for (size_t i = 0; i < f->nseg; i++)
         if (t < f->seg[i].end || i + 1 == f->nseg) return f->seg[i].rate;
@@ -142,7 +142,7 @@ static double fitted_in(const rate_fit *f, double t, double w)
     return sum;
 }
 
-int rate_fit_run(const rate_grid *g, rate_fit *out, char *err, size_t errlen)
+int fit_rate_run(const rate_grid *g, rate_fit *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     rate_fit *f = out;
@@ -306,12 +306,12 @@ oom:
     free(C);
     free(cs);
     free(dc);
-    rate_fit_free(f);
+    fit_rate_free(f);
     snprintf(err, errlen, "out of memory");
     return -1;
 }
 
-void rate_fit_free(rate_fit *f)
+void fit_rate_free(rate_fit *f)
 {
     free(f->seg);
     memset(f, 0, sizeof *f);

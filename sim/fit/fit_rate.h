@@ -4,14 +4,14 @@
  * Arrival times are counted on a grid that starts at the first request; its
  * bin width is a power of two (2^-10 s to start) and doubles, merging pairs,
  * whenever the log would need more than RATE_GRID_MAX bins, so memory stays
- * fixed however long the log is.  rate_fit_run then splits the log by binary
+ * fixed however long the log is.  fit_rate_run then splits the log by binary
  * segmentation on Poisson counts: the segment and split point with the
  * largest log-likelihood gain first, while twice the gain, divided by the
  * dispersion phi (when above 1), exceeds the penalty 3 ln G (G grid bins), up
  * to RATE_MAX_SEGMENTS segments of at least two bins.
  *
- * The caller owns both structs and frees them with rate_grid_free and
- * rate_fit_free (safe on zeroed structs).  Functions that fail return nonzero
+ * The caller owns both structs and frees them with fit_rate_grid_free and
+ * fit_rate_free (safe on zeroed structs).  Functions that fail return nonzero
  * with the reason in err. */
 #ifndef STAMPEDE_FIT_RATE_H
 #define STAMPEDE_FIT_RATE_H
@@ -34,8 +34,8 @@ typedef struct rate_grid {
 
 /* Counts a request at time t (not before the previous one; the caller checks).
  * Returns 0, or -1 when memory runs out. */
-int rate_grid_add(rate_grid *g, double t);
-void rate_grid_free(rate_grid *g);
+int fit_rate_grid_add(rate_grid *g, double t);
+void fit_rate_grid_free(rate_grid *g);
 
 typedef struct rate_segment {
     double start, end;         /* seconds after the first request */
@@ -64,10 +64,10 @@ typedef struct rate_fit {
 } rate_fit;
 
 /* Fits the grid (at least two requests at distinct times). */
-int rate_fit_run(const rate_grid *g, rate_fit *out, char *err, size_t errlen);
-void rate_fit_free(rate_fit *f);
+int fit_rate_run(const rate_grid *g, rate_fit *out, char *err, size_t errlen);
+void fit_rate_free(rate_fit *f);
 
 /* The fitted rate at time t (seconds after the first request). */
-double rate_at(const rate_fit *f, double t);
+double fit_rate_at(const rate_fit *f, double t);
 
 #endif

@@ -153,16 +153,16 @@ static void json_latency(strbuf *b, const fit_result *r, const char *lat_name)
     jnum(b, L->max);
     sb_printf(b, ",\n    \"best\": \"%s\", \"criterion\": \"lowest AIC; exponential when gamma or weibull beat it by "
                  "2 or less\", \"ks_p\": ",
-              lat_family_name(L->best));
+              fit_lat_family_name(L->best));
     jnum(b, L->ks_p);
     sb_printf(b, ", \"ks_replicates\": %d,\n    \"candidates\": [", L->boot);
     for (int f = 0; f < LAT_NFAMILIES; f++) {
         const lat_candidate *c = &L->c[f];
-        sb_printf(b, "%s\n      {\"family\": \"%s\", \"fitted\": %s", f ? "," : "", lat_family_name(c->family),
+        sb_printf(b, "%s\n      {\"family\": \"%s\", \"fitted\": %s", f ? "," : "", fit_lat_family_name(c->family),
                   c->ok ? "true" : "false");
         if (c->ok) {
             for (int k = 1; k <= c->k; k++) {
-                const char *nm = lat_param_name(c->family, k);
+                const char *nm = fit_lat_param_name(c->family, k);
                 double v = k == 1 ? c->p1 : c->p2, lo = k == 1 ? c->p1_lo : c->p2_lo, hi = k == 1 ? c->p1_hi : c->p2_hi;
                 sb_printf(b, ", \"%s\": ", nm);
                 jnum(b, v);
@@ -416,14 +416,14 @@ static int write_latency(outdir *o, const fit_result *r, double *hmax, double *q
     if (!(l1 > l0)) l1 = l0 + 1e-9;
     strbuf h = { 0 }, q = { 0 };
     sb_printf(&h, "# bin low, bin high, middle (s), share of the log's latencies, share under %s, under %s\n",
-              lat_family_name(b->family), lat_family_name(s2->family));
+              fit_lat_family_name(b->family), fit_lat_family_name(s2->family));
     size_t j = 0;
     double top = 0;
     for (size_t i = 0; i < nb; i++) {
         double lo = exp(l0 + (l1 - l0) * (double)i / (double)nb), hi = exp(l0 + (l1 - l0) * (double)(i + 1) / (double)nb);
         size_t c = 0;
         while (j < n && (r->lat[j] < hi || i + 1 == nb)) j++, c++;
-        double obs = (double)c / (double)n, fb = lat_cdf(b, hi) - lat_cdf(b, lo), f2 = lat_cdf(s2, hi) - lat_cdf(s2, lo);
+        double obs = (double)c / (double)n, fb = fit_lat_cdf(b, hi) - fit_lat_cdf(b, lo), f2 = fit_lat_cdf(s2, hi) - fit_lat_cdf(s2, lo);
         top = fmax(top, fmax(obs, fmax(fb, f2)));
         num(&h, lo);
         sb_puts(&h, ",");
@@ -439,8 +439,8 @@ static int write_latency(outdir *o, const fit_result *r, double *hmax, double *q
         sb_puts(&h, "\n");
     }
     *hmax = nice_up(top * 1.15);
-    sb_printf(&q, "# p, the log's p quantile, %s's, %s's (s)\n", lat_family_name(b->family),
-              lat_family_name(s2->family));
+    sb_printf(&q, "# p, the log's p quantile, %s's, %s's (s)\n", fit_lat_family_name(b->family),
+              fit_lat_family_name(s2->family));
     /* QQ_POINTS levels evenly, then the tails: 10^-3, 10^-4, ... and
      * 1 - 10^-3, ... while the log has values that far out. */
     size_t m = n < QQ_POINTS ? n : QQ_POINTS;
@@ -456,7 +456,7 @@ static int write_latency(outdir *o, const fit_result *r, double *hmax, double *q
         double pr = lev[i];
         size_t k = (size_t)floor(pr * (double)n);
         if (k >= n) k = n - 1;
-        double v[3] = { r->lat[k], lat_quantile(b, pr), lat_quantile(s2, pr) };
+        double v[3] = { r->lat[k], fit_lat_quantile(b, pr), fit_lat_quantile(s2, pr) };
         num(&q, pr);
         for (int t = 0; t < 3; t++) {
             sb_puts(&q, ",");
@@ -606,7 +606,7 @@ static int chart_latency(chartset *cs, const fit_result *r, const char *name, do
     const lat_candidate *s2 = ru >= 0 ? &L->c[ru] : b;
     subs x = { 0 };
     strbuf t = { 0 };
-    sb_printf(&t, "DB latency: %s fits best (lowest AIC)", lat_family_name(b->family));
+    sb_printf(&t, "DB latency: %s fits best (lowest AIC)", fit_lat_family_name(b->family));
     gp_title(put(&x, "TITLE"), name, t.s ? t.s : "");
     sb_free(&t);
     double lo = decade_floor(r->lat[0]), hi = decade_ceil(r->lat[r->nlat - 1]);
@@ -619,8 +619,8 @@ static int chart_latency(chartset *cs, const fit_result *r, const char *name, do
     num(put(&x, "QMAX"), qmax);
     log_tics(put(&x, "QXTICS"), "x", qmin, qmax, 1);
     log_tics(put(&x, "QYTICS"), "y", qmin, qmax, 1);
-    gp_text(put(&x, "BEST_TITLE"), "%s (chosen; KS %.3g)", lat_family_name(b->family), b->ks);
-    gp_text(put(&x, "SECOND_TITLE"), "%s (next best, AIC +%.3g; KS %.3g)", lat_family_name(s2->family), s2->daic,
+    gp_text(put(&x, "BEST_TITLE"), "%s (chosen; KS %.3g)", fit_lat_family_name(b->family), b->ks);
+    gp_text(put(&x, "SECOND_TITLE"), "%s (next best, AIC +%.3g; KS %.3g)", fit_lat_family_name(s2->family), s2->daic,
             s2->ks);
     return draw(cs, &x, "fit_latency", "DB latency against the fitted distributions",
                 "Left: the share of the latencies in each bin (equal widths on a log scale) and the share the chosen "
@@ -792,7 +792,7 @@ static void html_latency(strbuf *h, const fit_result *r, const chartset *cs, con
     for (int f = 0; f < LAT_NFAMILIES; f++) {
         const lat_candidate *k = &L->c[f];
         sb_printf(h, "<tr%s><td class=\"l\">", f == L->best ? " class=\"base\"" : "");
-        escf(h, "%s%s", lat_family_name(k->family), f == L->best ? " (chosen)" : "");
+        escf(h, "%s%s", fit_lat_family_name(k->family), f == L->best ? " (chosen)" : "");
         sb_puts(h, "</td><td class=\"l wrap\">");
         if (!k->ok) {
             sb_puts(h, "no finite maximum</td><td></td><td></td><td></td></tr>\n");
@@ -800,7 +800,7 @@ static void html_latency(strbuf *h, const fit_result *r, const chartset *cs, con
         }
         for (int w = 1; w <= k->k; w++) {
             double v = w == 1 ? k->p1 : k->p2, lo = w == 1 ? k->p1_lo : k->p2_lo, hi = w == 1 ? k->p1_hi : k->p2_hi;
-            if (lat_param_is_duration(k->family, w)) {
+            if (fit_lat_param_is_duration(k->family, w)) {
                 report_fmt_seconds(a, sizeof a, v);
                 report_fmt_seconds(b, sizeof b, lo);
                 report_fmt_seconds(c, sizeof c, hi);
@@ -809,7 +809,7 @@ static void html_latency(strbuf *h, const fit_result *r, const chartset *cs, con
                 snprintf(b, sizeof b, "%.4g", lo);
                 snprintf(c, sizeof c, "%.4g", hi);
             }
-            escf(h, "%s%s %s (%s to %s)", w > 1 ? ", " : "", lat_param_name(k->family, w), a, b, c);
+            escf(h, "%s%s %s (%s to %s)", w > 1 ? ", " : "", fit_lat_param_name(k->family, w), a, b, c);
         }
         sb_printf(h, "</td><td>%.1f</td><td>%.1f</td><td>%.4f</td></tr>\n", k->aic, k->daic, k->ks);
     }
@@ -819,7 +819,7 @@ static void html_latency(strbuf *h, const fit_result *r, const chartset *cs, con
         fit_fmt_p(pv, sizeof pv, L->ks_p, L->boot);
         escf(h, "Goodness of fit of %s: %s (KS distance %.3g; %s against %d samples drawn from the fit and "
                 "refitted, so that fitting is allowed for).",
-             lat_family_name(L->best), FIT_REJECTED(L->ks_p, L->boot) ? "rejected" : "consistent", L->c[L->best].ks,
+             fit_lat_family_name(L->best), FIT_REJECTED(L->ks_p, L->boot) ? "rejected" : "consistent", L->c[L->best].ks,
              pv, L->boot);
     }
     sb_puts(h, "</p>\n");

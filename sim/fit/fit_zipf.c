@@ -105,7 +105,7 @@ static double zsum(const zsums *z, uint64_t a, uint64_t b, int j)
     return sum;
 }
 
-double zipf_sum(double s, uint64_t a, uint64_t b)
+double fit_zipf_sum(double s, uint64_t a, uint64_t b)
 {
     static zsums z;
     if (z.pre[0][1] == 0 || z.s != s) zsums_at(&z, s);
@@ -172,7 +172,7 @@ static double mle_solve(zsums *z, uint64_t n, double target)
     return s;
 }
 
-double zipf_mle_ranked(const zipf_run *runs, size_t nruns, uint64_t n)
+double fit_zipf_mle_ranked(const zipf_run *runs, size_t nruns, uint64_t n)
 {
     double T, N;
     ranked_stat(runs, nruns, &T, &N);
@@ -682,7 +682,7 @@ static int interval(work *w, popularity_fit *p, uint64_t n, char *err, size_t er
     return 0;
 }
 
-int popularity_fit_run(const zipf_run *runs, size_t nruns, uint64_t seed, fit_tick tick, void *tick_ctx,
+int fit_popularity_run(const zipf_run *runs, size_t nruns, uint64_t seed, fit_tick tick, void *tick_ctx,
                        popularity_fit *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
@@ -817,4 +817,4 @@ done:
     return rc;
 }
 
-void popularity_fit_free(popularity_fit *f) { memset(f, 0, sizeof *f); }
+void fit_popularity_free(popularity_fit *f) { memset(f, 0, sizeof *f); }

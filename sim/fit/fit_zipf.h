@@ -12,7 +12,7 @@
  * replicates and a goodness-of-fit p-value (Kolmogorov-Smirnov over ranks).
  *
  * GSL types stay in fit_zipf.c.  popularity_fit fills *out, which the caller
- * frees with popularity_fit_free (safe on a zeroed struct); on failure it
+ * frees with fit_popularity_free (safe on a zeroed struct); on failure it
  * returns nonzero with the reason in err and *out holds nothing to free. */
 #ifndef STAMPEDE_FIT_ZIPF_H
 #define STAMPEDE_FIT_ZIPF_H
@@ -79,15 +79,15 @@ typedef struct popularity_fit {
 
 /* Fits the runs (sorted by count, highest first, counts > 0, at least two
  * keys).  seed fixes the bootstrap, so the same runs give the same fit. */
-int popularity_fit_run(const zipf_run *runs, size_t nruns, uint64_t seed, fit_tick tick, void *tick_ctx,
+int fit_popularity_run(const zipf_run *runs, size_t nruns, uint64_t seed, fit_tick tick, void *tick_ctx,
                        popularity_fit *out, char *err, size_t errlen);
-void popularity_fit_free(popularity_fit *f);
+void fit_popularity_free(popularity_fit *f);
 
 /* The ranked-count MLE alone: the s >= 0 maximising the likelihood of runs as
  * ranks 1, 2, ... of Zipf(s) over n keys (n >= the keys in runs); -1 when it
  * cannot be computed. */
-double zipf_mle_ranked(const zipf_run *runs, size_t nruns, uint64_t n);
+double fit_zipf_mle_ranked(const zipf_run *runs, size_t nruns, uint64_t n);
 /* sum_{r=a}^{b} r^-s: exact up to rank 2048, Euler-Maclaurin beyond. */
-double zipf_sum(double s, uint64_t a, uint64_t b);
+double fit_zipf_sum(double s, uint64_t a, uint64_t b);
 
 #endif

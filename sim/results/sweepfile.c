@@ -97,7 +97,7 @@ static void json_strs(FILE *f, char **s, size_t n)
     fputc('[', f);
     for (size_t i = 0; i < n; i++) {
         if (i) fputs(", ", f);
-        json_put_string(f, s[i]);
+        jfile_put_string(f, s[i]);
     }
     fputc(']', f);
 }
@@ -110,20 +110,20 @@ char *sweep_manifest_text(const sweep_grid *g, bool partial, const char *selecti
     if (!f) return NULL;
     fprintf(f, "{\n  \"format\": \"%s\",\n  \"format_version\": %d,\n  \"stampede_version\": ", SWEEP_MANIFEST_FORMAT,
             SWEEP_MANIFEST_VERSION);
-    json_put_string(f, g->version);
+    jfile_put_string(f, g->version);
     fputs(",\n  \"scenario\": ", f);
-    json_put_string(f, g->scenario);
+    jfile_put_string(f, g->scenario);
     fputs(",\n  \"scenario_name\": ", f);
-    json_put_string(f, g->name);
+    jfile_put_string(f, g->name);
     fputs(",\n  \"scenario_hash\": ", f);
-    json_put_string(f, g->hash);
+    jfile_put_string(f, g->hash);
     fputs(",\n  \"varies\": [", f);
     for (size_t i = 0; i < g->nvary; i++) {
         const sweep_vary *v = &g->vary[i];
         fputs(i ? ",\n    {\"path\": " : "\n    {\"path\": ", f);
-        json_put_string(f, v->path);
+        jfile_put_string(f, v->path);
         fputs(", \"spec\": ", f);
-        json_put_string(f, v->spec);
+        jfile_put_string(f, v->spec);
         fprintf(f, ", \"scale\": \"%s\",\n     \"values\": ", v->v.log ? "log" : "linear");
         json_strs(f, v->v.text, v->v.n);
         fputs(",\n     \"shown\": ", f);
@@ -132,7 +132,7 @@ char *sweep_manifest_text(const sweep_grid *g, bool partial, const char *selecti
     }
     fprintf(f, "%s],\n  \"replications\": %zu,\n  \"points\": %zu,\n  \"total_runs\": %zu,\n  \"partial\": %s,\n"
                "  \"selection\": ", g->nvary ? "\n  " : "", g->reps, g->points, g->runs, partial ? "true" : "false");
-    json_put_string(f, selection);
+    jfile_put_string(f, selection);
     fprintf(f, ",\n  \"present\": %zu,\n  \"runs\": [", n);
     for (size_t i = 0, k = 0; i < n; k++) {
         size_t j = i;
