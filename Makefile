@@ -19,9 +19,6 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
-# Debian packages the build, the tests and the charts need.
-DEB_PKGS := libgsl-dev libcjson-dev check gnuplot-nox pkg-config
-
 # sim/<layer>/*.c: the library, one folder per layer (README "Architecture");
 # sim/cli/: the command line, the program's and not the library's (main.c,
 # mpi_main.c and live_main.c are the three programs' entry points);
@@ -43,24 +40,18 @@ SCENARIOS := $(wildcard scenarios/*.json)
 
 all: $(PROG)
 
-# Installs what is missing when run as root; otherwise says what to install.
-deps: $(BUILD)/.deps
+# Every Debian package comes through scripts/deps.sh, by group (build, test,
+# mpi, live): as root it installs what is missing, otherwise it says what to
+# install and fails.  `make deps` checks the build's group
+# (`make deps DEPS="build test mpi live"` for more); run, test, mpi and the
+# live targets check theirs through the stamps below.
+DEPS ?= build
+DEPS_SH = DEPS_LOG_DIR=$(BUILD) FUZZ_CC=$(FUZZ_CC) MPICC=$(MPICC) scripts/deps.sh
+deps: | $(BUILD)/.dir
+	@$(DEPS_SH) $(DEPS)
 $(BUILD)/.deps:
-	@missing=""; \
-	for p in gsl libcjson check; do pkg-config --exists $$p 2>/dev/null || missing=1; done; \
-	command -v pkg-config >/dev/null 2>&1 || missing=1; \
-	command -v gnuplot >/dev/null 2>&1 || missing=1; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "stampede: installing $(DEB_PKGS)"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PKGS)) >$(BUILD)/apt.log 2>&1 \
-	      || { cat $(BUILD)/apt.log; echo "stampede: apt-get failed; install: $(DEB_PKGS)"; exit 1; }; \
-	  else \
-	    echo "stampede: missing packages; install them with:"; \
-	    echo "  sudo apt-get install $(DEB_PKGS)"; exit 1; \
-	  fi; \
-	fi; \
-	mkdir -p $(BUILD); touch $@
+	@$(DEPS_SH) build
+	@mkdir -p $(BUILD); touch $@
 $(BUILD)/.deps: | $(BUILD)/.dir
 $(BUILD)/.dir:
 	@mkdir -p $(BUILD)/sim $(BUILD)/tests && touch $@
@@ -125,27 +116,12 @@ test-only: $(PROG) $(TEST_BIN)
 	echo "suites: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 # Tools of the extra passes: valgrind, and clang with libFuzzer (gcc brings
-# ASan and UBSan).  Installed when missing and root, apart from DEB_PKGS.
-TEST_DEB_PKGS := valgrind clang libclang-rt-dev
+# ASan and UBSan): scripts/deps.sh's group test.
 FUZZ_CC ?= clang
 test-deps: $(BUILD)/.test-deps
 $(BUILD)/.test-deps: | $(BUILD)/.dir
-	@missing=""; \
-	command -v valgrind >/dev/null 2>&1 || missing=1; \
-	command -v $(FUZZ_CC) >/dev/null 2>&1 || missing=1; \
-	ls "$$($(FUZZ_CC) -print-resource-dir 2>/dev/null)"/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 || missing=1; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "stampede: installing $(TEST_DEB_PKGS)"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_DEB_PKGS)) >$(BUILD)/apt-test.log 2>&1 \
-	      || { cat $(BUILD)/apt-test.log; echo "stampede: apt-get failed; install: $(TEST_DEB_PKGS)"; exit 1; }; \
-	  else \
-	    echo "stampede: the test passes need more tools; install them with:"; \
-	    echo "  sudo apt-get install $(TEST_DEB_PKGS)"; exit 1; \
-	  fi; \
-	fi; \
-	touch $@
-
+	@$(DEPS_SH) test
+	@touch $@
 # The whole suite again, built with ASan and UBSan in $(BUILD)/asan; any report
 # fails it.  Check's per-test timeouts are tripled there (the code runs ~3x slower).
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -218,7 +194,7 @@ fuzz: $(FUZZ_BINS)
 
 # Runs every bundled scenario, then draws its charts; then fits a scenario to
 # the bundled trace (stampede fit) with its report.
-run: $(PROG)
+run: $(PROG) $(BUILD)/.deps
 	@for s in $(SCENARIOS); do \
 	  n=$$(basename $$s .json); \
 	  echo "== $$s"; $(PROG) run $$s --quiet --out results/$$n || exit 1; \
@@ -243,24 +219,14 @@ bench: $(PROG) $(BENCH)
 	  --git "$$(git describe --always --dirty 2>/dev/null || echo unknown)" $(BENCH_ARGS)
 
 # stampede-mpi: `mpirun -n N stampede-mpi sweep ...` (the same sweep over MPI
-# ranks).  Installs Open MPI when missing and root; else says what to install.
+# ranks).  Open MPI comes through scripts/deps.sh mpi.
 MPICC    ?= mpicc
 MPI_PROG := $(BUILD)/stampede-mpi
-MPI_DEB_PKGS := libopenmpi-dev openmpi-bin
 
 mpi: $(MPI_PROG)
 $(BUILD)/.mpi-deps: | $(BUILD)/.dir
-	@if ! command -v $(MPICC) >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "stampede: installing $(MPI_DEB_PKGS)"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(MPI_DEB_PKGS)) >$(BUILD)/apt-mpi.log 2>&1 \
-	      || { cat $(BUILD)/apt-mpi.log; echo "stampede: apt-get failed; install: $(MPI_DEB_PKGS)"; exit 1; }; \
-	  else \
-	    echo "stampede: Open MPI is missing; install it with:"; \
-	    echo "  sudo apt-get install $(MPI_DEB_PKGS)"; exit 1; \
-	  fi; \
-	fi; \
-	touch $@
+	@$(DEPS_SH) mpi
+	@touch $@
 
 $(BUILD)/sim/cli/mpi_main.o: sim/cli/mpi_main.c $(BUILD)/.deps $(BUILD)/.mpi-deps
 	@mkdir -p $(@D)
@@ -290,7 +256,6 @@ sweep: $(PROG)
 # Redis and PostgreSQL (Unix sockets in a temporary folder, stopped on exit,
 # failure or interrupt) and prints the agreement table.
 LIVE_PKGS     := hiredis libpq
-LIVE_DEB_PKGS := libhiredis-dev libpq-dev redis-server postgresql
 LIVE_SRC      := $(wildcard sim/live/*.c) sim/cli/live_main.c
 LIVE_OBJ      := $(LIVE_SRC:sim/%.c=$(BUILD)/sim/%.o)
 LIVE_PROG     := $(BUILD)/stampede-live
@@ -303,21 +268,8 @@ LIVE_STACK    := tests/live/stack.sh
 
 live-deps: $(BUILD)/.live-deps
 $(BUILD)/.live-deps: | $(BUILD)/.dir
-	@missing=""; \
-	pkg-config --exists $(LIVE_PKGS) 2>/dev/null || missing=1; \
-	command -v redis-server >/dev/null 2>&1 || missing=1; \
-	{ ls /usr/lib/postgresql/*/bin/initdb || command -v initdb; } >/dev/null 2>&1 || missing=1; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "stampede: installing $(LIVE_DEB_PKGS)"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(LIVE_DEB_PKGS)) >$(BUILD)/apt-live.log 2>&1 \
-	      || { cat $(BUILD)/apt-live.log; echo "stampede: apt-get failed; install: $(LIVE_DEB_PKGS)"; exit 1; }; \
-	  else \
-	    echo "stampede: stampede live needs more packages; install them with:"; \
-	    echo "  sudo apt-get install $(LIVE_DEB_PKGS)"; exit 1; \
-	  fi; \
-	fi; \
-	touch $@
+	@$(DEPS_SH) live
+	@touch $@
 
 $(LIVE_OBJ): $(BUILD)/.live-deps
 $(LIVE_OBJ): ALL_CFLAGS += $(LIVE_CFLAGS)
