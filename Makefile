@@ -8,7 +8,7 @@ CC      ?= cc
 # mode: no floating-point contraction).
 OPT     ?= -O3
 CFLAGS  ?= $(OPT) -g
-WARN    := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+WARN    := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wconversion
 ifdef CI
 WARN    += -Werror
 endif
@@ -66,6 +66,12 @@ FORCE:
 $(BUILD)/sim/%.o: sim/%.c $(BUILD)/.deps $(BUILD)/.cflags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# -Wconversion holds for the whole tree but these folders, whose last
+# conversions (bit-field stores of strategy flags) go with the strategy
+# instances' redesign; remove a folder from the list once it is clean.
+NO_CONVERSION_DIRS := model strategies
+$(foreach d,$(NO_CONVERSION_DIRS),$(eval $(BUILD)/sim/$(d)/%.o: WARN += -Wno-conversion))
 
 # plot finds its chart templates here (or in $$STAMPEDE_PLOTS_DIR).
 $(BUILD)/sim/report/plot.o: ALL_CFLAGS += -DSTAMPEDE_PLOTS_DIR='"$(CURDIR)/plots"'

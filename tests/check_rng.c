@@ -261,7 +261,7 @@ START_TEST(test_below_beyond_32_bits)
     const double prob[5] = { 0.2, 0.2, 0.2, 0.2, 0.2 };
     double pv = gsl_cdf_chisq_Q(chisq(cnt, prob, 5, total), 4);
     ck_assert_msg(pv > ALPHA, "high words p=%g", pv);
-    ck_assert_double_le(fabs((double)lowbit / total - 0.5), 4 * 0.5 / sqrt(total));
+    ck_assert_double_le(fabs((double)lowbit / (double)total - 0.5), 4 * 0.5 / sqrt((double)total));
 
     /* The extremes: 2^32 exactly, 2^32 + 1 and 2^64 - 1. */
     uint64_t top32 = 0, over = 0, top64 = 0;
@@ -277,8 +277,8 @@ START_TEST(test_below_beyond_32_bits)
         top64 += x >> 63;
     }
     ck_assert_uint_eq(bad, 0);
-    ck_assert_double_le(fabs(top32 / 1e5 - 0.5), 4 * 0.5 / sqrt(1e5));
-    ck_assert_double_le(fabs(top64 / 1e5 - 0.5), 4 * 0.5 / sqrt(1e5));
+    ck_assert_double_le(fabs((double)top32 / 1e5 - 0.5), 4 * 0.5 / sqrt(1e5));
+    ck_assert_double_le(fabs((double)top64 / 1e5 - 0.5), 4 * 0.5 / sqrt(1e5));
     ck_assert_uint_le(over, 2);   /* probability 2^-32 per draw */
     rng_free(r);
 }
@@ -515,7 +515,7 @@ START_TEST(test_uniform_keys)
         keypick *k = keypick_new(n, ss[c]);
         ck_assert_ptr_nonnull(k);
         int bad = 0;
-        for (uint64_t i = 0; i < n; i++) bad += keypick_prob(k, i) != 1.0 / n;
+        for (uint64_t i = 0; i < n; i++) bad += keypick_prob(k, i) != 1.0 / (double)n;
         ck_assert_int_eq(bad, 0);
         uint64_t *cnt = draw_counts(k, n, total, r);
         double *p = probs_of(k, n);

@@ -135,7 +135,7 @@ static int sweep_ranks(int argc, char **argv, int rank, int size)
         rc = EXIT_USAGE;
         goto done;
     }
-    size_t *ks = malloc((n / (size_t)size + 1) * sizeof *ks), nk = 0;
+    size_t *ks = malloc(((size_t)n / (size_t)size + 1) * sizeof *ks), nk = 0;
     int jobs = sweep_jobs(sw) ? sweep_jobs(sw) : 1;
     enum status_code code = ks ? STATUS_OK : status_set(&st, STATUS_FAILED, "out of memory");
     for (size_t k = (size_t)rank; ks && k < n; k += (size_t)size) ks[nk++] = k;

@@ -653,7 +653,7 @@ int budget_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, s
     if (!(e.memory <= BUDGET_MEMORY_SHARE * e.available)) {
         budget_fmt_bytes(mem, sizeof mem, e.memory);
         budget_fmt_bytes(avail, sizeof avail, e.available);
-        double keys = (double)sc->keys.count * (sizeof(keystate) + (sc->keys.zipf_s > 0 ? ALIAS_BYTES : 0));
+        double keys = (double)sc->keys.count * (double)(sizeof(keystate) + (sc->keys.zipf_s > 0 ? ALIAS_BYTES : 0));
         double flight = e.flight * FLIGHT_BYTES;
         const char *what = keys >= e.memory / 2 ? "keys.count"
                          : sc->clients.kind == ARR_CLOSED && sc->clients.population > 1000000 ? "clients.arrivals.closed.population"
