@@ -1,6 +1,7 @@
 # stampede - a discrete-event simulator of cache stampedes.
-# Targets: all (default), run, test, bench, clean; test-only, test-san,
-# test-valgrind, fuzz (the passes of test).  Build output goes to $(BUILD).
+# Targets: all (default), deps, run, test, bench, install, uninstall, man,
+# clean; test-only, test-install, test-live, test-san, test-valgrind, fuzz
+# (the passes of test).  Build output goes to $(BUILD).
 
 BUILD   ?= build
 CC      ?= cc
@@ -34,7 +35,7 @@ PROG     := $(BUILD)/stampede
 SCENARIOS := $(wildcard scenarios/*.json)
 
 .PHONY: FORCE all run test check bench clean deps sanitize mpi sweep test-only test-san test-valgrind fuzz test-deps \
-        live live-bin live-deps test-live
+        live live-bin live-deps test-live man install uninstall test-install
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -73,8 +74,10 @@ $(BUILD)/sim/%.o: sim/%.c $(BUILD)/.deps $(BUILD)/.cflags
 NO_CONVERSION_DIRS := model strategies
 $(foreach d,$(NO_CONVERSION_DIRS),$(eval $(BUILD)/sim/$(d)/%.o: WARN += -Wno-conversion))
 
-# plot finds its chart templates here (or in $$STAMPEDE_PLOTS_DIR).
-$(BUILD)/sim/report/plot.o: ALL_CFLAGS += -DSTAMPEDE_PLOTS_DIR='"$(CURDIR)/plots"'
+# The chart templates are found from the program's own place
+# (sim/report/gnuplot.c): ../share/stampede/plots when installed, ../plots
+# from $(BUILD)/, or $$STAMPEDE_PLOTS_DIR; so the same binary works built and
+# installed.
 
 # Made anew, also when the list of sources changes (.libobjs), so a source
 # that is gone leaves no object behind in it.
@@ -93,14 +96,15 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/.deps $(BUILD)/.cflags
 $(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TEST_COMMON) $(CLI_OBJ) $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
 
-# make test: every suite (test-only), the short live check against a
+# make test: every suite (test-only), make install into a temporary DESTDIR
+# (test-install), the short live check against a
 # throwaway Redis and PostgreSQL (test-live), every suite again under ASan and
 # UBSan (test-san), each strategy and the invalid corpus under valgrind
 # (test-valgrind), then FUZZ_SECONDS of fuzzing the loader (fuzz).  Every pass
 # runs even when one fails; the last line names the failed ones.
 test check: test-deps
 	@fail=""; \
-	for pass in test-only test-live test-san test-valgrind fuzz; do \
+	for pass in test-only test-install test-live test-san test-valgrind fuzz; do \
 	  t0=$$(date +%s); \
 	  $(MAKE) --no-print-directory $$pass || fail="$$fail $$pass"; \
 	  echo "make test: $$pass took $$(( $$(date +%s) - t0 )) s"; \
@@ -303,6 +307,44 @@ test-live: $(PROG) $(LIVE_PROG) $(LIVE_TEST)
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN="$(SAN_FLAGS)" $(BUILD)/asan/stampede-live
 	@STAMPEDE=$(abspath $(PROG)) STAMPEDE_LIVE_ASAN=$(abspath $(BUILD)/asan/stampede-live) SRCDIR=$(CURDIR) \
 	  CK_VERBOSITY=normal $(LIVE_STACK) $(LIVE_TEST)
+
+# The manual page stampede(1), made from the usage texts --help prints
+# (tools/man.c is linked with sim/cli/usage.c).
+MAN := $(BUILD)/stampede.1
+$(BUILD)/tools/man: tools/man.c $(BUILD)/sim/cli/usage.o $(BUILD)/.cflags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ tools/man.c $(BUILD)/sim/cli/usage.o
+$(MAN): $(BUILD)/tools/man
+	$(BUILD)/tools/man > $@.tmp && mv $@.tmp $@
+man: $(MAN)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the program (stampede-live and
+# stampede-mpi too when they are built), the chart templates in
+# $(PREFIX)/share/stampede/plots where the installed program finds them
+# beside itself, and stampede(1).  make uninstall removes them.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/stampede
+MANDIR  ?= $(PREFIX)/share/man/man1
+INSTALL ?= install
+install: $(PROG) $(MAN)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(MANDIR)
+	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(BINDIR)/stampede
+	@for p in $(LIVE_PROG) $(MPI_PROG); do \
+	  if [ -x $$p ]; then echo "$(INSTALL) -m 755 $$p $(DESTDIR)$(BINDIR)/"; $(INSTALL) -m 755 $$p $(DESTDIR)$(BINDIR)/ || exit 1; fi; \
+	done
+	$(INSTALL) -m 644 $(wildcard plots/*.gp) $(DESTDIR)$(DATADIR)/plots/
+	$(INSTALL) -m 644 $(MAN) $(DESTDIR)$(MANDIR)/stampede.1
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/stampede $(DESTDIR)$(BINDIR)/stampede-live $(DESTDIR)$(BINDIR)/stampede-mpi \
+	  $(DESTDIR)$(MANDIR)/stampede.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+# Installs into a temporary DESTDIR and runs the installed program there: a
+# run, and plot on its folder with the installed templates (no source tree
+# in reach), and the installed manual page.
+test-install: $(PROG) $(MAN)
+	@tests/install.sh
 
 clean:
 	rm -rf $(BUILD)
