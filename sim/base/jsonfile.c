@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "jsonloc.h"
-#include "scenario/load.h"
 #include "numtext.h"
 #include "textin.h"
 

@@ -141,6 +141,8 @@ void scn_show_pointer(strbuf *m, const char *ptr);
 void scn_show_raw(strbuf *m, const char *raw, size_t n);
 
 /* values.c */
+size_t scn_count_items(const cJSON *v);
+bool scn_valid_name(const char *s);
 const cJSON *scn_field(loader *L, const cJSON *obj, const char *name, bool required);
 void scn_check_fields(loader *L, const cJSON *obj, const char *const *allowed);
 bool scn_exact_uint(const loader *L, const cJSON *v, uint64_t *out);
@@ -157,9 +159,7 @@ bool scn_v_object(loader *L, const cJSON *v, const char *expected);
 bool scn_v_string(loader *L, const cJSON *v);
 
 /* schema.c */
-size_t scn_count_items(const cJSON *v);
 void scn_load_root(loader *L, const cJSON *root, scenario *s);
-bool scn_valid_name(const char *s);
 
 /* params.c */
 void scn_load_strategies(loader *L, const cJSON *root, scenario *s);

@@ -5,30 +5,6 @@
 
 /* ---- the sections ------------------------------------------------------------- */
 
-size_t scn_count_items(const cJSON *v)
-{
-    size_t n = 0;
-    for (const cJSON *c = v->child; c; c = c->next)
-        n++;
-    return n;
-}
-
-bool scn_valid_name(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > NAME_MAX_LEN || !is_alnum(s[0]))
-        return false;
-    for (size_t i = 1; i < n; i++)
-        if (!is_alnum(s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
-            return false;
-    return true;
-}
-
-bool scenario_valid_name(const char *s)
-{
-    return scn_valid_name(s);
-}
-
 static void load_name(loader *L, const cJSON *root, scenario *s)
 {
     const cJSON *v = scn_field(L, root, "name", false);

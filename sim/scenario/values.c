@@ -282,3 +282,29 @@ int scn_get_dist(loader *L, const cJSON *obj, const char *name, bool req, dist *
     scn_ptr_pop(L, m);
     return ok ? SET : BAD;
 }
+
+/* ---- names and arrays --------------------------------------------------------- */
+
+size_t scn_count_items(const cJSON *v)
+{
+    size_t n = 0;
+    for (const cJSON *c = v->child; c; c = c->next)
+        n++;
+    return n;
+}
+
+bool scn_valid_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > NAME_MAX_LEN || !is_alnum(s[0]))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!is_alnum(s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
+            return false;
+    return true;
+}
+
+bool scenario_valid_name(const char *s)
+{
+    return scn_valid_name(s);
+}
