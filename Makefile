@@ -1,6 +1,6 @@
 # stampede - a discrete-event simulator of cache stampedes.
 # Targets: all (default), deps, run, test, bench, install, uninstall, man,
-# clean; test-only, test-install, test-live, test-san, test-valgrind, fuzz
+# clean; test-only, test-layers, test-install, test-live, test-san, test-valgrind, fuzz
 # (the passes of test).  Build output goes to $(BUILD).
 
 BUILD   ?= build
@@ -35,7 +35,7 @@ PROG     := $(BUILD)/stampede
 SCENARIOS := $(wildcard scenarios/*.json)
 
 .PHONY: FORCE all run test check bench clean deps sanitize mpi sweep test-only test-san test-valgrind fuzz test-deps \
-        live live-bin live-deps test-live man install uninstall test-install
+        live live-bin live-deps test-live man install uninstall test-install test-layers
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -96,15 +96,15 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/.deps $(BUILD)/.cflags
 $(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TEST_COMMON) $(CLI_OBJ) $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
 
-# make test: every suite (test-only), make install into a temporary DESTDIR
-# (test-install), the short live check against a
+# make test: every suite (test-only), the layers (test-layers), make install
+# into a temporary DESTDIR (test-install), the short live check against a
 # throwaway Redis and PostgreSQL (test-live), every suite again under ASan and
 # UBSan (test-san), each strategy and the invalid corpus under valgrind
 # (test-valgrind), then FUZZ_SECONDS of fuzzing the loader (fuzz).  Every pass
 # runs even when one fails; the last line names the failed ones.
 test check: test-deps
 	@fail=""; \
-	for pass in test-only test-install test-live test-san test-valgrind fuzz; do \
+	for pass in test-only test-layers test-install test-live test-san test-valgrind fuzz; do \
 	  t0=$$(date +%s); \
 	  $(MAKE) --no-print-directory $$pass || fail="$$fail $$pass"; \
 	  echo "make test: $$pass took $$(( $$(date +%s) - t0 )) s"; \
@@ -339,6 +339,16 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stampede $(DESTDIR)$(BINDIR)/stampede-live $(DESTDIR)$(BINDIR)/stampede-mpi \
 	  $(DESTDIR)$(MANDIR)/stampede.1
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# The layers point one way (tests/layers.sh: includes, links and cycles
+# between the folders of sim/ and between modules; header names).  The
+# pending exceptions belong to work in progress and are printed on every
+# run: model.h's include of strategy.h (the strategy instances' redesign),
+# report/'s include of sweep/, its two cycles of modules and sweep/values.h
+# (the sweep and report redesign).
+LAYERS_PENDING ?= include:model>strategies include:report>sweep cycles:report header:sweep/values.h
+test-layers: $(PROG)
+	@LAYERS_PENDING="$(LAYERS_PENDING)" CC="$(CC)" tests/layers.sh $(BUILD) $(LIB_OBJ) $(CLI_OBJ) $(BUILD)/sim/cli/main.o
 
 # Installs into a temporary DESTDIR and runs the installed program there: a
 # run, and plot on its folder with the installed templates (no source tree
