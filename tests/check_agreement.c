@@ -12,6 +12,7 @@
 #include "report/agreement.h"
 #include "results/output.h"
 #include "testutil.h"
+#include "testmain.h"
 
 static struct result_row row(const char *label, double req, double hit, double errors)
 {
@@ -178,7 +179,8 @@ START_TEST(test_live_without_driver)
 }
 END_TEST
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("agreement");
     TCase *t = tcase_create("agreement");
@@ -187,9 +189,5 @@ int main(void)
     tcase_add_test(t, test_report_section);
     tcase_add_test(t, test_live_without_driver);
     suite_add_tcase(s, t);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }

@@ -13,6 +13,7 @@
 #include "model/arrivals.h"
 #include "scenario/load.h"
 #include "testutil.h"
+#include "testmain.h"
 
 /* Checks reqsrc against the simulator's requests.csv for scenario text json. */
 static void compare(const char *json, unsigned seed, size_t *count)
@@ -148,7 +149,8 @@ START_TEST(test_trace)
 }
 END_TEST
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("arrivals");
     TCase *t = tcase_create("stream");
@@ -157,9 +159,5 @@ int main(void)
     tcase_add_test(t, test_schedule);
     tcase_add_test(t, test_trace);
     suite_add_tcase(s, t);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "testmain.h"
 
 static const char *small =
     "{\n"
@@ -479,7 +480,8 @@ START_TEST(bundled_scenarios_are_valid)
 }
 END_TEST
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("cli");
     TCase *cl = tcase_create("command_line");
@@ -511,9 +513,5 @@ int main(void)
     tcase_set_timeout(inv, 120);
     tcase_add_test(inv, invalid_scenarios_exit_2_with_their_message);
     suite_add_tcase(s, inv);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "testmain.h"
 
 /* Runs scenario text with extra arguments (--trace, --set ...); returns the
  * scratch folder, results in DIR/r. */
@@ -969,11 +970,8 @@ static Suite *controls_suite(void)
     return s;
 }
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
-    SRunner *sr = srunner_create(controls_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return controls_suite();
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "testmain.h"
 
 static char *work;
 
@@ -502,11 +503,8 @@ static Suite *failure_suite(void)
     return s;
 }
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
-    SRunner *sr = srunner_create(failure_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return failure_suite();
 }

@@ -23,6 +23,7 @@
 #include "engine/rng.h"
 #include "fit/fit.h"
 #include "testutil.h"
+#include "testmain.h"
 
 /* Seeds: fewer under the sanitizers, where only the plain pass counts coverage. */
 static int seeds(int plain, int san) { return tu_sanitized() ? san : plain; }
@@ -850,7 +851,8 @@ START_TEST(progress_on_a_terminal_and_interrupts)
 }
 END_TEST
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("fit");
     TCase *st = tcase_create("statistics");
@@ -873,9 +875,5 @@ int main(void)
     tcase_add_test(pr, command_line_and_whole_outputs);
     tcase_add_test(pr, progress_on_a_terminal_and_interrupts);
     suite_add_tcase(s, pr);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }

@@ -17,6 +17,7 @@
 
 #include "results/output.h"
 #include "testutil.h"
+#include "testmain.h"
 
 static const char *scenario_text =
     "{\"name\": \"f\", \"seed\": 2, \"duration\": \"3s\", \"clients\": {\"arrivals\": {\"rate\": 150}},"
@@ -523,7 +524,8 @@ START_TEST(warns_of_an_empty_run)
 }
 END_TEST
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("folders");
     TCase *tc = tcase_create("replace");
@@ -547,9 +549,5 @@ int main(void)
     tcase_add_test(tc, options_checked_before_any_work);
     tcase_add_test(tc, warns_of_an_empty_run);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testmain.h"
+
 #define NB HIST_NBUCKETS
 #define REL_ERR (1.0 / (2 * HIST_SUB))
 
@@ -425,11 +427,8 @@ static Suite *hist_suite(void)
     return s;
 }
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
-    SRunner *sr = srunner_create(hist_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return hist_suite();
 }

@@ -7,6 +7,7 @@
 
 #include "base/u64map.h"
 #include "model/metrics.h"
+#include "testmain.h"
 
 START_TEST(bins_advance_and_carry_db_levels)
 {
@@ -313,7 +314,8 @@ START_TEST(recovery_edge_cases)
 }
 END_TEST
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("metrics");
     TCase *tc = tcase_create("bins_and_groups");
@@ -332,9 +334,5 @@ int main(void)
     tcase_add_test(um, u64map_put_get_delete);
     tcase_add_test(um, u64map_churn_matches_a_reference);
     suite_add_tcase(s, um);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }

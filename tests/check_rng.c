@@ -13,6 +13,8 @@
 #include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
+
+#include "testmain.h"
 #endif
 
 #define SEED 20240611u
@@ -669,11 +671,8 @@ static Suite *rng_suite(void)
     return s;
 }
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
-    SRunner *sr = srunner_create(rng_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rng_suite();
 }

@@ -23,6 +23,7 @@
 #include "base/stop.h"
 #include "cli/signals.h"
 #include "testutil.h"
+#include "testmain.h"
 
 static const char *base_json =
     "{\n"
@@ -1244,7 +1245,8 @@ START_TEST(trace_beyond_the_disk)
 }
 END_TEST
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("robust");
     TCase *tc = tcase_create("files");
@@ -1299,9 +1301,5 @@ int main(void)
     tcase_add_test(tc, memory_bounded_while_running);
     tcase_add_test(tc, trace_beyond_the_disk);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }

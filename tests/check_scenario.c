@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "testmain.h"
 
 /* The fields every valid test scenario needs. */
 #define BASE "\"duration\": \"60s\", \"clients\": {\"arrivals\": {\"rate\": 100}}, " \
@@ -919,11 +920,8 @@ static Suite *scenario_suite(void)
     return s;
 }
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
-    SRunner *sr = srunner_create(scenario_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return scenario_suite();
 }

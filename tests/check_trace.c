@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "testmain.h"
 #include "base/numtext.h"
 #include "base/textin.h"
 #include "model/trace.h"
@@ -386,7 +387,8 @@ START_TEST(streams_and_devices)
 }
 END_TEST
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("trace");
     TCase *tc = tcase_create("reader");
@@ -402,9 +404,5 @@ int main(void)
     tcase_add_test(tc, issue_cases);
     tcase_add_test(tc, streams_and_devices);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "testmain.h"
 
 /* Runs a validation scenario with --set overrides; returns the results folder. */
 static char *run_case(const char *file, const char *fmt, ...)
@@ -500,7 +501,8 @@ START_TEST(deterministic_sojourn)
 }
 END_TEST
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("validation");
     struct { const char *name; const TTest *tests[6]; } groups[] = {
@@ -517,9 +519,5 @@ int main(void)
         for (int i = 0; i < 6 && groups[g].tests[i]; i++) _tcase_add_test(tc, groups[g].tests[i], 0, 0, 0, 1);
         suite_add_tcase(s, tc);
     }
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
