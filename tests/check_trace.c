@@ -160,11 +160,11 @@ START_TEST(helpers)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         ck_assert_msg(num_parse_decimal(bad[i], strlen(bad[i]), &v) == -1, "accepted \"%s\"", bad[i]);
     size_t cut;
-    ck_assert_uint_eq(utf8_check("a\xC3\xA9z", 4, false, NULL), 4);
-    ck_assert_uint_eq(utf8_check("a\xC3", 2, false, NULL), 1);
-    ck_assert_uint_eq(utf8_check("a\xC3", 2, true, &cut), 2);
+    ck_assert_uint_eq(textin_utf8_check("a\xC3\xA9z", 4, false, NULL), 4);
+    ck_assert_uint_eq(textin_utf8_check("a\xC3", 2, false, NULL), 1);
+    ck_assert_uint_eq(textin_utf8_check("a\xC3", 2, true, &cut), 2);
     ck_assert_uint_eq(cut, 1);
-    ck_assert_uint_eq(utf8_check("\xF4\x90\x80\x80", 4, false, NULL), 0);   /* past U+10FFFF */
+    ck_assert_uint_eq(textin_utf8_check("\xF4\x90\x80\x80", 4, false, NULL), 0);   /* past U+10FFFF */
     char buf[64];
     textin_show(buf, sizeof buf, "a\"b\x01", 4, 40);
     ck_assert_str_eq(buf, "\"a\\\"b\\x01\"");

@@ -69,7 +69,7 @@ static const char *kind_name(const char *kind)
          : !strcmp(kind, OUT_FIT) ? "fit report" : "folder";
 }
 
-void outmark_free(outmark *m)
+void outdir_mark_free(outmark *m)
 {
     for (size_t i = 0; i < m->nfiles; i++) free(m->files[i]);
     free(m->files);
@@ -91,7 +91,7 @@ static bool rel_ok(const char *p)
     return true;
 }
 
-int outmark_read(const char *dir, outmark *m, char *err, size_t errlen)
+int outdir_mark_read(const char *dir, outmark *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
     char *p = fs_join(dir, OUT_MARKER);
@@ -144,7 +144,7 @@ oom:
 done:
     jfile_close(&j);
     free(p);
-    if (rc) outmark_free(m);
+    if (rc) outdir_mark_free(m);
     return rc;
 }
 
@@ -346,7 +346,7 @@ static int check_resolved(const char *dir, const char *const *kinds, char *err, 
     if (!first) return 0;   /* empty */
     outmark m, charts;
     char merr[1024] = "";
-    int rc = outmark_read(dir, &m, merr, sizeof merr);
+    int rc = outdir_mark_read(dir, &m, merr, sizeof merr);
     bool is_charts = !strcmp(kinds[0], OUT_CHARTS);
     if (rc == 1) {
         snprintf(err, errlen,
@@ -366,16 +366,16 @@ static int check_resolved(const char *dir, const char *const *kinds, char *err, 
     if (!ok) {
         snprintf(err, errlen, "%s is a stampede %s, not a %s; it will not be replaced: choose another folder", dir,
                  kind_name(m.kind), kind_name(kinds[0]));
-        outmark_free(&m);
+        outdir_mark_free(&m);
         return -2;
     }
     char *cd = fs_join(dir, "charts");
-    int crc = cd && strcmp(m.kind, OUT_CHARTS) ? outmark_read(cd, &charts, merr, sizeof merr) : 1;
+    int crc = cd && strcmp(m.kind, OUT_CHARTS) ? outdir_mark_read(cd, &charts, merr, sizeof merr) : 1;
     free(cd);
     bool have_charts = crc == 0 && !strcmp(charts.kind, OUT_CHARTS);
     char *foreign = first_foreign(dir, "", &m, true, have_charts ? &charts : NULL);
-    outmark_free(&m);
-    if (crc == 0) outmark_free(&charts);
+    outdir_mark_free(&m);
+    if (crc == 0) outdir_mark_free(&charts);
     if (foreign) {
         snprintf(err, errlen, "%s holds %s/%s, which stampede did not write; it will not be replaced: %smove that away",
                  dir, dir, foreign, is_charts ? "" : "choose another folder, or ");
@@ -416,10 +416,10 @@ int outdir_open(outdir *o, const char *dir, const char *kind, const char *const 
     struct stat st;
     if (beside && lstat(o->beside, &st) == 0) {   /* only a file dir's marker claims */
         outmark m;
-        bool ours = S_ISREG(st.st_mode) && outmark_read(o->dir, &m, err, errlen) == 0;
+        bool ours = S_ISREG(st.st_mode) && outdir_mark_read(o->dir, &m, err, errlen) == 0;
         if (ours) {
             ours = m.report && !strcmp(beside, "report.html");
-            outmark_free(&m);
+            outdir_mark_free(&m);
         }
         if (!ours) {
             snprintf(err, errlen, "%s was not written by stampede (%s/%s does not claim it); it will not be replaced: "

@@ -3,8 +3,8 @@
  * marker that says it is stampede's; and the folder helpers.
  *
  * Ownership: outdir_open fills a caller-owned outdir that outdir_close ends
- * (safe on a zeroed or half-opened one); an outmark from outmark_read is
- * ended by outmark_free.  A failing call leaves its reason in err. */
+ * (safe on a zeroed or half-opened one); an outmark from outdir_mark_read is
+ * ended by outdir_mark_free.  A failing call leaves its reason in err. */
 #ifndef STAMPEDE_OUTDIR_H
 #define STAMPEDE_OUTDIR_H
 
@@ -86,7 +86,7 @@ void outdir_close(outdir *o);
  * Returns 0 or -1 with err. */
 int outdir_write_file(const char *path, const char *text, char *err, size_t errlen);
 /* Reads dir's marker: 0, 1 when there is none, or a TI_* error with err. */
-int outmark_read(const char *dir, outmark *m, char *err, size_t errlen);
-void outmark_free(outmark *m);
+int outdir_mark_read(const char *dir, outmark *m, char *err, size_t errlen);
+void outdir_mark_free(outmark *m);
 
 #endif

@@ -15,7 +15,7 @@
 
 #define CHUNK 65536
 
-int utf8_seq(const unsigned char *p, size_t avail)
+int textin_utf8_seq(const unsigned char *p, size_t avail)
 {
     unsigned c = p[0];
     if (c < 0x80) return 1;
@@ -41,12 +41,12 @@ int utf8_seq(const unsigned char *p, size_t avail)
     return len;
 }
 
-size_t utf8_check(const char *s, size_t n, bool partial, size_t *cut)
+size_t textin_utf8_check(const char *s, size_t n, bool partial, size_t *cut)
 {
     const unsigned char *p = (const unsigned char *)s;
     if (cut) *cut = n;
     for (size_t i = 0; i < n;) {
-        int k = utf8_seq(p + i, n - i);
+        int k = textin_utf8_seq(p + i, n - i);
         if (k > 0) {
             i += (size_t)k;
             continue;
@@ -69,7 +69,7 @@ void textin_show(char *buf, size_t n, const char *s, size_t len, size_t max)
     buf[o++] = '"';
     for (size_t i = 0; i < len && o + 8 < n;) {
         unsigned char c = (unsigned char)s[i];
-        int k = c >= 0x80 ? utf8_seq((const unsigned char *)s + i, len - i) : 0;
+        int k = c >= 0x80 ? textin_utf8_seq((const unsigned char *)s + i, len - i) : 0;
         if (k == 3 && !memcmp(s + i, "\xEF\xBB\xBF", 3)) {   /* a byte-order mark: invisible */
             o += (size_t)snprintf(buf + o, n - o, "\\uFEFF");
             i += 3;
@@ -229,7 +229,7 @@ static int check(textin *t, bool final, char *err, size_t errlen)
             i++;
             continue;
         }
-        int k = utf8_seq(s + i, n - i);
+        int k = textin_utf8_seq(s + i, n - i);
         if (k < 0 && !final) break;
         if (k <= 0) {
             char what[96];

@@ -70,11 +70,11 @@ void textin_close(textin *t);
  * (overlongs, surrogates and code points past U+10FFFF are not), or n when it
  * all is.  With partial, a sequence cut short by the end of s is no error
  * (its offset is returned in *cut, else *cut = n). */
-size_t utf8_check(const char *s, size_t n, bool partial, size_t *cut);
+size_t textin_utf8_check(const char *s, size_t n, bool partial, size_t *cut);
 
 /* The UTF-8 sequence at p (avail bytes there): its length, 0 when it is not
  * well-formed, or -1 when it is cut short by the end of the bytes. */
-int utf8_seq(const unsigned char *p, size_t avail);
+int textin_utf8_seq(const unsigned char *p, size_t avail);
 
 /* Puts s into buf for a message, quoted, at most max bytes of it, control
  * bytes and invalid UTF-8 as \xNN escapes: "0.1;1", "\x00abc"... */

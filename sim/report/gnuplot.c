@@ -31,7 +31,7 @@ static void gp_text(strbuf *b, const char *s, const char *twice, const char *sla
             sb_putn(b, " ", 1);
             i++;
         } else if (c >= 0x80) {
-            int k = utf8_seq((const unsigned char *)s + i, n - i);
+            int k = textin_utf8_seq((const unsigned char *)s + i, n - i);
             if (k <= 0) {
                 sb_putn(b, "?", 1);
                 i++;

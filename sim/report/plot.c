@@ -76,12 +76,12 @@ enum status_code plot_folder(const char *dir, unsigned formats, plot_done *done,
      * stampede that wrote none is known by a file only that kind has. */
     char err[4096];
     outmark m;
-    int rc = outmark_read(dir, &m, err, sizeof err);
+    int rc = outdir_mark_read(dir, &m, err, sizeof err);
     if (rc < 0) return status_set(st, rc == TI_IO ? STATUS_FAILED : STATUS_INPUT, "plot: %s", err);
     if (rc == 0) {
         char kind[32];
         snprintf(kind, sizeof kind, "%s", m.kind);
-        outmark_free(&m);
+        outdir_mark_free(&m);
         if (!strcmp(kind, OUT_RUN)) return plot_results_folder(dir, formats, done, st);
         if (!strcmp(kind, OUT_SWEEP)) return plot_sweep(dir, formats, done, st);
         if (!strcmp(kind, OUT_SWEEP_PART))

@@ -91,7 +91,7 @@ static void esc(strbuf *b, const char *s)
             continue;
         }
         if (c >= 0x80) {
-            int k = utf8_seq((const unsigned char *)s, strlen(s));
+            int k = textin_utf8_seq((const unsigned char *)s, strlen(s));
             if (k <= 0) {
                 sb_puts(b, "?");
                 continue;

@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *parts[] = { dir };
     sweep_merge_check(parts, 1, err, sizeof err);
     outmark m;
-    if (outmark_read(dir, &m, err, sizeof err) == 0) outmark_free(&m);
+    if (outdir_mark_read(dir, &m, err, sizeof err) == 0) outdir_mark_free(&m);
     static const char *const kinds[] = { OUT_RUN, OUT_SWEEP, OUT_SWEEP_PART, NULL };
     outdir_check(dir, kinds, err, sizeof err);
     return 0;
