@@ -727,7 +727,7 @@ void lv_fail(live *L, uint32_t ai, enum failure f)
 {
     latt *a = &L->att[ai];
     const scenario *sc = L->sc;
-    end_attempt(L, ai, acct_fail_outcome(f));
+    end_attempt(L, ai, failure_outcome(f));
     if (a->no <= sc->clients.retries_max) {
         double d = sc->clients.backoff * pow(sc->clients.multiplier, (double)(a->no - 1));
         if (sc->clients.full_jitter) d *= rng_uniform(L->r[RNG_RETRIES]);

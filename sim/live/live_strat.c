@@ -422,7 +422,7 @@ static int who_early(live *L, uint32_t ai, enum cause c, bool wait, const lview 
         return EARLY_PENDING;
     }
     if (q == LNONE) return EARLY_NO;
-    lv_count(L, ai, CNT_EARLY_REFRESH);
+    lv_count(L, ai, CNT_EARLY_REFRESHES);
     return EARLY_ISSUED;
 }
 
@@ -535,7 +535,7 @@ void lstrat_wake(live *L, uint32_t ai, uint32_t tag, const lview *v)
             lv_finish(L, ai, OUT_HIT);
         } else {
             if (g == G_FLIGHT) flight_issued(L, q, v->tok);
-            lv_count(L, ai, CNT_EARLY_REFRESH);
+            lv_count(L, ai, CNT_EARLY_REFRESHES);
         }
         return;
     }
@@ -545,7 +545,7 @@ void lstrat_wake(live *L, uint32_t ai, uint32_t tag, const lview *v)
         uint32_t q = v->took ? lv_query(L, ai, (enum cause)a->cause, false, g, v->tok) : LNONE;
         if (q != LNONE) {
             if (g == G_FLIGHT) flight_issued(L, q, v->tok);
-            lv_count(L, ai, CNT_EARLY_REFRESH);
+            lv_count(L, ai, CNT_EARLY_REFRESHES);
         } else if (st->when == W_SWR || st->when == W_RA) {
             L->busy[a->key] = 0;
         }

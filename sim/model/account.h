@@ -14,15 +14,7 @@
 #include <stdio.h>
 
 #include "metrics.h"
-
-/* Outcomes of an attempt (the trace's outcome column); hit..stale are
- * answers; unfinished: still open when a run was cut at its drain limit. */
-enum outcome { OUT_HIT, OUT_REFRESH, OUT_FETCH, OUT_WAITED, OUT_STALE, OUT_TIMEOUT, OUT_ERROR, OUT_UNFINISHED, OUT_N };
-extern const char *const outcome_names[OUT_N];
-
-/* Why a query was issued (the trace's cause column). */
-enum cause { CAUSE_MISS, CAUSE_LOCK, CAUSE_GIVEUP, CAUSE_EARLY, CAUSE_BACKGROUND, CAUSE_LEASE, CAUSE_N };
-extern const char *const cause_names[CAUSE_N];
+#include "vocab.h"
 
 /* An attempt (number no, 1 for the first) starts: it arrives now. */
 static inline void acct_attempt(metrics *m, bool counted, unsigned no)
@@ -64,17 +56,6 @@ static inline void acct_answered(metrics *m, bool counted, double latency)
     metrics_answer(m, counted, latency);
 }
 
-/* The outcome of an attempt that failed the way f (FAILURE_KINDS). */
-static inline enum outcome acct_fail_outcome(enum failure f)
-{
-    switch (f) {
-#define X(id, key, out, words, what) case FAIL_##id: return out;
-    FAILURE_KINDS(X)
-#undef X
-    default: return OUT_ERROR;
-    }
-}
-
 /* A strategy action (lock wait, give-up, ...). */
 static inline void acct_count(metrics *m, bool counted, enum counter c)
 {
@@ -95,7 +76,7 @@ static inline void acct_query_issue(metrics *m, bool counted, enum cause c, uint
 {
     if (counted) {
         m->db_queries++;
-        if (c == CAUSE_EARLY || c == CAUSE_BACKGROUND) m->db_early++;
+        if (cause_early(c)) m->db_early++;
     }
     metrics_row(m)->db_started++;
     metrics_group_issue(m, inflight, size, gcounted, counted);
@@ -117,7 +98,7 @@ static inline void acct_trace_attempt(FILE *f, uint64_t req, unsigned no, uint32
                                       double now, double t_first, enum outcome o, bool issued)
 {
     fprintf(f, "%llu,%u,%u,%u,%.12g,%.12g,", (unsigned long long)req, no, node, key, t_arr, now);
-    if (o <= OUT_STALE) fprintf(f, "%.12g", now - t_first);
+    if (outcome_answered(o)) fprintf(f, "%.12g", now - t_first);
     fprintf(f, ",%s,%d\n", outcome_names[o], issued ? 1 : 0);
 }
 

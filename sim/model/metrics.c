@@ -11,26 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const counter_names[CNT_N] = {
-    "lock_waits", "giveups", "coalesced", "early_refreshes", "stale_serves",
-};
-
-const char *const failure_names[FAIL_N] = {
-#define X(id, key, out, words, what) key,
-    FAILURE_KINDS(X)
-#undef X
-};
-const char *const failure_words[FAIL_N] = {
-#define X(id, key, out, words, what) words,
-    FAILURE_KINDS(X)
-#undef X
-};
-const char *const failure_help[FAIL_N] = {
-#define X(id, key, out, words, what) what,
-    FAILURE_KINDS(X)
-#undef X
-};
-
 static void zero_row(ts_row *r, uint64_t inflight, uint64_t queued)
 {
     memset(r, 0, sizeof *r);

@@ -14,53 +14,7 @@
 #include <stdint.h>
 
 #include "base/hist.h"
-
-/* Strategy action counters (summary "strategy" object). */
-enum counter {
-    CNT_LOCK_WAITS,      /* attempts that waited for another's lock */
-    CNT_GIVEUPS,         /* attempts that reached max_wait (lock, coalesce) */
-    CNT_COALESCED,       /* attempts that joined a query in flight */
-    CNT_EARLY_REFRESH,   /* early or background refreshes started */
-    CNT_STALE_SERVES,    /* attempts served an expired value */
-    CNT_N
-};
-extern const char *const counter_names[CNT_N];
-
-/* How a failed request ended (summary.json "failed_by", comparison.csv
- * "failed_by_<key>").  A request ends exactly once: answered (it succeeded),
- * or its last attempt failed and no retry follows (none left, or the next was
- * due at or after `duration`); it is then filed under the way that attempt
- * failed.  X(id, key, attempt outcome, words, meaning): one entry per way,
- * which gives the enum, the output keys, the attempt's outcome in the trace
- * and the report's words ("12 timed out").  A denied retry is the exception:
- * its request is filed under retry_denied, while its last attempt keeps the
- * outcome of the way it failed (the column is not used for it). */
-#define FAILURE_KINDS(X) \
-    X(TIMEOUT, "timeout", OUT_TIMEOUT, "timed out", \
-      "its last attempt timed out (clients.timeout)") \
-    X(REJECTED, "rejected", OUT_ERROR, "rejected by the full DB queue", \
-      "its last attempt's DB query was rejected: the queue was full (db.queue_limit)") \
-    X(GAVE_UP, "gave_up", OUT_ERROR, "gave up waiting", \
-      "its last attempt waited max_wait for a lock or a flight, then gave up with on_give_up \"error\"") \
-    X(QUEUE_TIMEOUT, "queue_timeout", OUT_ERROR, "dropped from the DB queue", \
-      "its last attempt's DB query waited db.queue_timeout in the queue without starting and was dropped") \
-    X(STATEMENT_TIMEOUT, "statement_timeout", OUT_ERROR, "aborted by the statement timeout", \
-      "its last attempt's DB query ran db.statement_timeout in service and was aborted") \
-    X(RETRY_DENIED, "retry_denied", OUT_ERROR, "denied a retry", \
-      "its last attempt failed (a timeout or an error) and the retry budget (clients.retries.budget) " \
-      "denied the retry that would have followed") \
-    X(UNFINISHED, "unfinished", OUT_UNFINISHED, "unfinished when the run was cut", \
-      "it was still unanswered when the run stopped at the drain limit (drain)")
-
-enum failure {
-#define X(id, key, out, words, what) FAIL_##id,
-    FAILURE_KINDS(X)
-#undef X
-    FAIL_N
-};
-extern const char *const failure_names[FAIL_N];
-extern const char *const failure_words[FAIL_N];
-extern const char *const failure_help[FAIL_N];
+#include "vocab.h"
 
 /* A recovery trigger (a fault or a burst): kind indexes trigger_names
  * (scenario.h); the trigger is over at `end` (a flush's end is its at). */
@@ -103,7 +57,7 @@ typedef struct metrics {
     uint64_t requests, attempts, ok, hits, misses;
     uint64_t failed, failed_by[FAIL_N];   /* requests that ended without a value */
     uint64_t good;                        /* ok within slo_latency of their first arrival */
-    uint64_t outcomes[8];   /* by enum outcome (model.h) */
+    uint64_t outcomes[OUT_N];   /* attempts, by outcome */
     uint64_t db_queries, db_early, db_rejected, db_wasted;
     /* queries admitted that ended without a value, and retries not sent */
     uint64_t db_queue_timeouts, db_statement_timeouts, db_cancelled;

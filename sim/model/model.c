@@ -14,14 +14,6 @@
 
 #include "base/numtext.h"
 
-const char *const outcome_names[OUT_N] = {
-    "hit", "refresh", "fetch", "waited", "stale", "timeout", "error", "unfinished",
-};
-_Static_assert(OUT_N <= sizeof ((metrics *)0)->outcomes / sizeof(uint64_t), "metrics counts every outcome");
-const char *const cause_names[CAUSE_N] = {
-    "miss", "lock", "giveup", "early", "background", "lease",
-};
-
 _Static_assert(sizeof(keystate) == 48, "per-key state: the README promises 48 bytes (+8 of Zipf table)");
 
 enum ev_kind {
@@ -53,12 +45,6 @@ enum ev_kind {
 /* FIFO lanes of the engine for events a constant delay after now. */
 enum { LANE_TIMEOUT, LANE_CACHE, LANE_DB, LANE_ARRIVAL, LANE_QUEUE_TIMEOUT, LANE_STMT_TIMEOUT };
 _Static_assert(LANE_STMT_TIMEOUT < ENGINE_LANES, "one engine lane each");
-
-/* How a query ended (the status column of db.csv). */
-enum qend { QE_OK, QE_REJECTED, QE_QUEUE_TIMEOUT, QE_STATEMENT_TIMEOUT, QE_CANCELLED, QE_N };
-static const char *const qend_names[QE_N] = {
-    "ok", "rejected", "queue_timeout", "statement_timeout", "cancelled",
-};
 
 /* ---------------------------------------------------------------- pools */
 
@@ -163,10 +149,10 @@ static void trace_attempt(sim *s, const attempt *a, enum outcome o)
 }
 
 /* A query's row, when it ends now; t_start is empty for one that never started. */
-static void trace_query(sim *s, const query *q, enum qend how)
+static void trace_query(sim *s, const query *q, enum query_end how)
 {
     acct_trace_query(s->trace_db, q->key, q->node, q->t_issue, q->flags & QF_INSERVICE, q->t_start, model_now(s),
-                     (enum cause)q->cause, q->req, qend_names[how]);
+                     (enum cause)q->cause, q->req, query_end_names[how]);
 }
 
 /* ---------------------------------------------------------------- the retry budget */
@@ -314,7 +300,7 @@ void model_fail(sim *s, uint32_t ai, enum failure f)
     attempt *a = &s->att[ai];
     const scenario *sc = s->sc;
     double now = model_now(s);
-    end_attempt(s, ai, acct_fail_outcome(f));
+    end_attempt(s, ai, failure_outcome(f));
     if (a->no <= sc->clients.retries_max) {
         double d = sc->clients.backoff * pow(sc->clients.multiplier, (double)(a->no - 1));
         if (sc->clients.full_jitter) d *= rng_uniform(s->r[RNG_RETRIES]);
@@ -525,7 +511,7 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
         acct_rejected(m, a->counted);
         if (s->trace_db) {
             query tmp = { .t_issue = now, .key = a->key, .node = a->node, .req = a->req, .cause = (uint8_t)c };
-            trace_query(s, &tmp, QE_REJECTED);
+            trace_query(s, &tmp, QEND_REJECTED);
         }
         return NONE;
     }
@@ -596,7 +582,7 @@ HOT void query_finish(sim *s, uint32_t qi)
         k->lock_owner = 0;   /* the holder's value releases its lock */
     acct_query_done(m, (q->flags & (QF_WAITERS | QF_COUNTED)) == (QF_WAITERS | QF_COUNTED) && q->waiting == 0,
                     &k->grp_inflight);
-    if (s->trace_db) trace_query(s, q, QE_OK);
+    if (s->trace_db) trace_query(s, q, QEND_OK);
     worker_freed(s);
     metrics_db_level(m, now, s->in_service, s->queued);
     strategy_query_done(s, qi, true);
@@ -607,17 +593,17 @@ HOT void query_finish(sim *s, uint32_t qi)
  * cancelled): nothing is written and no lock is released; it leaves its
  * stampede group, its place in the queue or its worker frees at once, and the
  * strategy answers whoever waits on it with an error. */
-RARE void query_fail(sim *s, uint32_t qi, enum qend how)
+RARE void query_fail(sim *s, uint32_t qi, enum query_end how)
 {
     metrics *m = s->m;
     query *q = &s->q[qi];
     if (q->flags & QF_COUNTED) {
-        if (how == QE_QUEUE_TIMEOUT) m->db_queue_timeouts++;
-        else if (how == QE_STATEMENT_TIMEOUT) m->db_statement_timeouts++;
+        if (how == QEND_QUEUE_TIMEOUT) m->db_queue_timeouts++;
+        else if (how == QEND_STATEMENT_TIMEOUT) m->db_statement_timeouts++;
         else m->db_cancelled++;
     }
     /* What its waiters fail with (a cancelled one has none left). */
-    q->fail = how == QE_QUEUE_TIMEOUT ? FAIL_QUEUE_TIMEOUT : how == QE_STATEMENT_TIMEOUT ? FAIL_STATEMENT_TIMEOUT
+    q->fail = how == QEND_QUEUE_TIMEOUT ? FAIL_QUEUE_TIMEOUT : how == QEND_STATEMENT_TIMEOUT ? FAIL_STATEMENT_TIMEOUT
                                                                                        : FAIL_TIMEOUT;
     s->keys[q->key].grp_inflight--;
     if (s->trace_db) trace_query(s, q, how);
@@ -646,7 +632,7 @@ static inline bool query_is(const sim *s, uint32_t qi, uint32_t serial)
 
 RARE void on_queue_timeout(sim *s, uint32_t qi, uint32_t serial)
 {
-    if (query_is(s, qi, serial) && !(s->q[qi].flags & QF_INSERVICE)) query_fail(s, qi, QE_QUEUE_TIMEOUT);
+    if (query_is(s, qi, serial) && !(s->q[qi].flags & QF_INSERVICE)) query_fail(s, qi, QEND_QUEUE_TIMEOUT);
 }
 
 /* statement_timeout under processor sharing: wall time in service.  A query
@@ -656,7 +642,7 @@ RARE void on_statement_timeout(sim *s, uint32_t qi, uint32_t serial)
     if (!query_is(s, qi, serial)) return;
     ps_update(s);
     if (s->q[qi].work - s->vclock <= 1e-9 * (1.0 + fabs(s->vclock))) return;
-    query_fail(s, qi, QE_STATEMENT_TIMEOUT);
+    query_fail(s, qi, QEND_STATEMENT_TIMEOUT);
 }
 
 /* clients.cancel: attempt ai's timeout just ended its wait on query qi.  The
@@ -669,7 +655,7 @@ RARE void cancel_if_unwaited(sim *s, uint32_t qi)
     const query *q = &s->q[qi];
     if (q->waiting || q->issuer == NONE) return;
     if ((q->flags & QF_INSERVICE) && s->sc->clients.cancel != CANCEL_ALL) return;
-    query_fail(s, qi, QE_CANCELLED);
+    query_fail(s, qi, QEND_CANCELLED);
 }
 
 static void ps_complete(sim *s)
@@ -932,7 +918,7 @@ HOT void dispatch(sim *s, const event *ev)
     case EV_DB_DONE: if (query_is(s, ev->a, ev->b)) query_finish(s, ev->a); break;
     case EV_DB_PS: ps_complete(s); break;
     case EV_FAULT: on_fault(s, ev->a); break;
-    case EV_DB_ABORT: if (query_is(s, ev->a, ev->b)) query_fail(s, ev->a, QE_STATEMENT_TIMEOUT); break;
+    case EV_DB_ABORT: if (query_is(s, ev->a, ev->b)) query_fail(s, ev->a, QEND_STATEMENT_TIMEOUT); break;
     case EV_STMT_TIMEOUT: on_statement_timeout(s, ev->a, ev->b); break;
     case EV_QUEUE_TIMEOUT: on_queue_timeout(s, ev->a, ev->b); break;
     default: break;

@@ -27,49 +27,23 @@
 #include "strategies/strategy.h"
 
 const char *const col_names[COL_N] = {
-    "requests", "failed", "failed_ratio",
-#define X(id, key, out, words, what) "failed_by_" key,
-    FAILURE_KINDS(X)
+#define X(id, name, kind, value) name,
+#define XFAIL(id, key, out, words, what) "failed_by_" key,
+#define XCNT(id, name, what) name,
+    RESULT_COLUMNS(X, XFAIL, XCNT)
 #undef X
-    "good", "good_ratio", "slo_met",
-    "p50_all", "p90_all", "p99_all", "p999_all",
-    "recovery_time", "recovered", "metastable",
-    "attempts", "ok", "hits", "misses", "hit_ratio",
-    "stale", "waited", "timeouts", "errors", "retries_denied",
-    "db_queries", "db_early", "db_rejected", "db_queue_timeouts", "db_statement_timeouts",
-    "db_cancelled", "db_wasted", "peak_db_inflight", "peak_db_queue",
-    "stampedes", "stampede_mean", "stampede_max",
-    "latency_mean", "p50", "p90", "p99", "p999", "latency_max",
-    "lock_waits", "giveups", "coalesced", "early_refreshes", "stale_serves",
-    "events",
+#undef XFAIL
+#undef XCNT
 };
 
-/* The good ratio and whether it meets target; NAN without requests. */
-static double good_ratio(const metrics *m)
-{
-    return m->requests ? (double)m->good / (double)m->requests : NAN;
-}
-
 const unsigned col_kinds[COL_N] = {
-    [COL_REQUESTS] = CK_COUNT, [COL_FAILED] = CK_COUNT, [COL_FAILED_RATIO] = CK_FRACTION | CK_EMPTY,
-#define X(id, key, out, words, what) [COL_FAILED_BY_##id] = CK_COUNT,
-    FAILURE_KINDS(X)
+#define X(id, name, kind, value) kind,
+#define XFAIL(id, key, out, words, what) CK_COUNT,
+#define XCNT(id, name, what) CK_COUNT,
+    RESULT_COLUMNS(X, XFAIL, XCNT)
 #undef X
-    [COL_GOOD] = CK_COUNT, [COL_GOOD_RATIO] = CK_FRACTION | CK_EMPTY, [COL_SLO_MET] = CK_FRACTION | CK_EMPTY,
-    [COL_P50_ALL] = CK_SECONDS | CK_EMPTY | CK_INF, [COL_P90_ALL] = CK_SECONDS | CK_EMPTY | CK_INF,
-    [COL_P99_ALL] = CK_SECONDS | CK_EMPTY | CK_INF, [COL_P999_ALL] = CK_SECONDS | CK_EMPTY | CK_INF,
-    [COL_RECOVERY_TIME] = CK_SECONDS | CK_EMPTY | CK_INF, [COL_RECOVERED] = CK_FRACTION | CK_EMPTY,
-    [COL_METASTABLE] = CK_FRACTION | CK_EMPTY,
-    [COL_ATTEMPTS] = CK_COUNT, [COL_OK] = CK_COUNT, [COL_HITS] = CK_COUNT,
-    [COL_MISSES] = CK_COUNT, [COL_HIT_RATIO] = CK_FRACTION | CK_EMPTY, [COL_STALE] = CK_COUNT,
-    [COL_WAITED] = CK_COUNT, [COL_TIMEOUTS] = CK_COUNT, [COL_ERRORS] = CK_COUNT, [COL_DB_QUERIES] = CK_COUNT,
-    [COL_DB_EARLY] = CK_COUNT, [COL_DB_REJECTED] = CK_COUNT, [COL_DB_WASTED] = CK_COUNT,
-    [COL_PEAK_INFLIGHT] = CK_COUNT, [COL_PEAK_QUEUE] = CK_COUNT, [COL_STAMPEDES] = CK_COUNT,
-    [COL_STAMPEDE_MEAN] = CK_REAL, [COL_STAMPEDE_MAX] = CK_COUNT, [COL_LAT_MEAN] = CK_SECONDS | CK_EMPTY,
-    [COL_P50] = CK_SECONDS | CK_EMPTY, [COL_P90] = CK_SECONDS | CK_EMPTY, [COL_P99] = CK_SECONDS | CK_EMPTY,
-    [COL_P999] = CK_SECONDS | CK_EMPTY, [COL_MAX] = CK_SECONDS | CK_EMPTY, [COL_LOCK_WAITS] = CK_COUNT,
-    [COL_GIVEUPS] = CK_COUNT, [COL_COALESCED] = CK_COUNT, [COL_EARLY_REFRESHES] = CK_COUNT,
-    [COL_STALE_SERVES] = CK_COUNT, [COL_EVENTS] = CK_COUNT,
+#undef XFAIL
+#undef XCNT
 };
 
 unsigned col_kind_of(const char *name)
@@ -80,51 +54,23 @@ unsigned col_kind_of(const char *name)
     return CK_ANY;
 }
 
+/* What more than one column is computed from (RESULT_COLUMNS's d). */
+typedef struct col_derived {
+    double good_ratio;   /* good / requests; NAN without requests */
+    double recovery_time, recovered, metastable;
+} col_derived;
+
 void metrics_columns(const metrics *m, double v[COL_N])
 {
-    double req = (double)m->requests;
-    v[COL_REQUESTS] = req;
-    v[COL_FAILED] = (double)m->failed;
-    v[COL_FAILED_RATIO] = m->requests ? (double)m->failed / req : NAN;
-    for (int f = 0; f < FAIL_N; f++) v[COL_FAILED_BY_TIMEOUT + f] = (double)m->failed_by[f];
-    v[COL_GOOD] = (double)m->good;
-    v[COL_GOOD_RATIO] = good_ratio(m);
-    v[COL_SLO_MET] = isnan(v[COL_GOOD_RATIO]) ? NAN : v[COL_GOOD_RATIO] >= m->slo_target;
-    v[COL_P50_ALL] = hist_quantile_all(&m->lat, m->failed, 0.50);
-    v[COL_P90_ALL] = hist_quantile_all(&m->lat, m->failed, 0.90);
-    v[COL_P99_ALL] = hist_quantile_all(&m->lat, m->failed, 0.99);
-    v[COL_P999_ALL] = hist_quantile_all(&m->lat, m->failed, 0.999);
-    metrics_recovery_summary(m, &v[COL_RECOVERY_TIME], &v[COL_RECOVERED], &v[COL_METASTABLE]);
-    v[COL_ATTEMPTS] = (double)m->attempts;
-    v[COL_OK] = (double)m->ok;
-    v[COL_HITS] = (double)m->hits;
-    v[COL_MISSES] = (double)m->misses;
-    v[COL_HIT_RATIO] = m->hits + m->misses ? (double)m->hits / (double)(m->hits + m->misses) : NAN;
-    v[COL_STALE] = (double)m->outcomes[OUT_STALE];
-    v[COL_WAITED] = (double)m->outcomes[OUT_WAITED];
-    v[COL_TIMEOUTS] = (double)m->outcomes[OUT_TIMEOUT];
-    v[COL_ERRORS] = (double)m->outcomes[OUT_ERROR];
-    v[COL_RETRIES_DENIED] = (double)m->retries_denied;
-    v[COL_DB_QUERIES] = (double)m->db_queries;
-    v[COL_DB_EARLY] = (double)m->db_early;
-    v[COL_DB_REJECTED] = (double)m->db_rejected;
-    v[COL_DB_QUEUE_TIMEOUTS] = (double)m->db_queue_timeouts;
-    v[COL_DB_STATEMENT_TIMEOUTS] = (double)m->db_statement_timeouts;
-    v[COL_DB_CANCELLED] = (double)m->db_cancelled;
-    v[COL_DB_WASTED] = (double)m->db_wasted;
-    v[COL_PEAK_INFLIGHT] = (double)m->peak_inflight;
-    v[COL_PEAK_QUEUE] = (double)m->peak_queue;
-    v[COL_STAMPEDES] = (double)m->stampedes;
-    v[COL_STAMPEDE_MEAN] = metrics_stampede_mean(m);
-    v[COL_STAMPEDE_MAX] = (double)m->stampede_max;
-    v[COL_LAT_MEAN] = hist_mean(&m->lat);
-    v[COL_P50] = hist_quantile(&m->lat, 0.50);
-    v[COL_P90] = hist_quantile(&m->lat, 0.90);
-    v[COL_P99] = hist_quantile(&m->lat, 0.99);
-    v[COL_P999] = hist_quantile(&m->lat, 0.999);
-    v[COL_MAX] = m->lat.count ? m->lat.max : NAN;
-    for (int c = 0; c < CNT_N; c++) v[COL_LOCK_WAITS + c] = (double)m->counters[c];
-    v[COL_EVENTS] = (double)m->events;
+    col_derived d = { .good_ratio = m->requests ? (double)m->good / (double)m->requests : NAN };
+    metrics_recovery_summary(m, &d.recovery_time, &d.recovered, &d.metastable);
+#define X(id, name, kind, value) v[COL_##id] = (value);
+#define XFAIL(id, key, out, words, what) v[COL_FAILED_BY_##id] = (double)m->failed_by[FAIL_##id];
+#define XCNT(id, name, what) v[COL_##id] = (double)m->counters[CNT_##id];
+    RESULT_COLUMNS(X, XFAIL, XCNT)
+#undef X
+#undef XFAIL
+#undef XCNT
 }
 
 /* ---------------------------------------------------------------- rows read back */

@@ -18,25 +18,71 @@
 #include "model/metrics.h"
 #include "model/scenario.h"
 
-/* The comparison's columns, computed from a run's metrics: how requests ended
- * first (failed, SLO, latency of all requests, recovery), then the rest.
- * Timeouts, errors, stale, waited, hits and misses count attempts. */
+/* The comparison's columns (comparison.csv, runs.csv, sweep.csv), in order:
+ * how requests ended first (failed, SLO, latency of all requests, recovery),
+ * then the rest.  Timeouts, errors, stale, waited, hits and misses count
+ * attempts.  X(id, name, kind, value): kind is what the cells hold (csvin.h's
+ * CK_*), value its expression over the run's metrics m and the derived values
+ * d (metrics_columns).  The failure kinds and the strategy counters come from
+ * their own tables (model/vocab.h) through XFAIL and XCNT, which take those
+ * tables' entries. */
+#define RESULT_COLUMNS(X, XFAIL, XCNT) \
+    X(REQUESTS, "requests", CK_COUNT, (double)m->requests) \
+    X(FAILED, "failed", CK_COUNT, (double)m->failed) \
+    X(FAILED_RATIO, "failed_ratio", CK_FRACTION | CK_EMPTY, m->requests ? (double)m->failed / (double)m->requests : NAN) \
+    FAILURE_KINDS(XFAIL) \
+    X(GOOD, "good", CK_COUNT, (double)m->good) \
+    X(GOOD_RATIO, "good_ratio", CK_FRACTION | CK_EMPTY, d.good_ratio) \
+    X(SLO_MET, "slo_met", CK_FRACTION | CK_EMPTY, isnan(d.good_ratio) ? NAN : d.good_ratio >= m->slo_target) \
+    X(P50_ALL, "p50_all", CK_SECONDS | CK_EMPTY | CK_INF, hist_quantile_all(&m->lat, m->failed, 0.50)) \
+    X(P90_ALL, "p90_all", CK_SECONDS | CK_EMPTY | CK_INF, hist_quantile_all(&m->lat, m->failed, 0.90)) \
+    X(P99_ALL, "p99_all", CK_SECONDS | CK_EMPTY | CK_INF, hist_quantile_all(&m->lat, m->failed, 0.99)) \
+    X(P999_ALL, "p999_all", CK_SECONDS | CK_EMPTY | CK_INF, hist_quantile_all(&m->lat, m->failed, 0.999)) \
+    X(RECOVERY_TIME, "recovery_time", CK_SECONDS | CK_EMPTY | CK_INF, d.recovery_time) \
+    X(RECOVERED, "recovered", CK_FRACTION | CK_EMPTY, d.recovered) \
+    X(METASTABLE, "metastable", CK_FRACTION | CK_EMPTY, d.metastable) \
+    X(ATTEMPTS, "attempts", CK_COUNT, (double)m->attempts) \
+    X(OK, "ok", CK_COUNT, (double)m->ok) \
+    X(HITS, "hits", CK_COUNT, (double)m->hits) \
+    X(MISSES, "misses", CK_COUNT, (double)m->misses) \
+    X(HIT_RATIO, "hit_ratio", CK_FRACTION | CK_EMPTY, \
+      m->hits + m->misses ? (double)m->hits / (double)(m->hits + m->misses) : NAN) \
+    X(STALE, "stale", CK_COUNT, (double)m->outcomes[OUT_STALE]) \
+    X(WAITED, "waited", CK_COUNT, (double)m->outcomes[OUT_WAITED]) \
+    X(TIMEOUTS, "timeouts", CK_COUNT, (double)m->outcomes[OUT_TIMEOUT]) \
+    X(ERRORS, "errors", CK_COUNT, (double)m->outcomes[OUT_ERROR]) \
+    X(RETRIES_DENIED, "retries_denied", CK_COUNT, (double)m->retries_denied) \
+    X(DB_QUERIES, "db_queries", CK_COUNT, (double)m->db_queries) \
+    X(DB_EARLY, "db_early", CK_COUNT, (double)m->db_early) \
+    X(DB_REJECTED, "db_rejected", CK_COUNT, (double)m->db_rejected) \
+    X(DB_QUEUE_TIMEOUTS, "db_queue_timeouts", CK_COUNT, (double)m->db_queue_timeouts) \
+    X(DB_STATEMENT_TIMEOUTS, "db_statement_timeouts", CK_COUNT, (double)m->db_statement_timeouts) \
+    X(DB_CANCELLED, "db_cancelled", CK_COUNT, (double)m->db_cancelled) \
+    X(DB_WASTED, "db_wasted", CK_COUNT, (double)m->db_wasted) \
+    X(PEAK_INFLIGHT, "peak_db_inflight", CK_COUNT, (double)m->peak_inflight) \
+    X(PEAK_QUEUE, "peak_db_queue", CK_COUNT, (double)m->peak_queue) \
+    X(STAMPEDES, "stampedes", CK_COUNT, (double)m->stampedes) \
+    X(STAMPEDE_MEAN, "stampede_mean", CK_REAL, metrics_stampede_mean(m)) \
+    X(STAMPEDE_MAX, "stampede_max", CK_COUNT, (double)m->stampede_max) \
+    X(LAT_MEAN, "latency_mean", CK_SECONDS | CK_EMPTY, hist_mean(&m->lat)) \
+    X(P50, "p50", CK_SECONDS | CK_EMPTY, hist_quantile(&m->lat, 0.50)) \
+    X(P90, "p90", CK_SECONDS | CK_EMPTY, hist_quantile(&m->lat, 0.90)) \
+    X(P99, "p99", CK_SECONDS | CK_EMPTY, hist_quantile(&m->lat, 0.99)) \
+    X(P999, "p999", CK_SECONDS | CK_EMPTY, hist_quantile(&m->lat, 0.999)) \
+    X(MAX, "latency_max", CK_SECONDS | CK_EMPTY, m->lat.count ? m->lat.max : NAN) \
+    COUNTERS(XCNT) \
+    X(EVENTS, "events", CK_COUNT, (double)m->events)
+
+/* The column ids: COL_<id>; a failure kind's is COL_FAILED_BY_<id>, a
+ * counter's COL_<id>. */
 enum col {
-    COL_REQUESTS, COL_FAILED, COL_FAILED_RATIO,
-#define X(id, key, out, words, what) COL_FAILED_BY_##id,
-    FAILURE_KINDS(X)
+#define X(id, name, kind, value) COL_##id,
+#define XFAIL(id, key, out, words, what) COL_FAILED_BY_##id,
+#define XCNT(id, name, what) COL_##id,
+    RESULT_COLUMNS(X, XFAIL, XCNT)
 #undef X
-    COL_GOOD, COL_GOOD_RATIO, COL_SLO_MET,
-    COL_P50_ALL, COL_P90_ALL, COL_P99_ALL, COL_P999_ALL,
-    COL_RECOVERY_TIME, COL_RECOVERED, COL_METASTABLE,
-    COL_ATTEMPTS, COL_OK, COL_HITS, COL_MISSES, COL_HIT_RATIO,
-    COL_STALE, COL_WAITED, COL_TIMEOUTS, COL_ERRORS, COL_RETRIES_DENIED,
-    COL_DB_QUERIES, COL_DB_EARLY, COL_DB_REJECTED, COL_DB_QUEUE_TIMEOUTS, COL_DB_STATEMENT_TIMEOUTS,
-    COL_DB_CANCELLED, COL_DB_WASTED, COL_PEAK_INFLIGHT, COL_PEAK_QUEUE,
-    COL_STAMPEDES, COL_STAMPEDE_MEAN, COL_STAMPEDE_MAX,
-    COL_LAT_MEAN, COL_P50, COL_P90, COL_P99, COL_P999, COL_MAX,
-    COL_LOCK_WAITS, COL_GIVEUPS, COL_COALESCED, COL_EARLY_REFRESHES, COL_STALE_SERVES,
-    COL_EVENTS,
+#undef XFAIL
+#undef XCNT
     COL_N
 };
 extern const char *const col_names[COL_N];

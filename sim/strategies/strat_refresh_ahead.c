@@ -26,7 +26,7 @@ static void ra_lookup(sim *s, uint32_t ai, const lookup_view *v)
     if (!k->busy && model_now(s) >= k->written + p->fraction * (k->expiry - k->written) &&
         model_refresh(s, ai, CAUSE_BACKGROUND, false) != NONE) {
         s->keys[s->att[ai].key].busy = 1;
-        model_count(s, ai, CNT_EARLY_REFRESH);
+        model_count(s, ai, CNT_EARLY_REFRESHES);
     }
     model_finish(s, ai, OUT_HIT);
 }

@@ -26,7 +26,7 @@ static void swr_lookup(sim *s, uint32_t ai, const lookup_view *v)
     if (v->present && model_now(s) < v->expiry + p->grace) {
         if (!s->keys[key].busy && model_refresh(s, ai, CAUSE_BACKGROUND, false) != NONE) {
             s->keys[key].busy = 1;
-            model_count(s, ai, CNT_EARLY_REFRESH);
+            model_count(s, ai, CNT_EARLY_REFRESHES);
         }
         model_finish(s, ai, OUT_STALE);
         return;

@@ -31,12 +31,12 @@ static void xfetch_lookup(sim *s, uint32_t ai, const lookup_view *v)
         return;
     }
     if (p->refresh == REFRESH_ASYNC) {
-        if (model_refresh(s, ai, CAUSE_EARLY, false) != NONE) model_count(s, ai, CNT_EARLY_REFRESH);
+        if (model_refresh(s, ai, CAUSE_EARLY, false) != NONE) model_count(s, ai, CNT_EARLY_REFRESHES);
         model_finish(s, ai, OUT_HIT);   /* started or not, the fresh value is served */
     } else if (model_refresh(s, ai, CAUSE_EARLY, true) == NONE) {
         model_finish(s, ai, OUT_HIT);   /* declined or rejected: serve the still-fresh value */
     } else {
-        model_count(s, ai, CNT_EARLY_REFRESH);
+        model_count(s, ai, CNT_EARLY_REFRESHES);
     }
 }
 
