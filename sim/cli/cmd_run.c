@@ -164,18 +164,21 @@ int cmd_run(int argc, char **argv)
         run_opts o = { .trace_req = treq, .trace_db = tdb, .stop = &stop_flag, .memory = budget_run_memory(sc, 1),
                        .progress = show ? show_progress : NULL, .progress_ctx = &prog };
         double w0 = cli_wall_now();
-        int r = sim_run(sc, si, &o, &m, err, sizeof err);
+        struct status rst = STATUS_INIT;
+        enum status_code r = sim_run(sc, si, &o, &m, &rst);
+        if (r != STATUS_OK && r != STATUS_STOPPED) snprintf(err, sizeof err, "%s", status_msg(&rst));
+        status_clear(&rst);
         m.wall_seconds = cli_wall_now() - w0;
         clear_progress(&prog);
         int e1 = close_trace(treq) ? errno : 0, e2 = close_trace(tdb) ? errno : 0;
-        if ((e1 || e2) && r == 0) {
+        if ((e1 || e2) && r == STATUS_OK) {
             snprintf(err, sizeof err, "cannot write the trace of %s: %s", prog.label, strerror(e1 ? e1 : e2));
-            r = -1;
+            r = STATUS_FAILED;
         }
-        if (r == 1 || stop_flag) {
+        if (r == STATUS_STOPPED || stop_flag) {
             snprintf(err, sizeof err, "interrupted; nothing was written to %s", out);
             status = 1;
-        } else if (r == -2) {
+        } else if (r == STATUS_INPUT) {
             status = 2;
         } else if (r) {
             status = 1;

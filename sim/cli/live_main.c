@@ -121,10 +121,13 @@ static int simulate(const char *path, override *ovr, size_t novr, const scenario
         if (!results_open(&r, dir, err, errlen) && !metrics_init(&m, s->warmup, s->duration, s->bin)) {
             run_opts o = { .stop = &stop_flag };
             double w0 = wall_now();
-            int sr = sim_run(s, si, &o, &m, err, errlen);
+            struct status st = STATUS_INIT;
+            enum status_code sr = sim_run(s, si, &o, &m, &st);
             m.wall_seconds = wall_now() - w0;
-            if (sr == 1 || stop_flag) snprintf(err, errlen, "interrupted");
-            else if (!sr && !results_add(&r, s, si, &m, err, errlen) && !results_commit(&r, s, err, errlen)) rc = 0;
+            if (sr == STATUS_STOPPED || stop_flag) snprintf(err, errlen, "interrupted");
+            else if (sr != STATUS_OK) snprintf(err, errlen, "%s", status_msg(&st));
+            else if (!results_add(&r, s, si, &m, err, errlen) && !results_commit(&r, s, err, errlen)) rc = 0;
+            status_clear(&st);
             metrics_free(&m);
         }
         if (!rc) {   /* keep its row for agreement.csv */

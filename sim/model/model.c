@@ -1179,17 +1179,34 @@ int run_metrics_setup(const scenario *sc, metrics *m)
     return set_triggers(sc, m);
 }
 
-int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *errbuf, size_t errlen)
+/* A run that held too much memory: what, then what it held. */
+static enum status_code memory_status(const sim *s, const char *what, struct status *st)
+{
+    char buf[2048];
+    describe_memory(s, what, buf, sizeof buf);
+    return status_set(st, STATUS_FAILED, "%s", buf);
+}
+
+/* Why a run that set s->fail stopped: the stop flag while reading a trace,
+ * the trace reader's problem (an unreadable or malformed trace is bad input),
+ * or no memory. */
+static enum status_code failure_status(const sim *s, struct status *st)
+{
+    if (s->trace_rc == TI_STOP) return STATUS_STOPPED;
+    if (s->trace_rc)
+        return status_set(st, s->trace_rc == TI_BAD ? STATUS_INPUT : STATUS_FAILED, "%s", s->trace_msg);
+    return memory_status(s, "out of memory", st);
+}
+
+enum status_code sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, struct status *st)
 {
     sim s;
-    int rc = 0;
+    enum status_code rc = STATUS_OK;
     m->drain = sc->drain;
     if (setup(&s, sc, si, o, m) || run_metrics_setup(sc, m)) {
-        if (s.trace_rc == TI_STOP) rc = 1;
-        else if (s.trace_rc) snprintf(errbuf, errlen, "%s", s.trace_msg);
-        else snprintf(errbuf, errlen, "out of memory setting up the run (keys.count %llu)",
-                      (unsigned long long)sc->keys.count);
-        if (s.trace_rc != TI_STOP) rc = s.trace_rc == TI_BAD ? -2 : -1;
+        if (s.trace_rc) rc = failure_status(&s, st);
+        else rc = status_set(st, STATUS_FAILED, "out of memory setting up the run (keys.count %llu)",
+                             (unsigned long long)sc->keys.count);
         teardown(&s);
         return rc;
     }
@@ -1242,7 +1259,7 @@ int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *
         if ((++n & PROGRESS_MASK) == 0 || s.check_stop) {
             s.check_stop = false;
             if (s.progress) s.progress(s.progress_ctx, ev.t);
-            if (s.stop && *s.stop) { rc = 1; break; }
+            if (s.stop && *s.stop) { rc = STATUS_STOPPED; break; }
             if (bound > 0) {
                 /* every part may double before the next look: room for that */
                 if (2 * held_of(&s).total > bound) { over = true; break; }
@@ -1253,15 +1270,11 @@ int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *
         char b1[32], b2[96];
         fmt_mb(b1, sizeof b1, bound);
         snprintf(b2, sizeof b2, "the run outgrew the %s of memory it may use", b1);
-        describe_memory(&s, b2, errbuf, errlen);
-        rc = -1;
+        rc = memory_status(&s, b2, st);
     } else if (s.fail) {
-        if (s.trace_rc == TI_STOP) rc = 1;
-        else if (s.trace_rc) snprintf(errbuf, errlen, "%s", s.trace_msg);
-        else describe_memory(&s, "out of memory", errbuf, errlen);
-        if (s.trace_rc != TI_STOP) rc = s.trace_rc == TI_BAD ? -2 : -1;
+        rc = failure_status(&s, st);
     }
-    if (rc == 0) {
+    if (rc == STATUS_OK) {
         metrics_close(m, last);
         for (uint64_t k = 0; k < sc->keys.count; k++)
             metrics_group_close(m, s.keys[k].grp_size, s.keys[k].grp_counted);

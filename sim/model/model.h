@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "account.h"
+#include "base/status.h"
 #include "engine/engine.h"
 #include "metrics.h"
 #include "engine/rng.h"
@@ -236,11 +237,13 @@ typedef struct run_opts {
 int run_metrics_setup(const scenario *sc, metrics *m);
 
 /* Runs strategy number si of sc; fills *m (initialised by the caller with
- * metrics_init).  Returns 0; -1 on no memory (the message names what grew and
- * the field to change), beyond o->memory likewise, or an unreadable trace;
- * -2 on a malformed trace row (message in errbuf); 1 when stopped by *stop.
- * A run still busy at duration + drain is cut there and returns 0 with
- * m->drain_limited set (its unanswered requests failed as unfinished). */
-int sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, char *errbuf, size_t errlen);
+ * metrics_init).  Returns STATUS_OK; STATUS_FAILED with a message in st on no
+ * memory or beyond o->memory (the message names what grew and the field to
+ * change), or when the trace cannot be read for lack of memory; STATUS_INPUT
+ * when the trace cannot be opened or a row of it is malformed; STATUS_STOPPED
+ * (no message) when *o->stop was raised.  A run still busy at duration +
+ * drain is cut there and returns STATUS_OK with m->drain_limited set (its
+ * unanswered requests failed as unfinished). */
+enum status_code sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, struct status *st);
 
 #endif

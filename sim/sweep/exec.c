@@ -42,25 +42,26 @@ static int run_one(sweep *sw, size_t k, volatile int *stop, char *err, size_t er
     double *out = sweep_slot(sw, k);
     for (size_t si = 0; si < sc->nstrategies; si++) {
         metrics m;
-        char e[1024] = "";
         if (metrics_init(&m, sc->warmup, sc->duration, sc->bin)) {
             snprintf(err, errlen, "out of memory");
             return 1;
         }
         run_opts o = { .stop = stop, .salt = rep, .memory = budget_run_memory(sc, sw->jobs ? sw->jobs : 2) };
-        int rc = sim_run(sc, si, &o, &m, e, sizeof e);
-        if (rc == 0) metrics_columns(&m, out + si * COL_N);
+        struct status st = STATUS_INIT;
+        enum status_code rc = sim_run(sc, si, &o, &m, &st);
+        if (rc == STATUS_OK) metrics_columns(&m, out + si * COL_N);
         metrics_free(&m);
-        if (rc == 1) {
+        if (rc == STATUS_STOPPED) {
             snprintf(err, errlen, "interrupted");
             return 1;
         }
-        if (rc) {
+        if (rc != STATUS_OK) {
             char desc[1024];
             sweep_point_desc(&sw->g, point, desc, sizeof desc);
             snprintf(err, errlen, "run %zu (point %zu: %s; replication %zu), label %s: %s", run, point, desc, rep,
-                     sc->strategies[si].label, *e ? e : "out of memory");
-            return rc == -2 ? 2 : 1;
+                     sc->strategies[si].label, status_msg(&st));
+            status_clear(&st);
+            return rc == STATUS_INPUT ? 2 : 1;
         }
     }
     return 0;
