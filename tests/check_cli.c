@@ -379,8 +379,8 @@ END_TEST
 
 START_TEST(zero_latency_gets_run_in_event_order)
 {
-    /* A get of constant zero latency may skip the event set (sim_run); a
-     * uniform(0, 0) latency always goes through it.  Both must give the same
+    /* A get of constant zero latency waits in the event set's at-now slot; a
+     * uniform(0, 0) latency always goes through its heap.  Both must give the same
      * bytes, with two bursts at one instant (so events are pending at the
      * instant a get is made), timeouts, retries and every strategy. */
     char *sc = tu_scenario(work, "z.json",

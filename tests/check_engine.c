@@ -172,21 +172,66 @@ START_TEST(lanes_merge_with_the_heap_in_time_then_seq_order)
 }
 END_TEST
 
-START_TEST(reserved_seq_keeps_its_place_and_peek_sees_the_earliest)
+START_TEST(an_event_at_now_keeps_its_place_and_peek_sees_the_earliest)
 {
     engine e;
     engine_init(&e, 8);
     ck_assert(isinf(engine_peek_time(&e)));
     engine_schedule(&e, 2.0, 1, 0, 0, 0);
-    uint64_t r = engine_reserve_seq(&e);                  /* taken before the next two */
-    engine_schedule_fifo(&e, 0, 2.0, 3, 0, 0, 0);
-    engine_schedule(&e, 3.0, 4, 0, 0, 0);
-    ck_assert_double_eq(engine_peek_time(&e), 2.0);
-    ck_assert_uint_ne(engine_schedule_at_seq(&e, r, 2.0, 2, 0, 0, 0), 0);
-    engine_schedule_fifo(&e, 1, 1.5, 0, 0, 0, 0);
-    ck_assert_double_eq(engine_peek_time(&e), 1.5);
+    engine_schedule(&e, 2.0, 2, 0, 0, 0);
+    engine_schedule(&e, 3.0, 5, 0, 0, 0);
     event ev;
-    for (unsigned want = 0; want <= 4; want++) {
+    ck_assert(engine_pop(&e, &ev));
+    ck_assert_uint_eq(ev.kind, 1);
+    /* At now = 2 with kind 2 pending at 2: lane events at now keep their
+     * place behind it (the slot is for an event nothing at now precedes). */
+    ck_assert_uint_ne(engine_schedule_fifo(&e, 0, 2.0, 3, 0, 0, 0), 0);
+    ck_assert_uint_ne(engine_schedule_fifo(&e, 0, 2.0, 4, 0, 0, 0), 0);
+    ck_assert_uint_eq(engine_pending(&e), 4);
+    ck_assert_double_eq(engine_peek_time(&e), 2.0);
+    for (unsigned want = 2; want <= 4; want++) {
+        ck_assert(engine_pop(&e, &ev));
+        ck_assert_uint_eq(ev.kind, want);
+        ck_assert_double_eq(ev.t, 2.0);
+    }
+    /* Alone at now, a lane event takes the slot and is the next pop; those
+     * scheduled after it at now (lane or heap) follow in order. */
+    ck_assert_uint_ne(engine_schedule_fifo(&e, 1, 2.0, 6, 0, 0, 0), 0);
+    ck_assert(e.at_now_busy);
+    ck_assert_double_eq(engine_peek_time(&e), 2.0);
+    ck_assert_uint_ne(engine_schedule(&e, 2.0, 7, 0, 0, 0), 0);
+    ck_assert_uint_ne(engine_schedule_fifo(&e, 1, 2.0, 8, 0, 0, 0), 0);
+    ck_assert_uint_ne(engine_schedule_fifo(&e, 1, 2.5, 9, 0, 0, 0), 0);
+    ck_assert_uint_eq(engine_pending(&e), 5);
+    for (unsigned want = 6; want <= 9; want++) {
+        ck_assert(engine_pop(&e, &ev));
+        ck_assert_uint_eq(ev.kind, want);
+    }
+    ck_assert_double_eq(e.now, 2.5);
+    ck_assert(engine_pop(&e, &ev));
+    ck_assert_uint_eq(ev.kind, 5);
+    ck_assert(!engine_pop(&e, &ev));
+    ck_assert_uint_eq(e.popped, 9);
+    engine_free(&e);
+}
+END_TEST
+
+START_TEST(cancelled_event_before_the_slot_is_skipped)
+{
+    /* A cancelled heap event at now, scheduled before a lane event at now,
+     * keeps the slot from taking it (the answer may be early, never late);
+     * it is skipped, and the rest come in order. */
+    engine e;
+    engine_init(&e, 8);
+    engine_schedule(&e, 1.0, 0, 0, 0, 0);
+    event ev;
+    ck_assert(engine_pop(&e, &ev));
+    uint64_t h = engine_schedule(&e, 1.0, 1, 0, 0, 0);
+    engine_schedule_fifo(&e, 2, 1.0, 2, 0, 0, 0);
+    engine_schedule(&e, 1.0, 3, 0, 0, 0);
+    ck_assert(!e.at_now_busy);
+    engine_cancel(&e, h);
+    for (unsigned want = 2; want <= 3; want++) {
         ck_assert(engine_pop(&e, &ev));
         ck_assert_uint_eq(ev.kind, want);
     }
@@ -206,7 +251,8 @@ Suite *tu_suite(void)
     tcase_add_test(order, random_schedule_matches_sorted_order);
     tcase_add_test(order, hold_model_keeps_size);
     tcase_add_test(order, lanes_merge_with_the_heap_in_time_then_seq_order);
-    tcase_add_test(order, reserved_seq_keeps_its_place_and_peek_sees_the_earliest);
+    tcase_add_test(order, an_event_at_now_keeps_its_place_and_peek_sees_the_earliest);
+    tcase_add_test(order, cancelled_event_before_the_slot_is_skipped);
     suite_add_tcase(s, order);
     TCase *cancel = tcase_create("cancel");
     tcase_add_test(cancel, cancelled_events_are_skipped);

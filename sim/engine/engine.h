@@ -34,16 +34,27 @@ typedef struct lane {
 
 #define ENGINE_LANES 6
 
-/* The pending-event set: a 4-ary min-heap on (t, seq), stored by value, plus
- * a few FIFO lanes; a pop takes the least (t, seq) of the heap top and the
- * lane heads, so the order is the same as with the heap alone.  Cancellation
- * is lazy: a cancelled sequence number is remembered in a small
- * open-addressing set and skipped when it reaches the top. */
+/* The calls below run once or twice an event: always inlined (a call's
+ * register saves would cost more than most of them do). */
+#define ENGINE_INLINE static inline __attribute__((always_inline))
+
+/* The pending-event set: a 4-ary min-heap on (t, seq), stored by value, a
+ * few FIFO lanes, and one slot for an event at the current time; a pop takes
+ * the least (t, seq) of the heap top, the lane heads and the slot, so the
+ * order is the same as with the heap alone.  Cancellation is lazy: a
+ * cancelled sequence number is remembered in a small open-addressing set and
+ * skipped when it reaches the top. */
 typedef struct engine {
     event *heap;
     size_t n, cap;
     lane lanes[ENGINE_LANES];
     unsigned lanes_busy;    /* bit l set while lane l holds events */
+    /* A lane event at the current time (a zero delay: a cache operation of
+     * latency 0) scheduled when nothing else is pending at this instant: it
+     * is the next event (whatever is scheduled after it comes after it), so
+     * it waits here and the next pop returns it without a comparison. */
+    event at_now;
+    bool at_now_busy;
     uint64_t next_seq;
     double now;
     uint64_t popped;        /* events delivered by engine_pop */
@@ -58,8 +69,9 @@ void engine_free(engine *e);
 
 /* The time of the earliest pending event, or INFINITY when none is pending
  * (cancelled events count: the answer may be early, never late). */
-static inline double engine_peek_time(const engine *e)
+ENGINE_INLINE double engine_peek_time(const engine *e)
 {
+    if (e->at_now_busy) return e->at_now.t;   /* nothing is before now */
     double t = e->n ? e->heap[0].t : INFINITY;
     for (unsigned busy = e->lanes_busy; busy; busy &= busy - 1) {
         const lane *q = &e->lanes[__builtin_ctz(busy)];
@@ -68,17 +80,13 @@ static inline double engine_peek_time(const engine *e)
     return t;
 }
 
-/* A sequence number taken now for an event that may be scheduled later with
- * engine_schedule_at_seq, so it keeps the place in tie order it would have had. */
-static inline uint64_t engine_reserve_seq(engine *e) { return e->next_seq++; }
-
 /* Cancels a pending event by handle; cancelling one already delivered or
  * unknown is a harmless no-op only if the handle was never reused (it never is). */
 int engine_cancel(engine *e, uint64_t handle);
 
 /* (t, seq) order.  Times are never negative, so their IEEE-754 bits order
  * like the numbers: one 128-bit integer compare, no unpredictable branch. */
-static inline bool engine_before(const event *x, const event *y)
+ENGINE_INLINE bool engine_before(const event *x, const event *y)
 {
     uint64_t xt, yt;
     memcpy(&xt, &x->t, sizeof xt);
@@ -94,12 +102,12 @@ bool engine_take_cancelled(engine *e, uint64_t seq);
 int engine_grow_heap(engine *e);
 int engine_grow_lane(lane *q);
 
-/* Schedules at time t (t >= now) with sequence number seq (from
- * engine_reserve_seq); returns seq, or 0 when memory runs out. */
-static inline uint64_t engine_schedule_at_seq(engine *e, uint64_t seq, double t, uint32_t kind, uint32_t a, uint32_t b,
-                                              uint32_t c)
+/* Schedules an event at time t (t >= now); returns its handle (its seq, never 0),
+ * or 0 when memory runs out. */
+ENGINE_INLINE uint64_t engine_schedule(engine *e, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
 {
     if (e->n == e->cap && engine_grow_heap(e)) return 0;
+    uint64_t seq = e->next_seq++;
     event ev = { .t = t + 0.0, .seq = seq, .kind = kind, .a = a, .b = b, .c = c };   /* -0 -> +0 */
     /* Sift up: move parents down until ev's place is found. */
     size_t i = e->n++;
@@ -114,19 +122,19 @@ static inline uint64_t engine_schedule_at_seq(engine *e, uint64_t seq, double t,
     return seq;
 }
 
-/* Schedules an event at time t (t >= now); returns its handle (its seq, never 0),
- * or 0 when memory runs out. */
-static inline uint64_t engine_schedule(engine *e, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
-{
-    return engine_schedule_at_seq(e, e->next_seq++, t, kind, a, b, c);
-}
-
 /* Schedules like engine_schedule into FIFO lane l (< ENGINE_LANES): cheap when
- * t is not before the lane's newest event, else it goes to the heap.  Events
- * in lanes cannot be cancelled. */
-static inline uint64_t engine_schedule_fifo(engine *e, unsigned l, double t, uint32_t kind, uint32_t a, uint32_t b,
+ * t is not before the lane's newest event, else it goes to the heap.  An
+ * event at the current time when nothing else is pending at this instant
+ * takes the at-now slot instead (the cheapest way: a zero-latency get of the
+ * model).  Events in lanes cannot be cancelled. */
+ENGINE_INLINE uint64_t engine_schedule_fifo(engine *e, unsigned l, double t, uint32_t kind, uint32_t a, uint32_t b,
                                             uint32_t c)
 {
+    if (t == e->now && engine_peek_time(e) > t) {   /* the slot is free: its event would be at now */
+        e->at_now = (event){ .t = e->now, .seq = e->next_seq++, .kind = kind, .a = a, .b = b, .c = c };
+        e->at_now_busy = true;
+        return e->at_now.seq;
+    }
     lane *q = &e->lanes[l];
     if (q->n && t < q->last) return engine_schedule(e, t, kind, a, b, c);
     if (q->n == q->cap && engine_grow_lane(q)) return 0;
@@ -138,8 +146,14 @@ static inline uint64_t engine_schedule_fifo(engine *e, unsigned l, double t, uin
 }
 
 /* Pops the earliest live event into *out and advances now; false when empty. */
-static inline bool engine_pop(engine *e, event *out)
+ENGINE_INLINE bool engine_pop(engine *e, event *out)
 {
+    if (e->at_now_busy) {   /* the least: at now, before all else pending there */
+        *out = e->at_now;
+        e->at_now_busy = false;
+        e->popped++;
+        return true;
+    }
     for (;;) {
         /* The least of the heap top and the lane heads. */
         const event *best = e->n ? &e->heap[0] : NULL;
@@ -167,9 +181,9 @@ static inline bool engine_pop(engine *e, event *out)
 }
 
 /* Number of pending events, cancelled ones included until they are skipped. */
-static inline size_t engine_pending(const engine *e)
+ENGINE_INLINE size_t engine_pending(const engine *e)
 {
-    size_t n = e->n;
+    size_t n = e->n + e->at_now_busy;
     for (int l = 0; l < ENGINE_LANES; l++) n += e->lanes[l].n;
     return n;
 }

@@ -32,7 +32,7 @@ enum ev_kind {
     EV_QUEUE_TIMEOUT,  /* a: query, b: its serial: queue_timeout */
 };
 
-#define PROGRESS_MASK ((1u << 16) - 1)
+#define LOOK_EVERY (1u << 16)   /* events between looks at progress, the stop flag and memory */
 
 /* A step of the common path of a request, inlined into its callers: each
  * runs once or twice per request, and the calls (register saves and
@@ -132,7 +132,7 @@ HOT void sched_fifo(sim *s, unsigned ln, double t, uint32_t kind, uint32_t a, ui
 }
 
 /* A cache operation for attempt ai ending after a sample of cache latency. */
-static void sched_cache_op(sim *s, uint32_t ai, uint32_t kind, uint32_t tag)
+HOT void sched_cache_op(sim *s, uint32_t ai, uint32_t kind, uint32_t tag)
 {
     const dist *d = &s->sc->cache.latency;
     if (d->kind == DIST_CONSTANT)   /* no draw: a constant leaves its stream untouched */
@@ -208,14 +208,7 @@ HOT void start_attempt(sim *s, uint32_t ai)
     a->counted = counted;
     if (s->has_timeout)
         sched_fifo(s, LANE_TIMEOUT, now + s->sc->clients.timeout, EV_TIMEOUT, ai, a->gen, 0);
-    if (s->get_zero && s->get_now == NONE) {
-        /* Its place in tie order is taken now; sim_run runs it or schedules it. */
-        s->get_now = ai;
-        s->get_now_gen = a->gen;
-        s->get_now_seq = engine_reserve_seq(&s->eng);
-    } else {
-        sched_cache_op(s, ai, EV_GET, 0);
-    }
+    sched_cache_op(s, ai, EV_GET, 0);
 }
 
 /* A new request (its first attempt) arrives now. */
@@ -894,7 +887,7 @@ static void on_fault(sim *s, uint32_t fi)
         s->keys[k].present = 0;
         if ((k & 0xfffff) == 0xfffff && s->stop && *s->stop) break;
     }
-    s->check_stop = true;
+    s->look_in = 1;
 }
 
 /* An event for an attempt that has ended since it was scheduled. */
@@ -947,7 +940,6 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
         if (!(s->r[p] = rng_new(sc->seed, p, o ? o->salt : 0))) return -1;
     if (sc->keys.count > 1 && !(s->kp = keypick_new(sc->keys.count, sc->keys.zipf_s))) return -1;
     s->db_fifo = sc->db.latency.kind == DIST_CONSTANT && !sc->db.usl;
-    s->get_zero = sc->cache.latency.kind == DIST_CONSTANT && sc->cache.latency.p1 == 0;
     s->has_timeout = sc->clients.timeout < INFINITY;
     s->has_queue_timeout = sc->db.queue_timeout < INFINITY;
     s->has_budget = sc->clients.retry_budget < INFINITY && sc->clients.retries_max > 0;
@@ -1214,50 +1206,43 @@ enum status_code sim_run(const scenario *sc, size_t si, const run_opts *o, metri
     double bin_end = sc->bin, last = 0, drain_end = sc->duration + sc->drain;
     double bound = o ? o->memory : 0;
     bool warm = sc->warmup <= 0, past = false, over = false;
-    uint64_t n = 0;
+    s.look_in = LOOK_EVERY;
+    /* The first time at which an event needs more than its handler: the end
+     * of the current bin, the end of warmup, duration (what is in flight
+     * then), past the drain limit.  One comparison per event. */
+    double beyond_drain = nextafter(drain_end, INFINITY);
+    double mark = fmin(fmin(bin_end, sc->duration), fmin(warm ? INFINITY : sc->warmup, beyond_drain));
     while (!s.fail && engine_pop(&s.eng, &ev)) {
         if (stale(&s, &ev)) continue;
-        if (!past && ev.t >= sc->duration) {
-            past = true;
-            m->flight_requests = s.live;
-            m->flight_queries = s.in_service + s.queued;
-        }
-        if (ev.t > drain_end) {
-            /* Work still in flight: the drain limit. */
-            if (s.live || s.in_service || s.queued) {
-                if (cut_at_drain(&s, drain_end) == 0) last = drain_end;
+        if (ev.t >= mark) {
+            if (!past && ev.t >= sc->duration) {
+                past = true;
+                m->flight_requests = s.live;
+                m->flight_queries = s.in_service + s.queued;
             }
-            break;
+            if (ev.t > drain_end) {
+                /* Work still in flight: the drain limit. */
+                if (s.live || s.in_service || s.queued) {
+                    if (cut_at_drain(&s, drain_end) == 0) last = drain_end;
+                }
+                break;
+            }
+            if (ev.t >= bin_end) {
+                if (metrics_advance(m, ev.t, s.in_service, s.queued)) { nomem(&s); break; }
+                bin_end = (double)(m->cur + 1) * sc->bin;
+            }
+            if (!warm && ev.t >= sc->warmup) {
+                warm = true;
+                metrics_db_level(m, ev.t, s.in_service, s.queued);
+            }
+            mark = fmin(fmin(bin_end, past ? INFINITY : sc->duration), fmin(warm ? INFINITY : sc->warmup, beyond_drain));
         }
         last = ev.t;
         m->events++;
-        if (ev.t >= bin_end) {
-            if (metrics_advance(m, ev.t, s.in_service, s.queued)) { nomem(&s); break; }
-            bin_end = (double)(m->cur + 1) * sc->bin;
-        }
-        if (!warm && ev.t >= sc->warmup) {
-            warm = true;
-            metrics_db_level(m, ev.t, s.in_service, s.queued);
-        }
         dispatch(&s, &ev);
         if (s.ps_dirty) ps_reschedule(&s);
-        /* A zero-latency get made by this event: when nothing else is pending
-         * at this instant it is the next event, so run it without the round
-         * trip through the event set; otherwise it takes its reserved place. */
-        while (s.get_now != NONE) {
-            uint32_t ai = s.get_now;
-            s.get_now = NONE;
-            if (engine_peek_time(&s.eng) > ev.t) {
-                if (s.att[ai].gen != s.get_now_gen) continue;
-                m->events++;
-                on_get(&s, ai);
-                if (s.ps_dirty) ps_reschedule(&s);
-            } else if (!engine_schedule_at_seq(&s.eng, s.get_now_seq, ev.t, EV_GET, ai, s.get_now_gen, 0)) {
-                nomem(&s);
-            }
-        }
-        if ((++n & PROGRESS_MASK) == 0 || s.check_stop) {
-            s.check_stop = false;
+        if (--s.look_in == 0) {
+            s.look_in = LOOK_EVERY;
             if (s.progress) s.progress(s.progress_ctx, ev.t);
             if (s.stop && *s.stop) { rc = STATUS_STOPPED; break; }
             if (bound > 0) {

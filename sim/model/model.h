@@ -138,11 +138,6 @@ struct sim {
     char trace_msg[1024];          /* its message */
     uint32_t trace_key, trace_node;
     int fail;                      /* out of memory or bad trace: stop the run */
-    /* a get of zero constant latency, run straight after the current event
-     * when nothing else is pending at this instant (see sim_run) */
-    uint32_t get_now, get_now_gen;
-    uint64_t get_now_seq;
-    bool get_zero;                 /* cache latency is the constant 0 */
     bool has_timeout;              /* clients.timeout is finite */
     /* the retry budget (clients.retries.budget): first attempts and granted
      * retries per slice of BUDGET_SLICE seconds over the last BUDGET_SLICES
@@ -158,7 +153,7 @@ struct sim {
     void (*progress)(void *ctx, double t);
     void *progress_ctx;
     volatile int *stop;
-    bool check_stop;               /* look at *stop after this event (a long one: a flush) */
+    uint32_t look_in;              /* events until the loop looks at progress, *stop and memory (1: after this one, a long one: a flush) */
 };
 
 /* ---- calls for strategies ---- */
