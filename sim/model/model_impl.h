@@ -1,0 +1,413 @@
+/* model_impl.h - the model's own view of a run: struct sim and what the
+ * model's files (model.c, sources.c, cache.c, db.c, faults.c, run.c) share.
+ * Strategies never include it: they act through model.h.
+ *
+ * Attempts and queries live in pools indexed by uint32 (0 is MODEL_NONE), so
+ * the memory of a run grows with what is in flight, never with what has
+ * finished.  An attempt record carries its request across retries; its gen
+ * changes every time an attempt ends, so events of an ended attempt are
+ * recognised and dropped.  A query's serial is never reused within a run, so
+ * events of a query whose slot was reused are recognised likewise. */
+#ifndef STAMPEDE_MODEL_IMPL_H
+#define STAMPEDE_MODEL_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine/engine.h"
+#include "engine/rng.h"
+#include "account.h"
+#include "metrics.h"
+#include "model.h"
+#include "scenario.h"
+#include "strategies/strategy.h"
+
+/* A step of the common path of a request, inlined into its callers: each
+ * runs once or twice per request, and the calls (register saves and
+ * restores) were 5% of an M/M/1 run. */
+#define HOT static inline __attribute__((always_inline))
+/* A step off the common path (a control that is off by default), kept out of
+ * line so that the common path around it stays small enough to inline. */
+#define RARE static __attribute__((noinline))
+
+/* The events of a run (engine.h's kind) and their operands. */
+enum ev_kind {
+    EV_ARRIVAL,    /* a: source (0 Poisson/schedule, 1+i burst i) */
+    EV_CLOSED,     /* a: closed-loop client */
+    EV_TRACE,      /* next row of a replayed trace */
+    EV_RETRY,      /* a: attempt, b: gen */
+    EV_GET,        /* a: attempt, b: gen */
+    EV_WAKE,       /* a: attempt, b: gen, c: strategy tag */
+    EV_TIMEOUT,    /* a: attempt, b: gen */
+    EV_DB_DONE,    /* a: query, b: its serial (fixed service time) */
+    EV_DB_PS,      /* the next processor-sharing completion */
+    EV_FAULT,      /* a: fault index */
+    EV_DB_ABORT,   /* a: query, b: its serial: statement_timeout of a fixed service time */
+    EV_STMT_TIMEOUT,   /* a: query, b: its serial: statement_timeout under processor sharing */
+    EV_QUEUE_TIMEOUT,  /* a: query, b: its serial: queue_timeout */
+};
+
+/* FIFO lanes of the engine for events a constant delay after now. */
+enum { LANE_TIMEOUT, LANE_CACHE, LANE_DB, LANE_ARRIVAL, LANE_QUEUE_TIMEOUT, LANE_STMT_TIMEOUT };
+_Static_assert(LANE_STMT_TIMEOUT < ENGINE_LANES, "one engine lane each");
+
+/* ---------------------------------------------------------------- records */
+
+enum att_state { AS_FREE, AS_GET, AS_STRATEGY, AS_QUERY, AS_BACKOFF };
+
+typedef struct attempt {
+    uint64_t req;          /* request id, in arrival order of first attempts */
+    double t_first;        /* arrival of the request's first attempt */
+    double t_arr;          /* arrival of this attempt */
+    uint32_t key, node, client;   /* client: closed-loop client + 1, or MODEL_NONE */
+    uint32_t gen;
+    uint32_t query;        /* the query it waits on, or MODEL_NONE */
+    uint32_t next, prev;   /* links in a strategy's wait list; next: the free list */
+    uint16_t no;           /* attempt number, 1 for the first */
+    uint8_t state;         /* enum att_state */
+    /* flags: all the bits as one byte, so they are set and cleared with
+     * byte-wide loads and stores (a wider one would stall store forwarding) */
+    union {
+        uint8_t flags;
+        struct { uint8_t counted : 1, read_stale : 1, issued : 1, sflag : 5; };
+    };
+} attempt;
+
+enum qflag { QF_COUNTED = 1, QF_WAITERS = 2, QF_LOCK = 4, QF_INSERVICE = 8 };
+
+typedef struct query {
+    double t_issue, t_start;
+    double work;           /* service time, or PS finish target on the virtual clock */
+    uint64_t req;          /* issuing request id */
+    uint32_t key, node;
+    uint32_t issuer, issuer_gen;  /* the attempt answered with the result, or MODEL_NONE */
+    uint32_t waiting;      /* attempts still waiting on it (issuer and joiners) */
+    uint32_t waiters;      /* head of a strategy's list of joined attempts */
+    uint32_t next;         /* DB queue link (towards the tail) / free list */
+    union {
+        uint32_t prev;     /* while queued: DB queue link towards the head */
+        uint32_t heap;     /* while in service: position in the PS heap */
+    };
+    uint32_t serial;       /* never reused within a run (lock ownership) */
+    uint8_t cause;         /* enum cause */
+    uint8_t out;           /* outcome the issuer gets: OUT_FETCH or OUT_REFRESH */
+    uint8_t fail;          /* enum failure its waiters get when it fails (query_done with !ok) */
+    uint8_t flags;         /* enum qflag */
+} query;
+
+/* Per-key state: the cached value, the lock, the stampede group, and one
+ * scratch word a strategy may use.  48 bytes. */
+typedef struct keystate {
+    double expiry;         /* the value is fresh while now < expiry */
+    double written;        /* when the value was written */
+    double lock_until;     /* the lock is held while now < lock_until */
+    float delta;           /* recompute time stored with the value (7 digits are plenty) */
+    uint32_t lock_owner;   /* serial of the holder's query */
+    uint32_t scratch;      /* strategy's (e.g. the flight in progress) */
+    uint32_t grp_inflight; /* unfinished queries of the current stampede group */
+    uint32_t grp_size;
+    uint8_t present;       /* a value was written and not flushed */
+    uint8_t grp_counted;   /* the group's first query came from a counted request */
+    uint8_t busy;          /* a background refresh is in flight */
+} keystate;
+
+/* The retry budget's sliding window: the current slice of 1 s and the 9
+ * before it (Finagle's RetryBudget keeps 10 s in the same way). */
+#define BUDGET_SLICE 1.0
+#define BUDGET_SLICES 10
+
+struct sim {
+    const scenario *sc;
+    const strategy_cfg *cfg;
+    const strategy_ops *ops;
+    const void *params;
+    void *strat;           /* strategy's per-run state */
+    /* the strategy's `recompute` (lock, coalesce, lease), when it has one;
+     * while its code runs, params/strat are its own and in_inner is set */
+    const strategy_ops *iops;
+    const void *iparams;
+    void *istrat;
+    bool in_inner;
+    engine eng;
+    rng *r[RNG_NPURPOSES];
+    keypick *kp;
+    keystate *keys;
+
+    /* attempts (model.c) */
+    attempt *att; uint32_t natt, att_cap, att_free;
+    uint64_t live;                 /* attempts in use: requests in flight */
+    bool has_timeout;              /* clients.timeout is finite */
+    /* the retry budget (clients.retries.budget): first attempts and granted
+     * retries per slice of BUDGET_SLICE seconds over the last BUDGET_SLICES
+     * slices, in a ring; the sums are over the ring */
+    bool has_budget;
+    uint64_t bud_first[BUDGET_SLICES], bud_retry[BUDGET_SLICES];
+    uint64_t bud_sum_first, bud_sum_retry;
+    uint64_t bud_slice;            /* floor(t / BUDGET_SLICE) of the newest slice */
+
+    /* the DB (db.c) */
+    query *q; uint32_t nq, q_cap, q_free;
+    uint32_t serial;
+    uint64_t in_service, queued;
+    uint32_t qhead, qtail;         /* FIFO of queued queries, doubly linked (next, prev) */
+    bool has_queue_timeout;        /* db.queue_timeout is finite */
+    /* processor sharing (USL) */
+    uint32_t *ps; uint32_t nps, ps_cap;
+    double vclock, vlast;
+    uint64_t ps_event;
+    double ps_at;                  /* when ps_event fires */
+    bool ps_dirty;
+    bool db_fifo;                  /* constant service times: completions in a FIFO lane */
+
+    /* faults (faults.c): the db_slowdown windows */
+    double *slow_at, *slow_until, *slow_factor; size_t nslow;
+
+    /* arrivals (sources.c; the draws are arrivals.h's) */
+    uint64_t next_req;
+    size_t sched_i;
+    uint64_t *burst_left; double *burst_pos;
+    struct trace_in *trace;        /* ARR_TRACE: the reader */
+    int trace_rc;                  /* a TI_* error of the reader (trace.h), 0: none */
+    char trace_msg[1024];          /* its message */
+    uint32_t trace_key, trace_node;
+
+    int fail;                      /* out of memory or bad trace: stop the run */
+
+    /* outputs */
+    metrics *m;
+    FILE *trace_req, *trace_db;
+    void (*progress)(void *ctx, double t);
+    void *progress_ctx;
+    volatile int *stop;
+    uint32_t look_in;              /* events until the loop looks at progress, *stop and memory (1: after this one) */
+};
+
+static inline double model_now(const sim *s) { return s->eng.now; }
+static inline bool key_fresh(const sim *s, uint32_t k) { return s->keys[k].present && s->eng.now < s->keys[k].expiry; }
+static inline bool model_lock_free(const sim *s, uint32_t key)
+{
+    return s->keys[key].lock_owner == 0 || s->eng.now >= s->keys[key].lock_until;
+}
+
+/* ---------------------------------------------------------------- shared steps */
+
+/* Out of memory: the run stops after this event. */
+static inline int nomem(sim *s)
+{
+    s->fail = 1;
+    return -1;
+}
+
+/* Schedules or records an out-of-memory failure (checked by the loop). */
+HOT uint64_t sched(sim *s, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
+{
+    uint64_t h = engine_schedule(&s->eng, t, kind, a, b, c);
+    if (!h) nomem(s);
+    return h;
+}
+
+HOT void sched_fifo(sim *s, unsigned ln, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
+{
+    if (!engine_schedule_fifo(&s->eng, ln, t, kind, a, b, c)) nomem(s);
+}
+
+/* A cache operation for attempt ai ending after a sample of cache latency. */
+HOT void sched_cache_op(sim *s, uint32_t ai, uint32_t kind, uint32_t tag)
+{
+    const dist *d = &s->sc->cache.latency;
+    if (d->kind == DIST_CONSTANT)   /* no draw: a constant leaves its stream untouched */
+        sched_fifo(s, LANE_CACHE, s->eng.now + d->p1, kind, ai, s->att[ai].gen, tag);
+    else
+        sched(s, s->eng.now + dist_sample(d, s->r[RNG_CACHE]), kind, ai, s->att[ai].gen, tag);
+}
+
+/* ---- model.c: attempts and requests (their common path, inlined where it
+ * runs: each step runs once or twice per request) */
+
+int att_grow(sim *s);
+void trace_attempt(sim *s, const attempt *a, enum outcome o);
+void budget_deposit(sim *s);
+
+HOT uint32_t att_alloc(sim *s)
+{
+    if (s->att_free) {
+        uint32_t i = s->att_free;
+        s->att_free = s->att[i].next;
+        s->live++;
+        return i;
+    }
+    if (s->natt == s->att_cap && att_grow(s)) return MODEL_NONE;
+    s->live++;
+    return s->natt++;
+}
+
+HOT void att_release(sim *s, uint32_t i)
+{
+    attempt *a = &s->att[i];
+    uint32_t gen = a->gen + 1;   /* gen survives reuse, so old events stay stale */
+    memset(a, 0, sizeof *a);
+    a->gen = gen;
+    a->state = AS_FREE;
+    a->next = s->att_free;
+    s->att_free = i;
+    s->live--;
+}
+
+/* Attempt ai stops waiting on its query. */
+HOT void att_unjoin(sim *s, uint32_t ai)
+{
+    attempt *a = &s->att[ai];
+    if (a->query != MODEL_NONE) {
+        s->q[a->query].waiting--;
+        a->query = MODEL_NONE;
+    }
+}
+
+/* Attempt ai waits on query qi. */
+HOT void att_join(sim *s, uint32_t ai, uint32_t qi)
+{
+    attempt *a = &s->att[ai];
+    a->query = qi;
+    a->state = AS_QUERY;
+    s->q[qi].waiting++;
+    s->q[qi].flags |= QF_WAITERS;
+}
+
+HOT void start_attempt(sim *s, uint32_t ai)
+{
+    attempt *a = &s->att[ai];
+    double now = s->eng.now;
+    acct_attempt(s->m, a->counted, a->no);
+    a->state = AS_GET;
+    a->query = MODEL_NONE;
+    uint8_t counted = a->counted;   /* issued, read_stale and sflag start at 0 */
+    a->flags = 0;
+    a->counted = counted;
+    if (s->has_timeout)
+        sched_fifo(s, LANE_TIMEOUT, now + s->sc->clients.timeout, EV_TIMEOUT, ai, a->gen, 0);
+    sched_cache_op(s, ai, EV_GET, 0);
+}
+
+/* A new request (its first attempt) arrives now; client: closed-loop client
+ * + 1, or MODEL_NONE. */
+HOT void new_request(sim *s, uint32_t key, uint32_t node, uint32_t client)
+{
+    uint32_t ai = att_alloc(s);
+    if (ai == MODEL_NONE) { nomem(s); return; }
+    attempt *a = &s->att[ai];
+    double now = s->eng.now;
+    a->req = s->next_req++;
+    a->t_first = a->t_arr = now;
+    a->key = key;
+    a->node = node;
+    a->client = client;
+    a->no = 1;
+    a->counted = now >= s->sc->warmup && now < s->sc->duration;
+    if (s->has_budget) budget_deposit(s);
+    start_attempt(s, ai);
+}
+
+HOT void end_request(sim *s, uint32_t ai)
+{
+    attempt *a = &s->att[ai];
+    double now = s->eng.now;
+    uint32_t client = a->client;
+    metrics_in_system(s->m, a->t_first, now);
+    att_release(s, ai);
+    if (client) {
+        double t = now + dist_sample(&s->sc->clients.think, s->r[RNG_THINK]);
+        if (t < s->sc->duration) sched(s, t, EV_CLOSED, client - 1, 0, 0);
+    }
+}
+
+/* Attempt ai ends now with outcome o: the attempt-level counts and its trace row. */
+HOT void end_attempt(sim *s, uint32_t ai, enum outcome o)
+{
+    attempt *a = &s->att[ai];
+    att_unjoin(s, ai);
+    acct_attempt_end(s->m, a->counted, o);
+    if (s->trace_req) trace_attempt(s, a, o);
+}
+
+/* ---- model.c: the rest of attempts, and the strategy bridge */
+
+int attempts_setup(sim *s);
+void attempts_free(sim *s);
+void on_retry(sim *s, uint32_t ai);
+void on_timeout(sim *s, uint32_t ai);
+/* The strategy's hooks, for the outer strategy and its recompute. */
+void strategy_wake(sim *s, uint32_t ai, uint32_t tag);
+void strategy_query_done(sim *s, uint32_t qi, bool ok);
+int strategy_setup(sim *s);
+void strategy_teardown(sim *s);
+
+/* ---- sources.c: the request stream */
+
+int sources_setup(sim *s);
+void sources_free(sim *s);
+void on_arrival(sim *s, uint32_t src);
+void on_closed(sim *s, uint32_t client);
+void on_trace(sim *s);
+
+/* ---- cache.c: keys and their values */
+
+int cache_setup(sim *s);
+void cache_free(sim *s);
+void on_get(sim *s, uint32_t ai);
+/* The value of query q's key is written now (its query finished). */
+HOT void cache_write(sim *s, const query *q)
+{
+    const scenario *sc = s->sc;
+    if (!(sc->cache.ttl > 0)) return;
+    double now = s->eng.now, ttl = sc->cache.ttl;
+    keystate *k = &s->keys[q->key];
+    if (sc->cache.ttl_jitter > 0)
+        ttl *= 1.0 + sc->cache.ttl_jitter * (2.0 * rng_uniform(s->r[RNG_JITTER]) - 1.0);
+    k->expiry = now + ttl;
+    k->written = now;
+    k->delta = (float)(now - q->t_issue);
+    k->present = 1;
+}
+
+/* A flush fault: every key loses its value (the loop looks at the stop flag
+ * after it, and within it every 2^20 keys). */
+void cache_flush(sim *s);
+
+/* ---- db.c: the pool, the queue, processor sharing, the controls */
+
+int db_setup(sim *s);
+void db_free(sim *s);
+/* The events of query qi with serial (dropped when the slot holds another query). */
+void on_db_done(sim *s, uint32_t qi, uint32_t serial);
+void ps_complete(sim *s);
+void ps_reschedule(sim *s);
+void on_db_abort(sim *s, uint32_t qi, uint32_t serial);
+void on_statement_timeout(sim *s, uint32_t qi, uint32_t serial);
+void on_queue_timeout(sim *s, uint32_t qi, uint32_t serial);
+/* clients.cancel: an attempt's timeout just ended its wait on query qi. */
+void cancel_if_unwaited(sim *s, uint32_t qi);
+/* The event of query qi with serial: still about the same query (slots are
+ * reused, serials never). */
+static inline bool query_is(const sim *s, uint32_t qi, uint32_t serial)
+{
+    return s->q[qi].serial == serial;
+}
+/* A serial for a query or a lock: never 0, not repeated within 2^32 - 1. */
+static inline uint32_t next_serial(sim *s)
+{
+    if (++s->serial == 0) ++s->serial;
+    return s->serial;
+}
+
+/* ---- faults.c */
+
+int faults_setup(sim *s);
+/* Schedules the flushes (before any arrival). */
+void faults_start(sim *s);
+void faults_free(sim *s);
+void on_fault(sim *s, uint32_t fi);
+/* The product of the db_slowdown factors whose window holds t. */
+double faults_slowdown(const sim *s, double t);
+
+#endif
