@@ -74,6 +74,9 @@ $(BUILD)/sim/%.o: sim/%.c $(BUILD)/.deps $(BUILD)/.cflags
 NO_CONVERSION_DIRS := model strategies
 $(foreach d,$(NO_CONVERSION_DIRS),$(eval $(BUILD)/sim/$(d)/%.o: WARN += -Wno-conversion))
 
+# Strategies see the model through model/model.h only (model_impl.h refuses them).
+$(BUILD)/sim/strategies/%.o: ALL_CFLAGS += -DSTAMPEDE_STRATEGY_UNIT
+
 # The chart templates are found from the program's own place
 # (sim/report/gnuplot.c): ../share/stampede/plots when installed, ../plots
 # from $(BUILD)/, or $$STAMPEDE_PLOTS_DIR; so the same binary works built and

@@ -6,7 +6,7 @@
 
 #include "model_impl.h"
 
-_Static_assert(sizeof(keystate) == 48, "per-key state: the README promises 48 bytes (+8 of Zipf table)");
+_Static_assert(sizeof(keystate) == 32, "per-key state: the README promises 32 bytes (+ the strategy's slots, + 8 of Zipf table)");
 
 int cache_setup(sim *s)
 {
@@ -33,18 +33,11 @@ void cache_free(sim *s)
     free(s->keys);
 }
 
-/* The get of attempt ai ended now: it read its key; the strategy takes it
- * from there. */
-void on_get(sim *s, uint32_t ai)
+lookup_view model_look(const sim *s, uint32_t key)
 {
-    attempt *a = &s->att[ai];
-    keystate *k = &s->keys[a->key];
-    double now = s->eng.now;
-    lookup_view v = { .present = k->present, .fresh = k->present && now < k->expiry,
-                      .expiry = k->expiry, .delta = k->delta };
-    acct_lookup(s->m, a->counted, v.fresh);
-    a->state = AS_STRATEGY;
-    s->ops->lookup(s, ai, &v);
+    const keystate *k = &s->keys[key];
+    return (lookup_view){ .present = k->present, .fresh = k->present && s->eng.now < k->expiry,
+                          .expiry = k->expiry, .written = k->written, .delta = k->delta };
 }
 
 void cache_flush(sim *s)

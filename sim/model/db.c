@@ -21,18 +21,21 @@ static uint32_t q_alloc(sim *s)
         return i;
     }
     if (s->nq == s->q_cap) {
-        uint32_t ncap = s->q_cap * 2;
+        uint32_t ncap = s->q_cap * 2, old = s->q_cap;
         query *nq = realloc(s->q, (size_t)ncap * sizeof *nq);
         if (!nq) return MODEL_NONE;
         s->q = nq;
         s->q_cap = ncap;
+        if (strategy_slots_grow(s, s->att_cap, old)) return MODEL_NONE;
     }
     return s->nq++;
 }
 
+/* Frees query i: a serial of 0 marks it free for the events still pending
+ * for it; model_query sets every field of a record in use. */
 static void q_release(sim *s, uint32_t i)
 {
-    memset(&s->q[i], 0, sizeof s->q[i]);
+    s->q[i].serial = 0;
     s->q[i].next = s->q_free;
     s->q_free = i;
 }
@@ -238,6 +241,10 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
         a->issued = 1;
         att_join(s, ai, qi);
     }
+    for (unsigned i = 0; i < s->nq_slotted; i++) {   /* the strategies' slots start zeroed */
+        struct strategy *st = s->q_slotted[i];
+        memset(strategy_query_slot(st, qi), 0, st->ops->query_slot);
+    }
     keystate *k = &s->keys[q->key];
     acct_query_issue(m, a->counted, c, &k->grp_inflight, &k->grp_size, &k->grp_counted);
     if (has_worker) {
@@ -266,8 +273,6 @@ HOT void query_finish(sim *s, uint32_t qi)
     query *q = &s->q[qi];
     keystate *k = &s->keys[q->key];
     cache_write(s, q);
-    if ((q->flags & QF_LOCK) && k->lock_owner == q->serial && now < k->lock_until)
-        k->lock_owner = 0;   /* the holder's value releases its lock */
     acct_query_done(m, (q->flags & (QF_WAITERS | QF_COUNTED)) == (QF_WAITERS | QF_COUNTED) && q->waiting == 0,
                     &k->grp_inflight);
     if (s->trace_db) trace_query(s, q, QEND_OK);

@@ -23,8 +23,9 @@ int att_grow(sim *s)
     if (!na) return -1;
     memset(na + s->att_cap, 0, (size_t)(ncap - s->att_cap) * sizeof *na);
     s->att = na;
+    uint32_t old = s->att_cap;
     s->att_cap = ncap;
-    return 0;
+    return strategy_slots_grow(s, old, s->q_cap);
 }
 
 int attempts_setup(sim *s)
@@ -150,108 +151,64 @@ void model_answer_issuer(sim *s, uint32_t qi, bool ok)
     else model_fail(s, ai, (enum failure)q->fail);
 }
 
-/* ---------------------------------------------------------------- the recompute strategy */
+/* ---------------------------------------------------------------- the strategy bridge */
 
-#define INNER_TAG 0x80000000u
-
-typedef struct ctx { const void *params; void *strat; bool in_inner; } ctx;
-
-static ctx enter_inner(sim *s)
+void model_miss(sim *s, struct strategy *self, uint32_t ai, const lookup_view *v)
 {
-    ctx c = { s->params, s->strat, s->in_inner };
-    s->params = s->iparams;
-    s->strat = s->istrat;
-    s->in_inner = true;
-    return c;
+    struct strategy *in = self->inner;
+    if (in) in->ops->lookup(s, in, ai, v);
+    else if (model_query(s, ai, CAUSE_MISS, true) == MODEL_NONE) model_fail(s, ai, FAIL_REJECTED);
 }
 
-static void leave_inner(sim *s, ctx c)
+uint32_t model_refresh(sim *s, struct strategy *self, uint32_t ai, enum cause c, bool wait)
 {
-    s->istrat = s->strat;   /* init may have set it */
-    s->params = c.params;
-    s->strat = c.strat;
-    s->in_inner = c.in_inner;
+    struct strategy *in = self->inner;
+    return in ? in->ops->early(s, in, ai, c, wait) : model_query(s, ai, c, wait);
 }
 
-void model_miss(sim *s, uint32_t ai, const lookup_view *v)
+void strategy_wake(sim *s, unsigned id, uint32_t ai, uint32_t tag)
 {
-    if (s->iops) {
-        ctx c = enter_inner(s);
-        s->iops->lookup(s, ai, v);
-        leave_inner(s, c);
-    } else if (model_query(s, ai, CAUSE_MISS, true) == MODEL_NONE) {
-        model_fail(s, ai, FAIL_REJECTED);
+    struct strategy *st = &s->inst[id];
+    st->ops->wake(s, st, ai, tag);
+}
+
+void strategy_abandon(sim *s, uint32_t ai)
+{
+    for (unsigned i = 0; i < s->ninst; i++) {
+        struct strategy *st = &s->inst[i];
+        if (st->ops->abandon) st->ops->abandon(s, st, ai);
     }
 }
 
-uint32_t model_refresh(sim *s, uint32_t ai, enum cause cause, bool wait)
-{
-    if (!s->iops) return model_query(s, ai, cause, wait);
-    ctx c = enter_inner(s);
-    uint32_t q = s->iops->early(s, ai, (int)cause, wait);
-    leave_inner(s, c);
-    return q;
-}
-
-void strategy_wake(sim *s, uint32_t ai, uint32_t tag)
-{
-    if (!(tag & INNER_TAG)) {
-        s->ops->wake(s, ai, tag);
-        return;
-    }
-    ctx c = enter_inner(s);
-    s->iops->wake(s, ai, tag & ~INNER_TAG);
-    leave_inner(s, c);
-}
-
-void strategy_query_done(sim *s, uint32_t qi, bool ok)
-{
-    s->ops->query_done(s, qi, ok);
-    if (s->iops) {
-        ctx c = enter_inner(s);
-        s->iops->query_done(s, qi, ok);
-        leave_inner(s, c);
-    }
-}
-
-static void strategy_abandon(sim *s, uint32_t ai)
-{
-    if (s->ops->abandon) s->ops->abandon(s, ai);
-    if (s->iops && s->iops->abandon) {
-        ctx c = enter_inner(s);
-        s->iops->abandon(s, ai);
-        leave_inner(s, c);
-    }
-}
-
-/* ---------------------------------------------------------------- strategy calls */
-
-void model_cache_step(sim *s, uint32_t ai, uint32_t tag)
+void model_cache_step(sim *s, struct strategy *self, uint32_t ai, uint32_t tag)
 {
     s->att[ai].state = AS_STRATEGY;
-    sched_cache_op(s, ai, EV_WAKE, tag | (s->in_inner ? INNER_TAG : 0));
+    sched_cache_op(s, ai, EV_WAKE + self->id, tag);
 }
 
-void model_sleep(sim *s, uint32_t ai, double dt, uint32_t tag)
+void model_sleep(sim *s, struct strategy *self, uint32_t ai, double dt, uint32_t tag)
 {
     attempt *a = &s->att[ai];
     a->state = AS_STRATEGY;
-    sched(s, s->eng.now + dt, EV_WAKE, ai, a->gen, tag | (s->in_inner ? INNER_TAG : 0));
+    sched(s, s->eng.now + dt, EV_WAKE + self->id, ai, a->gen, tag);
 }
 
-uint32_t model_lock_take(sim *s, uint32_t ai, double ttl, enum cause c, bool wait)
+/* ---------------------------------------------------------------- what strategies see and do */
+
+double model_now(const sim *s) { return s->eng.now; }
+uint32_t model_att_key(const sim *s, uint32_t ai) { return s->att[ai].key; }
+uint32_t model_att_node(const sim *s, uint32_t ai) { return s->att[ai].node; }
+uint32_t model_att_query(const sim *s, uint32_t ai) { return s->att[ai].query; }
+uint32_t model_query_key(const sim *s, uint32_t qi) { return s->q[qi].key; }
+uint32_t model_query_node(const sim *s, uint32_t qi) { return s->q[qi].node; }
+enum cause model_query_cause(const sim *s, uint32_t qi) { return (enum cause)s->q[qi].cause; }
+enum failure model_query_failure(const sim *s, uint32_t qi) { return (enum failure)s->q[qi].fail; }
+rng *model_strategy_rng(sim *s) { return s->r[RNG_STRATEGY]; }
+void model_out_of_memory(sim *s) { nomem(s); }
+
+void model_read_stale(sim *s, uint32_t ai, bool present)
 {
-    keystate *k = &s->keys[s->att[ai].key];
-    k->lock_until = s->eng.now + ttl;
-    uint32_t q = model_query(s, ai, c, wait);
-    k = &s->keys[s->att[ai].key];
-    if (q == MODEL_NONE) {
-        k->lock_owner = next_serial(s);   /* nobody will release it */
-    } else {
-        k->lock_owner = s->q[q].serial;
-        s->q[q].flags |= QF_LOCK;
-    }
-    return q;
+    s->att[ai].read_stale = present;
 }
 
 const char *const give_up_choices[] = { "db", "error", "stale", NULL };
@@ -297,34 +254,63 @@ void on_retry(sim *s, uint32_t ai)
 
 /* ---------------------------------------------------------------- set-up */
 
-int strategy_setup(sim *s)
+/* Slots of n records of size bytes each: the array grown from old_n to n
+ * records, the new ones zeroed.  0 or -1 on no memory. */
+static int slots_grow(unsigned char **slots, size_t size, uint32_t old_n, uint32_t n)
 {
-    for (size_t k = 0; k < s->ops->nparams; k++) {
-        const strategy_cfg *inner;
-        if (s->ops->params[k].type != PARAM_STRATEGY) continue;
-        memcpy(&inner, (const char *)s->params + s->ops->params[k].offset, sizeof inner);
-        if (inner) {
-            s->iops = inner->ops;
-            s->iparams = inner->params;
-        }
-    }
-    if (s->ops->init && s->ops->init(s)) return -1;
-    if (s->iops && s->iops->init) {
-        ctx c = enter_inner(s);
-        int bad = s->iops->init(s);
-        leave_inner(s, c);
-        if (bad) return -1;
-    }
+    if (!size) return 0;
+    unsigned char *p = realloc(*slots, (size_t)n * size);
+    if (!p) return -1;
+    memset(p + (size_t)old_n * size, 0, (size_t)(n - old_n) * size);
+    *slots = p;
+    return 0;
+}
 
+int strategy_slots_grow(sim *s, uint32_t old_att_cap, uint32_t old_q_cap)
+{
+    for (unsigned i = 0; i < s->ninst; i++) {
+        struct strategy *st = &s->inst[i];
+        if (slots_grow(&st->att_slots, st->ops->att_slot, old_att_cap, s->att_cap) ||
+            slots_grow(&st->query_slots, st->ops->query_slot, old_q_cap, s->q_cap))
+            return -1;
+    }
+    return 0;
+}
+
+int strategy_setup(sim *s, const strategy_cfg *cfg)
+{
+    unsigned n = 0;
+    for (const strategy_cfg *c = cfg; c; c = strategy_cfg_inner(c)) n++;
+    s->inst = calloc(n, sizeof *s->inst);
+    s->att_slotted = calloc(n, sizeof *s->att_slotted);
+    s->q_slotted = calloc(n, sizeof *s->q_slotted);
+    if (!s->inst || !s->att_slotted || !s->q_slotted) return -1;
+    for (const strategy_cfg *c = cfg; c; c = strategy_cfg_inner(c)) {
+        struct strategy *st = &s->inst[s->ninst];
+        st->ops = c->ops;
+        st->params = c->params;
+        st->id = s->ninst++;
+        if (st->id) s->inst[st->id - 1].inner = st;
+        if (st->ops->key_slot && !(st->key_slots = calloc(s->sc->keys.count, st->ops->key_slot))) return -1;
+        if (st->ops->att_slot) s->att_slotted[s->natt_slotted++] = st;
+        if (st->ops->query_slot) s->q_slotted[s->nq_slotted++] = st;
+    }
+    if (strategy_slots_grow(s, 0, 0)) return -1;
+    for (unsigned i = 0; i < s->ninst; i++)
+        if (s->inst[i].ops->init && s->inst[i].ops->init(s, &s->inst[i])) return -1;
     return 0;
 }
 
 void strategy_teardown(sim *s)
 {
-    if (s->ops && s->ops->fini) s->ops->fini(s);
-    if (s->iops && s->iops->fini) {
-        ctx c = enter_inner(s);
-        s->iops->fini(s);
-        leave_inner(s, c);
+    for (unsigned i = 0; i < s->ninst; i++) {
+        struct strategy *st = &s->inst[i];
+        if (st->ops->fini) st->ops->fini(s, st);
+        free(st->key_slots);
+        free(st->att_slots);
+        free(st->query_slots);
     }
+    free(s->inst);
+    free(s->att_slotted);
+    free(s->q_slotted);
 }

@@ -1,12 +1,14 @@
-/* model.h - the simulated system: clients, app nodes, cache, DB, faults, and the
- * calls a strategy uses to act on it.
+/* model.h - the simulated system (clients, app nodes, cache, DB, faults) as
+ * strategies and runners see it: the calls a strategy uses to look at a run
+ * and act on it, and sim_run.
  *
- * sim_run builds a sim for one strategy of a scenario, runs it to the end and
- * fills a metrics record; everything it allocates it frees before returning.
- * Attempts and queries live in pools indexed by uint32 (0 is "none"), so the
- * memory of a run grows with what is in flight, never with what has finished.
- * An attempt record carries its request across retries; its gen changes every
- * time an attempt ends, which is how stale events for it are recognised. */
+ * A sim is one run of one strategy of a scenario; its fields are the
+ * model's own (model_impl.h).  Attempts and queries are named by uint32
+ * indices, MODEL_NONE for none; an index is valid while its attempt (or
+ * query) is: an attempt until it ends (model_finish, model_fail), a query
+ * until its query_done hook returns.  A strategy's hooks (strategy.h) and
+ * these calls happen at the simulated time model_now, in the order the event
+ * set gives; no call here blocks or allocates memory the caller must free. */
 #ifndef STAMPEDE_MODEL_H
 #define STAMPEDE_MODEL_H
 
@@ -15,17 +17,47 @@
 #include <stdio.h>
 
 #include "base/status.h"
-#include "metrics.h"
 #include "engine/rng.h"
+#include "metrics.h"
 #include "scenario.h"
-#include "strategies/strategy.h"
+#include "vocab.h"
 
-#define NONE 0u
-#define MODEL_NONE 0u
-
+/* One run of one strategy (private to the model). */
 typedef struct sim sim;
+/* A configured strategy of a run (strategy.h). */
+struct strategy;
 
-/* ---- calls for strategies ---- */
+#define MODEL_NONE 0u   /* no attempt, no query */
+
+/* What a key's value is now, as a get finds it. */
+typedef struct lookup_view {
+    bool fresh;        /* a value with now < expiry */
+    bool present;      /* any value, fresh or expired */
+    double expiry;     /* when present: when it expires */
+    double written;    /* when present: when it was written */
+    double delta;      /* when present: the recompute time stored with it */
+} lookup_view;
+
+/* ---- looking ---- */
+
+double model_now(const sim *s);
+/* The key, node and query (MODEL_NONE when it waits on none) of attempt att. */
+uint32_t model_att_key(const sim *s, uint32_t att);
+uint32_t model_att_node(const sim *s, uint32_t att);
+uint32_t model_att_query(const sim *s, uint32_t att);
+/* Key key's value now. */
+lookup_view model_look(const sim *s, uint32_t key);
+/* Query q's key, node, cause, and the failure its waiters get when it fails
+ * (what model_answer_issuer gives the issuer). */
+uint32_t model_query_key(const sim *s, uint32_t q);
+uint32_t model_query_node(const sim *s, uint32_t q);
+enum cause model_query_cause(const sim *s, uint32_t q);
+enum failure model_query_failure(const sim *s, uint32_t q);
+/* The strategies' own random stream (RNG_STRATEGY): the same draws in the
+ * same order give the same run. */
+rng *model_strategy_rng(sim *s);
+
+/* ---- acting ---- */
 
 /* Ends attempt att with an answer (hit, refresh, fetch, waited or stale): its
  * request succeeded and ends; a closed-loop client thinks, then sends again. */
@@ -37,46 +69,48 @@ void model_fail(sim *s, uint32_t att, enum failure f);
 /* Issues a DB query for att's key, caused by att.  With wait, att waits for
  * it and is answered when it finishes (fetch, or refresh for CAUSE_EARLY; see
  * model_answer_issuer); without, it is a background refresh nobody waits on.
- * Returns the query, or NONE when the DB rejected it at once (then query_done
- * is not called for it: the caller acts).  A query admitted ends exactly once
- * in query_done: ok when it finished and wrote its value, !ok when it was
- * dropped from the queue (db.queue_timeout), aborted in service
+ * Returns the query, or MODEL_NONE when the DB rejected it at once (then no
+ * query_done follows: the caller acts).  A query admitted ends exactly once,
+ * in the query_done hooks: ok when it finished and wrote its value, !ok when
+ * it was dropped from the queue (db.queue_timeout), aborted in service
  * (db.statement_timeout) or cancelled (clients.cancel), writing nothing. */
 uint32_t model_query(sim *s, uint32_t att, enum cause c, bool wait);
-/* The usual end of a query for its issuer: the result (ok), or the query's
- * failure (q->fail). */
+/* The usual end of query q for its issuer, when it still waits on it: the
+ * result (ok), or the query's failure.  What the model does for a strategy
+ * without a query_done hook. */
 void model_answer_issuer(sim *s, uint32_t q, bool ok);
 /* Makes att wait on query q as a joiner (counts for "wasted"). */
 void model_join(sim *s, uint32_t att, uint32_t q);
 /* att stops waiting on its query (gave up, timed out). */
 void model_unjoin(sim *s, uint32_t att);
-/* A cache operation for att: takes a sample of cache.latency, then wake(tag). */
-void model_cache_step(sim *s, uint32_t att, uint32_t tag);
-/* Sleeps att for dt, then wake(tag). */
-void model_sleep(sim *s, uint32_t att, double dt, uint32_t tag);
-/* The key's lock (or lease): free when never taken, released, or past its
- * ttl.  model_lock_take issues att's query as the lock's holder (cause c) and
- * returns it, or NONE when the DB rejected it: the lock is then held by
- * nobody who will release it, until ttl.  The holder's value, when written,
- * releases the lock if it still holds it (model does this). */
-uint32_t model_lock_take(sim *s, uint32_t att, double ttl, enum cause c, bool wait);
+/* att read an expired value (present) or none: what on_give_up "stale" may
+ * serve (model_give_up). */
+void model_read_stale(sim *s, uint32_t att, bool present);
+/* A cache operation for att: takes a sample of cache.latency, then self's
+ * wake hook gets (att, tag). */
+void model_cache_step(sim *s, struct strategy *self, uint32_t att, uint32_t tag);
+/* Sleeps att for dt, then self's wake hook gets (att, tag). */
+void model_sleep(sim *s, struct strategy *self, uint32_t att, double dt, uint32_t tag);
 
-/* For strategies with a `recompute`: att found no usable value; the
- * recompute strategy handles it (without one: it queries, as under none). */
-void model_miss(sim *s, uint32_t att, const lookup_view *v);
-/* att wants an early or background refresh; the recompute strategy decides
- * (without one: a plain query).  Returns the query or NONE (declined/rejected). */
-uint32_t model_refresh(sim *s, uint32_t att, enum cause c, bool wait);
+/* For a strategy with a `recompute` (self->inner): att found no usable value;
+ * the recompute strategy handles it (without one: att queries, as under
+ * none, and fails rejected when the DB rejects it). */
+void model_miss(sim *s, struct strategy *self, uint32_t att, const lookup_view *v);
+/* att wants an early or background refresh (cause c); the recompute strategy
+ * decides (without one: a plain query).  Returns the query, or MODEL_NONE
+ * when declined or rejected. */
+uint32_t model_refresh(sim *s, struct strategy *self, uint32_t att, enum cause c, bool wait);
 
 /* What a waiter does at max_wait (lock, coalesce): the on_give_up choices. */
 enum give_up { GIVE_UP_DB, GIVE_UP_ERROR, GIVE_UP_STALE };
 extern const char *const give_up_choices[];
 /* Carries out on_give_up for att: query the DB itself (cause giveup), fail,
- * or serve the expired value it last read (else query). Counts the give-up. */
+ * or serve the expired value it last read (else query).  Counts the give-up. */
 void model_give_up(sim *s, uint32_t att, enum give_up g);
-/* Counts a strategy action in the summary (lock waits, give-ups, ...). */
+/* Counts a strategy action for att in the summary (lock waits, ...). */
 void model_count(sim *s, uint32_t att, enum counter c);
-
+/* The strategy ran out of memory: the run stops after this event, failed. */
+void model_out_of_memory(sim *s);
 
 /* ---- running ---- */
 
@@ -104,7 +138,12 @@ int run_metrics_setup(const scenario *sc, metrics *m);
  * unanswered requests failed as unfinished). */
 enum status_code sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, struct status *st);
 
-/* (struct sim, until strategies act through the calls above only) */
-#include "model_impl.h"
+/* What a run of sc holds, in bytes, for estimates before it (the most over
+ * sc's strategies, their slots included): per key (the Zipf table aside), per
+ * closed-loop client (its request's record and two pending events), and per
+ * request in flight (its record, its query and two pending events). */
+double sim_key_bytes(const scenario *sc);
+double sim_client_bytes(const scenario *sc);
+double sim_flight_bytes(const scenario *sc);
 
 #endif

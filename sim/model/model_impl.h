@@ -11,6 +11,12 @@
 #ifndef STAMPEDE_MODEL_IMPL_H
 #define STAMPEDE_MODEL_IMPL_H
 
+/* The Makefile compiles sim/strategies/ with STAMPEDE_STRATEGY_UNIT: a
+ * strategy that includes this header does not build. */
+#ifdef STAMPEDE_STRATEGY_UNIT
+#error "a strategy sees the model through model/model.h and strategy.h only"
+#endif
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,21 +37,23 @@
  * line so that the common path around it stays small enough to inline. */
 #define RARE static __attribute__((noinline))
 
-/* The events of a run (engine.h's kind) and their operands. */
+/* The events of a run (engine.h's kind) and their operands.  Those of an
+ * attempt come last: an event from EV_RETRY on names an attempt in a and its
+ * gen in b. */
 enum ev_kind {
     EV_ARRIVAL,    /* a: source (0 Poisson/schedule, 1+i burst i) */
     EV_CLOSED,     /* a: closed-loop client */
     EV_TRACE,      /* next row of a replayed trace */
-    EV_RETRY,      /* a: attempt, b: gen */
-    EV_GET,        /* a: attempt, b: gen */
-    EV_WAKE,       /* a: attempt, b: gen, c: strategy tag */
-    EV_TIMEOUT,    /* a: attempt, b: gen */
     EV_DB_DONE,    /* a: query, b: its serial (fixed service time) */
     EV_DB_PS,      /* the next processor-sharing completion */
     EV_FAULT,      /* a: fault index */
     EV_DB_ABORT,   /* a: query, b: its serial: statement_timeout of a fixed service time */
     EV_STMT_TIMEOUT,   /* a: query, b: its serial: statement_timeout under processor sharing */
     EV_QUEUE_TIMEOUT,  /* a: query, b: its serial: queue_timeout */
+    EV_RETRY,      /* a: attempt, b: gen */
+    EV_GET,        /* a: attempt, b: gen */
+    EV_TIMEOUT,    /* a: attempt, b: gen */
+    EV_WAKE,       /* EV_WAKE + i: a: attempt, b: gen, c: the tag strategy i of the chain asked for */
 };
 
 /* FIFO lanes of the engine for events a constant delay after now. */
@@ -63,18 +71,18 @@ typedef struct attempt {
     uint32_t key, node, client;   /* client: closed-loop client + 1, or MODEL_NONE */
     uint32_t gen;
     uint32_t query;        /* the query it waits on, or MODEL_NONE */
-    uint32_t next, prev;   /* links in a strategy's wait list; next: the free list */
+    uint32_t next;         /* the free list */
     uint16_t no;           /* attempt number, 1 for the first */
     uint8_t state;         /* enum att_state */
     /* flags: all the bits as one byte, so they are set and cleared with
      * byte-wide loads and stores (a wider one would stall store forwarding) */
     union {
         uint8_t flags;
-        struct { uint8_t counted : 1, read_stale : 1, issued : 1, sflag : 5; };
+        struct { uint8_t counted : 1, read_stale : 1, issued : 1; };
     };
 } attempt;
 
-enum qflag { QF_COUNTED = 1, QF_WAITERS = 2, QF_LOCK = 4, QF_INSERVICE = 8 };
+enum qflag { QF_COUNTED = 1, QF_WAITERS = 2, QF_INSERVICE = 4 };
 
 typedef struct query {
     double t_issue, t_start;
@@ -83,33 +91,28 @@ typedef struct query {
     uint32_t key, node;
     uint32_t issuer, issuer_gen;  /* the attempt answered with the result, or MODEL_NONE */
     uint32_t waiting;      /* attempts still waiting on it (issuer and joiners) */
-    uint32_t waiters;      /* head of a strategy's list of joined attempts */
     uint32_t next;         /* DB queue link (towards the tail) / free list */
     union {
         uint32_t prev;     /* while queued: DB queue link towards the head */
         uint32_t heap;     /* while in service: position in the PS heap */
     };
-    uint32_t serial;       /* never reused within a run (lock ownership) */
+    uint32_t serial;       /* never reused within a run: a 0 marks a free record */
     uint8_t cause;         /* enum cause */
     uint8_t out;           /* outcome the issuer gets: OUT_FETCH or OUT_REFRESH */
     uint8_t fail;          /* enum failure its waiters get when it fails (query_done with !ok) */
     uint8_t flags;         /* enum qflag */
 } query;
 
-/* Per-key state: the cached value, the lock, the stampede group, and one
- * scratch word a strategy may use.  48 bytes. */
+/* Per-key state: the cached value and the stampede group.  32 bytes (the
+ * strategies' own per key is in their key slots). */
 typedef struct keystate {
     double expiry;         /* the value is fresh while now < expiry */
     double written;        /* when the value was written */
-    double lock_until;     /* the lock is held while now < lock_until */
     float delta;           /* recompute time stored with the value (7 digits are plenty) */
-    uint32_t lock_owner;   /* serial of the holder's query */
-    uint32_t scratch;      /* strategy's (e.g. the flight in progress) */
     uint32_t grp_inflight; /* unfinished queries of the current stampede group */
     uint32_t grp_size;
     uint8_t present;       /* a value was written and not flushed */
     uint8_t grp_counted;   /* the group's first query came from a counted request */
-    uint8_t busy;          /* a background refresh is in flight */
 } keystate;
 
 /* The retry budget's sliding window: the current slice of 1 s and the 9
@@ -119,16 +122,12 @@ typedef struct keystate {
 
 struct sim {
     const scenario *sc;
-    const strategy_cfg *cfg;
-    const strategy_ops *ops;
-    const void *params;
-    void *strat;           /* strategy's per-run state */
-    /* the strategy's `recompute` (lock, coalesce, lease), when it has one;
-     * while its code runs, params/strat are its own and in_inner is set */
-    const strategy_ops *iops;
-    const void *iparams;
-    void *istrat;
-    bool in_inner;
+    /* the strategy chain: the run's strategy, then the one it holds as its
+     * recompute, and so on (ninst of them); those with slots per attempt and
+     * per query, whose slots the model zeroes */
+    struct strategy *inst; unsigned ninst;
+    struct strategy **att_slotted; unsigned natt_slotted;
+    struct strategy **q_slotted; unsigned nq_slotted;
     engine eng;
     rng *r[RNG_NPURPOSES];
     keypick *kp;
@@ -183,13 +182,6 @@ struct sim {
     uint32_t look_in;              /* events until the loop looks at progress, *stop and memory (1: after this one) */
 };
 
-static inline double model_now(const sim *s) { return s->eng.now; }
-static inline bool key_fresh(const sim *s, uint32_t k) { return s->keys[k].present && s->eng.now < s->keys[k].expiry; }
-static inline bool model_lock_free(const sim *s, uint32_t key)
-{
-    return s->keys[key].lock_owner == 0 || s->eng.now >= s->keys[key].lock_until;
-}
-
 /* ---------------------------------------------------------------- shared steps */
 
 /* Out of memory: the run stops after this event. */
@@ -242,12 +234,12 @@ HOT uint32_t att_alloc(sim *s)
     return s->natt++;
 }
 
+/* Frees attempt i (new_request and start_attempt set every field a record
+ * in use reads). */
 HOT void att_release(sim *s, uint32_t i)
 {
     attempt *a = &s->att[i];
-    uint32_t gen = a->gen + 1;   /* gen survives reuse, so old events stay stale */
-    memset(a, 0, sizeof *a);
-    a->gen = gen;
+    a->gen++;   /* gen survives reuse, so old events stay stale */
     a->state = AS_FREE;
     a->next = s->att_free;
     s->att_free = i;
@@ -281,9 +273,13 @@ HOT void start_attempt(sim *s, uint32_t ai)
     acct_attempt(s->m, a->counted, a->no);
     a->state = AS_GET;
     a->query = MODEL_NONE;
-    uint8_t counted = a->counted;   /* issued, read_stale and sflag start at 0 */
+    uint8_t counted = a->counted;   /* issued and read_stale start at 0 */
     a->flags = 0;
     a->counted = counted;
+    for (unsigned i = 0; i < s->natt_slotted; i++) {   /* and the strategies' slots */
+        struct strategy *st = s->att_slotted[i];
+        memset(strategy_att_slot(st, ai), 0, st->ops->att_slot);
+    }
     if (s->has_timeout)
         sched_fifo(s, LANE_TIMEOUT, now + s->sc->clients.timeout, EV_TIMEOUT, ai, a->gen, 0);
     sched_cache_op(s, ai, EV_GET, 0);
@@ -336,11 +332,28 @@ int attempts_setup(sim *s);
 void attempts_free(sim *s);
 void on_retry(sim *s, uint32_t ai);
 void on_timeout(sim *s, uint32_t ai);
-/* The strategy's hooks, for the outer strategy and its recompute. */
-void strategy_wake(sim *s, uint32_t ai, uint32_t tag);
-void strategy_query_done(sim *s, uint32_t qi, bool ok);
-int strategy_setup(sim *s);
+/* The strategy bridge: the chain of strategy i of the scenario (s->inst),
+ * its slots, and the hooks the model calls. */
+int strategy_setup(sim *s, const strategy_cfg *cfg);
 void strategy_teardown(sim *s);
+/* The pools grew to att_cap attempts / q_cap queries: the slots follow.
+ * 0 or -1 on no memory. */
+int strategy_slots_grow(sim *s, uint32_t old_att_cap, uint32_t old_q_cap);
+/* Strategy id of the chain's step for attempt ai ended (EV_WAKE + id). */
+void strategy_wake(sim *s, unsigned id, uint32_t ai, uint32_t tag);
+/* Attempt ai is abandoned (its client timed out): every strategy forgets it. */
+void strategy_abandon(sim *s, uint32_t ai);
+/* Query qi ended: every strategy of the chain hears it, outer first (one
+ * without the hook: the model answers the issuer). */
+HOT void strategy_query_done(sim *s, uint32_t qi, bool ok)
+{
+    unsigned i = 0;
+    do {
+        struct strategy *st = &s->inst[i];
+        if (st->ops->query_done) st->ops->query_done(s, st, qi, ok);
+        else model_answer_issuer(s, qi, ok);
+    } while (++i < s->ninst);
+}
 
 /* ---- sources.c: the request stream */
 
@@ -354,7 +367,20 @@ void on_trace(sim *s);
 
 int cache_setup(sim *s);
 void cache_free(sim *s);
-void on_get(sim *s, uint32_t ai);
+/* The get of attempt ai ended now: it read its key; the strategy takes it
+ * from there. */
+HOT void on_get(sim *s, uint32_t ai)
+{
+    attempt *a = &s->att[ai];
+    keystate *k = &s->keys[a->key];
+    double now = s->eng.now;
+    lookup_view v = { .present = k->present, .fresh = k->present && now < k->expiry,
+                      .expiry = k->expiry, .written = k->written, .delta = k->delta };
+    acct_lookup(s->m, a->counted, v.fresh);
+    a->state = AS_STRATEGY;
+    s->inst->ops->lookup(s, s->inst, ai, &v);
+}
+
 /* The value of query q's key is written now (its query finished). */
 HOT void cache_write(sim *s, const query *q)
 {

@@ -17,7 +17,7 @@
 /* An event for an attempt that has ended since it was scheduled. */
 static inline bool stale(const sim *s, const event *ev)
 {
-    return ev->kind >= EV_RETRY && ev->kind <= EV_TIMEOUT && s->att[ev->a].gen != ev->b;
+    return ev->kind >= EV_RETRY && s->att[ev->a].gen != ev->b;
 }
 
 HOT void dispatch(sim *s, const event *ev)
@@ -28,7 +28,6 @@ HOT void dispatch(sim *s, const event *ev)
     case EV_TRACE: on_trace(s); break;
     case EV_RETRY: on_retry(s, ev->a); break;
     case EV_GET: on_get(s, ev->a); break;
-    case EV_WAKE: strategy_wake(s, ev->a, ev->c); break;
     case EV_TIMEOUT: on_timeout(s, ev->a); break;
     case EV_DB_DONE: on_db_done(s, ev->a, ev->b); break;
     case EV_DB_PS: ps_complete(s); break;
@@ -36,7 +35,7 @@ HOT void dispatch(sim *s, const event *ev)
     case EV_DB_ABORT: on_db_abort(s, ev->a, ev->b); break;
     case EV_STMT_TIMEOUT: on_statement_timeout(s, ev->a, ev->b); break;
     case EV_QUEUE_TIMEOUT: on_queue_timeout(s, ev->a, ev->b); break;
-    default: break;
+    default: strategy_wake(s, ev->kind - EV_WAKE, ev->a, ev->c); break;   /* EV_WAKE + i */
     }
 }
 
@@ -46,9 +45,6 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
 {
     memset(s, 0, sizeof *s);
     s->sc = sc;
-    s->cfg = &sc->strategies[si];
-    s->ops = s->cfg->ops;
-    s->params = s->cfg->params;
     s->m = m;
     if (o) {
         s->trace_req = o->trace_req;
@@ -61,7 +57,9 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
     for (unsigned p = 0; p < RNG_NPURPOSES; p++)
         if (!(s->r[p] = rng_new(sc->seed, p, o ? o->salt : 0))) return -1;
     if (sc->keys.count > 1 && !(s->kp = keypick_new(sc->keys.count, sc->keys.zipf_s))) return -1;
-    if (attempts_setup(s) || db_setup(s) || cache_setup(s) || faults_setup(s) || strategy_setup(s)) return -1;
+    if (attempts_setup(s) || db_setup(s) || cache_setup(s) || faults_setup(s) ||
+        strategy_setup(s, &sc->strategies[si]))
+        return -1;
     /* First events: faults, then arrivals, in a fixed order. */
     faults_start(s);
     if (sources_setup(s)) return -1;
@@ -100,6 +98,44 @@ static int set_triggers(const scenario *sc, metrics *m)
 }
 
 /* ---------------------------------------------------------------- memory */
+
+/* The most slot bytes per key, attempt and query over sc's strategy chains. */
+static void slot_bytes(const scenario *sc, double *key, double *att, double *qry)
+{
+    *key = *att = *qry = 0;
+    for (size_t i = 0; i < sc->nstrategies; i++) {
+        double k = 0, a = 0, q = 0;
+        for (const strategy_cfg *c = &sc->strategies[i]; c; c = strategy_cfg_inner(c)) {
+            k += (double)c->ops->key_slot;
+            a += (double)c->ops->att_slot;
+            q += (double)c->ops->query_slot;
+        }
+        *key = fmax(*key, k);
+        *att = fmax(*att, a);
+        *qry = fmax(*qry, q);
+    }
+}
+
+double sim_key_bytes(const scenario *sc)
+{
+    double k, a, q;
+    slot_bytes(sc, &k, &a, &q);
+    return (double)sizeof(keystate) + k;
+}
+
+double sim_client_bytes(const scenario *sc)
+{
+    double k, a, q;
+    slot_bytes(sc, &k, &a, &q);
+    return (double)(sizeof(attempt) + 2 * sizeof(event)) + a;
+}
+
+double sim_flight_bytes(const scenario *sc)
+{
+    double k, a, q;
+    slot_bytes(sc, &k, &a, &q);
+    return (double)(sizeof(attempt) + sizeof(query) + 2 * sizeof(event)) + a + q;
+}
 
 /* Bytes the run holds in what grows with the work in flight and with time. */
 typedef struct held {

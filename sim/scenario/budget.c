@@ -27,7 +27,6 @@
 #define ROW_COST 0.5              /* a time-series row kept and written, in requests: 2e6/s */
 #define ALIAS_BYTES 8             /* a Zipf alias-table slot per key (rng.c) */
 #define TRACE_ROW_BYTES 40        /* a requests.csv row, at least ("0,1,0,0,0.1,0.1,0.001,hit,0") */
-#define FLIGHT_BYTES (sizeof(attempt) + sizeof(query) + 2 * sizeof(event))   /* a request in flight */
 #define HIST_RANGE 16777216.0     /* 2^HIST_EMAX s: latencies beyond it are counted as overflow */
 
 _Static_assert(HIST_EMAX == 24, "HIST_RANGE is 2^HIST_EMAX");
@@ -379,9 +378,9 @@ double budget_available(void)
 
 static double fixed_bytes(const scenario *sc)
 {
-    double key_bytes = sizeof(keystate) + (sc->keys.zipf_s > 0 && sc->keys.count > 1 ? ALIAS_BYTES : 0);
+    double key_bytes = sim_key_bytes(sc) + (sc->keys.zipf_s > 0 && sc->keys.count > 1 ? ALIAS_BYTES : 0);
     double client_bytes = sc->clients.kind == ARR_CLOSED
-                              ? (double)sc->clients.population * (sizeof(attempt) + 2 * sizeof(event))
+                              ? (double)sc->clients.population * sim_client_bytes(sc)
                               : 0;
     return (double)sc->keys.count * key_bytes + client_bytes;
 }
@@ -420,7 +419,7 @@ void budget_estimate_of(const scenario *sc, size_t nruns, budget_estimate *e)
     e->work = e->attempts + e->polls + e->key_setups * KEY_SETUP_COST + e->key_clears * KEY_CLEAR_COST +
               e->bins * ROW_COST;
     /* The rows array doubles as it grows: twice the rows during a copy. */
-    e->memory = fixed_bytes(sc) + 2 * e->bins * sizeof(ts_row) + e->flight * FLIGHT_BYTES;
+    e->memory = fixed_bytes(sc) + 2 * e->bins * sizeof(ts_row) + e->flight * sim_flight_bytes(sc);
     e->available = budget_available();
     e->seconds = runs * e->work / REQUESTS_PER_SECOND;
 }
@@ -653,8 +652,8 @@ int budget_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, s
     if (!(e.memory <= BUDGET_MEMORY_SHARE * e.available)) {
         budget_fmt_bytes(mem, sizeof mem, e.memory);
         budget_fmt_bytes(avail, sizeof avail, e.available);
-        double keys = (double)sc->keys.count * (double)(sizeof(keystate) + (sc->keys.zipf_s > 0 ? ALIAS_BYTES : 0));
-        double flight = e.flight * FLIGHT_BYTES;
+        double keys = (double)sc->keys.count * (sim_key_bytes(sc) + (sc->keys.zipf_s > 0 ? ALIAS_BYTES : 0));
+        double flight = e.flight * sim_flight_bytes(sc);
         const char *what = keys >= e.memory / 2 ? "keys.count"
                          : sc->clients.kind == ARR_CLOSED && sc->clients.population > 1000000 ? "clients.arrivals.closed.population"
                          : flight >= e.memory / 2 ? "the requests of clients.bursts or the arrival rate, or set "

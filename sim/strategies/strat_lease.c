@@ -2,14 +2,17 @@
  * finds no fresh value receives the key's lease when it is free (never
  * granted, released, or granted more than lease_ttl ago), and its holder
  * queries the DB; the others wait `retry` and get again, or take the expired
- * value when accept_stale.  The lease is the key's lock (model_lock_*), taken
- * by the get itself rather than by a separate cache operation, and released
+ * value when accept_stale.  The lease is a lock per key (keylock.h), taken by
+ * the get itself rather than by a separate cache operation, and released
  * when its holder's value is written (memcache's set with the lease token), so
- * lease_ttl only bounds a lease whose holder never writes. */
+ * lease_ttl only bounds a lease whose holder never writes.  Slots: the lease
+ * per key; per attempt, whether it was counted as a lock wait. */
 #include <math.h>
 #include <stddef.h>
 
+#include "keylock.h"
 #include "model/model.h"
+#include "strategy.h"
 
 typedef struct lease_params {
     double lease_ttl, retry;
@@ -17,51 +20,60 @@ typedef struct lease_params {
 } lease_params;
 
 enum { TAG_RETRY, TAG_GET };
-enum { WAITED = 1 };
 
-/* A get of attempt ai has just read the cache (first or after a retry). */
-static void lease_read(sim *s, uint32_t ai, bool first)
+/* A get of attempt att has just read the cache (first or after a retry). */
+static void lease_read(sim *s, struct strategy *self, uint32_t att, const lookup_view *v, bool first)
 {
-    const lease_params *p = s->params;
-    attempt *a = &s->att[ai];
-    keystate *k = &s->keys[a->key];
-    if (key_fresh(s, a->key)) {
-        model_finish(s, ai, first ? OUT_HIT : OUT_WAITED);
+    const lease_params *p = self->params;
+    keylock *k = strategy_key_slot(self, model_att_key(s, att));
+    uint8_t *waited = strategy_att_slot(self, att);
+    if (v->fresh) {
+        model_finish(s, att, first ? OUT_HIT : OUT_WAITED);
         return;
     }
-    if (model_lock_free(s, a->key)) {
-        if (model_lock_take(s, ai, p->lease_ttl, CAUSE_LEASE, true) == NONE) model_fail(s, ai, FAIL_REJECTED);
+    if (keylock_free(k, model_now(s))) {
+        if (keylock_take(s, k, att, p->lease_ttl, CAUSE_LEASE, true) == MODEL_NONE) model_fail(s, att, FAIL_REJECTED);
         return;
     }
-    if (p->accept_stale && k->present) {
-        model_finish(s, ai, OUT_STALE);
+    if (p->accept_stale && v->present) {
+        model_finish(s, att, OUT_STALE);
         return;
     }
-    if (!(a->sflag & WAITED)) {
-        a->sflag |= WAITED;
-        model_count(s, ai, CNT_LOCK_WAITS);
+    if (!*waited) {
+        *waited = 1;
+        model_count(s, att, CNT_LOCK_WAITS);
     }
-    model_sleep(s, ai, p->retry, TAG_RETRY);
+    model_sleep(s, self, att, p->retry, TAG_RETRY);
 }
 
-static void lease_lookup(sim *s, uint32_t ai, const lookup_view *v)
+static void lease_lookup(sim *s, struct strategy *self, uint32_t att, const lookup_view *v)
 {
-    (void)v;
-    lease_read(s, ai, true);
+    lease_read(s, self, att, v, true);
 }
 
-static void lease_wake(sim *s, uint32_t ai, uint32_t tag)
+static void lease_wake(sim *s, struct strategy *self, uint32_t att, uint32_t tag)
 {
-    if (tag == TAG_RETRY) model_cache_step(s, ai, TAG_GET);
-    else lease_read(s, ai, false);
+    if (tag == TAG_RETRY) {
+        model_cache_step(s, self, att, TAG_GET);
+    } else {
+        lookup_view v = model_look(s, model_att_key(s, att));
+        lease_read(s, self, att, &v, false);
+    }
+}
+
+static void lease_query_done(sim *s, struct strategy *self, uint32_t q, bool ok)
+{
+    keylock_query_done(strategy_key_slot(self, model_query_key(s, q)), q, ok);
+    model_answer_issuer(s, q, ok);
 }
 
 /* As a recompute: a refresh is made by whoever gets the key's lease. */
-static uint32_t lease_early(sim *s, uint32_t ai, int cause, bool wait)
+static uint32_t lease_early(sim *s, struct strategy *self, uint32_t att, enum cause c, bool wait)
 {
-    const lease_params *p = s->params;
-    if (!model_lock_free(s, s->att[ai].key)) return NONE;
-    return model_lock_take(s, ai, p->lease_ttl, (enum cause)cause, wait);
+    const lease_params *p = self->params;
+    keylock *k = strategy_key_slot(self, model_att_key(s, att));
+    if (!keylock_free(k, model_now(s))) return MODEL_NONE;
+    return keylock_take(s, k, att, p->lease_ttl, c, wait);
 }
 
 static const param_spec lease_specs[] = {
@@ -79,8 +91,10 @@ const strategy_ops strategy_lease = {
     .params = lease_specs,
     .nparams = sizeof lease_specs / sizeof lease_specs[0],
     .params_size = sizeof(lease_params),
+    .key_slot = sizeof(keylock),
+    .att_slot = sizeof(uint8_t),
     .lookup = lease_lookup,
     .wake = lease_wake,
-    .query_done = model_answer_issuer,
+    .query_done = lease_query_done,
     .early = lease_early,
 };

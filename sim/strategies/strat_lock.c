@@ -1,14 +1,16 @@
-/* strat_lock.c - a lock per key, held in the shared cache.  After a miss an
- * attempt makes lock steps (each one cache operation): it is served a fresh
- * value, or takes a free lock and queries the DB, or sleeps `poll` and tries
- * again, until max_wait after its first step.  The lock is released when its
- * taker's value is written, if the taker still holds it; else it lapses after
- * lock_ttl.  sflag bits: STARTED (first step done), DONE (left the loop),
- * WAITED (counted as a lock wait). */
+/* strat_lock.c - a lock per key, held in the shared cache (keylock.h).  After
+ * a miss an attempt makes lock steps (each one cache operation): it is served
+ * a fresh value, or takes a free lock and queries the DB, or sleeps `poll` and
+ * tries again, until max_wait after its first step.  The lock is released
+ * when its taker's value is written, if the taker still holds it; else it
+ * lapses after lock_ttl.  Slots: the lock per key; per attempt, whether it
+ * made its first step, left the loop, and was counted as a lock wait. */
 #include <math.h>
 #include <stddef.h>
 
+#include "keylock.h"
 #include "model/model.h"
+#include "strategy.h"
 
 typedef struct lock_params {
     double poll, max_wait, lock_ttl;
@@ -17,70 +19,80 @@ typedef struct lock_params {
 } lock_params;
 
 enum { TAG_STEP, TAG_POLL, TAG_GIVEUP };
-enum { STARTED = 1, DONE = 2, WAITED = 4 };
+enum { STARTED = 1, DONE = 2, WAITED = 4 };   /* an attempt's slot */
 
-static void lock_lookup(sim *s, uint32_t ai, const lookup_view *v)
+static void lock_lookup(sim *s, struct strategy *self, uint32_t att, const lookup_view *v)
 {
     if (v->fresh) {
-        model_finish(s, ai, OUT_HIT);
+        model_finish(s, att, OUT_HIT);
         return;
     }
-    s->att[ai].read_stale = v->present;
-    model_cache_step(s, ai, TAG_STEP);
+    model_read_stale(s, att, v->present);
+    model_cache_step(s, self, att, TAG_STEP);
 }
 
 /* A lock step ended now: read the value and take the lock if it is free. */
-static void lock_step(sim *s, uint32_t ai)
+static void lock_step(sim *s, struct strategy *self, uint32_t att)
 {
-    const lock_params *p = s->params;
-    attempt *a = &s->att[ai];
-    keystate *k = &s->keys[a->key];
-    bool first = !(a->sflag & STARTED);
-    a->sflag |= STARTED;
-    if (key_fresh(s, a->key)) {
-        a->sflag |= DONE;
-        model_finish(s, ai, OUT_WAITED);
+    const lock_params *p = self->params;
+    uint8_t *flags = strategy_att_slot(self, att);
+    uint32_t key = model_att_key(s, att);
+    keylock *k = strategy_key_slot(self, key);
+    bool first = !(*flags & STARTED);
+    *flags |= STARTED;
+    lookup_view v = model_look(s, key);
+    if (v.fresh) {
+        *flags |= DONE;
+        model_finish(s, att, OUT_WAITED);
         return;
     }
-    a->read_stale = k->present;
-    if (model_lock_free(s, a->key)) {
-        a->sflag |= DONE;
-        if (model_lock_take(s, ai, p->lock_ttl, CAUSE_LOCK, true) == NONE) model_fail(s, ai, FAIL_REJECTED);
+    model_read_stale(s, att, v.present);
+    if (keylock_free(k, model_now(s))) {
+        *flags |= DONE;
+        if (keylock_take(s, k, att, p->lock_ttl, CAUSE_LOCK, true) == MODEL_NONE) model_fail(s, att, FAIL_REJECTED);
         return;
     }
-    if (p->stale_while_locked && k->present) {
-        a->sflag |= DONE;
-        model_finish(s, ai, OUT_STALE);
+    if (p->stale_while_locked && v.present) {
+        *flags |= DONE;
+        model_finish(s, att, OUT_STALE);
         return;
     }
-    if (!(a->sflag & WAITED)) {
-        a->sflag |= WAITED;
-        model_count(s, ai, CNT_LOCK_WAITS);
+    if (!(*flags & WAITED)) {
+        *flags |= WAITED;
+        model_count(s, att, CNT_LOCK_WAITS);
     }
-    if (first && isfinite(p->max_wait)) model_sleep(s, ai, p->max_wait, TAG_GIVEUP);
-    model_sleep(s, ai, p->poll, TAG_POLL);
+    if (first && isfinite(p->max_wait)) model_sleep(s, self, att, p->max_wait, TAG_GIVEUP);
+    model_sleep(s, self, att, p->poll, TAG_POLL);
 }
 
-static void lock_wake(sim *s, uint32_t ai, uint32_t tag)
+static void lock_wake(sim *s, struct strategy *self, uint32_t att, uint32_t tag)
 {
-    const lock_params *p = s->params;
-    if (s->att[ai].sflag & DONE) return;
+    const lock_params *p = self->params;
+    uint8_t *flags = strategy_att_slot(self, att);
+    if (*flags & DONE) return;
     switch (tag) {
-    case TAG_STEP: lock_step(s, ai); break;
-    case TAG_POLL: model_cache_step(s, ai, TAG_STEP); break;
+    case TAG_STEP: lock_step(s, self, att); break;
+    case TAG_POLL: model_cache_step(s, self, att, TAG_STEP); break;
     case TAG_GIVEUP:
-        s->att[ai].sflag |= DONE;
-        model_give_up(s, ai, (enum give_up)p->on_give_up);
+        *flags |= DONE;
+        model_give_up(s, att, (enum give_up)p->on_give_up);
         break;
     }
 }
 
-/* As a recompute: a refresh is made by whoever takes the free lock, once. */
-static uint32_t lock_early(sim *s, uint32_t ai, int cause, bool wait)
+static void lock_query_done(sim *s, struct strategy *self, uint32_t q, bool ok)
 {
-    const lock_params *p = s->params;
-    if (!model_lock_free(s, s->att[ai].key)) return NONE;
-    return model_lock_take(s, ai, p->lock_ttl, (enum cause)cause, wait);
+    keylock_query_done(strategy_key_slot(self, model_query_key(s, q)), q, ok);
+    model_answer_issuer(s, q, ok);
+}
+
+/* As a recompute: a refresh is made by whoever takes the free lock, once. */
+static uint32_t lock_early(sim *s, struct strategy *self, uint32_t att, enum cause c, bool wait)
+{
+    const lock_params *p = self->params;
+    keylock *k = strategy_key_slot(self, model_att_key(s, att));
+    if (!keylock_free(k, model_now(s))) return MODEL_NONE;
+    return keylock_take(s, k, att, p->lock_ttl, c, wait);
 }
 
 static const param_spec lock_specs[] = {
@@ -102,8 +114,10 @@ const strategy_ops strategy_lock = {
     .params = lock_specs,
     .nparams = sizeof lock_specs / sizeof lock_specs[0],
     .params_size = sizeof(lock_params),
+    .key_slot = sizeof(keylock),
+    .att_slot = sizeof(uint8_t),
     .lookup = lock_lookup,
     .wake = lock_wake,
-    .query_done = model_answer_issuer,
+    .query_done = lock_query_done,
     .early = lock_early,
 };

@@ -1,12 +1,14 @@
 /* strat_none.c - no protection: every attempt that finds no fresh value
  * queries the DB itself, and is answered when its query finishes. */
 #include "model/model.h"
+#include "strategy.h"
 
-static void none_lookup(sim *s, uint32_t att, const lookup_view *v)
+static void none_lookup(sim *s, struct strategy *self, uint32_t att, const lookup_view *v)
 {
+    (void)self;
     if (v->fresh)
         model_finish(s, att, OUT_HIT);
-    else if (model_query(s, att, CAUSE_MISS, true) == NONE)
+    else if (model_query(s, att, CAUSE_MISS, true) == MODEL_NONE)
         model_fail(s, att, FAIL_REJECTED);   /* by a full DB queue */
 }
 
@@ -14,5 +16,4 @@ const strategy_ops strategy_none = {
     .name = "none",
     .summary = "no protection: every miss queries the DB",
     .lookup = none_lookup,
-    .query_done = model_answer_issuer,
 };

@@ -2,39 +2,39 @@
  * FusionCache's eager refresh): the first read of a fresh value that has lived
  * `fraction` of its own TTL (expiry - written: the jittered TTL it was written
  * with) starts one background refresh and is served the current value.
- * keystate.busy marks the refresh in flight.  Without a `recompute`, a miss
- * does not join that refresh: it queries as under none. */
+ * Without a `recompute`, a miss does not join that refresh: it queries as
+ * under none.  Slot: per key, whether its background refresh is in flight. */
 #include <math.h>
 #include <stddef.h>
 
 #include "model/model.h"
-#include "model/scenario.h"
+#include "strategy.h"
 
 typedef struct refresh_ahead_params {
     double fraction;
     const strategy_cfg *recompute;
 } refresh_ahead_params;
 
-static void ra_lookup(sim *s, uint32_t ai, const lookup_view *v)
+static void ra_lookup(sim *s, struct strategy *self, uint32_t att, const lookup_view *v)
 {
-    const refresh_ahead_params *p = s->params;
-    keystate *k = &s->keys[s->att[ai].key];
+    const refresh_ahead_params *p = self->params;
     if (!v->fresh) {
-        model_miss(s, ai, v);
+        model_miss(s, self, att, v);
         return;
     }
-    if (!k->busy && model_now(s) >= k->written + p->fraction * (k->expiry - k->written) &&
-        model_refresh(s, ai, CAUSE_BACKGROUND, false) != NONE) {
-        s->keys[s->att[ai].key].busy = 1;
-        model_count(s, ai, CNT_EARLY_REFRESHES);
+    uint8_t *busy = strategy_key_slot(self, model_att_key(s, att));
+    if (!*busy && model_now(s) >= v->written + p->fraction * (v->expiry - v->written) &&
+        model_refresh(s, self, att, CAUSE_BACKGROUND, false) != MODEL_NONE) {
+        *busy = 1;
+        model_count(s, att, CNT_EARLY_REFRESHES);
     }
-    model_finish(s, ai, OUT_HIT);
+    model_finish(s, att, OUT_HIT);
 }
 
-static void ra_query_done(sim *s, uint32_t qi, bool ok)
+static void ra_query_done(sim *s, struct strategy *self, uint32_t q, bool ok)
 {
-    if (s->q[qi].cause == CAUSE_BACKGROUND) s->keys[s->q[qi].key].busy = 0;
-    model_answer_issuer(s, qi, ok);
+    if (model_query_cause(s, q) == CAUSE_BACKGROUND) *(uint8_t *)strategy_key_slot(self, model_query_key(s, q)) = 0;
+    model_answer_issuer(s, q, ok);
 }
 
 static const param_spec ra_specs[] = {
@@ -51,6 +51,7 @@ const strategy_ops strategy_refresh_ahead = {
     .params = ra_specs,
     .nparams = sizeof ra_specs / sizeof ra_specs[0],
     .params_size = sizeof(refresh_ahead_params),
+    .key_slot = sizeof(uint8_t),
     .lookup = ra_lookup,
     .query_done = ra_query_done,
 };

@@ -2,42 +2,42 @@
  * grace, nginx "proxy_cache_use_stale updating"): within `grace` after expiry
  * an attempt is served the expired value and one background refresh runs per
  * key; after grace, a miss queries the DB as under none (without a
- * `recompute` it does not join the background refresh in flight).
- * keystate.busy marks the refresh in flight. */
+ * `recompute` it does not join the background refresh in flight).  Slot: per
+ * key, whether its background refresh is in flight. */
 #include <math.h>
 #include <stddef.h>
 
 #include "model/model.h"
-#include "model/scenario.h"
+#include "strategy.h"
 
 typedef struct swr_params {
     double grace;
     const strategy_cfg *recompute;
 } swr_params;
 
-static void swr_lookup(sim *s, uint32_t ai, const lookup_view *v)
+static void swr_lookup(sim *s, struct strategy *self, uint32_t att, const lookup_view *v)
 {
-    const swr_params *p = s->params;
-    uint32_t key = s->att[ai].key;
+    const swr_params *p = self->params;
+    uint8_t *busy = strategy_key_slot(self, model_att_key(s, att));
     if (v->fresh) {
-        model_finish(s, ai, OUT_HIT);
+        model_finish(s, att, OUT_HIT);
         return;
     }
     if (v->present && model_now(s) < v->expiry + p->grace) {
-        if (!s->keys[key].busy && model_refresh(s, ai, CAUSE_BACKGROUND, false) != NONE) {
-            s->keys[key].busy = 1;
-            model_count(s, ai, CNT_EARLY_REFRESHES);
+        if (!*busy && model_refresh(s, self, att, CAUSE_BACKGROUND, false) != MODEL_NONE) {
+            *busy = 1;
+            model_count(s, att, CNT_EARLY_REFRESHES);
         }
-        model_finish(s, ai, OUT_STALE);
+        model_finish(s, att, OUT_STALE);
         return;
     }
-    model_miss(s, ai, v);
+    model_miss(s, self, att, v);
 }
 
-static void swr_query_done(sim *s, uint32_t qi, bool ok)
+static void swr_query_done(sim *s, struct strategy *self, uint32_t q, bool ok)
 {
-    if (s->q[qi].cause == CAUSE_BACKGROUND) s->keys[s->q[qi].key].busy = 0;
-    model_answer_issuer(s, qi, ok);
+    if (model_query_cause(s, q) == CAUSE_BACKGROUND) *(uint8_t *)strategy_key_slot(self, model_query_key(s, q)) = 0;
+    model_answer_issuer(s, q, ok);
 }
 
 static const param_spec swr_specs[] = {
@@ -53,6 +53,7 @@ const strategy_ops strategy_swr = {
     .params = swr_specs,
     .nparams = sizeof swr_specs / sizeof swr_specs[0],
     .params_size = sizeof(swr_params),
+    .key_slot = sizeof(uint8_t),
     .lookup = swr_lookup,
     .query_done = swr_query_done,
 };

@@ -1,14 +1,14 @@
 /* strat_xfetch.c - probabilistic early expiration (Vattani, Chierichetti and
  * Lowenstein, VLDB 2015).  An attempt that finds a fresh value with expiry E
  * and recompute time Δ refreshes early when now - Δ·β·ln(U) >= E, U uniform in
- * (0, 1] from the strategy's own stream, so ln U is finite.  Without a
+ * (0, 1] from the strategies' own stream, so ln U is finite.  Without a
  * `recompute`, a miss does not join an async early refresh in flight for its
- * key: it queries as under none. */
+ * key: it queries as under none.  No slots: it keeps no state. */
 #include <math.h>
 #include <stddef.h>
 
 #include "model/model.h"
-#include "model/scenario.h"
+#include "strategy.h"
 
 typedef struct xfetch_params {
     double beta;
@@ -18,25 +18,25 @@ typedef struct xfetch_params {
 
 enum { REFRESH_SYNC, REFRESH_ASYNC };
 
-static void xfetch_lookup(sim *s, uint32_t ai, const lookup_view *v)
+static void xfetch_lookup(sim *s, struct strategy *self, uint32_t att, const lookup_view *v)
 {
-    const xfetch_params *p = s->params;
+    const xfetch_params *p = self->params;
     if (!v->fresh) {
-        model_miss(s, ai, v);
+        model_miss(s, self, att, v);
         return;
     }
-    double u = 1.0 - rng_uniform(s->r[RNG_STRATEGY]);   /* (0, 1] */
+    double u = 1.0 - rng_uniform(model_strategy_rng(s));   /* (0, 1] */
     if (model_now(s) - v->delta * p->beta * log(u) < v->expiry) {
-        model_finish(s, ai, OUT_HIT);
+        model_finish(s, att, OUT_HIT);
         return;
     }
     if (p->refresh == REFRESH_ASYNC) {
-        if (model_refresh(s, ai, CAUSE_EARLY, false) != NONE) model_count(s, ai, CNT_EARLY_REFRESHES);
-        model_finish(s, ai, OUT_HIT);   /* started or not, the fresh value is served */
-    } else if (model_refresh(s, ai, CAUSE_EARLY, true) == NONE) {
-        model_finish(s, ai, OUT_HIT);   /* declined or rejected: serve the still-fresh value */
+        if (model_refresh(s, self, att, CAUSE_EARLY, false) != MODEL_NONE) model_count(s, att, CNT_EARLY_REFRESHES);
+        model_finish(s, att, OUT_HIT);   /* started or not, the fresh value is served */
+    } else if (model_refresh(s, self, att, CAUSE_EARLY, true) == MODEL_NONE) {
+        model_finish(s, att, OUT_HIT);   /* declined or rejected: serve the still-fresh value */
     } else {
-        model_count(s, ai, CNT_EARLY_REFRESHES);
+        model_count(s, att, CNT_EARLY_REFRESHES);
     }
 }
 
@@ -58,5 +58,4 @@ const strategy_ops strategy_xfetch = {
     .nparams = sizeof xfetch_specs / sizeof xfetch_specs[0],
     .params_size = sizeof(xfetch_params),
     .lookup = xfetch_lookup,
-    .query_done = model_answer_issuer,
 };
