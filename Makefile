@@ -30,7 +30,7 @@ LIB_SRC  := $(filter-out sim/cli/% sim/live/%,$(wildcard sim/*/*.c))
 LIB_OBJ  := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
 TEST_SRC := $(wildcard tests/check_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-TEST_COMMON := $(BUILD)/tests/testutil.o
+TEST_COMMON := $(BUILD)/tests/testutil.o $(BUILD)/tests/harness.o
 PROG     := $(BUILD)/stampede
 SCENARIOS := $(wildcard scenarios/*.json)
 

@@ -310,10 +310,19 @@ int tu_trace_load(tu_trace *t, const char *folder)
     memset(t, 0, sizeof *t);
     char *rq = tu_slurp(tu_pathf("%s/requests.csv", folder)), *db = tu_slurp(tu_pathf("%s/db.csv", folder));
     if (!rq || !db) { free(rq); free(db); return -1; }
+    int rc = tu_trace_parse(t, rq, db, 1);
+    free(rq);
+    free(db);
+    return rc;
+}
+
+int tu_trace_parse(tu_trace *t, char *rq, char *db, int header)
+{
+    memset(t, 0, sizeof *t);
     size_t cap = 1024;
     t->req = malloc(cap * sizeof *t->req);
-    char *save, *line = strtok_r(rq, "\n", &save);   /* the header */
-    while (t->req && (line = strtok_r(NULL, "\n", &save))) {
+    char *save, *line = header ? strtok_r(rq, "\n", &save) : NULL;
+    while (t->req && (line = line || header ? strtok_r(NULL, "\n", &save) : strtok_r(rq, "\n", &save))) {
         if (t->nreq == cap) t->req = realloc(t->req, (cap *= 2) * sizeof *t->req);
         tu_attempt *a = &t->req[t->nreq++];
         char *f[9];
@@ -330,8 +339,8 @@ int tu_trace_load(tu_trace *t, const char *folder)
     }
     cap = 1024;
     t->db = malloc(cap * sizeof *t->db);
-    line = strtok_r(db, "\n", &save);
-    while (t->db && (line = strtok_r(NULL, "\n", &save))) {
+    line = header ? strtok_r(db, "\n", &save) : NULL;
+    while (t->db && (line = line || header ? strtok_r(NULL, "\n", &save) : strtok_r(db, "\n", &save))) {
         if (t->ndb == cap) t->db = realloc(t->db, (cap *= 2) * sizeof *t->db);
         tu_query *q = &t->db[t->ndb++];
         char *f[8];
@@ -345,8 +354,6 @@ int tu_trace_load(tu_trace *t, const char *folder)
         q->requester = atol(f[6]);
         snprintf(q->status, sizeof q->status, "%s", f[7]);
     }
-    free(rq);
-    free(db);
     return t->req && t->db ? 0 : -1;
 }
 

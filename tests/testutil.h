@@ -72,6 +72,9 @@ typedef struct tu_trace {
 /* Reads folder/requests.csv and folder/db.csv; 0, or -1 when either cannot
  * be read (t is then empty).  tu_trace_free frees what it holds. */
 int tu_trace_load(tu_trace *t, const char *folder);
+/* The same from the two files' texts (cut up in place), with or without
+ * their header lines. */
+int tu_trace_parse(tu_trace *t, char *requests_csv, char *db_csv, int header);
 void tu_trace_free(tu_trace *t);
 
 /* True when the suites run under the sanitizers (STAMPEDE_SAN=1, set by
