@@ -68,12 +68,6 @@ $(BUILD)/sim/%.o: sim/%.c $(BUILD)/.deps $(BUILD)/.cflags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-# -Wconversion holds for the whole tree but these folders, whose last
-# conversions (bit-field stores of strategy flags) go with the strategy
-# instances' redesign; remove a folder from the list once it is clean.
-NO_CONVERSION_DIRS := model strategies
-$(foreach d,$(NO_CONVERSION_DIRS),$(eval $(BUILD)/sim/$(d)/%.o: WARN += -Wno-conversion))
-
 # Strategies see the model through model/model.h only (model_impl.h refuses them).
 $(BUILD)/sim/strategies/%.o: ALL_CFLAGS += -DSTAMPEDE_STRATEGY_UNIT
 

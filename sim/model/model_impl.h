@@ -273,7 +273,7 @@ HOT void start_attempt(sim *s, uint32_t ai)
     acct_attempt(s->m, a->counted, a->no);
     a->state = AS_GET;
     a->query = MODEL_NONE;
-    uint8_t counted = a->counted;   /* issued and read_stale start at 0 */
+    bool counted = a->counted;   /* issued and read_stale start at 0 */
     a->flags = 0;
     a->counted = counted;
     for (unsigned i = 0; i < s->natt_slotted; i++) {   /* and the strategies' slots */
