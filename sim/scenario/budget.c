@@ -259,21 +259,10 @@ static double attempts_per_request(const scenario *sc)
  * (in *what, may be NULL) why. */
 static double polls_per_attempt(const scenario *sc, size_t si, const strategy_cfg *cfg, char *what, size_t n)
 {
-    const char *name = cfg->ops ? cfg->ops->name : "";
     double every, wait;
     const char *pf;
-    if (!strcmp(name, "lock")) {
-        every = param_of(cfg, "poll");
-        /* it waits until max_wait, or until the lock lapses and it takes it */
-        wait = fmin(param_of(cfg, "max_wait"), param_of(cfg, "lock_ttl") + every);
-        pf = "poll";
-    } else if (!strcmp(name, "lease")) {
-        every = param_of(cfg, "retry");
-        wait = param_of(cfg, "lease_ttl") + every;
-        pf = "retry";
-    } else {
-        return 0;
-    }
+    if (!cfg->ops || !cfg->ops->polls) return 0;
+    cfg->ops->polls(cfg->params, &every, &wait, &pf);
     /* ... and no longer than a value takes to appear: a typical DB query,
      * slowed by the worst db_slowdown (an estimate, not a bound: a query
      * queued behind others takes longer, most attempts never wait) */

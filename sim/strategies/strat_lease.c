@@ -76,6 +76,15 @@ static uint32_t lease_early(sim *s, struct strategy *self, uint32_t att, enum ca
     return keylock_take(s, k, att, p->lease_ttl, c, wait);
 }
 
+/* It gets again every retry until the lease lapses and it takes it. */
+static void lease_polls(const void *params, double *every, double *wait, const char **field)
+{
+    const lease_params *p = params;
+    *every = p->retry;
+    *wait = p->lease_ttl + p->retry;
+    *field = "retry";
+}
+
 static const param_spec lease_specs[] = {
     { .name = "lease_ttl", .type = PARAM_DURATION, .offset = offsetof(lease_params, lease_ttl), .def = "10s",
       .min = 0, .min_open = true, .max = INFINITY, .help = "a lease its holder never releases (no write) lapses after this" },
@@ -97,4 +106,5 @@ const strategy_ops strategy_lease = {
     .wake = lease_wake,
     .query_done = lease_query_done,
     .early = lease_early,
+    .polls = lease_polls,
 };

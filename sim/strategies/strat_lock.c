@@ -95,6 +95,15 @@ static uint32_t lock_early(sim *s, struct strategy *self, uint32_t att, enum cau
     return keylock_take(s, k, att, p->lock_ttl, c, wait);
 }
 
+/* It waits until max_wait, or until the lock lapses and it takes it. */
+static void lock_polls(const void *params, double *every, double *wait, const char **field)
+{
+    const lock_params *p = params;
+    *every = p->poll;
+    *wait = fmin(p->max_wait, p->lock_ttl + p->poll);
+    *field = "poll";
+}
+
 static const param_spec lock_specs[] = {
     { .name = "poll", .type = PARAM_DURATION, .offset = offsetof(lock_params, poll), .def = "50ms",
       .min = 0, .min_open = true, .max = INFINITY, .help = "sleep between lock steps" },
@@ -120,4 +129,5 @@ const strategy_ops strategy_lock = {
     .wake = lock_wake,
     .query_done = lock_query_done,
     .early = lock_early,
+    .polls = lock_polls,
 };

@@ -100,6 +100,11 @@ typedef struct strategy_ops {
      * strategy declines (another is recomputing) or the DB rejects it.
      * Optional: only strategies that can coordinate recomputes have it. */
     uint32_t (*early)(struct sim *s, struct strategy *self, uint32_t att, enum cause c, bool wait);
+    /* For the work estimate before a run (scenario/budget.c), of a strategy
+     * whose waiting attempts poll: with these params, the period of the polls
+     * (*every, the parameter named *field) and the longest an attempt may
+     * wait (*wait).  Optional: NULL for a strategy that does not poll. */
+    void (*polls)(const void *params, double *every, double *wait, const char **field);
 } strategy_ops;
 
 /* A strategy of a run.  ops, params, state and inner are the strategy's to
