@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "testmain.h"
 #include "testutil.h"
 
 typedef tu_attempt req_row;
@@ -900,7 +901,7 @@ END_TEST
 START_TEST(xfetch_theory_short_ttl) { xfetch_theory(10, 0.01, 20, 1); }
 END_TEST
 
-int main(void)
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("strategies");
     TCase *table = tcase_create("cases");
@@ -955,9 +956,5 @@ int main(void)
     tcase_add_test(th, xfetch_theory_eager);
     tcase_add_test(th, xfetch_theory_short_ttl);
     suite_add_tcase(s, th);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
