@@ -254,27 +254,11 @@ void on_retry(sim *s, uint32_t ai)
 
 /* ---------------------------------------------------------------- set-up */
 
-/* Slots of n records of size bytes each: the array grown from old_n to n
- * records, the new ones zeroed.  0 or -1 on no memory. */
-static int slots_grow(unsigned char **slots, size_t size, uint32_t old_n, uint32_t n)
+/* The query_done of an instance without one: the issuer gets the usual end. */
+static void answer_issuer(sim *s, struct strategy *self, uint32_t qi, bool ok)
 {
-    if (!size) return 0;
-    unsigned char *p = realloc(*slots, (size_t)n * size);
-    if (!p) return -1;
-    memset(p + (size_t)old_n * size, 0, (size_t)(n - old_n) * size);
-    *slots = p;
-    return 0;
-}
-
-int strategy_slots_grow(sim *s, uint32_t old_att_cap, uint32_t old_q_cap)
-{
-    for (unsigned i = 0; i < s->ninst; i++) {
-        struct strategy *st = &s->inst[i];
-        if (slots_grow(&st->att_slots, st->ops->att_slot, old_att_cap, s->att_cap) ||
-            slots_grow(&st->query_slots, st->ops->query_slot, old_q_cap, s->q_cap))
-            return -1;
-    }
-    return 0;
+    (void)self;
+    model_answer_issuer(s, qi, ok);
 }
 
 int strategy_setup(sim *s, const strategy_cfg *cfg)
@@ -289,6 +273,7 @@ int strategy_setup(sim *s, const strategy_cfg *cfg)
         struct strategy *st = &s->inst[s->ninst];
         st->ops = c->ops;
         st->params = c->params;
+        st->query_done = st->ops->query_done ? st->ops->query_done : answer_issuer;
         st->id = s->ninst++;
         if (st->id) s->inst[st->id - 1].inner = st;
         if (st->ops->key_slot && !(st->key_slots = calloc(s->sc->keys.count, st->ops->key_slot))) return -1;

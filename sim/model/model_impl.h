@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "engine/engine.h"
 #include "engine/rng.h"
@@ -336,22 +338,44 @@ void on_timeout(sim *s, uint32_t ai);
  * its slots, and the hooks the model calls. */
 int strategy_setup(sim *s, const strategy_cfg *cfg);
 void strategy_teardown(sim *s);
+/* Slots of n records of size bytes each: the array grown from old_n to n
+ * records, the new ones zeroed.  0 or -1 on no memory. */
+static inline int slots_grow(unsigned char **slots, size_t size, uint32_t old_n, uint32_t n)
+{
+    if (!size) return 0;
+    unsigned char *p = realloc(*slots, (size_t)n * size);
+    if (!p) return -1;
+    memset(p + (size_t)old_n * size, 0, (size_t)(n - old_n) * size);
+    *slots = p;
+    return 0;
+}
+
 /* The pools grew to att_cap attempts / q_cap queries: the slots follow.
- * 0 or -1 on no memory. */
-int strategy_slots_grow(sim *s, uint32_t old_att_cap, uint32_t old_q_cap);
+ * 0 or -1 on no memory.  (Inline: the DB's pool grows them too, and db.c
+ * calls nothing of model.c.) */
+static inline int strategy_slots_grow(sim *s, uint32_t old_att_cap, uint32_t old_q_cap)
+{
+    for (unsigned i = 0; i < s->ninst; i++) {
+        struct strategy *st = &s->inst[i];
+        if (slots_grow(&st->att_slots, st->ops->att_slot, old_att_cap, s->att_cap) ||
+            slots_grow(&st->query_slots, st->ops->query_slot, old_q_cap, s->q_cap))
+            return -1;
+    }
+    return 0;
+}
 /* Strategy id of the chain's step for attempt ai ended (EV_WAKE + id). */
 void strategy_wake(sim *s, unsigned id, uint32_t ai, uint32_t tag);
 /* Attempt ai is abandoned (its client timed out): every strategy forgets it. */
 void strategy_abandon(sim *s, uint32_t ai);
 /* Query qi ended: every strategy of the chain hears it, outer first (one
- * without the hook: the model answers the issuer). */
+ * without the hook: the model answers the issuer, through the instance's
+ * query_done set up so, so that db.c calls nothing of model.c). */
 HOT void strategy_query_done(sim *s, uint32_t qi, bool ok)
 {
     unsigned i = 0;
     do {
         struct strategy *st = &s->inst[i];
-        if (st->ops->query_done) st->ops->query_done(s, st, qi, ok);
-        else model_answer_issuer(s, qi, ok);
+        st->query_done(s, st, qi, ok);
     } while (++i < s->ninst);
 }
 

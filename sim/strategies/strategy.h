@@ -116,6 +116,8 @@ struct strategy {
     struct strategy *inner;   /* the recompute strategy it holds, or NULL */
     /* the model's: */
     unsigned char *key_slots, *att_slots, *query_slots;
+    /* ops->query_done, or the model's answer to the issuer */
+    void (*query_done)(struct sim *s, struct strategy *self, uint32_t q, bool ok);
     unsigned id;              /* its place in the run's chain, outer first */
 };
 
