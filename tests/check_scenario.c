@@ -5,7 +5,7 @@
 #include "base/numtext.h"
 #include "base/jsonloc.h"
 #include "scenario/load.h"
-#include "strategies/strategy.h"
+#include "strategies/registry.h"
 
 #include <check.h>
 #include <dirent.h>

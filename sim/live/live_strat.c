@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strategies/strategy.h"
+#include "model/strategy.h"
 
 enum { STARTED = 1, DONE = 2, WAITED = 4, JOINED = 8 };
 enum { T_STEP = 1, T_POLL, T_GIVEUP, T_LEASE_RETRY, T_LEASE_GET, T_JOIN_GIVEUP, T_EARLY_TAKE, T_BG_TAKE };

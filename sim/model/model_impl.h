@@ -14,7 +14,7 @@
 /* The Makefile compiles sim/strategies/ with STAMPEDE_STRATEGY_UNIT: a
  * strategy that includes this header does not build. */
 #ifdef STAMPEDE_STRATEGY_UNIT
-#error "a strategy sees the model through model/model.h and strategy.h only"
+#error "a strategy sees the model through model/model.h and model/strategy.h only"
 #endif
 
 #include <stdbool.h>
@@ -29,7 +29,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "scenario.h"
-#include "strategies/strategy.h"
+#include "strategy.h"
 
 /* A step of the common path of a request, inlined into its callers: each
  * runs once or twice per request, and the calls (register saves and

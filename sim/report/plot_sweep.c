@@ -16,7 +16,7 @@
 #include "results/output.h"
 #include "plot.h"
 #include "model/scenario.h"
-#include "strategies/strategy.h"
+#include "model/strategy.h"
 
 /* Okabe-Ito, yellow last (it is faint on white), then distinct dash types. */
 static const char *const colours[] = { "#E69F00", "#56B4E9", "#009E73", "#0072B2",

@@ -21,7 +21,7 @@
 #include "model/metrics.h"
 #include "results/output.h"
 #include "scenario/load.h"
-#include "strategies/strategy.h"
+#include "model/strategy.h"
 
 /* Every file of a results folder is read strictly (csvin.h, jsonfile.h): the
  * first problem is "FILE:LINE:COL: error: what" and the folder is refused with

@@ -24,7 +24,7 @@
 #include "base/textin.h"
 #include "model/model.h"
 #include "scenario/load.h"
-#include "strategies/strategy.h"
+#include "strategies/registry.h"
 
 const char *const col_names[COL_N] = {
 #define X(id, name, kind, value) name,

@@ -19,7 +19,7 @@
 #include "engine/engine.h"
 #include "model/metrics.h"
 #include "model/model.h"
-#include "strategies/strategy.h"
+#include "model/strategy.h"
 
 #define REQUESTS_PER_SECOND 1e6   /* simulation speed, conservatively (one core) */
 #define KEY_SETUP_COST (1 / 20.0) /* a key set up (value, Zipf weight), in requests: 2e7/s */

@@ -37,7 +37,7 @@
 #include "base/jsonloc.h"
 #include "base/strbuf.h"
 #include "base/textin.h"
-#include "strategies/strategy.h"
+#include "strategies/registry.h"
 
 #define MAX_FILE_BYTES ((size_t)64 << 20)
 #define GOT_CHARS 40            /* longest value shown in "(got X)" */

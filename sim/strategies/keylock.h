@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "model/model.h"
-#include "strategy.h"
+#include "model/strategy.h"
 
 typedef struct keylock {
     double until;          /* held while now < until ... */

@@ -12,7 +12,7 @@
 
 #include "base/u64map.h"
 #include "model/model.h"
-#include "strategy.h"
+#include "model/strategy.h"
 
 typedef struct coalesce_params {
     int scope;            /* 0 node, 1 global */

@@ -12,7 +12,7 @@
 
 #include "keylock.h"
 #include "model/model.h"
-#include "strategy.h"
+#include "model/strategy.h"
 
 typedef struct lease_params {
     double lease_ttl, retry;

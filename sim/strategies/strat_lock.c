@@ -10,7 +10,7 @@
 
 #include "keylock.h"
 #include "model/model.h"
-#include "strategy.h"
+#include "model/strategy.h"
 
 typedef struct lock_params {
     double poll, max_wait, lock_ttl;

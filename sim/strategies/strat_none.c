@@ -1,7 +1,7 @@
 /* strat_none.c - no protection: every attempt that finds no fresh value
  * queries the DB itself, and is answered when its query finishes. */
 #include "model/model.h"
-#include "strategy.h"
+#include "model/strategy.h"
 
 static void none_lookup(sim *s, struct strategy *self, uint32_t att, const lookup_view *v)
 {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "model/model.h"
-#include "strategy.h"
+#include "model/strategy.h"
 
 typedef struct xfetch_params {
     double beta;

@@ -1,7 +1,7 @@
 /* strategies.c - the registry: every strategy the scenario format knows, by name. */
 #include <string.h>
 
-#include "strategy.h"
+#include "registry.h"
 
 extern const strategy_ops strategy_none, strategy_lock, strategy_coalesce, strategy_xfetch, strategy_swr, strategy_lease,
     strategy_refresh_ahead;

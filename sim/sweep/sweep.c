@@ -21,7 +21,7 @@
 #include "report/gnuplot.h"
 #include "scenario/budget.h"
 #include "scenario/load.h"
-#include "strategies/strategy.h"
+#include "model/strategy.h"
 
 #define MAX_SHOWN_BAD 5        /* invalid points whose errors are said in full */
 

@@ -1,7 +1,9 @@
-/* strategy.h - the plug-in interface of protection strategies.
+/* strategy.h - the plug-in interface of protection strategies, as the model
+ * calls them (the model's layer defines it; the strategies in sim/strategies/
+ * fill it).
  *
  * A strategy is one file that fills one strategy_ops and is listed by name in
- * the registry (strategies.c); it includes this header and model/model.h.  Each strategy configured in a run is an
+ * the registry (strategies/registry.h); it includes this header and model.h.  Each strategy configured in a run is an
  * instance (struct strategy): its ops, its parameters and its state, handed
  * to every hook it gets, as an event loop hands a callback its own data.
  *
@@ -32,8 +34,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "model/scenario.h"
-#include "model/vocab.h"
+#include "scenario.h"
+#include "vocab.h"
 
 /* The model's (model/model.h, which a strategy includes to act). */
 struct sim;
@@ -151,9 +153,5 @@ static inline const strategy_cfg *strategy_cfg_inner(const strategy_cfg *cfg)
     return NULL;
 }
 
-/* The registry: NULL when no strategy has that name. */
-const strategy_ops *strategy_find(const char *name);
-/* All registered strategies, NULL-terminated. */
-extern const strategy_ops *const strategy_registry[];
 
 #endif
