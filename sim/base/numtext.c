@@ -183,6 +183,7 @@ int num_parse_decimal(const char *s, size_t n, double *out)
 
 void num_fmt_shortest(char *buf, size_t n, double v)
 {
+    if (!buf || n == 0) return;
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, v);
         if (strtod(buf, NULL) == v) return;

@@ -66,6 +66,7 @@ void report_fmt_seconds(char *buf, size_t n, double s)
  * neither ("99.99%", "0.52%"). */
 void report_fmt_pct(char *buf, size_t n, double x)
 {
+    if (!buf || n == 0) return;
     if (!isfinite(x)) {
         snprintf(buf, n, "n/a");
         return;

@@ -462,6 +462,7 @@ static void fmt_latency(char *buf, size_t n, double v)
  * share that is not 0 as 0 or one that is not 1 as 100. */
 static void fmt_share(char *buf, size_t n, double x)
 {
+    if (!buf || n == 0) return;
     if (!isfinite(x)) {
         snprintf(buf, n, "-");
         return;
