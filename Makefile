@@ -9,11 +9,18 @@ CC      ?= cc
 # mode: no floating-point contraction).
 OPT     ?= -O3
 CFLAGS  ?= $(OPT) -g
+# Link-time optimisation for the programs (stampede, stampede-mpi,
+# stampede-live): the event handlers live in one file per part of the model
+# (sources.c, db.c, cache.c, ...) and are inlined into run.c's event loop
+# only at link time (make bench (a): 4% fewer instructions per request than
+# without). Objects are fat (they hold ordinary code too), so the test
+# suites link without it; off under the sanitizers and with LTO= .
+LTO     ?= $(if $(SAN),,-flto=auto -ffat-lto-objects)
 WARN    := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wconversion
 ifdef CI
 WARN    += -Werror
 endif
-ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SAN) -pthread -MMD -MP -Isim $(PKG_CFLAGS)
+ALL_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(LTO) $(SAN) -pthread -MMD -MP -Isim $(PKG_CFLAGS)
 PKGS    := gsl libcjson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
@@ -85,7 +92,7 @@ $(BUILD)/libstampede.a: $(LIB_OBJ) $(BUILD)/.libobjs
 	$(AR) rcs $@ $(LIB_OBJ)
 
 $(PROG): $(BUILD)/sim/cli/main.o $(CLI_OBJ) $(BUILD)/libstampede.a
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LTO) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/.deps $(BUILD)/.cflags
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
@@ -248,7 +255,7 @@ $(BUILD)/sim/cli/mpi_main.o: sim/cli/mpi_main.c $(BUILD)/.deps $(BUILD)/.mpi-dep
 # stampede-mpi shares the command line's usage texts and signal handling.
 MPI_CLI_OBJ := $(addprefix $(BUILD)/sim/cli/,usage.o signals.o cli.o sweep_args.o cmd_sweep.o)
 $(MPI_PROG): $(BUILD)/sim/cli/mpi_main.o $(MPI_CLI_OBJ) $(BUILD)/libstampede.a
-	$(MPICC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+	$(MPICC) $(CFLAGS) $(LTO) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 # The bundled sweep (issue 5): which xfetch beta and cache TTL keep the peak DB
 # load of scenarios/hot-key.json lowest while p99 latency stays at the cache's
@@ -289,7 +296,7 @@ $(LIVE_OBJ): ALL_CFLAGS += $(LIVE_CFLAGS)
 # stampede-live shares the command line's run options, usage texts and signals.
 LIVE_CLI_OBJ := $(addprefix $(BUILD)/sim/cli/,cli.o run_args.o usage.o signals.o)
 $(LIVE_PROG): $(LIVE_OBJ) $(LIVE_CLI_OBJ) $(BUILD)/libstampede.a
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIVE_LIBS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LTO) $(SAN) -o $@ $^ $(LIVE_LIBS) $(PKG_LIBS)
 
 live-bin: $(PROG) $(LIVE_PROG)
 
