@@ -12,6 +12,7 @@
  *   params.c     the strategies: their parameter tables, defaults, labels
  *                and recompute
  *   overrides.c  --set overrides applied to the parsed tree
+ *   labelpath.c  a strategy's label in a --set path turned into its position
  *   scenario.c   the loader: reading, duplicate keys, the problems sorted
  *                and emitted, freeing a scenario
  * cJSON stays inside scenario/ and base/jsonloc.c. */

