@@ -110,7 +110,7 @@ START_TEST(ranges_with_step)
     expect_values("0:1:0.25", 5, (const char *[]){ "0", "0.25", "0.5", "0.75", "1" }, NULL);
     /* 0.1 + 2*0.1 is not 0.3 in binary; hi is still included and shown clean */
     expect_values("0.1:0.3:0.1", 3, (const char *[]){ "0.1", "0.2", "0.3" }, NULL);
-    expect_values("1:2:0.3", 4, (const char *[]){ "1", "1.3", "1.6", "1.9" }, NULL);
+    expect_values("1:1.9:0.3", 4, (const char *[]){ "1", "1.3", "1.6", "1.9" }, NULL);
     expect_values("5:5:1", 1, (const char *[]){ "5" }, NULL);
     expect_values("3:1:-1", 3, (const char *[]){ "3", "2", "1" }, NULL);
     expect_values("-1:1:1", 3, (const char *[]){ "-1", "0", "1" }, NULL);
@@ -163,6 +163,12 @@ START_TEST(bad_values)
         { "1:2:x2.5", "N an integer >= 2" },
         { "0:1:x3", "lo > 0 and hi > 0" },
         { "0:1:0.00001", "more than 10000 values" },
+        /* a step that misses its end names the ends it reaches */
+        { "1:2:0.3", "the step 0.3 does not land on the end 2: the nearest ends it reaches are 1.9 and 2.2 "
+                     "(write 1:1.9:0.3 or 1:2.2:0.3)" },
+        { "30s:120s:7s", "the nearest ends it reaches are 114s and 121s (write 30s:114s:7s or 30s:121s:7s)" },
+        { "250ms:1s:300ms", "the nearest ends it reaches are 850ms and 1.15s" },
+        { "3:0:-2", "the nearest ends it reaches are 1 and -1" },
         { "1:1000000:x20000", "more than 10000" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

@@ -2,6 +2,7 @@
 #include "values.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,17 @@ static void shown_of(const char *item, char *buf, size_t n, double *num)
     snprintf(buf, n, "%s", item);
 }
 
+/* A range bound as the user would write it: with a unit when the range's
+ * start had one ("114s", "250ms"), else a plain number. */
+static void fmt_bound(char *buf, size_t n, double x, bool dur)
+{
+    if (!dur) { snprintf(buf, n, "%.12g", x); return; }
+    double a = fabs(x);
+    if (a == 0 || a >= 1) snprintf(buf, n, "%.12gs", x);
+    else if (a >= 1e-3) snprintf(buf, n, "%.12gms", clean(x * 1e3));
+    else snprintf(buf, n, "%.12gus", clean(x * 1e6));
+}
+
 static int parse_range(char *parts[3], sweep_values *out, char *err, size_t errlen)
 {
     double lo, hi, step;
@@ -138,6 +150,18 @@ static int parse_range(char *parts[3], sweep_values *out, char *err, size_t errl
         kf = floor(kf + 1e-9 * fmax(1.0, fabs(kf)));
         if (!(kf < SWEEP_MAX_VALUES)) {
             snprintf(err, errlen, "the range has more than %d values", SWEEP_MAX_VALUES);
+            return -1;
+        }
+        double last = clean(lo + kf * step);
+        if (fabs(last - hi) > 1e-9 * fmax(fabs(hi), fabs(step))) {
+            /* a step that misses the end: say the two ends it would reach */
+            char a[64], b[64], st[64];
+            bool dur = num_parse_duration(parts[0], &(double){ 0 }) == 0 && plain_number(parts[0], &(double){ 0 }) != 0;
+            fmt_bound(a, sizeof a, last, dur);
+            fmt_bound(b, sizeof b, clean(last + step), dur);
+            snprintf(st, sizeof st, "%s", parts[2]);
+            snprintf(err, errlen, "the step %s does not land on the end %s: the nearest ends it reaches are %s and %s "
+                                  "(write %s:%s:%s or %s:%s:%s)", st, parts[1], a, b, parts[0], a, st, parts[0], b, st);
             return -1;
         }
         size_t k = (size_t)kf + 1;

@@ -1,6 +1,6 @@
 /* values.h - the values of one --vary: a list "a,b,c" (commas inside JSON
- * brackets or strings do not split), a range "lo:hi:step" (hi included when
- * it lands within 1e-9 relative) or "lo:hi:xN" (N geometrically spaced
+ * brackets or strings do not split), a range "lo:hi:step" (the step must land
+ * on hi, within 1e-9 relative; else the error names the nearest ends) or "lo:hi:xN" (N geometrically spaced
  * points, both ends included); bounds and step are numbers or durations
  * ("10s"). */
 #ifndef STAMPEDE_SWEEP_VALUES_H
