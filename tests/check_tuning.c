@@ -124,6 +124,36 @@ START_TEST(run_takes_label_paths)
 }
 END_TEST
 
+/* A mistyped option gets "did you mean" in every command. */
+START_TEST(unknown_options_get_did_you_mean)
+{
+    char *err = NULL;
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1s,2s --replicatoins 2 --out %s/bad", scen, work), 2);
+    ck_assert_str_eq(err, "stampede: sweep: unknown option --replicatoins (did you mean --replications?) "
+                          "(see 'stampede sweep --help')\n");
+    free(err);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1s,2s --replication 2 --minimise p99", scen), 2);
+    ck_assert_str_eq(err, "stampede: sweep: unknown option --minimise (did you mean --minimize?) (see 'stampede sweep --help')\n");
+    free(err);
+    ck_assert(!tu_exists(tu_pathf("%s/bad", work)));
+    ck_assert_int_eq(tu_runf(NULL, &err, "run %s --sett cache.ttl=1s", scen), 2);
+    ck_assert_str_eq(err, "stampede: run: unknown option --sett (did you mean --set?) (see 'stampede run --help')\n");
+    free(err);
+    ck_assert_int_eq(tu_runf(NULL, &err, "run %s --stratgey=none", scen), 2);
+    ck_assert_str_eq(err, "stampede: run: unknown option --stratgey (did you mean --strategy?) (see 'stampede run --help')\n");
+    free(err);
+    ck_assert_int_eq(tu_runf(NULL, &err, "merge %s --out %s/m --maximise p99", work, work), 2);
+    ck_assert_str_eq(err, "stampede: merge: unknown option --maximise (did you mean --maximize?) (see 'stampede merge --help')\n");
+    free(err);
+    ck_assert_int_eq(tu_runf(NULL, &err, "validate %s --forse", scen), 2);
+    ck_assert_msg(strstr(err, "unknown option --forse (did you mean --force?)"), "%s", err);
+    free(err);
+    ck_assert_int_eq(tu_runf(NULL, &err, "plot %s --color", work), 2);
+    ck_assert_str_eq(err, "stampede: plot: unknown option --color (see 'stampede plot --help')\n");
+    free(err);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tuning");
@@ -132,6 +162,7 @@ int main(void)
     tcase_set_timeout(lp, 60);
     tcase_add_test(lp, label_paths_reach_the_labelled_strategy);
     tcase_add_test(lp, run_takes_label_paths);
+    tcase_add_test(lp, unknown_options_get_did_you_mean);
     suite_add_tcase(s, lp);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +107,43 @@ double cli_wall_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Edit distance (insertions, deletions, substitutions, adjacent swaps),
+ * capped at 9. */
+static size_t distance(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t d[33][33];
+    if (la > 32 || lb > 32) return 9;
+    for (size_t i = 0; i <= la; i++) d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++) d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb];
+}
+
+int cli_unknown_option(const char *cmd, const char *arg, const struct option *opts)
+{
+    const char *name = arg;
+    while (*name == '-') name++;
+    size_t n = strcspn(name, "=");
+    const char *best = NULL;
+    size_t bestd = 3;
+    /* one or two edits, and fewer than half the name's letters */
+    for (const struct option *o = opts; o && o->name; o++) {
+        size_t d = distance(name, n, o->name, strlen(o->name));
+        if (d < bestd && 2 * d < strlen(o->name)) {
+            best = o->name;
+            bestd = d;
+        }
+    }
+    if (best) return cli_usage_error(cmd, "%s: unknown option %.*s (did you mean --%s?)", cmd, (int)((size_t)(name - arg) + n), arg, best);
+    return cli_usage_error(cmd, "%s: unknown option %.*s", cmd, (int)((size_t)(name - arg) + n), arg);
 }

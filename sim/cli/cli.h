@@ -52,6 +52,11 @@ int cli_select_labels(const struct scenario *sc, const char *list, size_t *idx, 
 void cli_print_diag(const struct diag *d);
 /* Each line of text as "stampede: LINE" on stderr. */
 void cli_print_lines(const char *text);
+struct option;
+/* The usage error of an option getopt_long did not know (arg as given,
+ * "--sett=x" or "-z"): "CMD: unknown option --sett (did you mean --set?)"
+ * when one of opts is close; returns EXIT_USAGE. */
+int cli_unknown_option(const char *cmd, const char *arg, const struct option *opts);
 /* A non-negative integer, the whole text (no sign, no space): 0 with *out,
  * or -1. */
 int cli_parse_u64(const char *s, unsigned long long *out);

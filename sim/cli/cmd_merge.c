@@ -53,7 +53,7 @@ int cmd_merge(int argc, char **argv)
             break;
         case 1: dirs[spec.ndirs++] = optarg; break;
         case ':': cli_usage_error("merge", "merge: %s needs a value", argv[optind - 1]); goto done;
-        default: cli_usage_error("merge", "merge: unknown option %s", argv[optind - 1]); goto done;
+        default: cli_unknown_option("merge", argv[optind - 1], merge_opts); goto done;
         }
     }
     if (!spec.ndirs) { cli_usage_error("merge", "merge: give the partial sweep folders to join"); goto done; }

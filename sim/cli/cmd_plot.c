@@ -31,7 +31,7 @@ int cmd_plot(int argc, char **argv)
             dir = optarg;
             break;
         case ':': return cli_usage_error("plot", "plot: %s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("plot", "plot: unknown option %s", argv[optind - 1]);
+        default: return cli_unknown_option("plot", argv[optind - 1], long_opts);
         }
     }
     if (!dir) return cli_usage_error("plot", "plot: which folder? give a results folder DIR");

@@ -31,7 +31,7 @@ int cmd_validate(int argc, char **argv)
         case 'h': fputs(usage_validate, stdout); free(files); return EXIT_OK;
         case 'f': force = 1; break;
         case 1: files[nfiles++] = optarg; break;
-        default: free(files); return cli_usage_error("validate", "validate: unknown option %s", argv[optind - 1]);
+        default: free(files); return cli_unknown_option("validate", argv[optind - 1], validate_opts);
         }
     }
     for (size_t i = 0; i < nfiles; i++) {

@@ -61,7 +61,7 @@ int cli_run_args(const char *cmd, int argc, char **argv, run_args *r, const run_
             r->path = optarg;
             break;
         case ':': cli_usage_error(cmd, "%s: %s needs a value", cmd, argv[optind - 1]); goto done;
-        case '?': cli_usage_error(cmd, "%s: unknown option %s", cmd, argv[optind - 1]); goto done;
+        case '?': cli_unknown_option(cmd, argv[optind - 1], opts); goto done;
         default:
             if (extra[c - O_EXTRA].val) *extra[c - O_EXTRA].val = optarg;
             else *extra[c - O_EXTRA].flag = 1;

@@ -85,7 +85,9 @@ int sweep_args_parse(int argc, char **argv, sweep_args *a, bool speak)
             s->scenario = optarg;
             break;
         case ':': FAIL("sweep: %s needs a value", argv[optind - 1]);
-        default: FAIL("sweep: unknown option %s", argv[optind - 1]);
+        default:
+            if (speak) cli_unknown_option("sweep", argv[optind - 1], sweep_opts);
+            goto fail;
         }
     }
     if (!s->scenario) FAIL("sweep: which scenario? give SCENARIO.json");
