@@ -154,6 +154,131 @@ START_TEST(unknown_options_get_did_you_mean)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- sweep like run */
+
+/* Whether two files hold the same bytes (both must exist). */
+static int same_file(const char *a, const char *b)
+{
+    char *x = tu_slurp(a), *y = tu_slurp(b);
+    int same = x && y && !strcmp(x, y);
+    free(x);
+    free(y);
+    return same;
+}
+
+/* The line of runs.csv (or comparison.csv) for a label from its strategy on. */
+static char *row_after(const char *text, const char *key)
+{
+    const char *a = strstr(text, key);
+    if (!a) return NULL;
+    a += strlen(key);
+    return strndup(a, strcspn(a, "\n"));
+}
+
+START_TEST(sweep_takes_set_strategy_labels_and_zip)
+{
+    char *out = NULL, *err = NULL;
+    int rc = tu_runf(&out, &err, "sweep %s --set lock.max_wait=2s --set cache.ttl=2s --strategy xfetch,none "
+                                 "--vary xfetch.beta=0.5,2,8 --zip xf-b.beta=1,3,9 --replications 2 --quiet --out %s/s",
+                     scen, work);
+    ck_assert_msg(rc == 0, "%s", err);
+    free(out);
+    free(err);
+    char *js = tu_slurp(tu_pathf("%s/s/sweep.json", work));
+    ck_assert_ptr_nonnull(js);
+    ck_assert_msg(strstr(js, "{\"path\": \"xf-b.beta\", \"spec\": \"1,3,9\", \"scale\": \"linear\", \"zip\": true,"), "%s", js);
+    ck_assert_msg(strstr(js, "\"set\": [\"lock.max_wait=2s\", \"cache.ttl=2s\"],\n  \"strategy\": \"xfetch,none\","), "%s", js);
+    ck_assert_msg(strstr(js, "\"points\": 3,\n  \"total_runs\": 6,"), "%s", js);
+    free(js);
+    /* zipped: 3 points, not 9; only the labels asked for, in the order given */
+    char *runs = tu_slurp(tu_pathf("%s/s/runs.csv", work));
+    ck_assert(!strncmp(runs, "run,xfetch.beta,xf-b.beta,replication,label,strategy,requests,", 61));
+    ck_assert_ptr_nonnull(strstr(runs, "\n0,0.5,1,0,xfetch,xfetch,"));
+    ck_assert_ptr_nonnull(strstr(runs, "\n0,0.5,1,0,none,none,"));
+    ck_assert_ptr_nonnull(strstr(runs, "\n5,8,9,1,none,none,"));
+    ck_assert_ptr_null(strstr(runs, ",lock,"));
+    ck_assert_ptr_null(strstr(runs, ",xf-b,"));
+    ck_assert_ptr_null(strstr(runs, "\n6,"));
+    /* replication 0 of point 1 is `stampede run` with the same options */
+    rc = tu_runf(NULL, &err, "run %s --set lock.max_wait=2s --set cache.ttl=2s --set xfetch.beta=2 --set xf-b.beta=3 "
+                             "--strategy xfetch --quiet --out %s/r", scen, work);
+    ck_assert_msg(rc == 0, "%s", err);
+    free(err);
+    char *cmp = tu_slurp(tu_pathf("%s/r/comparison.csv", work));
+    char *a = row_after(runs, "\n2,2,3,0,xfetch,"), *b = row_after(cmp, "\nxfetch,");
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_msg(!strncmp(a, b, strlen(a)), "sweep:\n%s\nrun:\n%s", a, b);
+    free(a);
+    free(b);
+    free(cmp);
+    free(runs);
+    /* parts of sweeps with different --set do not merge */
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary cache.ttl=1s,2s --strategy none --set db.workers=2 --shard 1/2 "
+                                         "--quiet --out %s/p1", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary cache.ttl=1s,2s --strategy none --set db.workers=3 --shard 2/2 "
+                                         "--quiet --out %s/p2", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, &err, "merge %s/p1 %s/p2 --out %s/pm", work, work, work), 2);
+    ck_assert_msg(strstr(err, "different --set or --strategy options"), "%s", err);
+    free(err);
+    ck_assert(!tu_exists(tu_pathf("%s/pm", work)));
+    /* the same --set merges into the unsplit sweep's bytes */
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary cache.ttl=1s,2s --strategy none --set db.workers=3 --shard 1/2 "
+                                         "--quiet --out %s/q1", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary cache.ttl=1s,2s --strategy none --set db.workers=3 "
+                                         "--quiet --out %s/q", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "merge %s/q1 %s/p2 --out %s/qm", work, work, work), 0);
+    ck_assert(same_file(tu_pathf("%s/q/sweep.csv", work), tu_pathf("%s/qm/sweep.csv", work)));
+    ck_assert(same_file(tu_pathf("%s/q/sweep.json", work), tu_pathf("%s/qm/sweep.json", work)));
+}
+END_TEST
+
+/* Problems of --set, --strategy and --zip: one message each, exit status 2,
+ * nothing written; a wrong path is said once, not once per point. */
+START_TEST(sweep_option_errors)
+{
+    static const struct { const char *args, *msg; } bad[] = {
+        { "--vary xfetch.betta=1,2,3",
+          "stampede: --vary xfetch.betta: error: /strategies/2/betta: unknown field (did you mean \"beta\"?)\n"
+          "stampede: 3 of 3 points are invalid; nothing was run\n" },
+        { "--vary cache.ttl=1s,2s --zip db.workers=1,2,3",
+          "stampede: sweep: --zip db.workers has 3 values and --vary cache.ttl has 2: zipped lists move together and "
+          "need as many values (see 'stampede sweep --help')\n" },
+        { "--zip db.workers=1,2", "stampede: sweep: --zip db.workers=1,2: no --vary before it to move with "
+                                  "(see 'stampede sweep --help')\n" },
+        { "--vary cache.ttl=1s --strategy xfetch,nope",
+          "stampede: --strategy: no strategy labelled \"nope\" (labels: none lock xfetch xf-b cache)\n"
+          "stampede: 1 of 1 points are invalid; nothing was run\n" },
+        { "--vary cache.ttl=1s --strategy xfetch,", "stampede: sweep: --strategy needs labels L[,L...] (got \"xfetch,\") "
+                                                 "(see 'stampede sweep --help')\n" },
+        { "--vary cache.ttl=1s --set db.workers", "stampede: sweep: --set needs PATH=VALUE (got \"db.workers\") "
+                                                  "(see 'stampede sweep --help')\n" },
+        { "--vary cache.ttl=1s,2s --set db.workerz=3",
+          "stampede: --set db.workerz: error: /db/workerz: unknown field (did you mean \"workers\"?)\n"
+          "stampede: 2 of 2 points are invalid; nothing was run\n" },
+        { "--vary clients.arrivals.rate=100,-1,-2,300",
+          "stampede: point 1 (clients.arrivals.rate=-1): --vary clients.arrivals.rate: error: /clients/arrivals/rate: " },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *out = NULL, *err = NULL;
+        int rc = tu_runf(&out, &err, "sweep %s %s --out %s/bad", scen, bad[i].args, work);
+        ck_assert_msg(rc == 2, "%s: exit %d", bad[i].args, rc);
+        ck_assert_msg(!strncmp(err, bad[i].msg, strlen(bad[i].msg)), "%s:\ngot      %s\nexpected %s", bad[i].args, err,
+                      bad[i].msg);
+        ck_assert_str_eq(out, "");
+        ck_assert_msg(!tu_exists(tu_pathf("%s/bad", work)), "%s wrote its folder", bad[i].args);
+        free(out);
+        free(err);
+    }
+    /* a value wrong at two points: said at the first, with how many more */
+    char *err = NULL;
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary clients.arrivals.rate=100,-1,-1.0,300 --out %s/bad", scen, work), 2);
+    ck_assert_msg(strstr(err, "(got -1)\n"), "%s", err);
+    ck_assert_msg(strstr(err, "stampede: 2 of 4 points are invalid; nothing was run\n"), "%s", err);
+    free(err);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tuning");
@@ -164,6 +289,12 @@ int main(void)
     tcase_add_test(lp, run_takes_label_paths);
     tcase_add_test(lp, unknown_options_get_did_you_mean);
     suite_add_tcase(s, lp);
+    TCase *sw = tcase_create("sweep");
+    tcase_add_checked_fixture(sw, setup, teardown);
+    tcase_set_timeout(sw, 120);
+    tcase_add_test(sw, sweep_takes_set_strategy_labels_and_zip);
+    tcase_add_test(sw, sweep_option_errors);
+    suite_add_tcase(s, sw);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);

@@ -10,7 +10,7 @@
 #include "report/gnuplot.h"
 #include "usage.h"
 
-enum { O_VARY = 256, O_MIN, O_MAX, O_SUBJECT, O_RUNS, O_SHARD, O_PLOT, O_FORCE, O_LIST };
+enum { O_VARY = 256, O_MIN, O_MAX, O_SUBJECT, O_RUNS, O_SHARD, O_PLOT, O_FORCE, O_LIST, O_ZIP, O_SET, O_STRATEGY };
 
 static const struct option sweep_opts[] = {
     { "vary", required_argument, NULL, O_VARY },      { "replications", required_argument, NULL, 'r' },
@@ -20,6 +20,8 @@ static const struct option sweep_opts[] = {
     { "shard", required_argument, NULL, O_SHARD },    { "plot", optional_argument, NULL, O_PLOT },
     { "quiet", no_argument, NULL, 'q' },              { "force", no_argument, NULL, O_FORCE },
     { "list-runs", no_argument, NULL, O_LIST },       { "help", no_argument, NULL, 'h' },
+    { "zip", required_argument, NULL, O_ZIP },        { "set", required_argument, NULL, O_SET },
+    { "strategy", required_argument, NULL, O_STRATEGY },
     { NULL, 0, NULL, 0 },
 };
 
@@ -27,6 +29,8 @@ void sweep_args_free(sweep_args *a)
 {
     sweep_goal_free(&a->spec.goal);
     free(a->vary);
+    free(a->zip);
+    free(a->set);
     memset(a, 0, sizeof *a);
 }
 
@@ -37,11 +41,17 @@ int sweep_args_parse(int argc, char **argv, sweep_args *a, bool speak)
     const char *reps = NULL, *jobs = NULL;
     struct status st = STATUS_INIT;
     int rc = EXIT_USAGE, c;
-    if (!(a->vary = calloc((size_t)argc + 1, sizeof *a->vary))) {
+    a->vary = calloc((size_t)argc + 1, sizeof *a->vary);
+    a->zip = calloc((size_t)argc + 1, sizeof *a->zip);
+    a->set = calloc((size_t)argc + 1, sizeof *a->set);
+    if (!a->vary || !a->zip || !a->set) {
         if (speak) fputs("stampede: out of memory\n", stderr);
+        sweep_args_free(a);
         return EXIT_FAILED;
     }
     s->vary = a->vary;
+    s->zip = a->zip;
+    s->set = a->set;
 #define FAIL(...) do { if (speak) cli_usage_error("sweep", __VA_ARGS__); goto fail; } while (0)
     optind = 1;
     opterr = 0;
@@ -58,7 +68,16 @@ int sweep_args_parse(int argc, char **argv, sweep_args *a, bool speak)
             if (plot_parse_formats(optarg ? optarg : "svg,png", &s->plot))
                 FAIL("sweep: --plot: unknown chart format in \"%s\" (formats: svg, png, pdf)", optarg);
             break;
-        case O_VARY: a->vary[s->nvary++] = optarg; break;
+        case O_VARY:
+        case O_ZIP:
+            a->zip[s->nvary] = c == O_ZIP;
+            a->vary[s->nvary++] = optarg;
+            break;
+        case O_SET: a->set[s->nset++] = optarg; break;
+        case O_STRATEGY:
+            if (s->labels) FAIL("sweep: one --strategy at a time (give L1,L2,...)");
+            s->labels = optarg;
+            break;
         case 'r': reps = optarg; break;
         case 'j': jobs = optarg; break;
         case 'o': s->out = optarg; break;

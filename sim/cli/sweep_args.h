@@ -10,6 +10,8 @@
 typedef struct sweep_args {
     sweep_spec spec;
     const char **vary;   /* spec.vary's storage */
+    bool *zip;           /* spec.zip's */
+    const char **set;    /* spec.set's */
     bool quiet;
 } sweep_args;
 

@@ -93,10 +93,10 @@ static int load(const char *dir, pdata *d, char *err, size_t errlen)
     }
     d->name = d->g.name;
     d->reps = d->g.reps;
-    d->nv = d->g.nvary;
-    if (!(d->v = calloc(d->nv ? d->nv : 1, sizeof *d->v))) goto oom;
-    for (size_t i = 0; i < d->nv; i++) {
-        pvary *v = &d->v[i];
+    if (!(d->v = calloc(d->g.nvary ? d->g.nvary : 1, sizeof *d->v))) goto oom;
+    for (size_t i = 0; i < d->g.nvary; i++) {
+        if (d->g.vary[i].zip) continue;   /* it moves with the axis before it: no axis of its own */
+        pvary *v = &d->v[d->nv++];
         const sweep_vary *g = &d->g.vary[i];
         v->path = g->path;
         v->n = g->v.n;

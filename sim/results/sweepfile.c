@@ -38,6 +38,9 @@ void sweep_grid_free(sweep_grid *g)
         sweep_values_free(&g->vary[i].v);
     }
     free(g->vary);
+    for (size_t i = 0; i < g->nset; i++) free(g->set[i]);
+    free(g->set);
+    free(g->labels);
     free(g->scenario);
     free(g->name);
     free(g->hash);
@@ -47,7 +50,9 @@ void sweep_grid_free(sweep_grid *g)
 
 size_t sweep_grid_index(const sweep_grid *g, size_t point, size_t i)
 {
-    for (size_t j = g->nvary; j-- > i + 1;) point /= g->vary[j].v.n;
+    while (i > 0 && g->vary[i].zip) i--;
+    for (size_t j = g->nvary; j-- > i + 1;)
+        if (!g->vary[j].zip) point /= g->vary[j].v.n;
     return point % g->vary[i].v.n;
 }
 
@@ -79,9 +84,15 @@ bool sweep_grid_same(const sweep_grid *a, const sweep_grid *b, char *why, size_t
                  a->reps, b->reps);
         return false;
     }
+    bool same = a->nset == b->nset && !a->labels == !b->labels && (!a->labels || !strcmp(a->labels, b->labels));
+    for (size_t i = 0; same && i < a->nset; i++) same = !strcmp(a->set[i], b->set[i]);
+    if (!same) {
+        snprintf(why, n, "different --set or --strategy options");
+        return false;
+    }
     for (size_t i = 0; i < a->nvary; i++) {
         const sweep_vary *x = &a->vary[i], *y = &b->vary[i];
-        bool same = !strcmp(x->path, y->path) && !strcmp(x->spec, y->spec) && x->v.n == y->v.n;
+        same = !strcmp(x->path, y->path) && !strcmp(x->spec, y->spec) && x->v.n == y->v.n && x->zip == y->zip;
         for (size_t k = 0; same && k < x->v.n; k++)
             same = !strcmp(x->v.text[k], y->v.text[k]) && !strcmp(x->v.shown[k], y->v.shown[k]);
         if (!same) {
@@ -124,14 +135,25 @@ char *sweep_manifest_text(const sweep_grid *g, bool partial, const char *selecti
         jfile_put_string(f, v->path);
         fputs(", \"spec\": ", f);
         jfile_put_string(f, v->spec);
-        fprintf(f, ", \"scale\": \"%s\",\n     \"values\": ", v->v.log ? "log" : "linear");
+        fprintf(f, ", \"scale\": \"%s\",%s\n     \"values\": ", v->v.log ? "log" : "linear", v->zip ? " \"zip\": true," : "");
         json_strs(f, v->v.text, v->v.n);
         fputs(",\n     \"shown\": ", f);
         json_strs(f, v->v.shown, v->v.n);
         fputc('}', f);
     }
-    fprintf(f, "%s],\n  \"replications\": %zu,\n  \"points\": %zu,\n  \"total_runs\": %zu,\n  \"partial\": %s,\n"
-               "  \"selection\": ", g->nvary ? "\n  " : "", g->reps, g->points, g->runs, partial ? "true" : "false");
+    fprintf(f, "%s],\n", g->nvary ? "\n  " : "");
+    if (g->nset) {
+        fputs("  \"set\": ", f);
+        json_strs(f, g->set, g->nset);
+        fputs(",\n", f);
+    }
+    if (g->labels) {
+        fputs("  \"strategy\": ", f);
+        jfile_put_string(f, g->labels);
+        fputs(",\n", f);
+    }
+    fprintf(f, "  \"replications\": %zu,\n  \"points\": %zu,\n  \"total_runs\": %zu,\n  \"partial\": %s,\n"
+               "  \"selection\": ", g->reps, g->points, g->runs, partial ? "true" : "false");
     jfile_put_string(f, selection);
     fprintf(f, ",\n  \"present\": %zu,\n  \"runs\": [", n);
     for (size_t i = 0, k = 0; i < n; k++) {
@@ -146,12 +168,12 @@ char *sweep_manifest_text(const sweep_grid *g, bool partial, const char *selecti
     return buf;
 }
 
-/* A --vary path: dotted segments of letters, digits and '_'. */
+/* A --vary path: dotted segments of letters, digits, '_' and '-' (labels). */
 static bool path_ok(const char *p)
 {
     if (!*p || *p == '.') return false;
     for (; *p; p++)
-        if (!(isalnum((unsigned char)*p) || *p == '_' || (*p == '.' && p[1] && p[1] != '.'))) return false;
+        if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-' || (*p == '.' && p[1] && p[1] != '.'))) return false;
     return true;
 }
 
@@ -265,6 +287,13 @@ int sweep_manifest_read(const char *dir, sweep_grid *g, size_t **runs, size_t *n
             goto done;
         }
         v->v.log = !strcmp(s, "log");
+        snprintf(ptr, sizeof ptr, "/varies/%zu/zip", i);
+        const cJSON *zip = jfile_get(&j, ptr);
+        if (zip && (!cJSON_IsBool(zip) || (i == 0 && cJSON_IsTrue(zip)))) {
+            jfile_error(&j, ptr, err, errlen, i ? "expected true or false" : "expected false: the first vary has an axis");
+            goto done;
+        }
+        v->zip = cJSON_IsTrue(zip);
         snprintf(ptr, sizeof ptr, "/varies/%zu/values", i);
         const cJSON *vals = jfile_get(&j, ptr);
         size_t n = cJSON_IsArray(vals) ? (size_t)cJSON_GetArraySize(vals) : 0;
@@ -288,7 +317,33 @@ int sweep_manifest_read(const char *dir, sweep_grid *g, size_t **runs, size_t *n
                     goto done;
                 }
         }
-        product *= (double)n;
+        if (v->zip && n != g->vary[i - 1].v.n) {
+            jfile_error(&j, ptr, err, errlen, "expected %zu values, as many as the vary it is zipped with", g->vary[i - 1].v.n);
+            goto done;
+        }
+        if (!v->zip) product *= (double)n;
+    }
+    const cJSON *set = jfile_get(&j, "/set");
+    if (set) {
+        size_t n = cJSON_IsArray(set) ? (size_t)cJSON_GetArraySize(set) : 0;
+        if (!n || n > 4096) {
+            jfile_error(&j, "/set", err, errlen, "expected an array of the --set options");
+            goto done;
+        }
+        if ((rc = jlines(&j, "/set", n, &g->set, err, errlen))) {
+            if (g->set) g->nset = n;   /* freed with the grid */
+            goto done;
+        }
+        rc = TI_BAD;
+        g->nset = n;
+    }
+    if (jfile_get(&j, "/strategy")) {
+        if (jfile_string(&j, "/strategy", true, &s, err, errlen)) goto done;
+        if (!line_ok(s) || !*s) {
+            jfile_error(&j, "/strategy", err, errlen, "expected the --strategy labels");
+            goto done;
+        }
+        if (!(g->labels = strdup(s))) goto oom;
     }
     if (product != (double)g->points || (double)g->points * (double)g->reps != (double)g->runs) {
         jfile_error(&j, "/points", err, errlen, "points and total_runs do not match the varies and replications");

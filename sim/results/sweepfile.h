@@ -35,17 +35,24 @@ void sweep_values_free(sweep_values *v);
 typedef struct sweep_vary {
     char *path, *spec;
     sweep_values v;
+    bool zip;        /* --zip: moves with the vary before it (same index), no axis of its own */
 } sweep_vary;
 
+/* The grid's axes are the varies without zip, each with the zipped ones
+ * that follow it; a point is a tuple of axis indices. */
 typedef struct sweep_grid {
     char *scenario, *name, *hash, *version;
     sweep_vary *vary;
     size_t nvary;
+    char **set;      /* --set PATH=VALUE, applied before the varies */
+    size_t nset;
+    char *labels;    /* --strategy L[,L...], or NULL: every strategy */
     size_t reps, points, runs;
 } sweep_grid;
 void sweep_grid_free(sweep_grid *g);
 
-/* The index into vary i's values at a point. */
+/* The index into vary i's values at a point (a zipped vary shares its
+ * axis's index). */
 size_t sweep_grid_index(const sweep_grid *g, size_t point, size_t i);
 /* "path=value, path=value" of a point ("the scenario as is" when nothing
  * varies), cut to n bytes. */

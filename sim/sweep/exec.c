@@ -40,7 +40,8 @@ static int run_one(sweep *sw, size_t k, volatile int *stop, char *err, size_t er
     size_t run = sw->sel[k], point = run / sw->g.reps, rep = run % sw->g.reps;
     const scenario *sc = sw->sc[point];
     double *out = sweep_slot(sw, k);
-    for (size_t si = 0; si < sc->nstrategies; si++) {
+    for (size_t j = 0; j < sw->npick[point]; j++) {
+        size_t si = sw->pick[point][j];
         metrics m;
         if (metrics_init(&m, sc->warmup, sc->duration, sc->bin)) {
             snprintf(err, errlen, "out of memory");
@@ -49,7 +50,7 @@ static int run_one(sweep *sw, size_t k, volatile int *stop, char *err, size_t er
         run_opts o = { .stop = stop, .salt = rep, .memory = budget_run_memory(sc, sw->jobs ? sw->jobs : 2) };
         struct status st = STATUS_INIT;
         enum status_code rc = sim_run(sc, si, &o, &m, &st);
-        if (rc == STATUS_OK) metrics_columns(&m, out + si * COL_N);
+        if (rc == STATUS_OK) metrics_columns(&m, out + j * COL_N);
         metrics_free(&m);
         if (rc == STATUS_STOPPED) {
             snprintf(err, errlen, "interrupted");

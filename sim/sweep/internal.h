@@ -10,6 +10,7 @@
 struct sweep {
     sweep_grid g;
     scenario **sc;           /* one per point, read-only while running */
+    size_t **pick, *npick;   /* per point: the strategies that run (--strategy), in order */
     size_t lo, hi, k, n;     /* the selection: runs r in lo..hi with r % n == k */
     size_t *sel, nsel;       /* the runs computed here, increasing */
     bool partial;

@@ -35,6 +35,9 @@ void sweep_close(sweep *sw)
     if (!sw) return;
     for (size_t p = 0; sw->sc && p < sw->g.points; p++) scenario_free(sw->sc[p]);
     free(sw->sc);
+    for (size_t p = 0; sw->pick && p < sw->g.points; p++) free(sw->pick[p]);
+    free(sw->pick);
+    free(sw->npick);
     sweep_grid_free(&sw->g);
     sweep_goal_free(&sw->goal);
     free(sw->sel);
@@ -88,61 +91,153 @@ static int parse_size(const char *s, size_t *out)
     return 0;
 }
 
-/* Loads the scenario at every point; the problems of the first few bad
- * points go to the note hook. */
+/* The strategies --strategy picks at point p (every one without it), in
+ * the order given: 0, or -1 with the first label missing in *missing. */
+static int pick_labels(sweep *sw, size_t p, const char **missing, size_t *mlen)
+{
+    const scenario *sc = sw->sc[p];
+    size_t *idx = malloc((sc->nstrategies ? sc->nstrategies : 1) * sizeof *idx), n = 0;
+    if (!idx) return -2;
+    sw->pick[p] = idx;
+    if (!sw->g.labels) {
+        for (size_t i = 0; i < sc->nstrategies; i++) idx[n++] = i;
+        sw->npick[p] = n;
+        return 0;
+    }
+    for (const char *t = sw->g.labels; *t;) {
+        size_t len = strcspn(t, ",");
+        size_t i = 0;
+        while (i < sc->nstrategies && (strlen(sc->strategies[i].label) != len || strncmp(sc->strategies[i].label, t, len)))
+            i++;
+        if (i == sc->nstrategies) {
+            *missing = t;
+            *mlen = len;
+            return -1;
+        }
+        size_t k = 0;
+        while (k < n && idx[k] != i) k++;
+        if (k == n) idx[n++] = i;
+        t += len + (t[len] == ',');
+    }
+    sw->npick[p] = n;
+    return 0;
+}
+
+/* One problem of the points, said once however many points have it. */
+typedef struct problem {
+    char *msg;
+    size_t first, count;
+} problem;
+
+/* Loads the scenario at every point.  Each distinct problem goes to the
+ * note hook once: plainly when every point has it (a wrong path), else with
+ * the first point that has it and how many more do. */
 static enum status_code load_points(sweep *sw, const char *path, const sweep_hooks *h, struct status *st)
 {
     sweep_grid *g = &sw->g;
-    override *ovr = calloc(g->nvary ? g->nvary : 1, sizeof *ovr);
+    size_t no = g->nset + g->nvary;
+    override *ovr = calloc(no ? no : 1, sizeof *ovr);
+    char **setpath = calloc(g->nset ? g->nset : 1, sizeof *setpath);
+    problem *pr = NULL;
+    size_t npr = 0, bad = 0, dropped = 0;
     sw->sc = calloc(g->points, sizeof *sw->sc);
-    if (!ovr || !sw->sc) {
-        free(ovr);
-        return status_set(st, STATUS_FAILED, "out of memory");
-    }
-    size_t bad = 0;
+    sw->pick = calloc(g->points, sizeof *sw->pick);
+    sw->npick = calloc(g->points, sizeof *sw->npick);
+    enum status_code code = STATUS_OK;
     char desc[4096];
-    strbuf line = { 0 };
+    strbuf line = { 0 }, m = { 0 };
+    if (!ovr || !setpath || !sw->sc || !sw->pick || !sw->npick) goto oom;
+    for (size_t i = 0; i < g->nset; i++) {
+        const char *eq = strchr(g->set[i], '=');
+        if (!(setpath[i] = strndup(g->set[i], (size_t)(eq - g->set[i])))) goto oom;
+        ovr[i].path = setpath[i];
+        ovr[i].value = eq + 1;
+    }
     for (size_t p = 0; p < g->points; p++) {
         if (stop_requested()) {
-            free(ovr);
-            sb_free(&line);
-            return status_set(st, STATUS_STOPPED, "sweep: interrupted while loading the points; nothing was run");
+            code = status_set(st, STATUS_STOPPED, "sweep: interrupted while loading the points; nothing was run");
+            goto out;
         }
         for (size_t i = 0; i < g->nvary; i++) {
-            ovr[i].path = g->vary[i].path;
-            ovr[i].value = g->vary[i].v.text[sweep_grid_index(g, p, i)];
+            ovr[g->nset + i].path = g->vary[i].path;
+            ovr[g->nset + i].value = g->vary[i].v.text[sweep_grid_index(g, p, i)];
         }
         diag errs = { 0 };
         char lim[2048] = "";
-        sw->sc[p] = scenario_load(path, ovr, g->nvary, &errs);
-        if (sw->sc[p] && budget_check(sw->sc[p], sw->force, lim, sizeof lim)) {
+        const char *missing = NULL;
+        size_t mlen = 0;
+        sw->sc[p] = scenario_load(path, ovr, no, &errs);
+        int pk = sw->sc[p] ? pick_labels(sw, p, &missing, &mlen) : 0;
+        if (pk == -2) { diag_free(&errs); goto oom; }
+        if (sw->sc[p] && !pk && budget_check_selected(sw->sc[p], sw->pick[p], sw->npick[p], sw->force, lim, sizeof lim)) {
             /* beyond what one run may take: as invalid as a bad value */
-            if (bad < MAX_SHOWN_BAD) {
-                sweep_point_desc(g, p, desc, sizeof desc);
-                note(h, &line, "point %zu (%s): %s", p, desc, lim);
-            }
+            diag_add(&errs, "%s", lim);
+        } else if (sw->sc[p] && pk) {
+            strbuf l = { 0 };
+            sb_printf(&l, "--strategy: no strategy labelled \"%.*s\" (labels:", (int)mlen, missing);
+            for (size_t j = 0; j < sw->sc[p]->nstrategies; j++) sb_printf(&l, " %s", sw->sc[p]->strategies[j].label);
+            sb_puts(&l, ")");
+            diag_add(&errs, "%s", l.oom ? "out of memory" : l.s);
+            sb_free(&l);
+        } else if (!sw->sc[p] && !errs.n) {
+            diag_add(&errs, "cannot load %s", path);
+        }
+        if (errs.n) {
+            bad++;
             scenario_free(sw->sc[p]);
             sw->sc[p] = NULL;
-            bad++;
-        } else if (!sw->sc[p]) {
-            if (bad < MAX_SHOWN_BAD) {
-                sweep_point_desc(g, p, desc, sizeof desc);
-                for (size_t k = 0; k < errs.n; k++) {
-                    const char *m = errs.msgs[k];
-                    if (!strncmp(m, "--set ", 6)) note(h, &line, "point %zu (%s): --vary %s", p, desc, m + 6);
-                    else note(h, &line, "point %zu (%s): %s", p, desc, m);
+        }
+        for (size_t k = 0; k < errs.n; k++) {
+            const char *msg = errs.msgs[k];
+            /* an override's problem names the option it came from */
+            m.len = 0;
+            if (m.s) m.s[0] = 0;
+            size_t vi = g->nvary;
+            if (!strncmp(msg, "--set ", 6))
+                for (vi = 0; vi < g->nvary; vi++) {
+                    size_t pl = strlen(g->vary[vi].path);
+                    if (!strncmp(msg + 6, g->vary[vi].path, pl) && msg[6 + pl] == ':') break;
                 }
-                if (!errs.n) note(h, &line, "point %zu (%s): cannot load %s", p, desc, path);
-            }
-            bad++;
+            if (vi < g->nvary) sb_printf(&m, "%s %s", g->vary[vi].zip ? "--zip" : "--vary", msg + 6);
+            else sb_puts(&m, msg);
+            if (m.oom) { diag_free(&errs); goto oom; }
+            size_t j = 0;
+            while (j < npr && strcmp(pr[j].msg, m.s)) j++;
+            if (j < npr) { pr[j].count++; continue; }
+            if (npr == MAX_SHOWN_BAD) { dropped++; continue; }
+            problem *t = realloc(pr, (npr + 1) * sizeof *t);
+            if (!t) { diag_free(&errs); goto oom; }
+            pr = t;
+            pr[npr] = (problem){ strdup(m.s), p, 1 };
+            if (!pr[npr++].msg) { diag_free(&errs); goto oom; }
         }
         diag_free(&errs);
     }
+    for (size_t j = 0; j < npr; j++) {
+        if (pr[j].count == g->points) {
+            note(h, &line, "%s", pr[j].msg);
+            continue;
+        }
+        sweep_point_desc(g, pr[j].first, desc, sizeof desc);
+        if (pr[j].count > 1)
+            note(h, &line, "point %zu (%s): %s (and at %zu more points)", pr[j].first, desc, pr[j].msg, pr[j].count - 1);
+        else
+            note(h, &line, "point %zu (%s): %s", pr[j].first, desc, pr[j].msg);
+    }
+    if (dropped) note(h, &line, "... and %zu more problems", dropped);
+    if (bad) code = status_set(st, STATUS_INPUT, "%zu of %zu points are invalid; nothing was run", bad, g->points);
+    goto out;
+oom:
+    code = status_set(st, STATUS_FAILED, "out of memory");
+out:
+    for (size_t j = 0; j < npr; j++) free(pr[j].msg);
+    free(pr);
+    for (size_t i = 0; setpath && i < g->nset; i++) free(setpath[i]);
+    free(setpath);
     free(ovr);
-    if (bad > MAX_SHOWN_BAD) note(h, &line, "... and %zu more invalid points", bad - MAX_SHOWN_BAD);
     sb_free(&line);
-    if (bad) return status_set(st, STATUS_INPUT, "%zu of %zu points are invalid; nothing was run", bad, g->points);
-    return STATUS_OK;
+    sb_free(&m);
+    return code;
 }
 
 /* The distinct labels over every point, in order of appearance. */
@@ -152,8 +247,8 @@ static const char **sweep_labels(const sweep *sw, size_t *n)
     const char **l = NULL;
     *n = 0;
     for (size_t p = 0; p < sw->g.points; p++)
-        for (size_t s = 0; s < sw->sc[p]->nstrategies; s++) {
-            const char *lab = sw->sc[p]->strategies[s].label;
+        for (size_t s = 0; s < sw->npick[p]; s++) {
+            const char *lab = sw->sc[p]->strategies[sw->pick[p][s]].label;
             size_t k = 0;
             while (k < *n && strcmp(l[k], lab)) k++;
             if (k < *n) continue;
@@ -195,10 +290,10 @@ static enum status_code selection_check(const sweep *sw, const sweep_hooks *h, s
         if (a < lo) a = lo;
         if (b > hi) b = hi;
         if (a > b) continue;
-        double cnt = (double)sel_count(a, b, c, n), ns = (double)sw->sc[p]->nstrategies;
+        double cnt = (double)sel_count(a, b, c, n), ns = (double)sw->npick[p];
         if (cnt == 0) continue;
         budget_estimate e;
-        budget_estimate_of(sw->sc[p], sw->sc[p]->nstrategies, &e);
+        budget_estimate_of(sw->sc[p], sw->npick[p], &e);
         work += cnt * ns * e.work;
         reqs += cnt * ns * e.requests;
         /* per run: its place in the selection, its offset, and per label its
@@ -305,18 +400,42 @@ enum status_code sweep_open(sweep_spec *spec, const sweep_hooks *hooks, sweep **
     g->reps = spec->reps;
     size_t nv = spec->nvary;
     if (!(g->vary = calloc(nv ? nv : 1, sizeof *g->vary))) OOM();
+    if (spec->nset && !(g->set = calloc(spec->nset, sizeof *g->set))) OOM();
+    for (size_t i = 0; i < spec->nset; i++) {
+        const char *eq = strchr(spec->set[i], '=');
+        if (!eq || eq == spec->set[i]) FAIL("sweep: --set needs PATH=VALUE (got \"%s\")", spec->set[i]);
+        if (!(g->set[g->nset++] = strdup(spec->set[i]))) OOM();
+    }
+    if (spec->labels) {
+        if (!*spec->labels || spec->labels[0] == ',' || strstr(spec->labels, ",,") ||
+            spec->labels[strlen(spec->labels) - 1] == ',')
+            FAIL("sweep: --strategy needs labels L[,L...] (got \"%s\")", spec->labels);
+        if (!(g->labels = strdup(spec->labels))) OOM();
+    }
     g->points = 1;
     for (size_t i = 0; i < nv; i++) {
         const char *vs = spec->vary[i], *eq = strchr(vs, '=');
-        if (!eq || eq == vs) FAIL("sweep: --vary needs PATH=VALUES (got \"%s\")", vs);
+        bool zip = spec->zip && spec->zip[i];
+        const char *opt = zip ? "--zip" : "--vary";
+        if (!eq || eq == vs) FAIL("sweep: %s needs PATH=VALUES (got \"%s\")", opt, vs);
+        if (zip && i == 0) FAIL("sweep: --zip %s: no --vary before it to move with", vs);
         sweep_vary *v = &g->vary[g->nvary++];
+        v->zip = zip;
         v->path = strndup(vs, (size_t)(eq - vs));
         v->spec = strdup(eq + 1);
         if (!v->path || !v->spec) OOM();
         for (size_t k = 0; k + 1 < g->nvary; k++)
             if (!strcmp(g->vary[k].path, v->path)) FAIL("sweep: --vary %s given twice", v->path);
         char err[512];
-        if (sweep_parse_values(v->spec, &v->v, err, sizeof err)) FAIL("sweep: --vary %s: %s", vs, err);
+        if (sweep_parse_values(v->spec, &v->v, err, sizeof err)) FAIL("sweep: %s %s: %s", opt, vs, err);
+        if (zip) {
+            const sweep_vary *u = &g->vary[i - 1];
+            if (v->v.n != u->v.n)
+                FAIL("sweep: --zip %s has %zu value%s and %s %s has %zu: zipped lists move together and need "
+                     "as many values", v->path, v->v.n, v->v.n == 1 ? "" : "s", u->zip ? "--zip" : "--vary", u->path,
+                     u->v.n);
+            continue;
+        }
         if (g->points > SIZE_MAX / 4 / v->v.n) FAIL("sweep: the grid is too large");
         g->points *= v->v.n;
     }
@@ -348,7 +467,7 @@ enum status_code sweep_open(sweep_spec *spec, const sweep_hooks *hooks, sweep **
         if (code) goto fail;
     }
 
-    if (scenario_trace_once(sw->sc[0]) && (g->runs > 1 || sw->sc[0]->nstrategies > 1)) {
+    if (scenario_trace_once(sw->sc[0]) && (g->runs > 1 || sw->npick[0] > 1)) {
         code = status_set(st, STATUS_INPUT, "%s: error: clients.arrivals.trace: %s can be read only once (a pipe or a "
                                             "device), and every run of every strategy reads it whole; copy it to a file",
                           path, sw->sc[0]->clients.trace);
@@ -400,7 +519,7 @@ enum status_code sweep_open(sweep_spec *spec, const sweep_hooks *hooks, sweep **
     if (!(sw->off = malloc((sw->nsel + 1) * sizeof *sw->off))) OOM();
     for (size_t i = 0; i < sw->nsel; i++) {
         sw->off[i] = width;
-        width += sw->sc[sw->sel[i] / g->reps]->nstrategies * COL_N;
+        width += sw->npick[sw->sel[i] / g->reps] * COL_N;
     }
     sw->off[sw->nsel] = width;
     if (!(sw->res = malloc((width ? width : 1) * sizeof *sw->res))) OOM();
@@ -444,16 +563,18 @@ enum status_code sweep_finish(sweep *sw, sweep_written *w, struct status *st)
     memset(w, 0, sizeof *w);
     for (size_t k = 0; k < sw->nsel; k++) {
         size_t run = sw->sel[k];
-        const scenario *sc = sw->sc[run / g->reps];
+        size_t p = run / g->reps;
+        const scenario *sc = sw->sc[p];
         const double *v = sweep_slot(sw, k);
-        for (size_t si = 0; si < sc->nstrategies; si++) {
+        for (size_t j = 0; j < sw->npick[p]; j++) {
+            const strategy_cfg *cfg = &sc->strategies[sw->pick[p][j]];
             sweep_row *r = sweep_rows_add(&rs);
             if (!r) goto oom;
             r->run = run;
-            r->label = strdup(sc->strategies[si].label);
-            r->strategy = strdup(sc->strategies[si].ops->name);
+            r->label = strdup(cfg->label);
+            r->strategy = strdup(cfg->ops->name);
             if (!r->label || !r->strategy) goto oom;
-            for (int c = 0; c < COL_N; c++) r->v[c] = sweep_csv_round(v[si * COL_N + (size_t)c]);
+            for (int c = 0; c < COL_N; c++) r->v[c] = sweep_csv_round(v[j * COL_N + (size_t)c]);
         }
     }
     enum status_code code = sweep_write_folder(g, &rs, sw->partial, sw->selection, sw->sel, sw->nsel, &sw->goal,

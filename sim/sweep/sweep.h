@@ -28,7 +28,11 @@
 typedef struct sweep_spec {
     const char *scenario;          /* the scenario file */
     const char *const *vary;       /* "PATH=VALUES", nvary of them */
+    const bool *zip;               /* per vary, or NULL: --zip, moves with the vary before it */
     size_t nvary;
+    const char *const *set;        /* "PATH=VALUE" (--set), applied at every point before the varies */
+    size_t nset;
+    const char *labels;            /* --strategy L[,L...]: only these labels run; NULL: all */
     size_t reps;                   /* replications, >= 1 */
     int jobs;                      /* threads; 0: not given */
     const char *out;               /* the folder; NULL: results/NAME-sweep[-part] */
@@ -51,8 +55,9 @@ typedef struct sweep_hooks {
 
 typedef struct sweep sweep;
 
-/* Builds the grid of spec, loads the scenario at every point (each point's
- * problems go to hooks->note, the first few in full) and checks everything
+/* Builds the grid of spec, loads the scenario at every point (its problems
+ * go to hooks->note, each distinct one once, the first few in full) and
+ * checks everything
  * that could fail after the runs (the folder, gnuplot).  STATUS_OK with *out;
  * STATUS_USAGE (an impossible option: a bad --vary, a grid beyond the
  * limits, a bad selection), STATUS_INPUT (an invalid point, a label the goal
