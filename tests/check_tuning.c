@@ -279,6 +279,21 @@ START_TEST(sweep_option_errors)
 }
 END_TEST
 
+/* A sweep with nothing to vary is refused: exit status 2, nothing written. */
+START_TEST(sweep_needs_a_vary)
+{
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(tu_runf(&out, &err, "sweep %s --replications 3 --out %s/bad", scen, work), 2);
+    ck_assert_str_eq(err, "stampede: sweep: nothing to vary: give --vary PATH=VALUES (for example --vary "
+                          "cache.ttl=10s,30s,60s); to replicate the scenario as it is, use stampede run --seed N "
+                          "(see 'stampede sweep --help')\n");
+    ck_assert_str_eq(out, "");
+    ck_assert(!tu_exists(tu_pathf("%s/bad", work)));
+    free(out);
+    free(err);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tuning");
@@ -294,6 +309,7 @@ int main(void)
     tcase_set_timeout(sw, 120);
     tcase_add_test(sw, sweep_takes_set_strategy_labels_and_zip);
     tcase_add_test(sw, sweep_option_errors);
+    tcase_add_test(sw, sweep_needs_a_vary);
     suite_add_tcase(s, sw);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

@@ -399,7 +399,10 @@ enum status_code sweep_open(sweep_spec *spec, const sweep_hooks *hooks, sweep **
     sweep_grid *g = &sw->g;
     g->reps = spec->reps;
     size_t nv = spec->nvary;
-    if (!(g->vary = calloc(nv ? nv : 1, sizeof *g->vary))) OOM();
+    if (!nv)
+        FAIL("sweep: nothing to vary: give --vary PATH=VALUES (for example --vary cache.ttl=10s,30s,60s); "
+             "to replicate the scenario as it is, use stampede run --seed N");
+    if (!(g->vary = calloc(nv, sizeof *g->vary))) OOM();
     if (spec->nset && !(g->set = calloc(spec->nset, sizeof *g->set))) OOM();
     for (size_t i = 0; i < spec->nset; i++) {
         const char *eq = strchr(spec->set[i], '=');
