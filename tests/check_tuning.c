@@ -135,6 +135,9 @@ START_TEST(unknown_options_get_did_you_mean)
     ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1s,2s --replication 2 --minimise p99", scen), 2);
     ck_assert_str_eq(err, "stampede: sweep: unknown option --minimise (did you mean --minimize?) (see 'stampede sweep --help')\n");
     free(err);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1s,2s --sett db.workers=2 --out %s/bad", scen, work), 2);
+    ck_assert_str_eq(err, "stampede: sweep: unknown option --sett (did you mean --set?) (see 'stampede sweep --help')\n");
+    free(err);
     ck_assert(!tu_exists(tu_pathf("%s/bad", work)));
     ck_assert_int_eq(tu_runf(NULL, &err, "run %s --sett cache.ttl=1s", scen), 2);
     ck_assert_str_eq(err, "stampede: run: unknown option --sett (did you mean --set?) (see 'stampede run --help')\n");
@@ -294,6 +297,106 @@ START_TEST(sweep_needs_a_vary)
 }
 END_TEST
 
+/* --minimize and --maximize rank means by their intervals: one replication
+ * is refused (exit status 2, nothing written). */
+START_TEST(ranking_needs_replications)
+{
+    static const char *const args[] = { "--minimize p99", "--replications 1 --maximize none.requests" };
+    for (size_t i = 0; i < 2; i++) {
+        char *out = NULL, *err = NULL;
+        ck_assert_int_eq(tu_runf(&out, &err, "sweep %s --vary cache.ttl=1s,2s %s --out %s/bad", scen, args[i], work), 2);
+        ck_assert_msg(!strcmp(err, i ? "stampede: sweep: --maximize compares means by their 95% confidence intervals, "
+                                       "which need --replications 2 or more (3 or more to tell settings apart); got 1 "
+                                       "(see 'stampede sweep --help')\n"
+                                     : "stampede: sweep: --minimize compares means by their 95% confidence intervals, "
+                                       "which need --replications 2 or more (3 or more to tell settings apart); got 1 "
+                                       "(see 'stampede sweep --help')\n"), "%s", err);
+        ck_assert_str_eq(out, "");
+        ck_assert(!tu_exists(tu_pathf("%s/bad", work)));
+        free(out);
+        free(err);
+    }
+}
+END_TEST
+
+START_TEST(metrics_are_listed_with_units)
+{
+    char *out = NULL;
+    ck_assert_int_eq(tu_run("sweep --metrics", &out, NULL), 0);
+    static const char *const rows[] = {
+        "\n  requests                     requests  requests that ended",
+        "\n  failed_ratio                 fraction  share of requests that failed\n",
+        "\n  p99                          s         p99 latency of answered requests\n",
+        "\n  peak_db_inflight             queries   most DB queries in service at once\n",
+        "\n  timeouts                     attempts  attempts that timed out (clients.timeout)\n",
+        "\n  events                       events    ",
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) ck_assert_msg(strstr(out, rows[i]), "no %s in\n%s", rows[i], out);
+    /* one line per metric: every column of runs.csv */
+    size_t lines = 0;
+    for (char *p = strstr(out, "\n\n") + 2; *p; p++) lines += *p == '\n';
+    free(out);
+    char *err = NULL;
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1s --strategy none --quiet --out %s/s", scen, work), 0);
+    free(err);
+    char *runs = tu_slurp(tu_pathf("%s/s/runs.csv", work));
+    size_t cols = 1;
+    for (char *p = runs; *p != '\n'; p++) cols += *p == ',';
+    free(runs);
+    ck_assert_uint_eq(lines, cols - 5);   /* run, cache.ttl, replication, label, strategy */
+    /* the help says it exists; merge's lists --maximize and how to rank again */
+    ck_assert_int_eq(tu_run("sweep --help", &out, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "  --metrics            list every metric with its unit and exit\n"));
+    ck_assert_ptr_nonnull(strstr(out, "  --zip PATH=VALUES"));
+    ck_assert_ptr_nonnull(strstr(out, "  --set PATH=VALUE"));
+    ck_assert_ptr_nonnull(strstr(out, "  --strategy L[,L...]"));
+    ck_assert_ptr_nonnull(strstr(out, "stampede merge DIR --out DIR2 --minimize METRIC"));
+    free(out);
+    ck_assert_int_eq(tu_run("merge --help", &out, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(out, "  --maximize METRIC"));
+    ck_assert_ptr_nonnull(strstr(out, "Given one whole sweep folder, it ranks the sweep again"));
+    free(out);
+}
+END_TEST
+
+/* best.txt with units; a finished sweep ranked again by merge on its folder. */
+START_TEST(best_has_units_and_merge_ranks_again)
+{
+    char *out = NULL, *err = NULL;
+    int rc = tu_runf(&out, &err, "sweep %s --vary cache.ttl=1s,2s --strategy none,xfetch --replications 3 --quiet "
+                                 "--out %s/s --minimize xfetch.p99 --subject-to 'xfetch.p99<=2s'", scen, work);
+    ck_assert_msg(rc == 0, "%s", err);
+    free(err);
+    static const char head[] = "minimize xfetch.p99 subject to xfetch.p99 <= 2 s (means over 3 replications, 95% "
+                               "confidence intervals)\n";
+    ck_assert_msg(!strncmp(out, head, strlen(head)), "%s", out);
+    /* "  xfetch.p99 = 61.23 ms ± 4.1 ms": a number, a unit, the same unit for the half-width */
+    const char *l = strstr(out, "  xfetch.p99 = ");
+    ck_assert_ptr_nonnull(l);
+    double m, h;
+    char u1[8], u2[8];
+    ck_assert_msg(sscanf(l, "  xfetch.p99 = %lf %7s \u00b1 %lf %7s", &m, u1, &h, u2) == 4, "%s", out);
+    ck_assert_msg(!strcmp(u1, "ms") && !strcmp(u2, "ms") && m > 1 && m < 1000 && h > 0, "%s", out);
+    free(out);
+    /* ranked again by another goal: the same runs, a new best.txt */
+    rc = tu_runf(&out, &err, "merge %s/s --out %s/r --maximize none.hit_ratio", work, work);
+    ck_assert_msg(rc == 0, "%s", err);
+    free(err);
+    ck_assert_msg(strstr(out, "maximize none.hit_ratio (means over 3 replications, 95% confidence intervals)\n"
+                              "best: point 1 (cache.ttl=2s), label none\n"), "%s", out);
+    free(out);
+    ck_assert(same_file(tu_pathf("%s/s/runs.csv", work), tu_pathf("%s/r/runs.csv", work)));
+    ck_assert(same_file(tu_pathf("%s/s/sweep.csv", work), tu_pathf("%s/r/sweep.csv", work)));
+    /* one replication: no ranking */
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary cache.ttl=1s,2s --strategy none --quiet --out %s/one", scen, work), 0);
+    ck_assert_int_eq(tu_runf(NULL, &err, "merge %s/one --out %s/one-r --minimize p99", work, work), 2);
+    ck_assert_str_eq(err, "stampede: merge: --minimize compares means by their 95% confidence intervals, which need 2 "
+                          "or more replications; the sweep has 1\n");
+    free(err);
+    ck_assert(!tu_exists(tu_pathf("%s/one-r", work)));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tuning");
@@ -310,6 +413,9 @@ int main(void)
     tcase_add_test(sw, sweep_takes_set_strategy_labels_and_zip);
     tcase_add_test(sw, sweep_option_errors);
     tcase_add_test(sw, sweep_needs_a_vary);
+    tcase_add_test(sw, ranking_needs_replications);
+    tcase_add_test(sw, metrics_are_listed_with_units);
+    tcase_add_test(sw, best_has_units_and_merge_ranks_again);
     suite_add_tcase(s, sw);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "results/output.h"
 #include "scenario/load.h"
+#include "sweep/metricdoc.h"
 
 int cli_exit_code(enum status_code code)
 {
@@ -146,4 +148,14 @@ int cli_unknown_option(const char *cmd, const char *arg, const struct option *op
     }
     if (best) return cli_usage_error(cmd, "%s: unknown option %.*s (did you mean --%s?)", cmd, (int)((size_t)(name - arg) + n), arg, best);
     return cli_usage_error(cmd, "%s: unknown option %.*s", cmd, (int)((size_t)(name - arg) + n), arg);
+}
+
+void cli_print_metrics(FILE *f)
+{
+    fputs("The metrics of a sweep (columns of runs.csv; sweep.csv has METRIC_mean and\n"
+          "METRIC_ci95 of each): --minimize, --maximize and --subject-to take them as\n"
+          "METRIC or LABEL.METRIC.  Durations are in seconds in the files; bounds may\n"
+          "be given as durations (p99<=2.5ms).\n\n", f);
+    for (int c = 0; c < COL_N; c++)
+        fprintf(f, "  %-28s %-9s %s\n", col_names[c], sweep_metric_unit(c), sweep_metric_about(c));
 }

@@ -14,6 +14,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/status.h"
 
@@ -57,6 +58,8 @@ struct option;
  * "--sett=x" or "-z"): "CMD: unknown option --sett (did you mean --set?)"
  * when one of opts is close; returns EXIT_USAGE. */
 int cli_unknown_option(const char *cmd, const char *arg, const struct option *opts);
+/* Every sweep metric with its unit and what it counts (sweep --metrics). */
+void cli_print_metrics(FILE *f);
 /* A non-negative integer, the whole text (no sign, no space): 0 with *out,
  * or -1. */
 int cli_parse_u64(const char *s, unsigned long long *out);

@@ -10,7 +10,8 @@
 #include "report/gnuplot.h"
 #include "usage.h"
 
-enum { O_VARY = 256, O_MIN, O_MAX, O_SUBJECT, O_RUNS, O_SHARD, O_PLOT, O_FORCE, O_LIST, O_ZIP, O_SET, O_STRATEGY };
+enum { O_VARY = 256, O_MIN, O_MAX, O_SUBJECT, O_RUNS, O_SHARD, O_PLOT, O_FORCE, O_LIST, O_ZIP, O_SET, O_STRATEGY,
+       O_METRICS };
 
 static const struct option sweep_opts[] = {
     { "vary", required_argument, NULL, O_VARY },      { "replications", required_argument, NULL, 'r' },
@@ -21,7 +22,7 @@ static const struct option sweep_opts[] = {
     { "quiet", no_argument, NULL, 'q' },              { "force", no_argument, NULL, O_FORCE },
     { "list-runs", no_argument, NULL, O_LIST },       { "help", no_argument, NULL, 'h' },
     { "zip", required_argument, NULL, O_ZIP },        { "set", required_argument, NULL, O_SET },
-    { "strategy", required_argument, NULL, O_STRATEGY },
+    { "strategy", required_argument, NULL, O_STRATEGY }, { "metrics", no_argument, NULL, O_METRICS },
     { NULL, 0, NULL, 0 },
 };
 
@@ -78,6 +79,10 @@ int sweep_args_parse(int argc, char **argv, sweep_args *a, bool speak)
             if (s->labels) FAIL("sweep: one --strategy at a time (give L1,L2,...)");
             s->labels = optarg;
             break;
+        case O_METRICS:
+            if (speak) cli_print_metrics(stdout);
+            rc = EXIT_OK;
+            goto fail;
         case 'r': reps = optarg; break;
         case 'j': jobs = optarg; break;
         case 'o': s->out = optarg; break;
@@ -120,6 +125,9 @@ int sweep_args_parse(int argc, char **argv, sweep_args *a, bool speak)
             FAIL("sweep: --replications needs an integer >= 1 (got \"%s\")", reps);
         s->reps = (size_t)v;
     }
+    if (s->goal.set && s->reps < 2)
+        FAIL("sweep: %s compares means by their 95%% confidence intervals, which need --replications 2 or more "
+             "(3 or more to tell settings apart); got %zu", s->goal.maximize ? "--maximize" : "--minimize", s->reps);
     if (jobs) {
         if (cli_parse_u64(jobs, &v) || v == 0 || v > 4096)
             FAIL("sweep: --jobs needs an integer from 1 to 4096 (got \"%s\")", jobs);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "metricdoc.h"
 #include "values.h"
 
 void sweep_goal_free(sweep_goal *g)
@@ -105,10 +106,9 @@ static const sweep_sumrow *sum_find(const sweep_summary *sm, size_t point, const
     return NULL;
 }
 
-static void fmt_ci(char *buf, size_t n, sweep_stat s)
+static void fmt_ci(char *buf, size_t n, int col, sweep_stat s)
 {
-    if (isfinite(s.ci95)) snprintf(buf, n, "%.6g ± %.3g", s.mean, s.ci95);
-    else snprintf(buf, n, "%.6g", s.mean);
+    sweep_metric_fmt_ci(buf, n, col, s.mean, s.ci95);
 }
 
 /* Whether candidate c meets every constraint (on the means). */
@@ -131,10 +131,14 @@ char *sweep_best_text(const sweep_goal *g, const sweep_grid *gr, const sweep_sum
     FILE *f = open_memstream(&buf, &len);
     if (!f) return NULL;
     int col = g->m.col;
+    char bound[64];
     fprintf(f, "%s %s", g->maximize ? "maximize" : "minimize", g->m.text);
-    for (size_t i = 0; i < g->nc; i++)
-        fprintf(f, "%s %s %s %g", i ? "," : " subject to", g->c[i].m.text, g->c[i].ge ? ">=" : "<=", g->c[i].bound);
-    fprintf(f, " (means over %zu replication%s, 95%% confidence intervals)\n", gr->reps, gr->reps == 1 ? "" : "s");
+    for (size_t i = 0; i < g->nc; i++) {
+        sweep_metric_fmt(bound, sizeof bound, g->c[i].m.col, g->c[i].bound);
+        fprintf(f, "%s %s %s %s", i ? "," : " subject to", g->c[i].m.text, g->c[i].ge ? ">=" : "<=", bound);
+    }
+    if (gr->reps < 2) fprintf(f, " (one replication: no confidence intervals)\n");
+    else fprintf(f, " (means over %zu replications, 95%% confidence intervals)\n", gr->reps);
     size_t ncand = 0, nfeas = 0;
     const sweep_sumrow *best = NULL;
     for (size_t i = 0; i < sm->n; i++) {
@@ -151,15 +155,16 @@ char *sweep_best_text(const sweep_goal *g, const sweep_grid *gr, const sweep_sum
         fprintf(f, "no (point, label) of the %zu considered meets the constraints\n", ncand);
     } else {
         sweep_point_desc(gr, best->point, desc, sizeof desc);
-        fmt_ci(ci, sizeof ci, best->m[col]);
+        fmt_ci(ci, sizeof ci, col, best->m[col]);
         fprintf(f, "best: point %zu (%s), label %s\n", best->point, desc, best->label);
         fprintf(f, "  %s.%s = %s\n", best->label, col_names[col], ci);
         for (size_t i = 0; i < g->nc; i++) {
             const sweep_constraint *k = &g->c[i];
             const char *lab = k->m.label ? k->m.label : best->label;
             const sweep_sumrow *o = sum_find(sm, best->point, lab);
-            fmt_ci(ci, sizeof ci, o->m[k->m.col]);
-            fprintf(f, "  %s.%s = %s (%s %g: ok)\n", lab, col_names[k->m.col], ci, k->ge ? ">=" : "<=", k->bound);
+            fmt_ci(ci, sizeof ci, k->m.col, o->m[k->m.col]);
+            sweep_metric_fmt(bound, sizeof bound, k->m.col, k->bound);
+            fprintf(f, "  %s.%s = %s (%s %s: ok)\n", lab, col_names[k->m.col], ci, k->ge ? ">=" : "<=", bound);
         }
         fprintf(f, "feasible: %zu of %zu (point, label) pairs considered\n", nfeas, ncand);
         double bh = isfinite(best->m[col].ci95) ? best->m[col].ci95 : 0;
@@ -174,12 +179,11 @@ char *sweep_best_text(const sweep_goal *g, const sweep_grid *gr, const sweep_sum
                 if (fabs(s->m[col].mean - best->m[col].mean) > bh + h) continue;
                 if (pass == 0) { ties++; continue; }
                 sweep_point_desc(gr, s->point, desc, sizeof desc);
-                fmt_ci(ci, sizeof ci, s->m[col]);
+                fmt_ci(ci, sizeof ci, col, s->m[col]);
                 fprintf(f, "  point %zu (%s), label %s: %s\n", s->point, desc, s->label, ci);
             }
         }
         if (!ties) fprintf(f, "no other feasible (point, label) overlaps the best's 95%% confidence interval\n");
-        if (gr->reps < 2) fprintf(f, "note: with 1 replication there are no confidence intervals; use --replications 3 or more\n");
     }
     if (fclose(f)) { free(buf); return NULL; }
     return buf;

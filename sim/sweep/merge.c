@@ -281,6 +281,12 @@ enum status_code sweep_merge(const sweep_merge_spec *spec, sweep_written *w, str
         code = status_set(st, mr == 2 ? STATUS_INPUT : STATUS_FAILED, "merge: %s", err);
         goto done;
     }
+    if (spec->goal.set && g.reps < 2) {
+        code = status_set(st, STATUS_USAGE, "merge: %s compares means by their 95%% confidence intervals, which need "
+                          "2 or more replications; the sweep has %zu", spec->goal.maximize ? "--maximize" : "--minimize",
+                          g.reps);
+        goto done;
+    }
     if (spec->goal.set) {
         const char **labels = calloc(rs.n ? rs.n : 1, sizeof *labels);
         size_t nl = 0;
