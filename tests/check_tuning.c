@@ -397,6 +397,85 @@ START_TEST(best_has_units_and_merge_ranks_again)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- units guard */
+
+static const char *bare =
+    "{\"name\": \"bare\", \"duration\": \"5s\",\n"
+    " \"clients\": {\"arrivals\": {\"rate\": 50}, \"timeout\": 1000, \"retries\": {\"max\": 1, \"backoff\": 20}},\n"
+    " \"cache\": {\"ttl\": 30, \"latency\": 9.5},\n"
+    " \"db\": {\"workers\": 4, \"latency\": {\"dist\": \"lognormal\", \"median\": 30, \"sigma\": 12},\n"
+    "        \"queue_timeout\": \"20s\", \"statement_timeout\": \"1500ms\"},\n"
+    " \"recovery\": {\"latency_factor\": 40}}\n";
+
+START_TEST(bare_durations_warn_in_the_loader)
+{
+    diag errs = { 0 }, warns = { 0 };
+    char *f = tu_scenario(work, "bare.json", bare);
+    override o = { "db.statement_timeout", "10" };
+    scenario *sc = scenario_load_warn(f, &o, 1, &errs, &warns);
+    ck_assert_msg(sc, "%s", errs.n ? errs.msgs[0] : "");
+    /* the values load as seconds, as the contract says */
+    ck_assert_double_eq(sc->clients.timeout, 1000);
+    ck_assert_double_eq(sc->db.statement_timeout, 10);
+    scenario_free(sc);
+    /* only latency and timeout fields, only bare numbers, only from 10 on:
+     * not the TTL, the backoff, the cache's 9.5, "20s", sigma or latency_factor */
+    ck_assert_uint_eq(warns.n, 3);
+    ck_assert_str_eq(warns.msgs[0], tu_pathf("%s:2:51: warning: /clients/timeout: 1000 without a unit is 1000 seconds; "
+                                             "if you meant milliseconds write \"1000ms\" (\"1000s\" keeps seconds and "
+                                             "silences this)", f));
+    ck_assert_msg(strstr(warns.msgs[1], ":4:66: warning: /db/latency/median: 30 without a unit is 30 seconds; if you "
+                                        "meant milliseconds write \"30ms\""), "%s", warns.msgs[1]);
+    ck_assert_str_eq(warns.msgs[2], "--set db.statement_timeout: warning: /db/statement_timeout: 10 without a unit is "
+                                    "10 seconds; if you meant milliseconds write \"10ms\" (\"10s\" keeps seconds and "
+                                    "silences this)");
+    diag_free(&warns);
+    diag_free(&errs);
+    /* scenario_load wants none and gets none */
+    sc = scenario_load(f, NULL, 0, &errs);
+    ck_assert_ptr_nonnull(sc);
+    scenario_free(sc);
+    diag_free(&errs);
+    free(f);
+}
+END_TEST
+
+/* run, validate and sweep print the warnings on stderr and keep their exit status. */
+START_TEST(bare_durations_warn_in_every_command)
+{
+    char *f = tu_scenario(work, "bare.json", bare);
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(tu_runf(&out, &err, "validate %s", f), 0);
+    ck_assert_str_eq(out, tu_pathf("%s: ok (1 strategy: none)\n", f));
+    ck_assert_msg(strstr(err, "stampede: ") == err && strstr(err, ": warning: /clients/timeout: 1000 without a unit") &&
+                  strstr(err, "write \"1000ms\"") && strstr(err, ": warning: /db/latency/median: 30 without a unit"), "%s", err);
+    free(out);
+    free(err);
+    /* run, with --set: the file's timeout is replaced, the --set's is warned about */
+    ck_assert_int_eq(tu_runf(&out, &err, "run %s --quiet --set clients.timeout=2 --set db.queue_timeout=250 --out %s/r", f, work), 0);
+    ck_assert_msg(!strstr(err, "/clients/timeout") && strstr(err, "stampede: --set db.queue_timeout: warning: "
+                  "/db/queue_timeout: 250 without a unit is 250 seconds; if you meant milliseconds write \"250ms\""), "%s", err);
+    ck_assert(tu_exists(tu_pathf("%s/r/comparison.csv", work)));
+    free(out);
+    free(err);
+    /* an invalid file still fails (2), its warnings said too */
+    ck_assert_int_eq(tu_runf(NULL, &err, "run %s --quiet --set clients.arrivals.rate=-1 --out %s/bad", f, work), 2);
+    ck_assert_msg(strstr(err, "warning: /clients/timeout") && strstr(err, "error: /clients/arrivals/rate"), "%s", err);
+    free(err);
+    /* sweep: once however many points have it; a varied value at its point */
+    ck_assert_int_eq(tu_runf(&out, &err, "sweep %s --vary clients.timeout=5,500ms,50 --quiet --out %s/s", f, work), 0);
+    ck_assert_msg(strstr(err, "stampede: point 2 (clients.timeout=50): --vary clients.timeout: warning: /clients/timeout: "
+                              "50 without a unit is 50 seconds"), "%s", err);
+    const char *m = strstr(err, "warning: /db/latency/median");
+    ck_assert_msg(m && !strstr(m + 1, "warning: /db/latency/median") && !strstr(err, "point 0 (clients.timeout=5): "),
+                  "%s", err);
+    ck_assert_msg(!strstr(err, "/clients/timeout: 1000"), "%s", err);
+    free(out);
+    free(err);
+    free(f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tuning");
@@ -417,6 +496,12 @@ int main(void)
     tcase_add_test(sw, metrics_are_listed_with_units);
     tcase_add_test(sw, best_has_units_and_merge_ranks_again);
     suite_add_tcase(s, sw);
+    TCase *ug = tcase_create("units_guard");
+    tcase_add_checked_fixture(ug, setup, teardown);
+    tcase_set_timeout(ug, 60);
+    tcase_add_test(ug, bare_durations_warn_in_the_loader);
+    tcase_add_test(ug, bare_durations_warn_in_every_command);
+    suite_add_tcase(s, ug);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);

@@ -82,9 +82,11 @@ int cmd_run(int argc, char **argv)
     }
     const char *path = ra.path, *labels = ra.labels, *out = ra.out;
     int trace = ra.trace, quiet = ra.quiet, force = ra.force;
-    diag errs = { 0 };
-    scenario *sc = scenario_load(path, ra.ovr, ra.novr, &errs);
+    diag errs = { 0 }, warns = { 0 };
+    scenario *sc = scenario_load_warn(path, ra.ovr, ra.novr, &errs, &warns);
     free(ra.ovr);
+    cli_print_diag(&warns);
+    diag_free(&warns);
     if (!sc) {
         cli_print_diag(&errs);
         diag_free(&errs);

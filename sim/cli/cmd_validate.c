@@ -35,9 +35,11 @@ int cmd_validate(int argc, char **argv)
         }
     }
     for (size_t i = 0; i < nfiles; i++) {
-        diag errs = { 0 };
-        scenario *sc = scenario_load(files[i], NULL, 0, &errs);
+        diag errs = { 0 }, warns = { 0 };
+        scenario *sc = scenario_load_warn(files[i], NULL, 0, &errs, &warns);
         char lim[8192];
+        cli_print_diag(&warns);
+        diag_free(&warns);
         if (!sc) {
             cli_print_diag(&errs);
             bad = 1;

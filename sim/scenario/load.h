@@ -31,6 +31,12 @@ typedef struct override { const char *path; const char *value; } override;
 /* Loads and checks a scenario file with overrides applied. Returns NULL with
  * every problem in *errs (at least one), or the scenario. */
 scenario *scenario_load(const char *path, const override *ovr, size_t novr, diag *errs);
+/* The same, with the warnings of the units guard added to *warns: a bare
+ * number of 10 or more in a latency or timeout field (a duration whose
+ * pointer names "latency" or "timeout") is seconds, perhaps meant as
+ * milliseconds; "FILE:LINE:COL: warning: /pointer: ..." or "--set PATH:
+ * warning: ...".  The scenario loads as it would without them. */
+scenario *scenario_load_warn(const char *path, const override *ovr, size_t novr, diag *errs, diag *warns);
 /* The same from len bytes of text (not necessarily NUL-terminated, copied),
  * read as if they were the file name: it names them in messages, gives the
  * default scenario name and the folder of a relative trace path. */

@@ -5,7 +5,8 @@
  * The loader is one concept per file:
  *   diag.c       the list of formatted errors handed back to the caller
  *   problems.c   each problem kept with its place, located and worded
- *                ("did you mean", the value as written, the JSON pointer)
+ *                ("did you mean", the value as written, the JSON pointer),
+ *                and the units guard's warnings
  *   values.c     typed values and fields: numbers, durations, enums, ranges,
  *                distributions
  *   schema.c     the sections of a scenario and the checks across fields
@@ -94,6 +95,7 @@ typedef struct loader {
     size_t dropped;       /* problems beyond MAX_PROBLEMS, counted only */
     bool oom;
     bool keys_ok;         /* keys.count is known (for burst keys) */
+    diag *warns;          /* where warnings go, or NULL: none wanted */
 } loader;
 
 /* Where the value at a pointer came from, and its text as written. */
@@ -137,6 +139,9 @@ size_t scn_ptr_push_idx(loader *L, size_t i);
 void scn_range_text(char *buf, size_t n, const range *r);
 __attribute__((format(printf, 3, 4)))
 void scn_report(loader *L, int flags, const char *fmt, ...);
+/* The units guard: a warning when v, at the current pointer, is a bare
+ * number x of 10 or more in a latency or timeout field. */
+void scn_warn_bare_seconds(loader *L, const cJSON *v, double x);
 char *scn_sdup(loader *L, const char *s);
 void scn_show_pointer(strbuf *m, const char *ptr);
 void scn_show_raw(strbuf *m, const char *raw, size_t n);

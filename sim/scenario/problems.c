@@ -294,6 +294,38 @@ void scn_show_pointer(strbuf *m, const char *ptr)
     sb_puts(m, "...");
 }
 
+/* The units guard: a bare number of 10 or more in a latency or timeout
+ * field is seconds, as the contract says, yet more likely meant as
+ * milliseconds ("timeout": 1000).  A warning at the value, which loads as
+ * it is; writing the unit ("1000ms", or "1000s") silences it. */
+void scn_warn_bare_seconds(loader *L, const cJSON *v, double x)
+{
+    const char *ptr = cur_ptr(L);
+    if (!L->warns || !cJSON_IsNumber(v) || !(x >= 10) || (!strstr(ptr, "latency") && !strstr(ptr, "timeout")))
+        return;
+    where w = scn_locate(L, ptr, false);
+    strbuf m = { 0 };
+    char a[40];
+    if (w.ov) {
+        sb_printf(&m, "--set %s: warning: ", w.ov->path);
+    } else if (w.found) {
+        size_t line, col;
+        jl_linecol(L->doc, w.off, &line, &col);
+        sb_printf(&m, "%s:%zu:%zu: warning: ", L->file, line, col);
+    } else {
+        sb_printf(&m, "%s: warning: ", L->file);
+    }
+    scn_show_pointer(&m, ptr);
+    num_fmt_shortest(a, sizeof a, x);
+    sb_printf(&m, ": %s without a unit is %s seconds; if you meant milliseconds write \"%sms\" (\"%ss\" keeps "
+                  "seconds and silences this)", a, a, a, a);
+    if (m.oom)
+        L->oom = true;
+    else
+        diag_add(L->warns, "%s", m.s);
+    free(m.s);
+}
+
 /* Reports a problem with the value at the current pointer. */
 __attribute__((format(printf, 3, 4)))
 void scn_report(loader *L, int flags, const char *fmt, ...)

@@ -129,9 +129,14 @@ static void free_loader(loader *L)
 }
 
 static scenario *load_buffer(const char *path, char *text, size_t len, const override *ovr, size_t novr,
-                             diag *errs);
+                             diag *errs, diag *warns);
 
 scenario *scenario_load(const char *path, const override *ovr, size_t novr, diag *errs)
+{
+    return scenario_load_warn(path, ovr, novr, errs, NULL);
+}
+
+scenario *scenario_load_warn(const char *path, const override *ovr, size_t novr, diag *errs, diag *warns)
 {
     char *text = NULL;
     size_t len = 0;
@@ -144,7 +149,7 @@ scenario *scenario_load(const char *path, const override *ovr, size_t novr, diag
         emitf(errs, "%s: error: cannot read: %s", path, strerror(e));
         return NULL;
     }
-    return load_buffer(path, text, len, ovr, novr, errs);
+    return load_buffer(path, text, len, ovr, novr, errs, warns);
 }
 
 scenario *scenario_load_text(const char *name, const char *text, size_t len, const override *ovr, size_t novr,
@@ -161,14 +166,14 @@ scenario *scenario_load_text(const char *name, const char *text, size_t len, con
     }
     memcpy(copy, text, len);
     copy[len] = 0;
-    return load_buffer(name, copy, len, ovr, novr, errs);
+    return load_buffer(name, copy, len, ovr, novr, errs, NULL);
 }
 
 /* Loads from text (len bytes, NUL-terminated, freed here) as if read from path. */
 static scenario *load_buffer(const char *path, char *text, size_t len, const override *ovr, size_t novr,
-                             diag *errs)
+                             diag *errs, diag *warns)
 {
-    loader L = { .file = path, .text = text, .len = len };
+    loader L = { .file = path, .text = text, .len = len, .warns = warns };
     jl_error je;
     size_t line, col;
     cJSON *root = NULL;

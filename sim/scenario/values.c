@@ -58,6 +58,7 @@ bool scn_v_duration(loader *L, const cJSON *v, const range *r, double *out, cons
         scn_report(L, R_GOT, "expected a duration%s", rt);
         return false;
     }
+    scn_warn_bare_seconds(L, v, x);
     *out = x;
     return true;
 }

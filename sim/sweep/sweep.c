@@ -162,11 +162,11 @@ static enum status_code load_points(sweep *sw, const char *path, const sweep_hoo
             ovr[g->nset + i].path = g->vary[i].path;
             ovr[g->nset + i].value = g->vary[i].v.text[sweep_grid_index(g, p, i)];
         }
-        diag errs = { 0 };
+        diag errs = { 0 }, warns = { 0 };
         char lim[2048] = "";
         const char *missing = NULL;
         size_t mlen = 0;
-        sw->sc[p] = scenario_load(path, ovr, no, &errs);
+        sw->sc[p] = scenario_load_warn(path, ovr, no, &errs, &warns);
         int pk = sw->sc[p] ? pick_labels(sw, p, &missing, &mlen) : 0;
         if (pk == -2) { diag_free(&errs); goto oom; }
         if (sw->sc[p] && !pk && budget_check_selected(sw->sc[p], sw->pick[p], sw->npick[p], sw->force, lim, sizeof lim)) {
@@ -187,7 +187,12 @@ static enum status_code load_points(sweep *sw, const char *path, const sweep_hoo
             scenario_free(sw->sc[p]);
             sw->sc[p] = NULL;
         }
-        for (size_t k = 0; k < errs.n; k++) {
+        /* the units guard's warnings, then the errors: each said once */
+        for (size_t k = 0; k < warns.n; k++) diag_add(&errs, "%s", warns.msgs[k]);
+        size_t nerr = errs.n - warns.n;
+        diag_free(&warns);
+        for (size_t k0 = 0; k0 < errs.n; k0++) {
+            size_t k = (k0 + nerr) % errs.n;
             const char *msg = errs.msgs[k];
             /* an override's problem names the option it came from */
             m.len = 0;
