@@ -476,6 +476,156 @@ START_TEST(bare_durations_warn_in_every_command)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- the sweep report */
+
+static int have_gnuplot(void)
+{
+    if (system("command -v gnuplot >/dev/null 2>&1") == 0) return 1;
+    fprintf(stderr, "check_tuning: no gnuplot: the report tests are skipped\n");
+    return 0;
+}
+
+/* The page opens offline: no script, nothing fetched from elsewhere, every
+ * relative link to a file the folder holds. */
+static void assert_offline_page(const char *folder)
+{
+    char *dir = strdup(folder);   /* folder may be a tu_pathf buffer, which rotates */
+    char *h = tu_slurp(tu_pathf("%s/report.html", dir));
+    ck_assert_ptr_nonnull(h);
+    ck_assert_ptr_null(strstr(h, "<script"));
+    ck_assert_ptr_null(strstr(h, "url("));   /* nothing fetched by the stylesheet */
+    ck_assert_ptr_null(strstr(h, "@import"));
+    size_t links = 0;
+    for (const char *p = h; (p = strstr(p, "=\"")) != NULL; p += 2) {
+        if (strncmp(p - 4, "href", 4) && strncmp(p - 3, "src", 3)) continue;
+        const char *e = strchr(p + 2, '"');
+        char *target = strndup(p + 2, (size_t)(e - p - 2));
+        if (target[0] != '#') {
+            ck_assert_msg(target[0] != '/' && !strstr(target, ".."), "link %s", target);
+            ck_assert_msg(tu_exists(tu_pathf("%s/%s", dir, target)), "%s/report.html links to %s, which is not there", dir,
+                          target);
+            links++;
+        }
+        free(target);
+    }
+    ck_assert_uint_gt(links, 10);
+    free(h);
+    free(dir);
+}
+
+/* The best line of best.txt: "best: point P (DESC), label L". */
+static void best_of(const char *dir, size_t *point, char *label, size_t n)
+{
+    char *b = tu_slurp(tu_pathf("%s/best.txt", dir));
+    ck_assert_ptr_nonnull(b);
+    const char *l = strstr(b, "\nbest: point ");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_int_eq(sscanf(l, "\nbest: point %zu", point), 1);
+    const char *lab = strstr(l, "), label ") + 9;
+    snprintf(label, n, "%.*s", (int)strcspn(lab, "\n"), lab);
+    free(b);
+}
+
+START_TEST(sweep_report_states_the_recommendation)
+{
+    if (!have_gnuplot()) return;
+    char *out = NULL, *err = NULL;
+    int rc = tu_runf(&out, &err, "sweep %s --vary xfetch.beta=0.5,2,8 --vary cache.ttl=1s,2s --strategy none,xfetch "
+                                 "--replications 3 --minimize xfetch.db_queries --subject-to 'xfetch.p99<=1h' --plot "
+                                 "--quiet --out %s/s", scen, work);
+    ck_assert_msg(rc == 0, "%s", err);
+    free(out);
+    free(err);
+    assert_offline_page(tu_pathf("%s/s", work));
+    size_t point;
+    char label[64];
+    best_of(tu_pathf("%s/s", work), &point, label, sizeof label);
+    ck_assert_str_eq(label, "xfetch");
+    static const char *const beta[] = { "0.5", "2", "8" }, *const ttl[] = { "1s", "2s" };
+    char *h = tu_slurp(tu_pathf("%s/s/report.html", work));
+    /* the lead: the best point of best.txt, its interval, the settings beside it */
+    char want[512];
+    snprintf(want, sizeof want, "<p class=\"lead\" id=\"recommendation\"><strong>Recommendation: xfetch with "
+             "<code>xfetch.beta</code>&#160;=&#160;%s, <code>cache.ttl</code>&#160;=&#160;%s</strong>: its mean "
+             "db_queries is ", beta[point / 2], ttl[point % 2]);
+    ck_assert_msg(strstr(h, want), "no \"%s\" in the page", want);
+    ck_assert_ptr_nonnull(strstr(h, " (95% confidence interval over 3 replications), the lowest of the 6 feasible "
+                                    "(point, label) pairs; with xfetch.p99 "));
+    char *best = tu_slurp(tu_pathf("%s/s/best.txt", work));
+    const char *ties = strstr(best, "cannot be told apart from the best (95% confidence intervals overlap): ");
+    if (ties) {
+        size_t n = (size_t)atoi(ties + strlen("cannot be told apart from the best (95% confidence intervals overlap): "));
+        snprintf(want, sizeof want, ". %zu other setting%s cannot be told apart from it", n, n == 1 ? "" : "s");
+    } else {
+        snprintf(want, sizeof want, "No other feasible setting&#8217;s interval overlaps it.");
+    }
+    ck_assert_msg(strstr(h, want), "no \"%s\"", want);
+    ck_assert_ptr_nonnull(strstr(h, "The constraint <code>xfetch.p99</code>&#160;&#8804;&#160;3600 s excluded 0 of the 6 "
+                                    "(point, label) pairs ranked."));
+    /* a sentence per label, the charts, the table */
+    ck_assert_ptr_nonnull(strstr(h, "<li><strong>none</strong> (not ranked: the goal names another label): lowest "
+                                    "db_queries "));
+    ck_assert_ptr_nonnull(strstr(h, "<li><strong>xfetch</strong>: lowest db_queries "));
+    ck_assert_ptr_nonnull(strstr(h, "; meets the constraints at 6 of its 6 points.</li>"));
+    ck_assert_ptr_nonnull(strstr(h, "<img src=\"charts/p99.svg\""));
+    ck_assert_ptr_nonnull(strstr(h, "<table class=\"sweep\">"));
+    ck_assert_ptr_nonnull(strstr(h, "<td class=\"best\">"));
+    ck_assert_ptr_nonnull(strstr(h, "Labels run (<code>--strategy</code>): none, xfetch."));
+    /* plot draws it again, the same bytes */
+    rc = tu_runf(&out, &err, "plot %s/s", work);
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert_str_eq(out, tu_pathf("charts: %s/s/charts/\nreport: %s/s/report.html\n", work, work));
+    free(out);
+    free(err);
+    char *again = tu_slurp(tu_pathf("%s/s/report.html", work));
+    ck_assert_str_eq(h, again);
+    free(again);
+    free(best);
+    free(h);
+}
+END_TEST
+
+/* A constraint that rules a label out everywhere says so; merge ranks again
+ * with its own report; a sweep without a goal says it recommends nothing. */
+START_TEST(sweep_report_says_what_the_constraint_excluded)
+{
+    if (!have_gnuplot()) return;
+    char *err = NULL;
+    /* lock lets one query through per expiry: stampede_max 1; none stampedes */
+    int rc = tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1s,2s --strategy none,lock --replications 2 "
+                                 "--minimize db_queries --subject-to 'stampede_max<=1' --plot --quiet --out %s/c",
+                     scen, work);
+    ck_assert_msg(rc == 0, "%s", err);
+    free(err);
+    char *h = tu_slurp(tu_pathf("%s/c/report.html", work));
+    ck_assert_msg(strstr(h, "<strong>Recommendation: lock with <code>cache.ttl</code>&#160;=&#160;2s</strong>"), "%s", h);
+    ck_assert_msg(strstr(h, "The constraint <code>stampede_max</code>&#160;&#8804;&#160;1 excluded 2 of the 4 (point, "
+                            "label) pairs ranked: every point of none."), "%s", h);
+    ck_assert_ptr_nonnull(strstr(h, "<li><strong>none</strong>: meets the constraints at none of its 2 points; its "
+                                    "db_queries reaches "));
+    free(h);
+    assert_offline_page(tu_pathf("%s/c", work));
+    /* ranked again by merge, with its report */
+    rc = tu_runf(NULL, &err, "merge %s/c --out %s/r --maximize hit_ratio --plot", work, work);
+    ck_assert_msg(rc == 0, "%s", err);
+    free(err);
+    h = tu_slurp(tu_pathf("%s/r/report.html", work));
+    ck_assert_msg(strstr(h, "The goal: maximize <code>hit_ratio</code>, on the means."), "%s", h);
+    free(h);
+    assert_offline_page(tu_pathf("%s/r", work));
+    /* no goal */
+    ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary cache.ttl=1s,2s --strategy none --plot --quiet --out %s/n",
+                             scen, work), 0);
+    h = tu_slurp(tu_pathf("%s/n/report.html", work));
+    ck_assert_ptr_nonnull(strstr(h, "This sweep was run without a goal, so it recommends nothing. To rank it: "
+                                    "<code>stampede merge "));
+    ck_assert_ptr_nonnull(strstr(h, "<li><strong>none</strong>: lowest p99 "));
+    ck_assert_ptr_null(strstr(h, "best.txt"));
+    free(h);
+    assert_offline_page(tu_pathf("%s/n", work));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tuning");
@@ -502,6 +652,12 @@ int main(void)
     tcase_add_test(ug, bare_durations_warn_in_the_loader);
     tcase_add_test(ug, bare_durations_warn_in_every_command);
     suite_add_tcase(s, ug);
+    TCase *rp = tcase_create("sweep_report");
+    tcase_add_checked_fixture(rp, setup, teardown);
+    tcase_set_timeout(rp, 120);
+    tcase_add_test(rp, sweep_report_states_the_recommendation);
+    tcase_add_test(rp, sweep_report_says_what_the_constraint_excluded);
+    suite_add_tcase(s, rp);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
     int failed = srunner_ntests_failed(sr);

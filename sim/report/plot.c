@@ -51,7 +51,7 @@ out:
     return code;
 }
 
-/* A sweep folder: its charts are drawn by plot_sweep.c. */
+/* A sweep folder: its charts and report.html are drawn by plot_sweep.c. */
 static enum status_code plot_sweep(const char *dir, unsigned formats, plot_done *done, struct status *st)
 {
     char err[8192] = "";
@@ -62,8 +62,9 @@ static enum status_code plot_sweep(const char *dir, unsigned formats, plot_done 
     done->sweep = true;
     char *d = strndup(dir, n);
     done->charts = d ? fs_join(d, "charts") : NULL;
+    done->report = d ? fs_join(d, "report.html") : NULL;
     free(d);
-    if (!done->charts) return status_set(st, STATUS_FAILED, "out of memory");
+    if (!done->charts || !done->report) return status_set(st, STATUS_FAILED, "out of memory");
     return STATUS_OK;
 }
 

@@ -19,9 +19,9 @@
 
 /* What plot_folder wrote. */
 typedef struct plot_done {
-    bool sweep;        /* a sweep folder: charts only */
+    bool sweep;        /* a sweep folder */
     char *charts;      /* the charts folder written */
-    char *report;      /* report.html written; NULL for a sweep */
+    char *report;      /* report.html written */
 } plot_done;
 
 /* Draws the charts of dir in formats (gnuplot.h's PLOT_SVG | ...): a results
@@ -38,7 +38,8 @@ void plot_done_free(plot_done *d);
 int plot_run_charts(const run_folder *rf, chartset *cs, char *err, size_t errlen);
 
 /* Draws the charts of the sweep folder dir (sweep.csv, sweep.json) into
- * dir/charts/, each chart's gnuplot script beside it, in formats.  Returns
+ * dir/charts/, each chart's gnuplot script beside it, in formats, and writes
+ * dir/report.html (sweep_report.h) with them.  Returns
  * 0, or -2 (the folder is not a sweep folder or is damaged) or -1 (a failure
  * while drawing) with a message in err; dir/charts is then left as it was. */
 int plot_sweep_folder(const char *dir, unsigned formats, char *err, size_t errlen);

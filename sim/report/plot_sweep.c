@@ -17,6 +17,7 @@
 #include "plot.h"
 #include "model/scenario.h"
 #include "model/strategy.h"
+#include "sweep_report.h"
 
 /* Okabe-Ito, yellow last (it is faint on white), then distinct dash types. */
 static const char *const colours[] = { "#E69F00", "#56B4E9", "#009E73", "#0072B2",
@@ -532,7 +533,7 @@ int plot_sweep_folder(const char *dir, unsigned formats, char *err, size_t errle
         pdata_free(&d);
         return -1;
     }
-    rc = chartset_open(&cs, dir, formats, false, err, errlen);
+    rc = chartset_open(&cs, dir, formats, true, err, errlen);
     if (rc) goto done;
     rc = -1;
     /* one chart per combination of the values of varies 2.. (at most MAX_COMBOS) */
@@ -557,7 +558,9 @@ int plot_sweep_folder(const char *dir, unsigned formats, char *err, size_t errle
             }
         }
     }
-    rc = chartset_commit(&cs, NULL, err, errlen);
+    char *html = sweep_report_html(dir, &cs, err, errlen);   /* sweep_report.c */
+    rc = html ? chartset_commit(&cs, html, err, errlen) : -1;
+    free(html);
 done:
     chartset_close(&cs);
     free(fixed);

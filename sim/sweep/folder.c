@@ -1,5 +1,6 @@
 /* folder.c - a sweep folder written whole (internal.h): runs.csv,
- * sweep.json, sweep.csv and best.txt in one transaction, the charts after. */
+ * sweep.json, sweep.csv, best.txt and goal.json in one transaction, the
+ * charts and report.html after. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -51,6 +52,12 @@ enum status_code sweep_write_folder(const sweep_grid *g, const sweep_rowset *rs,
         if (gl && gl->set) {
             if (!(best = sweep_best_text(gl, g, &sm))) { snprintf(err, sizeof err, "out of memory"); goto done; }
             if (outdir_text(&o, "best.txt", best, err, sizeof err)) goto done;
+            /* the goal best.txt answers, for the report */
+            char *gj = sweep_goal_json(gl);
+            if (!gj) { snprintf(err, sizeof err, "out of memory"); goto done; }
+            int bad = outdir_text(&o, "goal.json", gj, err, sizeof err);
+            free(gj);
+            if (bad) goto done;
         }
     }
     if (outdir_commit(&o, err, sizeof err)) goto done;

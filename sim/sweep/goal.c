@@ -1,10 +1,18 @@
 /* goal.c - --minimize, --maximize and --subject-to (goal.h). */
 #include "goal.h"
 
+#include <cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "base/fs.h"
+#include "base/jsonfile.h"
+#include "base/numtext.h"
+#include "base/textin.h"
 
 #include "base/strbuf.h"
 #include "metricdoc.h"
@@ -111,6 +119,18 @@ static void fmt_ci(char *buf, size_t n, int col, sweep_stat s)
     sweep_metric_fmt_ci(buf, n, col, s.mean, s.ci95);
 }
 
+static bool feasible(const sweep_goal *g, const sweep_summary *sm, const sweep_sumrow *c);
+
+bool sweep_goal_candidate(const sweep_goal *g, const sweep_sumrow *c)
+{
+    return !g->m.label || !strcmp(g->m.label, c->label);
+}
+
+bool sweep_goal_feasible(const sweep_goal *g, const sweep_summary *sm, const sweep_sumrow *c)
+{
+    return feasible(g, sm, c);
+}
+
 /* Whether candidate c meets every constraint (on the means). */
 static bool feasible(const sweep_goal *g, const sweep_summary *sm, const sweep_sumrow *c)
 {
@@ -187,4 +207,122 @@ char *sweep_best_text(const sweep_goal *g, const sweep_grid *gr, const sweep_sum
     }
     if (fclose(f)) { free(buf); return NULL; }
     return buf;
+}
+
+void sweep_answer_free(sweep_answer *a)
+{
+    free(a->ties);
+    free(a->excluded);
+    memset(a, 0, sizeof *a);
+}
+
+int sweep_goal_answer(const sweep_goal *g, const sweep_summary *sm, sweep_answer *a)
+{
+    memset(a, 0, sizeof *a);
+    int col = g->m.col;
+    a->excluded = calloc(g->nc ? g->nc : 1, sizeof *a->excluded);
+    a->ties = calloc(sm->n ? sm->n : 1, sizeof *a->ties);
+    if (!a->excluded || !a->ties) {
+        sweep_answer_free(a);
+        return -1;
+    }
+    for (size_t i = 0; i < sm->n; i++) {
+        const sweep_sumrow *s = &sm->s[i];
+        if (!sweep_goal_candidate(g, s)) continue;
+        a->ncand++;
+        if (!isfinite(s->m[col].mean)) continue;
+        for (size_t k = 0; k < g->nc; k++) {
+            const sweep_constraint *c = &g->c[k];
+            const sweep_sumrow *o = sum_find(sm, s->point, c->m.label ? c->m.label : s->label);
+            double v = o ? o->m[c->m.col].mean : NAN;
+            if (!o || !isfinite(v) || (c->ge ? v < c->bound : v > c->bound)) a->excluded[k]++;
+        }
+        if (!feasible(g, sm, s)) continue;
+        a->nfeas++;
+        double v = s->m[col].mean;
+        if (!a->best || (g->maximize ? v > a->best->m[col].mean : v < a->best->m[col].mean)) a->best = s;
+    }
+    if (!a->best) return 0;
+    double bh = isfinite(a->best->m[col].ci95) ? a->best->m[col].ci95 : 0;
+    for (size_t i = 0; i < sm->n; i++) {
+        const sweep_sumrow *s = &sm->s[i];
+        if (s == a->best || !sweep_goal_candidate(g, s)) continue;
+        if (!isfinite(s->m[col].mean) || !feasible(g, sm, s)) continue;
+        double h = isfinite(s->m[col].ci95) ? s->m[col].ci95 : 0;
+        if (fabs(s->m[col].mean - a->best->m[col].mean) > bh + h) continue;
+        a->ties[a->nties++] = s;
+    }
+    return 0;
+}
+
+char *sweep_goal_json(const sweep_goal *g)
+{
+    strbuf b = { 0 };
+    char x[40];
+    sb_printf(&b, "{\n  \"format\": \"%s\",\n  \"format_version\": %d,\n  \"%s\": ", SWEEP_GOAL_FORMAT,
+              SWEEP_GOAL_VERSION, g->maximize ? "maximize" : "minimize");
+    sb_putn(&b, "\"", 1);
+    sb_puts(&b, g->m.text);   /* LABEL.METRIC: a label's letters, digits, '.', '_', '-' */
+    sb_puts(&b, "\",\n  \"subject_to\": [");
+    for (size_t i = 0; i < g->nc; i++) {
+        num_fmt_shortest(x, sizeof x, g->c[i].bound);
+        sb_printf(&b, "%s\"%s%s%s\"", i ? ", " : "", g->c[i].m.text, g->c[i].ge ? ">=" : "<=", x);
+    }
+    sb_puts(&b, "]\n}\n");
+    if (b.oom) {
+        sb_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+int sweep_goal_read(const char *dir, sweep_goal *g, char *err, size_t errlen)
+{
+    memset(g, 0, sizeof *g);
+    char *p = fs_join(dir, "goal.json");
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return TI_IO;
+    }
+    struct stat sb;
+    if (lstat(p, &sb) && errno == ENOENT) {
+        free(p);
+        return 1;
+    }
+    jfile j;
+    memset(&j, 0, sizeof j);
+    int rc = jfile_open(&j, p, err, errlen);
+    struct status st = STATUS_INIT;
+    const char *t = NULL;
+    if (rc) goto done;
+    rc = TI_BAD;
+    if (jfile_format(&j, "a sweep goal", SWEEP_GOAL_FORMAT, SWEEP_GOAL_VERSION, err, errlen)) goto done;
+    bool max = jfile_get(&j, "/maximize") != NULL;
+    if (jfile_string(&j, max ? "/maximize" : "/minimize", true, &t, err, errlen)) goto done;
+    if (sweep_goal_set(g, max ? "/maximize" : "/minimize", t, max, &st)) {
+        jfile_error(&j, max ? "/maximize" : "/minimize", err, errlen, "%s", status_msg(&st));
+        goto done;
+    }
+    const cJSON *a = jfile_get(&j, "/subject_to");
+    if (!cJSON_IsArray(a)) {
+        jfile_error(&j, "/subject_to", err, errlen, "expected an array of constraints such as \"xfetch.p99<=0.0025\"");
+        goto done;
+    }
+    size_t k = 0;
+    for (const cJSON *c = a->child; c; c = c->next, k++) {
+        char ptr[64];
+        snprintf(ptr, sizeof ptr, "/subject_to/%zu", k);
+        if (jfile_string(&j, ptr, true, &t, err, errlen)) goto done;
+        if (sweep_goal_constrain(g, t, &st)) {
+            jfile_error(&j, ptr, err, errlen, "%s", status_msg(&st));
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    status_clear(&st);
+    jfile_close(&j);
+    free(p);
+    if (rc) sweep_goal_free(g);
+    return rc;
 }
