@@ -1,7 +1,8 @@
 /* fuzz_folders.c - libFuzzer target for the readers of the folders plot and
  * merge are given: a results folder (run_folder_read: comparison.csv,
  * scenario.json and each label's files), a sweep folder (the sweep.json
- * reader, sweep.csv as plot reads it, runs.csv as merge reads it) and the
+ * reader, sweep.csv as plot and the sweep report read it, goal.json, runs.csv
+ * as merge reads it) and the
  * folder marker.  An input is a folder: files, each after a line
  * "=== NAME" (NAME one of the files below); they are written to a scratch
  * folder and every reader reads it.  Each must answer with a folder or with
@@ -18,12 +19,13 @@
 
 #include "report/plot.h"
 #include "results/output.h"
+#include "sweep/sumread.h"
 #include "sweep/sweep.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const files[] = {
-    ".stampede", "comparison.csv", "scenario.json", "sweep.json", "sweep.csv", "runs.csv",
+    ".stampede", "comparison.csv", "scenario.json", "sweep.json", "sweep.csv", "runs.csv", "goal.json",
     "none/summary.json", "none/timeseries.csv", "none/latency_hist.csv", "none/stampede_sizes.csv",
     "lock/summary.json", "lock/timeseries.csv", "lock/latency_hist.csv", "lock/stampede_sizes.csv",
 };
@@ -85,6 +87,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(runs);
     }
     plot_sweep_check(dir, err, sizeof err);
+    sweep_folder sf;   /* the sweep report's reader: sweep.csv whole, goal.json */
+    sweep_folder_read(dir, &sf, err, sizeof err);
+    sweep_folder_free(&sf);
     const char *parts[] = { dir };
     sweep_merge_check(parts, 1, err, sizeof err);
     outmark m;
