@@ -424,7 +424,7 @@ START_TEST(bins_beyond_the_limit)
     snprintf(pre, sizeof pre,
              "stampede: %s: error: about 3.4e+07 time-series rows of 1 s (the run lasts at least 3.36e+07 s: "
              "duration 10 s, then a DB latency of 3.35544e+07 s) would take ", scen);
-    const char *a[] = { "run", scen, "--set", "db.latency=33554432", "--set", "drain=1e8", "--out",
+    const char *a[] = { "run", scen, "--set", "db.latency=33554432s", "--set", "drain=1e8", "--out",
                         tu_pathf("%s/never", work), NULL };
     result r0 = run(a);
     ck_assert_int_eq(r0.status, 2);
