@@ -14,6 +14,7 @@
 
 #include "report/plot.h"
 #include "sweep/sweep.h"
+#include "sweep/sweep_report.h"
 #include "testutil.h"
 
 static const char *tiny =
@@ -632,7 +633,11 @@ START_TEST(charts_of_a_sweep)
     free(gp);
     /* redraw through the library, as `stampede plot` does, as pdf; a bad format is refused */
     char e[1024];
-    ck_assert_int_eq(plot_sweep_folder(tu_pathf("%s/p", work), PLOT_PDF, e, sizeof e), 0);
+    ck_assert_int_eq(plot_sweep_folder(tu_pathf("%s/p", work), PLOT_PDF, sweep_report_html, e, sizeof e), 0);
+    char *page = tu_slurp(tu_pathf("%s/p/report.html", work));   /* the page links the new format */
+    ck_assert_ptr_nonnull(strstr(page, "charts/p99.pdf"));
+    ck_assert_ptr_null(strstr(page, "charts/p99.svg"));
+    free(page);
     ck_assert(tu_exists(tu_pathf("%s/p/charts/p99.pdf", work)));
     ck_assert(!tu_exists(tu_pathf("%s/p/charts/p99.svg", work)));
     /* a bad format is refused before anything runs */

@@ -8,6 +8,7 @@
 #include "report/gnuplot.h"
 #include "report/plot.h"
 #include "signals.h"
+#include "sweep/sweep_report.h"
 #include "usage.h"
 
 static const struct option long_opts[] = {
@@ -43,7 +44,7 @@ int cmd_plot(int argc, char **argv)
     }
     struct status st = STATUS_INIT;
     plot_done done;
-    enum status_code code = plot_folder(dir, formats, &done, &st);
+    enum status_code code = plot_folder(dir, formats, sweep_report_html, &done, &st);
     if (code == STATUS_OK) {
         printf("charts: %s/\n", done.charts);
         if (done.report) printf("report: %s\n", done.report);

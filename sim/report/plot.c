@@ -15,8 +15,10 @@
 #include "report.h"
 
 /* Every chart of a results folder and its report, together. */
-static enum status_code plot_results_folder(const char *dir, unsigned formats, plot_done *done, struct status *st)
+static enum status_code plot_results_folder(const char *dir, unsigned formats, plot_sweep_page *page, plot_done *done,
+                                            struct status *st)
 {
+    (void)page;
     char err[8192] = "";
     run_folder rf;
     chartset cs;
@@ -51,24 +53,26 @@ out:
     return code;
 }
 
-/* A sweep folder: its charts and report.html are drawn by plot_sweep.c. */
-static enum status_code plot_sweep(const char *dir, unsigned formats, plot_done *done, struct status *st)
+/* A sweep folder: its charts are drawn by plot_sweep.c, its page by page. */
+static enum status_code plot_sweep(const char *dir, unsigned formats, plot_sweep_page *page, plot_done *done,
+                                   struct status *st)
 {
     char err[8192] = "";
-    int rc = plot_sweep_folder(dir, formats, err, sizeof err);
+    int rc = plot_sweep_folder(dir, formats, page, err, sizeof err);
     if (rc) return status_set(st, rc == -2 ? STATUS_INPUT : STATUS_FAILED, "%s", err);
     size_t n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/') n--;
     done->sweep = true;
     char *d = strndup(dir, n);
     done->charts = d ? fs_join(d, "charts") : NULL;
-    done->report = d ? fs_join(d, "report.html") : NULL;
+    done->report = d && page ? fs_join(d, "report.html") : NULL;
     free(d);
-    if (!done->charts || !done->report) return status_set(st, STATUS_FAILED, "out of memory");
+    if (!done->charts || (page && !done->report)) return status_set(st, STATUS_FAILED, "out of memory");
     return STATUS_OK;
 }
 
-enum status_code plot_folder(const char *dir, unsigned formats, plot_done *done, struct status *st)
+enum status_code plot_folder(const char *dir, unsigned formats, plot_sweep_page *page, plot_done *done,
+                             struct status *st)
 {
     memset(done, 0, sizeof *done);
     if (!fs_is_dir(dir))
@@ -83,8 +87,8 @@ enum status_code plot_folder(const char *dir, unsigned formats, plot_done *done,
         char kind[32];
         snprintf(kind, sizeof kind, "%s", m.kind);
         outdir_mark_free(&m);
-        if (!strcmp(kind, OUT_RUN)) return plot_results_folder(dir, formats, done, st);
-        if (!strcmp(kind, OUT_SWEEP)) return plot_sweep(dir, formats, done, st);
+        if (!strcmp(kind, OUT_RUN)) return plot_results_folder(dir, formats, page, done, st);
+        if (!strcmp(kind, OUT_SWEEP)) return plot_sweep(dir, formats, page, done, st);
         if (!strcmp(kind, OUT_SWEEP_PART))
             return status_set(st, STATUS_INPUT, "plot: %s is one part of a sweep (it has no sweep.csv): join the parts "
                                                 "with stampede merge, then plot the merged folder", dir);
@@ -93,7 +97,7 @@ enum status_code plot_folder(const char *dir, unsigned formats, plot_done *done,
     }
     static const struct {
         const char *file;
-        enum status_code (*plot)(const char *, unsigned, plot_done *, struct status *);
+        enum status_code (*plot)(const char *, unsigned, plot_sweep_page *, plot_done *, struct status *);
     } kinds[] = {
         { "comparison.csv", plot_results_folder },
         { "sweep.csv", plot_sweep },
@@ -104,7 +108,7 @@ enum status_code plot_folder(const char *dir, unsigned formats, plot_done *done,
         struct stat sb;
         bool found = lstat(f, &sb) == 0;
         free(f);
-        if (found) return kinds[k].plot(dir, formats, done, st);
+        if (found) return kinds[k].plot(dir, formats, page, done, st);
     }
     return status_set(st, STATUS_INPUT, "plot: %s is not a stampede results or sweep folder (it has no "
                                         "comparison.csv or sweep.csv)", dir);

@@ -17,11 +17,16 @@
 #include "chartset.h"
 #include "runfolder.h"
 
+/* The page of a sweep folder's report.html for its charts cs, malloc'd (NULL
+ * with err): the sweep layer's (sweep/sweep_report.h), above report/, so it
+ * is handed in; NULL draws a sweep's charts alone. */
+typedef char *plot_sweep_page(const char *dir, const chartset *cs, char *err, size_t errlen);
+
 /* What plot_folder wrote. */
 typedef struct plot_done {
     bool sweep;        /* a sweep folder */
     char *charts;      /* the charts folder written */
-    char *report;      /* report.html written */
+    char *report;      /* report.html written; NULL for a sweep drawn without a page */
 } plot_done;
 
 /* Draws the charts of dir in formats (gnuplot.h's PLOT_SVG | ...): a results
@@ -30,7 +35,8 @@ typedef struct plot_done {
  * with *done; STATUS_INPUT when dir is no folder plot draws (missing, a part
  * of a sweep, a charts folder, not stampede's, damaged), STATUS_FAILED (no
  * gnuplot, I/O, a gnuplot warning, interrupted), with st's message. */
-enum status_code plot_folder(const char *dir, unsigned formats, plot_done *done, struct status *st);
+enum status_code plot_folder(const char *dir, unsigned formats, plot_sweep_page *page, plot_done *done,
+                             struct status *st);
 void plot_done_free(plot_done *d);
 
 /* Draws the charts of rf into cs (not committed); the data files are reached
@@ -38,11 +44,11 @@ void plot_done_free(plot_done *d);
 int plot_run_charts(const run_folder *rf, chartset *cs, char *err, size_t errlen);
 
 /* Draws the charts of the sweep folder dir (sweep.csv, sweep.json) into
- * dir/charts/, each chart's gnuplot script beside it, in formats, and writes
- * dir/report.html (sweep_report.h) with them.  Returns
+ * dir/charts/, each chart's gnuplot script beside it, in formats, and with a
+ * page dir/report.html with them.  Returns
  * 0, or -2 (the folder is not a sweep folder or is damaged) or -1 (a failure
  * while drawing) with a message in err; dir/charts is then left as it was. */
-int plot_sweep_folder(const char *dir, unsigned formats, char *err, size_t errlen);
+int plot_sweep_folder(const char *dir, unsigned formats, plot_sweep_page *page, char *err, size_t errlen);
 /* Reads the sweep folder dir as plot_sweep_folder does and draws nothing:
  * 0, -2 or -1 with err. */
 int plot_sweep_check(const char *dir, char *err, size_t errlen);

@@ -17,7 +17,6 @@
 #include "plot.h"
 #include "model/scenario.h"
 #include "model/strategy.h"
-#include "sweep_report.h"
 
 /* Okabe-Ito, yellow last (it is faint on white), then distinct dash types. */
 static const char *const colours[] = { "#E69F00", "#56B4E9", "#009E73", "#0072B2",
@@ -518,7 +517,7 @@ int plot_sweep_check(const char *dir, char *err, size_t errlen)
     return rc == TI_IO ? -1 : rc ? -2 : 0;
 }
 
-int plot_sweep_folder(const char *dir, unsigned formats, char *err, size_t errlen)
+int plot_sweep_folder(const char *dir, unsigned formats, plot_sweep_page *page, char *err, size_t errlen)
 {
     pdata d;
     int rc = load(dir, &d, err, errlen);
@@ -533,7 +532,7 @@ int plot_sweep_folder(const char *dir, unsigned formats, char *err, size_t errle
         pdata_free(&d);
         return -1;
     }
-    rc = chartset_open(&cs, dir, formats, true, err, errlen);
+    rc = chartset_open(&cs, dir, formats, page != NULL, err, errlen);
     if (rc) goto done;
     rc = -1;
     /* one chart per combination of the values of varies 2.. (at most MAX_COMBOS) */
@@ -558,8 +557,8 @@ int plot_sweep_folder(const char *dir, unsigned formats, char *err, size_t errle
             }
         }
     }
-    char *html = sweep_report_html(dir, &cs, err, errlen);   /* sweep_report.c */
-    rc = html ? chartset_commit(&cs, html, err, errlen) : -1;
+    char *html = page ? page(dir, &cs, err, errlen) : NULL;
+    rc = !page || html ? chartset_commit(&cs, html, err, errlen) : -1;
     free(html);
 done:
     chartset_close(&cs);

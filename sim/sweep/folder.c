@@ -10,6 +10,7 @@
 #include "base/fs.h"
 #include "base/outdir.h"
 #include "report/plot.h"
+#include "sweep_report.h"
 
 const char *const sweep_kinds[] = { OUT_SWEEP, OUT_SWEEP_PART, NULL };
 
@@ -72,7 +73,7 @@ enum status_code sweep_write_folder(const sweep_grid *g, const sweep_rowset *rs,
         goto done;
     }
     /* Charts come after the commit: a gnuplot problem must not lose the runs. */
-    if (plot && !partial && plot_sweep_folder(o.dir, plot, err, sizeof err))
+    if (plot && !partial && plot_sweep_folder(o.dir, plot, sweep_report_html, err, sizeof err))
         code = status_set(st, STATUS_FAILED, "charts: %s (the results are in %s/)", err, o.dir);
 done:
     if (code != STATUS_OK && !w->dir) {

@@ -6,10 +6,11 @@
 
 #include <stddef.h>
 
-#include "chartset.h"
+#include "report/chartset.h"
 
 /* The text of DIR/report.html for the sweep folder dir and the charts of cs
- * (to be committed with them), malloc'd; NULL with the reason in err. */
+ * (to be committed with them), malloc'd; NULL with the reason in err.  A
+ * plot_sweep_page (report/plot.h). */
 char *sweep_report_html(const char *dir, const chartset *cs, char *err, size_t errlen);
 
 #endif

@@ -2,8 +2,10 @@
  * sentence (the best point with its interval, the settings that cannot be
  * told apart from it, what the constraints excluded), a sentence per label,
  * the charts and a compact table of the ranked metric.  The same rules as the
- * run's page (report.c): well-formed XHTML, inline CSS, no script, no date,
- * relative links to files the folder holds. */
+ * run's page (report/report.c): well-formed XHTML, inline CSS, no script, no
+ * date, relative links to files the folder holds.  report/ draws the charts
+ * and calls this page back (plot_sweep_folder's page): the page needs the
+ * sweep's ranking, which is above report/. */
 #include "sweep_report.h"
 
 #include <math.h>
@@ -13,10 +15,10 @@
 #include <string.h>
 
 #include "base/strbuf.h"
-#include "report.h"
+#include "metricdoc.h"
+#include "report/report.h"
 #include "results/output.h"
-#include "sweep/metricdoc.h"
-#include "sweep/sumread.h"
+#include "sumread.h"
 
 #define MAX_TIES_SAID 8      /* settings named in the lead; best.txt lists all */
 #define MAX_TABLE_ROWS 400   /* points in the table; sweep.csv has all */
