@@ -103,7 +103,7 @@ $(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TEST_COMMON) $(CLI_OBJ) $(BUI
 # suites of OWN_MAIN_SUITES still carry a main of their own, until their
 # redesign (sweep and charts) turns it into tu_suite().
 TEST_MAIN := $(BUILD)/tests/testmain.o
-OWN_MAIN_SUITES := sweep plot tuning tutorial
+OWN_MAIN_SUITES := sweep plot
 $(filter-out $(OWN_MAIN_SUITES:%=$(BUILD)/tests/check_%),$(TEST_BIN)): $(TEST_MAIN)
 
 # make test: every suite (test-only), the layers (test-layers), make install

@@ -11,6 +11,7 @@
 
 #include "scenario/load.h"
 #include "model/strategy.h"
+#include "testmain.h"
 #include "testutil.h"
 
 static const char *tiny =
@@ -626,7 +627,7 @@ START_TEST(sweep_report_says_what_the_constraint_excluded)
 }
 END_TEST
 
-int main(void)
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("tuning");
     TCase *lp = tcase_create("label_paths");
@@ -658,9 +659,5 @@ int main(void)
     tcase_add_test(rp, sweep_report_states_the_recommendation);
     tcase_add_test(rp, sweep_report_says_what_the_constraint_excluded);
     suite_add_tcase(s, rp);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
