@@ -4,7 +4,7 @@
  * The folder is read strictly (sweep.json by the one manifest reader,
  * sweep.csv by csvin); every string of it reaches a script only through
  * plot.h's escapers, every number through "%.10g". */
-#include "sweep/sweep.h"
+#include "results/sweepfile.h"
 
 #include <math.h>
 #include <stdio.h>
