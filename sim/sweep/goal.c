@@ -16,7 +16,7 @@
 
 #include "base/strbuf.h"
 #include "metricdoc.h"
-#include "values.h"
+#include "vary.h"
 
 void sweep_goal_free(sweep_goal *g)
 {

@@ -19,7 +19,7 @@
 #include "goal.h"
 #include "results/sweepfile.h"
 #include "stats.h"
-#include "values.h"
+#include "vary.h"
 
 #define SWEEP_MAX_POINTS 100000    /* points of a grid: each one's scenario is loaded before the first run */
 #define SWEEP_MAX_RUNS 100000000   /* runs of a grid: points x replications */

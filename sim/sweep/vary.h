@@ -1,10 +1,10 @@
-/* values.h - the values of one --vary: a list "a,b,c" (commas inside JSON
+/* vary.h - the values of one --vary: a list "a,b,c" (commas inside JSON
  * brackets or strings do not split), a range "lo:hi:step" (the step must land
  * on hi, within 1e-9 relative; else the error names the nearest ends) or "lo:hi:xN" (N geometrically spaced
  * points, both ends included); bounds and step are numbers or durations
  * ("10s"). */
-#ifndef STAMPEDE_SWEEP_VALUES_H
-#define STAMPEDE_SWEEP_VALUES_H
+#ifndef STAMPEDE_SWEEP_VARY_H
+#define STAMPEDE_SWEEP_VARY_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
-/* values.c - the values of one --vary (values.h). */
-#include "values.h"
+/* vary.c - the values of one --vary (vary.h). */
+#include "vary.h"
 
 #include <errno.h>
 #include <stdbool.h>
