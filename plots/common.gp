@@ -3,7 +3,7 @@
 #     gnuplot @NAME@.gp                         the formats it was made in
 #     gnuplot -e "formats='png pdf'" @NAME@.gp  any of svg, png, pdf
 # Restyle it by editing the settings below (size, fonts, one line type per
-# strategy) or the chart itself, and rerun.
+# label) or the chart itself, and rerun.
 set encoding utf8
 if (!exists("formats")) formats = @FORMATS@
 
@@ -22,23 +22,28 @@ terminal(f) = \
                          width / 96.0, height / 96.0, font, fontsize) : \
     "print 'unknown format: ".f." (formats: svg png pdf)'; exit status 1"
 
-# One line type per strategy, in the order of comparison.csv: the Okabe-Ito
-# colours (they stay apart for colour-blind readers) and, for greyscale, a
-# dash type and a point type each.
-set linetype 1 linecolor rgb "#0072B2" linewidth 2.5 dashtype 1 pointtype 7 pointsize 1.3   # blue
-set linetype 2 linecolor rgb "#D55E00" linewidth 2.5 dashtype 2 pointtype 5 pointsize 1.2   # vermillion
-set linetype 3 linecolor rgb "#009E73" linewidth 2.5 dashtype 4 pointtype 9 pointsize 1.5   # bluish green
-set linetype 4 linecolor rgb "#CC79A7" linewidth 2.5 dashtype 5 pointtype 13 pointsize 1.5  # reddish purple
-set linetype 5 linecolor rgb "#E69F00" linewidth 2.5 dashtype 3 pointtype 6 pointsize 1.3   # orange
-set linetype 6 linecolor rgb "#56B4E9" linewidth 2.5 dashtype (12,4,2,4,2,4) pointtype 4 pointsize 1.2  # sky blue
-set linetype 7 linecolor rgb "#000000" linewidth 2.5 dashtype (2,3) pointtype 8 pointsize 1.4  # black
+# One line type per label, the same in every chart (run charts, sweep charts):
+# 1-7 are the strategies' own, for a label named after one (none, lock,
+# coalesce, xfetch, swr, lease, refresh_ahead); 8-16 go to other labels by a
+# hash of the name (sim/report/palette.c).  The Okabe-Ito colours, then Paul
+# Tol's, each with a dash type and a point type of its own for greyscale.
+set linetype 1 linecolor rgb "#0072B2" linewidth 2.5 dashtype 1 pointtype 7 pointsize 1.3   # none: blue
+set linetype 2 linecolor rgb "#D55E00" linewidth 2.5 dashtype 2 pointtype 5 pointsize 1.2   # lock: vermillion
+set linetype 3 linecolor rgb "#009E73" linewidth 2.5 dashtype 4 pointtype 9 pointsize 1.5   # coalesce: bluish green
+set linetype 4 linecolor rgb "#CC79A7" linewidth 2.5 dashtype 5 pointtype 13 pointsize 1.5  # xfetch: reddish purple
+set linetype 5 linecolor rgb "#E69F00" linewidth 2.5 dashtype 3 pointtype 6 pointsize 1.3   # swr: orange
+set linetype 6 linecolor rgb "#56B4E9" linewidth 2.5 dashtype (12,4,2,4,2,4) pointtype 4 pointsize 1.2  # lease: sky blue
+set linetype 7 linecolor rgb "#000000" linewidth 2.5 dashtype (2,3) pointtype 8 pointsize 1.4  # refresh_ahead: black
 set linetype 8 linecolor rgb "#B8A400" linewidth 2.5 dashtype (16,6) pointtype 12 pointsize 1.5  # dark yellow
-# 9-12: the first four colours again, with open points and their own dashes
-set linetype 9 linecolor rgb "#0072B2" linewidth 2.5 dashtype (8,3,2,3) pointtype 6 pointsize 1.4
-set linetype 10 linecolor rgb "#D55E00" linewidth 2.5 dashtype (4,2) pointtype 4 pointsize 1.3
-set linetype 11 linecolor rgb "#009E73" linewidth 2.5 dashtype (20,5) pointtype 8 pointsize 1.5
-set linetype 12 linecolor rgb "#CC79A7" linewidth 2.5 dashtype (1,2) pointtype 12 pointsize 1.5
-set linetype cycle 12
+set linetype 9 linecolor rgb "#882255" linewidth 2.5 dashtype (8,3,2,3) pointtype 11 pointsize 1.5  # wine
+set linetype 10 linecolor rgb "#44AA99" linewidth 2.5 dashtype (4,2) pointtype 10 pointsize 1.5  # teal
+set linetype 11 linecolor rgb "#332288" linewidth 2.5 dashtype (20,5) pointtype 15 pointsize 1.4  # indigo
+set linetype 12 linecolor rgb "#999933" linewidth 2.5 dashtype (1,2) pointtype 14 pointsize 1.4  # olive
+set linetype 13 linecolor rgb "#AA4499" linewidth 2.5 dashtype (10,3,3,3,3,3) pointtype 3 pointsize 1.4  # purple
+set linetype 14 linecolor rgb "#117733" linewidth 2.5 dashtype (6,6) pointtype 1 pointsize 1.5  # green
+set linetype 15 linecolor rgb "#661100" linewidth 2.5 dashtype (14,3,2,3) pointtype 2 pointsize 1.4  # brown
+set linetype 16 linecolor rgb "#6699CC" linewidth 2.5 dashtype (3,3,10,3) pointtype 9 pointsize 1.2  # steel blue
+set linetype cycle 16
 
 # Positive values only: a log axis has no place for zero.
 pos(x) = x > 0 ? x : NaN

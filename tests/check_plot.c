@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "report/palette.h"
 #include "report/plot.h"
 #include "report/report.h"
 #include "testutil.h"
@@ -828,6 +829,76 @@ static void shown_as(char *out, const char *s)
     *out = 0;
 }
 
+/* ---------------------------------------------------------------- one look */
+
+/* A label named after a strategy has that strategy's line type wherever it
+ * stands and whoever else is there. */
+START_TEST(palette_by_strategy_name)
+{
+    static const char *const kinds[] = { "none", "lock", "coalesce", "xfetch", "swr", "lease", "refresh_ahead" };
+    const char *all[] = { "refresh_ahead", "lease", "swr", "xfetch", "coalesce", "lock", "none" };
+    for (size_t k = 0; k < 7; k++) {
+        const char *alone[] = { kinds[k] };
+        ck_assert_int_eq(palette_style(alone, 1, 0), (int)k + 1);
+        for (size_t i = 0; i < 7; i++)
+            if (!strcmp(all[i], kinds[k])) ck_assert_int_eq(palette_style(all, 7, i), (int)k + 1);
+    }
+}
+END_TEST
+
+/* Other labels: beyond the strategies' line types, apart from each other
+ * (nine of them fit), the same in any order and in any subset that keeps the
+ * labels they would meet. */
+START_TEST(palette_other_labels)
+{
+    const char *labels[] = { "none", "coalesce-node", "coalesce-global", "xfetch-lock", "swr-coalesce", "lock",
+                             "xfetch-b2", "xfetch-b8", "lease-long", "a", "b" };
+    size_t n = sizeof labels / sizeof *labels;
+    int style[16];
+    for (size_t i = 0; i < n; i++) {
+        style[i] = palette_style(labels, n, i);
+        ck_assert_int_ge(style[i], 1);
+        ck_assert_int_le(style[i], PALETTE_NSTYLES);
+        for (size_t j = 0; j < i; j++) ck_assert_int_ne(style[i], style[j]);
+        if (strcmp(labels[i], "none") && strcmp(labels[i], "lock")) ck_assert_int_gt(style[i], PALETTE_NKINDS);
+    }
+    /* reversed: the same line type per label */
+    const char *rev[16];
+    for (size_t i = 0; i < n; i++) rev[i] = labels[n - 1 - i];
+    for (size_t i = 0; i < n; i++) ck_assert_int_eq(palette_style(rev, n, i), style[n - 1 - i]);
+    /* a label's line type depends only on the labels whose names sort before
+     * its own: leaving out any after it (--strategy) changes nothing */
+    for (size_t i = 0; i < n; i++) {
+        const char *sub[16];
+        size_t m = 0, at = 0;
+        for (size_t j = 0; j < n; j++)
+            if (strcmp(labels[j], labels[i]) <= 0) {
+                if (j == i) at = m;
+                sub[m++] = labels[j];
+            }
+        ck_assert_int_eq(palette_style(sub, m, at), style[i]);
+    }
+}
+END_TEST
+
+/* The same label, the same line type in a run restricted to it: the charts of
+ * a folder with lock alone draw lock as a folder with three labels does. */
+START_TEST(palette_in_restricted_run)
+{
+    char *one = make_results(scenario_json, "only-coalesce",
+                             "--set 'strategies=[{\"name\": \"coalesce\", \"scope\": \"global\"}]'");
+    ck_assert_int_eq(tu_runf(NULL, NULL, "plot '%s' --format svg", one), 0);
+    char *a = tu_slurp(tu_pathf("%s/charts/comparison.gp", one)), *b = tu_slurp(tu_pathf("%s/charts/comparison.gp", run3));
+    /* coalesce is the third label of run3 and the only one here: line type 3 in both */
+    ck_assert_ptr_nonnull(strstr(a, "with boxes linetype 3 "));
+    ck_assert_ptr_null(strstr(a, "with boxes linetype 1 "));
+    ck_assert_ptr_nonnull(strstr(b, "with boxes linetype 3 "));
+    free(a);
+    free(b);
+    free(one);
+}
+END_TEST
+
 /* Every escaper's output, run through gnuplot: each string prints as itself
  * (no command ran, no line swallowed), nothing gets created. */
 START_TEST(escapers_keep_data_as_data)
@@ -1137,6 +1208,14 @@ static Suite *plot_suite(void)
     tcase_add_test(tc, hostile_names_in_run_charts);
     tcase_add_test(tc, tampered_folders);
     tcase_add_test(tc, hostile_values_in_sweep_charts);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("one look");
+    tcase_add_unchecked_fixture(tc, setup_plotted, teardown_plotted);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, palette_by_strategy_name);
+    tcase_add_test(tc, palette_other_labels);
+    tcase_add_test(tc, palette_in_restricted_run);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("failures");

@@ -100,7 +100,7 @@ static void gen_panel(strbuf *o, strbuf *data, const run_folder *rf, const panel
             sb_puts(o, any ? ", \\\n         " : "");
             any = true;
             sb_printf(o, "$panel%d every ::%zu::%zu using 1:%d:(0.7) with boxes linetype %d dashtype 1", no, i, i,
-                      2 + k, chart_style(i));
+                      2 + k, chart_style(rf, i));
             if (pat) sb_printf(o, " fillstyle pattern %d border", pat);
             sb_puts(o, " notitle");
             if (inf) break;

@@ -102,7 +102,7 @@ int chart_latency(chart_ctx *cx)
         sb_puts(pts, "EOD\n");
         hides = true;
         sb_printf(s, ", \\\n     $hidden_%zu using 1:2 with points linetype %d pointtype 2 pointsize 1.1 "
-                     "linewidth 1.5 notitle", i + 1, chart_style(i));
+                     "linewidth 1.5 notitle", i + 1, chart_style(rf, i));
     }
     if (!drawn) sb_puts(s, "1e-300 notitle");
     chart_empty_note(chart_sub(&c, "EMPTY_NOTE"), !drawn, "no request was answered");
@@ -124,7 +124,7 @@ int chart_latency(chart_ctx *cx)
         sb_puts(fl, fl->len ? ", \\\n     " : "");
         chart_data_file(fl, rf, i, "timeseries.csv");
         sb_printf(fl, " using (column(\"t\") + bin/2):(failed_pct(column(\"succeeded\"), column(\"failed\"))) "
-                      "with lines linetype %d dashtype 1 linewidth 2 notitle", chart_style(i));
+                      "with lines linetype %d dashtype 1 linewidth 2 notitle", chart_style(rf, i));
     }
     /* The line above which p99 of answered requests hides failures. */
     sb_puts(fl, fl->len ? ", \\\n     " : "");

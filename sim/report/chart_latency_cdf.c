@@ -57,13 +57,13 @@ int chart_latency_cdf(chart_ctx *cx)
             snprintf(y, sizeof y, tail ? "pos(1 - column(\"%s\"))" : "column(\"%s\")", L->cdf_col);
             sb_puts(o, o->len ? ", \\\n     " : "");
             chart_data_file(o, rf, i, "latency_hist.csv");
-            sb_printf(o, " using \"upper\":(%s) with steps linetype %d notitle, \\\n     ", y, chart_style(i));
+            sb_printf(o, " using \"upper\":(%s) with steps linetype %d notitle, \\\n     ", y, chart_style(rf, i));
             chart_data_file(o, rf, i, "latency_hist.csv");
             sb_printf(o, " every %zu::%zu using \"upper\":(%s) with points linetype %d notitle", every, first, y,
-                      chart_style(i));
+                      chart_style(rf, i));
             if (level)
                 sb_printf(o, ", \\\n     $level_%zu using 1:(%s) with lines linetype %d dashtype (4,4) "
-                             "linewidth 1.5 notitle", i + 1, tail ? "1 - $2" : "$2", chart_style(i));
+                             "linewidth 1.5 notitle", i + 1, tail ? "1 - $2" : "$2", chart_style(rf, i));
         }
     }
     chart_empty_note(chart_sub(&c, "EMPTY_NOTE"), !cdf->len, "no request was answered");
@@ -91,7 +91,7 @@ int chart_latency_cdf(chart_ctx *cx)
         char pct[64];
         report_fmt_pct(pct, sizeof pct, L->answered_share);
         sb_printf(lv, "set label %zu '%s' at graph 1, first %.6f right offset character -0.3, 0.5 "
-                      "textcolor linetype %d font ',11' front\n", 100 + k, pct, y, chart_style(order[k]));
+                      "textcolor linetype %d font ',11' front\n", 100 + k, pct, y, chart_style(rf, order[k]));
     }
     free(order);
     chart_label_keys(cdf, rf, has, "no answers", NULL);

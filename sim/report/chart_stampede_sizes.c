@@ -50,7 +50,7 @@ int chart_stampede_sizes(chart_ctx *cx)
         size_t every = rows / NMARKERS > 0 ? rows / NMARKERS : 1;   /* a dozen markers at most */
         sb_printf(series, "%s$sizes%zu using 1:2 with fsteps linetype %d notitle, \\\n     "
                           "$sizes%zu every %zu using 1:2 with points linetype %d notitle",
-                  series->len ? ", \\\n     " : "", i + 1, chart_style(i), i + 1, every, chart_style(i));
+                  series->len ? ", \\\n     " : "", i + 1, chart_style(rf, i), i + 1, every, chart_style(rf, i));
     }
     chart_empty_note(chart_sub(&c, "EMPTY_NOTE"), !series->len, "no DB queries");
     if (!series->len) sb_puts(series, "1e-300 notitle");
@@ -68,7 +68,7 @@ int chart_stampede_sizes(chart_ctx *cx)
             sb_printf(&t, "%s: no DB queries", L->label);
         }
         if (t.oom) series->oom = true;
-        sb_printf(series, ", \\\n     keyentry with linespoints linetype %d title ", chart_style(i));
+        sb_printf(series, ", \\\n     keyentry with linespoints linetype %d title ", chart_style(rf, i));
         gp_quote(series, t.s ? t.s : "");
         sb_free(&t);
     }

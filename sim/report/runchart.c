@@ -13,7 +13,7 @@
 #include "results/output.h"
 
 
-int chart_style(size_t i) { return (int)(i % NSTYLES) + 1; }
+int chart_style(const run_folder *rf, size_t i) { return rf->labels[i].style; }
 
 /* The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power
  * of ten) at or above x; 1 when x is not positive. */
@@ -194,12 +194,12 @@ size_t chart_ts_series(chart *c, const char *key, const run_folder *rf, const bo
         if (!draw[i]) continue;
         sb_puts(b, b->len ? ", \\\n     " : "");
         chart_data_file(b, rf, i, "timeseries.csv");
-        sb_printf(b, " using (column(\"t\") + bin/2):(%s) with lines linetype %d%s%s notitle", yexpr, chart_style(i),
+        sb_printf(b, " using (column(\"t\") + bin/2):(%s) with lines linetype %d%s%s notitle", yexpr, chart_style(rf, i),
                   extra ? " " : "", extra ? extra : "");
         char name[64];
         snprintf(name, sizeof name, "$%s_%zu", run_ts_names[col], i + 1);
         if (markers && chart_points(pts, name, rf, i, col, scale))
-            sb_printf(b, ", \\\n     %s using 1:2 with points linetype %d notitle", name, chart_style(i));
+            sb_printf(b, ", \\\n     %s using 1:2 with points linetype %d notitle", name, chart_style(rf, i));
         drawn++;
     }
     return drawn;
@@ -211,7 +211,7 @@ void chart_label_keys(strbuf *b, const run_folder *rf, const bool *drawn, const 
 {
     for (size_t i = 0; i < rf->nlabels; i++) {
         sb_puts(b, b->len ? ", \\\n     " : "");
-        sb_printf(b, "keyentry with linespoints linetype %d%s%s title ", chart_style(i), dt ? " dashtype " : "",
+        sb_printf(b, "keyentry with linespoints linetype %d%s%s title ", chart_style(rf, i), dt ? " dashtype " : "",
                   dt ? dt : "");
         if (drawn && !drawn[i] && missing) {
             strbuf t = { 0 };
@@ -364,13 +364,13 @@ void chart_recovery(chart *c, const run_folder *rf, double xmax)
                 sb_printf(on, ", graph %.3f to ", y + 0.012);
                 gp_num(on, r->end + r->time);
                 sb_printf(on, ", graph %.3f head filled size screen 0.009,30 linetype %d dashtype solid "
-                              "linewidth 2.5 front\n", y - 0.018, chart_style(i));
+                              "linewidth 2.5 front\n", y - 0.018, chart_style(rf, i));
             } else {
                 sb_printf(on, "set arrow %d from ", arrow);
                 gp_num(on, r->end);
                 sb_printf(on, ", graph %.3f to ", y);
                 gp_num(on, xmax);
-                sb_printf(on, ", graph %.3f nohead linetype %d dashtype (2,2) linewidth 2.5 front\n", y, chart_style(i));
+                sb_printf(on, ", graph %.3f nohead linetype %d dashtype (2,2) linewidth 2.5 front\n", y, chart_style(rf, i));
             }
             sb_printf(off, "unset arrow %d\n", arrow++);
         }

@@ -13,7 +13,6 @@
 #include "gnuplot.h"
 #include "runfolder.h"
 
-#define NSTYLES 12      /* line types defined in plots/common.gp, one per strategy */
 #define NMARKERS 10    /* markers per line, so strategies stay apart in greyscale */
 
 /* The placeholders of one chart and their values, built piece by piece. */
@@ -34,8 +33,9 @@ typedef struct chart_ctx {
     size_t errlen;
 } chart_ctx;
 
-/* The line type of the i-th label (plots/common.gp defines NSTYLES). */
-int chart_style(size_t i);
+/* The line type of label i in plots/common.gp: one per label, the same in
+ * every chart and folder (palette.h). */
+int chart_style(const run_folder *rf, size_t i);
 /* The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power
  * of ten) at or above x; 1 when x is not positive. */
 double chart_nice_ceil(double x);

@@ -19,6 +19,7 @@
 #include "base/strbuf.h"
 #include "base/textin.h"
 #include "model/metrics.h"
+#include "palette.h"
 #include "results/output.h"
 #include "scenario/load.h"
 #include "model/strategy.h"
@@ -682,6 +683,11 @@ int run_folder_read(run_folder *rf, const char *dir, char *err, size_t errlen)
     if (rc) return rc;
     for (size_t i = 0; i < rf->nlabels; i++)
         if ((rc = read_label(rf, &rf->labels[i], err, errlen))) return rc;
+    const char **names = calloc(rf->nlabels, sizeof *names);
+    if (!names) goto oom;
+    for (size_t i = 0; i < rf->nlabels; i++) names[i] = rf->labels[i].label;
+    for (size_t i = 0; i < rf->nlabels; i++) rf->labels[i].style = palette_style(names, rf->nlabels, i);
+    free(names);
     if (!rf->name) {
         const char *base = strrchr(rf->dir, '/');
         if (!(rf->name = strdup(base ? base + 1 : rf->dir))) goto oom;

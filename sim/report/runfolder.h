@@ -40,6 +40,7 @@ typedef struct run_recovery {
  * files hold. */
 typedef struct run_label {
     char *label, *strategy;
+    int style;                /* its line type in plots/common.gp (palette.h) */
     double *v;                /* comparison.csv's numbers, by column; NAN when empty */
     char *params;             /* summary.json "params" as "poll 0.02, max_wait 1", or "" */
     run_recovery *rec;        /* summary.json "recovery" */
