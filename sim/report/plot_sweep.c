@@ -13,30 +13,39 @@
 
 #include "base/csvin.h"
 #include "base/fs.h"
+#include "base/textin.h"
 #include "results/output.h"
+#include "palette.h"
+#include "runchart.h"
 #include "plot.h"
+#include "report.h"
 #include "model/scenario.h"
 #include "model/strategy.h"
 
-/* Okabe-Ito, yellow last (it is faint on white), then distinct dash types. */
-static const char *const colours[] = { "#E69F00", "#56B4E9", "#009E73", "#0072B2",
-                                       "#D55E00", "#CC79A7", "#000000", "#F0E442" };
-#define NCOLOURS (sizeof colours / sizeof *colours)
-
-static const struct metric_info {
-    const char *name, *title;
+/* The metrics charted, in this order: how requests ended, latency, the DB,
+ * attempts; the one a goal optimises (best.txt) is added when not among them.
+ * Each has words for its axis; its unit comes from its kind (output.h). */
+static const struct metric_words {
+    const char *name, *words;
     bool heatmap;
-} metrics_shown[] = {
-    { "failed_ratio", "share of requests that failed", true },
-    { "good_ratio", "SLO attainment (share of requests good)", false },
-    { "p99", "p99 latency of answered requests (s)", true },
+} metric_words[] = {
+    { "failed_ratio", "requests that failed", true },
+    { "good_ratio", "SLO attainment (requests good)", false },
+    { "p99", "p99 latency of answered requests", true },
     { "peak_db_inflight", "peak DB queries in service", true },
     { "db_queries", "DB queries", false },
     { "errors", "errors (attempts)", false },
     { "timeouts", "timeouts (attempts)", false },
     { "hit_ratio", "hit ratio (lookups)", false },
 };
-#define NMETRICS (sizeof metrics_shown / sizeof *metrics_shown)
+#define NSHOWN (sizeof metric_words / sizeof *metric_words)
+#define NMETRICS (NSHOWN + 1)   /* and the goal's */
+
+typedef struct pmetric {
+    char name[64], words[96];
+    unsigned kind;     /* CK_COUNT, CK_FRACTION, CK_SECONDS, CK_REAL */
+    bool heatmap, goal;
+} pmetric;
 
 #define MAX_COMBOS 12   /* charts per metric when three or more fields vary */
 #define MAX_PANELS 36
@@ -65,6 +74,8 @@ typedef struct pdata {
     size_t nl;
     prow *rows;
     size_t nrows;
+    pmetric m[NMETRICS];
+    size_t nm;
 } pdata;
 
 static void pdata_free(pdata *d)
@@ -76,6 +87,43 @@ static void pdata_free(pdata *d)
     free(d->rows);
     sweep_grid_free(&d->g);
     memset(d, 0, sizeof *d);
+}
+
+/* The metrics to chart: the usual ones, and the one best.txt's first line
+ * ("minimize LABEL.METRIC ..." or "maximize METRIC ...") names when it is a
+ * metric this version knows and not among them.  -1 on no memory. */
+static int metrics_of(const char *dir, pdata *d)
+{
+    for (size_t k = 0; k < NSHOWN; k++) {
+        pmetric *m = &d->m[d->nm++];
+        snprintf(m->name, sizeof m->name, "%s", metric_words[k].name);
+        snprintf(m->words, sizeof m->words, "%s", metric_words[k].words);
+        m->kind = col_kind_of(m->name) & CK_KIND;
+        m->heatmap = metric_words[k].heatmap;
+    }
+    char *path = fs_join(dir, "best.txt");
+    if (!path) return -1;
+    int rc = TI_IO;
+    char e[256];
+    char *best = fs_is_file(path) ? textin_slurp(path, 1u << 20, NULL, &rc, e, sizeof e) : NULL;
+    free(path);
+    if (!best) return 0;   /* no goal (or none readable): the usual metrics */
+    char word[16] = "", what[128] = "";
+    if (sscanf(best, "%15s %127s", word, what) == 2 && (!strcmp(word, "minimize") || !strcmp(word, "maximize"))) {
+        const char *dot = strrchr(what, '.'), *name = dot ? dot + 1 : what;
+        size_t k = 0;
+        while (k < d->nm && strcmp(d->m[k].name, name)) k++;
+        if (k == d->nm && (col_kind_of(name) & CK_KIND) != CK_ANY) {
+            pmetric *m = &d->m[d->nm++];
+            snprintf(m->name, sizeof m->name, "%s", name);
+            snprintf(m->words, sizeof m->words, "%s", name);
+            for (char *q = m->words; *q; q++) *q = *q == '_' ? ' ' : *q;
+            m->kind = col_kind_of(name) & CK_KIND;
+        }
+        for (size_t j = 0; j < d->nm; j++) d->m[j].goal = !strcmp(d->m[j].name, name);
+    }
+    free(best);
+    return 0;
 }
 
 /* Reads sweep.json (the grid) and sweep.csv (the means); a TI_* status. */
@@ -108,6 +156,7 @@ static int load(const char *dir, pdata *d, char *err, size_t errlen)
         for (size_t k = 0; v->log && k < v->n; k++) v->log = v->num[k] > 0;
     }
 
+    if (metrics_of(dir, d)) goto oom;
     char *path = fs_join(dir, "sweep.csv");
     if (!path) goto oom;
     csvin c;
@@ -123,10 +172,10 @@ static int load(const char *dir, pdata *d, char *err, size_t errlen)
     int clabel = csvin_need(&c, "label", err, errlen), cstrat = clabel < 0 ? -1 : csvin_need(&c, "strategy", err, errlen),
         cn = cstrat < 0 ? -1 : csvin_need(&c, "n", err, errlen);
     if (cn < 0) goto done;
-    for (size_t k = 0; k < NMETRICS; k++)
+    for (size_t k = 0; k < d->nm; k++)
         for (int h = 0; h < 2; h++) {
-            char name[64];
-            snprintf(name, sizeof name, "%s_%s", metrics_shown[k].name, h ? "ci95" : "mean");
+            char name[100];
+            snprintf(name, sizeof name, "%s_%s", d->m[k].name, h ? "ci95" : "mean");
             if ((col[k][h] = csvin_need(&c, name, err, errlen)) < 0) goto done;
         }
     for (size_t i = 0; i < c.ncols; i++) known[i] = (int)sweep_csv_kind(c.head[i]);
@@ -182,7 +231,7 @@ static int load(const char *dir, pdata *d, char *err, size_t errlen)
                 goto done;
             }
         }
-        for (size_t k = 0; k < NMETRICS; k++) {
+        for (size_t k = 0; k < d->nm; k++) {
             csvin_num(&c, col[k][0], CK_ANY, &r->mean[k], err, errlen);
             csvin_num(&c, col[k][1], CK_ANY, &r->ci[k], err, errlen);
         }
@@ -202,35 +251,117 @@ oom:
     return TI_IO;
 }
 
+/* ---------------------------------------------------------------- units */
+
+/* How values are shown on an axis: times scale, in unit ("" for none). */
+typedef struct unit { double scale; const char *unit; } unit;
+
+/* Seconds in the unit that reads best for values up to most. */
+static unit seconds_unit(double most)
+{
+    if (most > 0 && most < 1e-3) return (unit){ 1e6, "\u00b5s" };
+    if (most > 0 && most < 1) return (unit){ 1e3, "ms" };
+    return (unit){ 1, "s" };
+}
+
+/* The unit of metric mi, from its kind and its largest mean. */
+static unit metric_unit(const pdata *d, size_t mi)
+{
+    switch (d->m[mi].kind) {
+    case CK_FRACTION: return (unit){ 100, "%" };
+    case CK_SECONDS: {
+        double most = 0;
+        for (size_t i = 0; i < d->nrows; i++)
+            if (isfinite(d->rows[i].mean[mi]) && d->rows[i].mean[mi] > most) most = d->rows[i].mean[mi];
+        return seconds_unit(most);
+    }
+    default: return (unit){ 1, "" };
+    }
+}
+
+/* "p99 latency of answered requests (ms)" */
+static void metric_label(strbuf *b, const pdata *d, size_t mi, unit u)
+{
+    sb_puts(b, d->m[mi].words);
+    if (*u.unit) sb_printf(b, " (%s)", u.unit);
+}
+
+/* Whether a varied field holds durations: a value written with a unit
+ * ("30s", "250ms"), or a field of that name in the scenario format. */
+static bool vary_is_duration(const pdata *d, size_t vi)
+{
+    const pvary *v = &d->v[vi];
+    if (!v->numeric) return false;
+    const sweep_values *sv = &d->g.vary[vi].v;
+    for (size_t k = 0; k < sv->n; k++) {
+        char *end;
+        strtod(sv->text[k], &end);
+        while (*end == ' ') end++;
+        if (*end && strchr("nuµmsh", *end)) return true;
+    }
+    static const char *const fields[] = { "ttl", "timeout", "duration", "warmup", "bin", "backoff", "poll",
+                                          "max_wait", "median", "mean", "latency", "drain", "until", "at", "over",
+                                          "lease", "refresh", "stale", "grace", "deadline", "statement_timeout",
+                                          "queue_timeout", "max_backoff" };
+    const char *last = strrchr(v->path, '.');
+    last = last ? last + 1 : v->path;
+    for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
+        if (!strcmp(last, fields[k])) return true;
+    return false;
+}
+
+static unit vary_unit(const pdata *d, size_t vi)
+{
+    if (!vary_is_duration(d, vi)) return (unit){ 1, "" };
+    double most = 0;
+    for (size_t k = 0; k < d->v[vi].n; k++) most = fmax(most, fabs(d->v[vi].num[k]));
+    return most == 1 ? (unit){ 1e3, "ms" } : seconds_unit(most);   /* 100, 300, 1000 ms rather than 0.1, 0.3, 1 s */
+}
+
+/* A varied field in words: "xfetch: beta" for a strategy's field (by
+ * position or by label), else its path; with its unit. */
+static void vary_label(strbuf *b, const pdata *d, size_t vi, unit u)
+{
+    const char *path = d->v[vi].path;
+    char *end = NULL;
+    const char *label = NULL, *field = NULL;
+    if (!strncmp(path, "strategies.", 11)) {
+        unsigned long k = strtoul(path + 11, &end, 10);
+        if (end != path + 11 && *end == '.' && k < d->nl) {
+            label = d->labels[k];
+            field = end + 1;
+        } else if (end == path + 11) {   /* strategies.LABEL.FIELD */
+            for (size_t l = 0; l < d->nl && !label; l++) {
+                size_t n = strlen(d->labels[l]);
+                if (!strncmp(path + 11, d->labels[l], n) && path[11 + n] == '.') {
+                    label = d->labels[l];
+                    field = path + 12 + n;
+                }
+            }
+        }
+    }
+    for (size_t l = 0; l < d->nl && !label; l++) {   /* LABEL.FIELD */
+        size_t n = strlen(d->labels[l]);
+        if (!strncmp(path, d->labels[l], n) && path[n] == '.') {
+            label = d->labels[l];
+            field = path + n + 1;
+        }
+    }
+    if (label) sb_printf(b, "%s: %s", label, field);
+    else sb_puts(b, path);
+    if (*u.unit) sb_printf(b, " (%s)", u.unit);
+}
+
+/* A value of a varied field as shown on its axis: "30", "0.25", or its text. */
+static void vary_value(strbuf *b, const pvary *v, size_t k, unit u)
+{
+    if (v->numeric) sb_printf(b, "%.6g", v->num[k] * u.scale);
+    else sb_puts(b, v->shown[k]);
+}
+
 /* ---------------------------------------------------------------- scripts */
 
 static void num(strbuf *b, double v) { sb_printf(b, "%.10g", isfinite(v) ? v : 0.0); }
-
-/* A name for a file made from a label: letters, digits, '.', '_' and '-'
- * (which is what a label holds), anything else '_'. */
-static void file_part(char *out, size_t n, const char *s)
-{
-    size_t o = 0;
-    for (; *s && o + 1 < n; s++)
-        out[o++] = (char)((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-                          *s == '.' || *s == '_' || *s == '-' ? *s : '_');
-    out[o] = 0;
-}
-
-static void terminal(strbuf *f, const char *ext, int w, int h, const char *base)
-{
-    if (!strcmp(ext, "svg"))
-        sb_printf(f, "set terminal svg size %d,%d dynamic noenhanced font 'Helvetica,12' background rgb 'white'\n", w, h);
-    else if (!strcmp(ext, "png"))
-        sb_printf(f, "set terminal pngcairo size %d,%d noenhanced font 'Helvetica,10' background rgb 'white'\n", w, h);
-    else
-        sb_printf(f, "set terminal pdfcairo size %.2fin,%.2fin noenhanced font 'Helvetica,10'\n", w / 96.0, h / 96.0);
-    char out[400];
-    snprintf(out, sizeof out, "%s.%s", base, ext);
-    sb_puts(f, "set output ");
-    gp_quote(f, out);
-    sb_puts(f, "\n");
-}
 
 /* Whether row r sits at the chart's fixed values: vary 1 = panel (when
  * used), varies 2.. = the combination. */
@@ -242,16 +373,23 @@ static bool in_chart(const pdata *d, const prow *r, const size_t *fixed, size_t 
     return true;
 }
 
-static double xval(const pvary *v, size_t k) { return v->numeric ? v->num[k] : (double)k; }
+static double xval(const pvary *v, size_t k, unit u) { return v->numeric ? v->num[k] * u.scale : (double)k; }
 
-static void axis_x(strbuf *f, const pvary *v)
+/* The x axis of a metric chart: the first varied field, its values as tics. */
+static void axis_x(strbuf *f, const pdata *d)
 {
+    const pvary *v = &d->v[0];
+    unit u = vary_unit(d, 0);
+    strbuf t = { 0 };
+    vary_label(&t, d, 0, u);
     sb_puts(f, "set xlabel ");
-    gp_quote(f, v->path);
+    gp_quote(f, t.s ? t.s : "");
     sb_puts(f, "\n");
+    if (t.oom) f->oom = true;
+    sb_free(&t);
     if (v->numeric) {
-        double lo = v->num[0], hi = v->num[0];
-        for (size_t k = 1; k < v->n; k++) { lo = fmin(lo, v->num[k]); hi = fmax(hi, v->num[k]); }
+        double lo = v->num[0] * u.scale, hi = lo;
+        for (size_t k = 1; k < v->n; k++) { lo = fmin(lo, v->num[k] * u.scale); hi = fmax(hi, v->num[k] * u.scale); }
         if (v->log) {
             sb_puts(f, "set logscale x\nset xrange [");
             num(f, lo / 1.25);
@@ -260,7 +398,7 @@ static void axis_x(strbuf *f, const pvary *v)
             sb_puts(f, "]\n");
         } else {
             double pad = hi > lo ? (hi - lo) * 0.05 : fmax(fabs(lo) * 0.1, 1);
-            sb_puts(f, "unset logscale x\nset xrange [");
+            sb_puts(f, "set xrange [");
             num(f, lo - pad);
             sb_puts(f, ":");
             num(f, hi + pad);
@@ -269,17 +407,20 @@ static void axis_x(strbuf *f, const pvary *v)
         if (v->n <= 12) {
             sb_puts(f, "set xtics (");
             for (size_t k = 0; k < v->n; k++) {
+                strbuf s = { 0 };
+                vary_value(&s, v, k, u);
                 sb_puts(f, k ? ", " : "");
-                gp_tic(f, v->shown[k]);
+                gp_tic(f, s.s ? s.s : "");
                 sb_puts(f, " ");
-                num(f, v->num[k]);
+                num(f, v->num[k] * u.scale);
+                sb_free(&s);
             }
             sb_puts(f, ")\n");
         } else {
             sb_puts(f, "set xtics autofreq\n");
         }
     } else {
-        sb_printf(f, "unset logscale x\nset xrange [-0.5:%zu.5]\nset xtics (", v->n - 1);
+        sb_printf(f, "set xrange [-0.5:%zu.5]\nset xtics (", v->n - 1);
         for (size_t k = 0; k < v->n; k++) {
             sb_puts(f, k ? ", " : "");
             gp_tic(f, v->shown[k]);
@@ -289,223 +430,308 @@ static void axis_x(strbuf *f, const pvary *v)
     }
 }
 
-/* "path = value, ..." of varies 2.. at the chart's fixed values. */
-static void fixed_desc(strbuf *b, const pdata *d, const size_t *fixed)
+/* "cache.ttl = 30 s, ..." of varies from..nv-1 at the values idx[]. */
+static void one_desc(strbuf *b, const pdata *d, size_t v, size_t k)
 {
-    for (size_t v = 2; v < d->nv; v++) sb_printf(b, "%s%s = %s", v > 2 ? ", " : "", d->v[v].path, d->v[v].shown[fixed[v]]);
+    unit u = vary_unit(d, v);
+    vary_label(b, d, v, (unit){ 1, "" });
+    sb_puts(b, " = ");
+    vary_value(b, &d->v[v], k, u);
+    if (*u.unit && d->v[v].numeric) sb_printf(b, " %s", u.unit);
 }
+
+static void fixed_desc(strbuf *b, const pdata *d, const size_t *idx, size_t from)
+{
+    for (size_t v = from; v < d->nv; v++) {
+        sb_puts(b, v > from ? ", " : "");
+        one_desc(b, d, v, idx[v]);
+    }
+}
+
+/* Whether metric mi has one mean everywhere (every point, every label). */
+static bool metric_constant(const pdata *d, size_t mi, double *value)
+{
+    bool any = false;
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < d->nrows; i++) {
+        double m = d->rows[i].mean[mi];
+        if (isnan(m)) continue;
+        if (!any) lo = hi = m;
+        lo = fmin(lo, m);
+        hi = fmax(hi, m);
+        any = true;
+    }
+    *value = lo;
+    return any && (hi == lo || (isfinite(hi) && hi - lo <= 1e-12 * fmax(1, fabs(hi))));
+}
+
+/* What every metric chart's caption ends with: the metrics that were the same
+ * everywhere, so not charted. */
+static void constant_note(strbuf *b, const pdata *d)
+{
+    size_t k = 0;
+    for (size_t mi = 0; mi < d->nm; mi++) {
+        double v;
+        if (d->m[mi].goal || !metric_constant(d, mi, &v)) continue;
+        unit u = metric_unit(d, mi);
+        sb_puts(b, k++ ? ", " : " Not charted, the same at every point for every label: ");
+        sb_printf(b, "%s %.4g%s%s", d->m[mi].words, v * u.scale, *u.unit && strcmp(u.unit, "%") ? " " : "", u.unit);
+    }
+    if (k) sb_puts(b, ".");
+}
+
+/* The placeholders of one chart, filled from c's values, drawn into cs. */
+static int draw_filled(chartset *cs, chart *c, const char *name, const char *tpl, const char *title,
+                       const char *caption, char *err, size_t errlen)
+{
+    subst s[MAXSUBS];
+    int rc = -1;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->val[i].oom) {
+            snprintf(err, errlen, "out of memory");
+            goto done;
+        }
+        s[i] = (subst){ c->key[i], c->val[i].s ? c->val[i].s : "" };
+    }
+    rc = chartset_draw(cs, name, tpl, s, c->n, title, caption, err, errlen);
+done:
+    chart_free(c);
+    return rc;
+}
+
+/* Panels of a chart in a grid inside [x0, x1] x [y0, y1] of the screen:
+ * panel p's margins. */
+static void panel_box(strbuf *f, size_t p, size_t n, double x0, double x1, double y0, double y1, double hgap,
+                      double vgap)
+{
+    size_t cols = n <= 3 ? n : n <= 4 ? 2 : n <= 9 ? 3 : n <= 16 ? 4 : 6, rows = (n + cols - 1) / cols;
+    double w = (x1 - x0 - hgap * (double)(cols - 1)) / (double)cols;
+    double h = (y1 - y0 - vgap * (double)(rows - 1)) / (double)rows;
+    size_t c = p % cols, r = p / cols;
+    sb_printf(f, "    set lmargin at screen %.4f\n    set rmargin at screen %.4f\n", x0 + (double)c * (w + hgap),
+              x0 + (double)c * (w + hgap) + w);
+    sb_printf(f, "    set tmargin at screen %.4f\n    set bmargin at screen %.4f\n", y1 - (double)r * (h + vgap),
+              y1 - (double)r * (h + vgap) - h);
+}
+
+static size_t grid_cols(size_t n) { return n <= 3 ? n : n <= 4 ? 2 : n <= 9 ? 3 : n <= 16 ? 4 : 6; }
 
 /* One metric against the first varied field; returns 0, 1 when there is
  * nothing to draw. */
-static int line_chart(strbuf *f, const pdata *d, size_t mi, const size_t *fixed, const char *base, unsigned formats)
+static int line_chart(chartset *cs, const pdata *d, size_t mi, const size_t *fixed, const char *base, char *err,
+                      size_t errlen)
 {
     size_t npanel = d->nv >= 2 ? d->v[1].n : 1;
     if (npanel > MAX_PANELS) npanel = MAX_PANELS;
+    const pmetric *mt = &d->m[mi];
+    unit u = metric_unit(d, mi);
+    /* Intervals clipped to the metric's range: every metric is at least 0,
+     * a share at most 1. */
+    double top = mt->kind == CK_FRACTION ? 1 : INFINITY;
     double lo = INFINITY, hi = -INFINITY;
-    bool ci_any = false;
+    bool ci_any = false, clipped = false;
     for (size_t i = 0; i < d->nrows; i++) {
         const prow *r = &d->rows[i];
         if (!in_chart(d, r, fixed, d->nv >= 2 ? r->idx[1] : 0) || (d->nv >= 2 && r->idx[1] >= npanel)) continue;
         if (!isfinite(r->mean[mi])) continue;
         double h = isfinite(r->ci[mi]) ? r->ci[mi] : 0;
         ci_any |= isfinite(r->ci[mi]);
-        lo = fmin(lo, r->mean[mi] - h);
-        hi = fmax(hi, r->mean[mi] + h);
+        clipped |= r->mean[mi] - h < 0 || r->mean[mi] + h > top;
+        lo = fmin(lo, fmax(r->mean[mi] - h, 0));
+        hi = fmax(hi, fmin(r->mean[mi] + h, top));
     }
     if (!isfinite(lo)) return 1;
+    lo *= u.scale;
+    hi *= u.scale;
     double pad = hi > lo ? (hi - lo) * 0.08 : fmax(fabs(hi) * 0.1, 1);
-    if (lo >= 0 && lo - pad < 0) lo = pad;   /* counts and ratios do not go below 0 */
-    const struct metric_info *mt = &metrics_shown[mi];
-    strbuf fx = { 0 }, title = { 0 };
-    fixed_desc(&fx, d, fixed);
+    double ymin = lo - pad < 0 ? 0 : lo - pad, ymax = hi + pad;
+    chart c = { 0 };
+    strbuf fx = { 0 }, *title = chart_sub(&c, "TITLE"), t = { 0 };
+    fixed_desc(&fx, d, fixed, 2);
+    sb_printf(&t, "%s: ", d->name);
+    metric_label(&t, d, mi, u);
+    sb_printf(&t, ", mean of %zu replication%s%s%s%s%s", d->reps, d->reps == 1 ? "" : "s",
+              ci_any ? " \u00b1 95% CI" : "", mt->goal ? " (the goal)" : "", fx.len ? "; " : "", fx.len ? fx.s : "");
+    gp_quote(title, t.s ? t.s : "");
 
-    sb_printf(f, "# %s of sweep ", mt->name);
-    gp_comment(f, d->name);
-    sb_puts(f, " against ");
-    gp_comment(f, d->v[0].path);
-    sb_puts(f, ", one line per label, bars: 95% confidence intervals.\n"
-               "# Drawn by stampede from ../sweep.csv; `gnuplot THIS.gp` in this folder draws it again.\n");
+    strbuf *data = chart_sub(&c, "DATA");
     for (size_t p = 0; p < npanel; p++)
         for (size_t l = 0; l < d->nl; l++) {
-            sb_printf(f, "$p%zu_l%zu << EOD\n", p, l);
+            sb_printf(data, "$p%zu_l%zu << EOD\n", p, l);
             for (size_t k = 0; k < d->v[0].n; k++)
                 for (size_t i = 0; i < d->nrows; i++) {
                     const prow *r = &d->rows[i];
                     if (r->label != l || r->idx[0] != k || !in_chart(d, r, fixed, p) || !isfinite(r->mean[mi])) continue;
-                    num(f, xval(&d->v[0], k));
-                    sb_puts(f, " ");
-                    num(f, r->mean[mi]);
-                    sb_puts(f, " ");
-                    num(f, isfinite(r->ci[mi]) ? r->ci[mi] : 0.0);
-                    sb_puts(f, "\n");
+                    double h = isfinite(r->ci[mi]) ? r->ci[mi] : 0;
+                    num(data, xval(&d->v[0], k, vary_unit(d, 0)));
+                    sb_puts(data, ",");
+                    num(data, r->mean[mi] * u.scale);
+                    sb_puts(data, ",");
+                    num(data, fmax(r->mean[mi] - h, 0) * u.scale);
+                    sb_puts(data, ",");
+                    num(data, fmin(r->mean[mi] + h, top) * u.scale);
+                    sb_puts(data, "\n");
                 }
-            sb_puts(f, "EOD\n");
+            sb_puts(data, "EOD\n");
         }
-    size_t cols = npanel < 3 ? npanel : 3, rows = (npanel + cols - 1) / cols;
-    int w = npanel == 1 ? 900 : (int)(430 * cols + 60), h = npanel == 1 ? 560 : (int)(330 * rows + 80);
-    sb_printf(&title, "%s: %s, mean of %zu replication%s%s%s%s", d->name, mt->name, d->reps, d->reps == 1 ? "" : "s",
-              ci_any ? " with 95% confidence intervals" : "", fx.len ? "; " : "", fx.len ? fx.s : "");
-    for (size_t t = 0; t < 3; t++) {
-        static const struct { unsigned bit; const char *ext; } fmts[] = { { PLOT_SVG, "svg" }, { PLOT_PNG, "png" },
-                                                                          { PLOT_PDF, "pdf" } };
-        if (!(formats & fmts[t].bit)) continue;
-        terminal(f, fmts[t].ext, w, h, base);
-        sb_puts(f, "set grid lc rgb '#dddddd'\nset border lc rgb '#555555'\nset ylabel ");
-        gp_quote(f, mt->title);
-        sb_puts(f, "\nset yrange [");
-        num(f, lo - pad);
-        sb_puts(f, ":");
-        num(f, hi + pad);
-        sb_puts(f, "]\n");
-        axis_x(f, &d->v[0]);
-        /* Panels placed by hand under a strip for the title and one legend
-         * that names every label once. */
-        double strip = npanel > 1 ? 80.0 / h : 0, pw = 1.0 / (double)cols, ph = (1 - strip) / (double)rows;
-        if (npanel > 1) {
-            sb_puts(f, "set multiplot title ");
-            gp_quote(f, title.s ? title.s : "");
-            sb_puts(f, "\n");
-        }
-        for (size_t p = 0; p < npanel; p++) {
-            if (npanel > 1) {
-                strbuf pt = { 0 };
-                sb_printf(&pt, "%s = %s", d->v[1].path, d->v[1].shown[p]);
-                sb_printf(f, "set origin %.4f,%.4f\nset size %.4f,%.4f\nunset key\nset title ", pw * (double)(p % cols),
-                          ph * (double)(rows - 1 - p / cols), pw, ph);
-                gp_quote(f, pt.s ? pt.s : "");
-                sb_puts(f, "\n");
-                if (pt.oom) f->oom = true;
-                sb_free(&pt);
-            } else {
-                sb_puts(f, "set title ");
-                gp_quote(f, title.s ? title.s : "");
-                sb_puts(f, "\nset key outside right top\n");
-            }
-            sb_puts(f, "plot NaN notitle");
-            for (size_t l = 0; l < d->nl; l++) {
-                sb_printf(f, ", \\\n  $p%zu_l%zu using 1:2%s with %s lw 2 lc rgb '%s' dt %zu pt %zu ps 0.8 %s", p, l,
-                          ci_any ? ":3" : "", ci_any ? "yerrorlines" : "linespoints", colours[l % NCOLOURS],
-                          1 + l % 5, 5 + 2 * (l % 4), npanel > 1 ? "notitle" : "title ");
-                if (npanel == 1) gp_quote(f, d->labels[l]);
-            }
-            sb_puts(f, "\n");
-        }
-        if (npanel > 1) {
-            sb_printf(f, "set origin 0,%.4f\nset size 1,%.4f\nunset title\nunset border\nunset tics\nunset xlabel\n"
-                         "unset ylabel\nunset grid\nunset logscale x\nset xrange [0:1]\nset yrange [0:1]\n"
-                         "set key center center horizontal maxrows 1 font ',10'\nplot NaN notitle",
-                      1 - strip, strip - 30.0 / h);
-            for (size_t l = 0; l < d->nl; l++) {
-                sb_printf(f, ", \\\n  NaN with linespoints lw 2 lc rgb '%s' dt %zu pt %zu ps 0.8 title ",
-                          colours[l % NCOLOURS], 1 + l % 5, 5 + 2 * (l % 4));
-                gp_quote(f, d->labels[l]);
-            }
-            sb_puts(f, "\nunset multiplot\n");
-        }
-        sb_puts(f, "unset output\nreset\n");
+    axis_x(chart_sub(&c, "XAXIS"), d);
+    num(chart_sub(&c, "YMIN"), ymin);
+    num(chart_sub(&c, "YMAX"), ymax);
+    strbuf *yt = chart_sub(&c, "YTICS");
+    if (mt->kind == CK_COUNT && ymin == 0 && ymax >= 10) chart_count_tics(yt, "y", ymax);
+    else sb_puts(yt, "set ytics autofreq\n    set format y \"%g\"");
+    strbuf *note = chart_sub(&c, "NOTE");
+    if (clipped) {
+        sb_puts(note, "set label 90 ");
+        gp_quote(note, mt->kind == CK_FRACTION ? "intervals clipped to 0\u2013100%" : "intervals clipped at 0");
+        sb_puts(note, " at screen 0.785, screen 0.12 left textcolor rgb '#444444' font ',11'");
     }
-    if (fx.oom || title.oom) f->oom = true;
+    strbuf *pn = chart_sub(&c, "PANELS"), yl = { 0 };
+    metric_label(&yl, d, mi, u);
+    size_t cols = grid_cols(npanel);
+    for (size_t p = 0; p < npanel; p++) {
+        panel_box(pn, p, npanel, 0.08, 0.77, 0.12, npanel > 1 ? 0.83 : 0.86, 0.045, npanel > 1 ? 0.1 : 0);
+        sb_puts(pn, "    set title ");
+        if (npanel > 1) {
+            strbuf pt = { 0 };
+            one_desc(&pt, d, 1, p);
+            gp_quote(pn, pt.s ? pt.s : "");
+            sb_free(&pt);
+        } else {
+            gp_quote(pn, "");
+        }
+        sb_puts(pn, "\n    set xlabel ");
+        if (p + cols >= npanel) {
+            strbuf xl = { 0 };
+            vary_label(&xl, d, 0, vary_unit(d, 0));
+            gp_quote(pn, xl.s ? xl.s : "");
+            sb_free(&xl);
+        } else {
+            gp_quote(pn, "");
+        }
+        sb_puts(pn, "\n    set ylabel ");
+        gp_quote(pn, p % cols == 0 ? (yl.s ? yl.s : "") : "");
+        sb_puts(pn, "\n    plot NaN notitle");
+        for (size_t l = 0; l < d->nl; l++) {
+            /* the line in the label's dashes; its points and bars solid */
+            int lt = palette_style((const char *const *)d->labels, d->nl, l);
+            sb_printf(pn, ", \\\n         $p%zu_l%zu using 1:2 with lines linetype %d notitle", p, l, lt);
+            sb_printf(pn, ", \\\n         $p%zu_l%zu using 1:2%s with %s linetype %d dashtype solid linewidth 1.5 notitle",
+                      p, l, ci_any ? ":3:4" : "", ci_any ? "yerrorbars" : "points", lt);
+        }
+        sb_puts(pn, "\n");
+    }
+    strbuf *key = chart_sub(&c, "KEY");
+    for (size_t l = 0; l < d->nl; l++) {
+        sb_printf(key, "%skeyentry with linespoints linetype %d title ", l ? ", \\\n         " : "",
+                  palette_style((const char *const *)d->labels, d->nl, l));
+        gp_quote(key, d->labels[l]);
+    }
+    sb_puts(key, d->nl ? ", \\\n         NaN notitle" : "NaN notitle");
+    strbuf cap = { 0 }, head = { 0 };
+    metric_label(&head, d, mi, u);
+    sb_printf(&cap, "The mean of %zu replication%s at each point, one line per label", d->reps, d->reps == 1 ? "" : "s");
+    if (npanel > 1) sb_puts(&cap, ", a panel per value of the second varied field");
+    if (ci_any)
+        sb_puts(&cap, "; bars: 95% confidence intervals (Student t), clipped to the metric's range (a count or a "
+                      "time never below 0, a share never outside 0\u2013100%)");
+    sb_puts(&cap, ".");
+    if (mt->goal) sb_puts(&cap, " The metric the sweep's goal optimises (best.txt).");
+    constant_note(&cap, d);
+    int rc = head.oom || cap.oom || fx.oom || t.oom || yl.oom
+                 ? (snprintf(err, errlen, "out of memory"), chart_free(&c), -1)
+                 : draw_filled(cs, &c, base, "sweep_metric", head.s, cap.s, err, errlen);
     sb_free(&fx);
-    sb_free(&title);
-    return 0;
+    sb_free(&t);
+    sb_free(&yl);
+    sb_free(&cap);
+    sb_free(&head);
+    return rc;
 }
 
-/* A heatmap of metric mi over the first two varied fields for label l. */
-static int heatmap(strbuf *f, const pdata *d, size_t mi, size_t l, const size_t *fixed, const char *base,
-                   unsigned formats)
+/* A heatmap of metric mi over the first two varied fields, a panel per
+ * label, one colour scale for all. */
+static int heatmap(chartset *cs, const pdata *d, size_t mi, const size_t *fixed, const char *base, char *err,
+                   size_t errlen)
 {
     const pvary *vx = &d->v[0], *vy = &d->v[1];
+    const pmetric *mt = &d->m[mi];
+    unit u = metric_unit(d, mi), ux = vary_unit(d, 0), uy = vary_unit(d, 1);
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < d->nrows; i++) {
         const prow *r = &d->rows[i];
-        if (r->label != l || !in_chart(d, r, fixed, r->idx[1]) || !isfinite(r->mean[mi])) continue;
-        lo = fmin(lo, r->mean[mi]);
-        hi = fmax(hi, r->mean[mi]);
+        if (!in_chart(d, r, fixed, r->idx[1]) || !isfinite(r->mean[mi])) continue;
+        lo = fmin(lo, r->mean[mi] * u.scale);
+        hi = fmax(hi, r->mean[mi] * u.scale);
     }
     if (!isfinite(lo)) return 1;
     if (hi == lo) hi = lo + fmax(fabs(lo) * 0.1, 1);
-    const struct metric_info *mt = &metrics_shown[mi];
-    strbuf fx = { 0 }, title = { 0 };
-    fixed_desc(&fx, d, fixed);
-    sb_printf(f, "# %s of sweep ", mt->name);
-    gp_comment(f, d->name);
-    sb_puts(f, ", label ");
-    gp_comment(f, d->labels[l]);
-    sb_puts(f, ", over ");
-    gp_comment(f, vx->path);
-    sb_puts(f, " x ");
-    gp_comment(f, vy->path);
-    sb_printf(f, ": the mean of %zu replication%s per cell.\n", d->reps, d->reps == 1 ? "" : "s");
-    sb_puts(f, "# Drawn by stampede from ../sweep.csv; `gnuplot THIS.gp` in this folder draws it again.\n");
-    sb_puts(f, "$cells << EOD\n");
-    for (size_t i = 0; i < d->nrows; i++) {
-        const prow *r = &d->rows[i];
-        if (r->label != l || !in_chart(d, r, fixed, r->idx[1]) || !isfinite(r->mean[mi])) continue;
-        double u = (r->mean[mi] - lo) / (hi - lo);
-        sb_printf(f, "%zu %zu ", r->idx[0], r->idx[1]);
-        num(f, r->mean[mi]);
-        sb_printf(f, " %d\n", u > 0.6 ? 0 : 0xffffff);
-    }
-    sb_puts(f, "EOD\n");
-    int w = (int)(140 + 90 * (vx->n < 4 ? 4 : vx->n)), h = (int)(150 + 55 * (vy->n < 4 ? 4 : vy->n));
-    if (w > 1800) w = 1800;
-    if (h > 1400) h = 1400;
-    sb_printf(&title, "%s, %s: %s (mean of %zu)%s%s", d->name, d->labels[l], mt->title, d->reps, fx.len ? "; " : "",
-              fx.len ? fx.s : "");
-    for (size_t t = 0; t < 3; t++) {
-        static const struct { unsigned bit; const char *ext; } fmts[] = { { PLOT_SVG, "svg" }, { PLOT_PNG, "png" },
-                                                                          { PLOT_PDF, "pdf" } };
-        if (!(formats & fmts[t].bit)) continue;
-        terminal(f, fmts[t].ext, w, h, base);
-        sb_puts(f, "set title ");
-        gp_quote(f, title.s ? title.s : "");
-        sb_puts(f, "\nset xlabel ");
-        gp_quote(f, vx->path);
-        sb_puts(f, "\nset ylabel ");
-        gp_quote(f, vy->path);
-        sb_printf(f, "\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\nset xtics (", vx->n - 1, vy->n - 1);
-        for (size_t k = 0; k < vx->n; k++) {
-            sb_puts(f, k ? ", " : "");
-            gp_tic(f, vx->shown[k]);
-            sb_printf(f, " %zu", k);
+    chart c = { 0 };
+    strbuf fx = { 0 }, t = { 0 }, head = { 0 }, cap = { 0 };
+    fixed_desc(&fx, d, fixed, 2);
+    metric_label(&head, d, mi, u);
+    sb_printf(&t, "%s: %s, mean of %zu replication%s%s%s%s", d->name, head.s ? head.s : "", d->reps,
+              d->reps == 1 ? "" : "s", mt->goal ? " (the goal)" : "", fx.len ? "; " : "", fx.len ? fx.s : "");
+    gp_quote(chart_sub(&c, "TITLE"), t.s ? t.s : "");
+    num(chart_sub(&c, "CBMIN"), lo);
+    num(chart_sub(&c, "CBMAX"), hi);
+    gp_quote(chart_sub(&c, "CBLABEL"), head.s ? head.s : "");
+    strbuf *data = chart_sub(&c, "DATA");
+    for (size_t l = 0; l < d->nl; l++) {
+        sb_printf(data, "$h%zu << EOD\n", l);
+        for (size_t i = 0; i < d->nrows; i++) {
+            const prow *r = &d->rows[i];
+            if (r->label != l || !in_chart(d, r, fixed, r->idx[1]) || !isfinite(r->mean[mi])) continue;
+            double v = r->mean[mi] * u.scale, x = (v - lo) / (hi - lo);
+            sb_printf(data, "%zu,%zu,", r->idx[0], r->idx[1]);
+            num(data, v);
+            sb_printf(data, ",%d\n", x > 0.6 ? 0 : 0xffffff);
         }
-        sb_puts(f, ")\nset ytics (");
-        for (size_t k = 0; k < vy->n; k++) {
-            sb_puts(f, k ? ", " : "");
-            gp_tic(f, vy->shown[k]);
-            sb_printf(f, " %zu", k);
-        }
-        sb_puts(f, ")\nset cbrange [");
-        num(f, lo);
-        sb_puts(f, ":");
-        num(f, hi);
-        sb_puts(f, "]\n");
-        sb_puts(f, "set palette defined (0 '#440154', 0.25 '#3b528b', 0.5 '#21908d', 0.75 '#5dc963', 1 '#fde725')\n"
-                   "unset key\nset tics out nomirror\n"
-                   "plot $cells using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder lc palette, \\\n"
-                   "  $cells using 1:2:(sprintf('%.3g', $3)):4 with labels tc rgb variable font ',10'\n"
-                   "unset output\nreset\n");
+        sb_puts(data, "EOD\n");
     }
-    if (fx.oom || title.oom) f->oom = true;
+    for (int a = 0; a < 2; a++) {
+        const pvary *v = a ? vy : vx;
+        strbuf *ax = chart_sub(&c, a ? "YAXIS" : "XAXIS"), lab = { 0 };
+        vary_label(&lab, d, (size_t)a, a ? uy : ux);
+        sb_printf(ax, "    set %srange [-0.5:%zu.5]\n    set %stics (", a ? "y" : "x", v->n - 1, a ? "y" : "x");
+        for (size_t k = 0; k < v->n; k++) {
+            strbuf s = { 0 };
+            vary_value(&s, v, k, a ? uy : ux);
+            sb_puts(ax, k ? ", " : "");
+            gp_tic(ax, s.s ? s.s : "");
+            sb_printf(ax, " %zu", k);
+            sb_free(&s);
+        }
+        sb_printf(ax, ")\n    %s = ", a ? "ylab" : "xlab");
+        gp_quote(ax, lab.s ? lab.s : "");
+        sb_free(&lab);
+    }
+    strbuf *pn = chart_sub(&c, "PANELS");
+    size_t cols = grid_cols(d->nl);
+    for (size_t l = 0; l < d->nl; l++) {
+        panel_box(pn, l, d->nl, 0.08, 0.84, 0.12, 0.83, 0.05, 0.14);
+        sb_puts(pn, "    set title ");
+        gp_quote(pn, d->labels[l]);
+        sb_printf(pn, " textcolor linetype %d\n", palette_style((const char *const *)d->labels, d->nl, l));
+        sb_printf(pn, "    set xlabel %s\n    set ylabel %s\n", l + cols >= d->nl ? "xlab" : "''",
+                  l % cols == 0 ? "ylab" : "''");
+        if (l + 1 == d->nl)
+            sb_puts(pn, "    set colorbox user origin screen 0.89, screen 0.15 size screen 0.018, screen 0.65\n");
+        sb_printf(pn, "    plot $h%zu using 1:2:(0.5):(0.5):3 with boxxyerror fillstyle solid 1.0 noborder "
+                      "linecolor palette notitle, \\\n         $h%zu using 1:2:(sprintf('%%.3g', $3)):4 with labels "
+                      "textcolor rgb variable font ',10' notitle\n", l, l);
+    }
+    sb_printf(&cap, "The mean of %zu replication%s at each point, a panel per label, every panel on the one colour "
+                    "scale at the right (%s), so that the panels compare.", d->reps, d->reps == 1 ? "" : "s",
+              head.s ? head.s : "");
+    if (mt->goal) sb_puts(&cap, " The metric the sweep's goal optimises (best.txt).");
+    int rc = head.oom || cap.oom || fx.oom || t.oom
+                 ? (snprintf(err, errlen, "out of memory"), chart_free(&c), -1)
+                 : draw_filled(cs, &c, base, "sweep_heatmap", t.s, cap.s, err, errlen);
     sb_free(&fx);
-    sb_free(&title);
-    return 0;
-}
-
-/* Builds one chart's script and draws it; no data: no chart. */
-static int draw(chartset *cs, const char *base, const pdata *d, int kind, size_t mi, size_t l, const size_t *fixed,
-                char *err, size_t errlen)
-{
-    strbuf f = { 0 };
-    int rc = kind == 0 ? line_chart(&f, d, mi, fixed, base, cs->formats) : heatmap(&f, d, mi, l, fixed, base, cs->formats);
-    if (f.oom) {
-        sb_free(&f);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (rc == 0) rc = chartset_draw_script(cs, base, f.s, metrics_shown[mi].title, metrics_shown[mi].title, err, errlen);
-    else rc = 0;
-    sb_free(&f);
+    sb_free(&t);
+    sb_free(&head);
+    sb_free(&cap);
     return rc;
 }
 
@@ -539,22 +765,22 @@ int plot_sweep_folder(const char *dir, unsigned formats, plot_sweep_page *page, 
     size_t ncombo = 1;
     for (size_t v = 2; v < d.nv; v++) ncombo = ncombo > MAX_COMBOS ? ncombo : ncombo * d.v[v].n;
     if (ncombo > MAX_COMBOS) ncombo = MAX_COMBOS;
-    char base[300], lab[256];
+    char base[300];
     for (size_t c = 0; c < ncombo; c++) {
         size_t rest = c;
         for (size_t v = d.nv; v-- > 2;) { fixed[v] = rest % d.v[v].n; rest /= d.v[v].n; }
         char suffix[32] = "";
         if (d.nv > 2) snprintf(suffix, sizeof suffix, "-%zu", c + 1);
-        for (size_t mi = 0; mi < NMETRICS; mi++) {
+        for (size_t mi = 0; mi < d.nm; mi++) {
+            double same;
             if (d.nv == 0) break;   /* nothing varies: nothing to chart against */
-            snprintf(base, sizeof base, "%s%s", metrics_shown[mi].name, suffix);
-            if (draw(&cs, base, &d, 0, mi, 0, fixed, err, errlen)) goto done;
-            if (!metrics_shown[mi].heatmap || d.nv < 2 || d.v[0].n < 2 || d.v[1].n < 2) continue;
-            for (size_t l = 0; l < d.nl; l++) {
-                file_part(lab, sizeof lab, d.labels[l]);
-                snprintf(base, sizeof base, "heatmap-%s-%s%s", metrics_shown[mi].name, lab, suffix);
-                if (draw(&cs, base, &d, 1, mi, l, fixed, err, errlen)) goto done;
-            }
+            if (!d.m[mi].goal && metric_constant(&d, mi, &same)) continue;   /* listed in the captions */
+            snprintf(base, sizeof base, "%s%s", d.m[mi].name, suffix);
+            int k = line_chart(&cs, &d, mi, fixed, base, err, errlen);
+            if (k < 0) goto done;
+            if (!(d.m[mi].heatmap || d.m[mi].goal) || d.nv < 2 || d.v[0].n < 2 || d.v[1].n < 2) continue;
+            snprintf(base, sizeof base, "heatmap-%s%s", d.m[mi].name, suffix);
+            if (heatmap(&cs, &d, mi, fixed, base, err, errlen) < 0) goto done;
         }
     }
     char *html = page ? page(dir, &cs, err, errlen) : NULL;
