@@ -899,6 +899,28 @@ START_TEST(palette_in_restricted_run)
 }
 END_TEST
 
+/* Up to three labels the latency chart draws p50, p99 and p999; beyond, p99
+ * alone (the rest is in the CDF chart), on p99's own range. */
+START_TEST(percentiles_with_many_labels)
+{
+    char *gp = tu_slurp(tu_pathf("%s/charts/latency.gp", run3));
+    ck_assert_ptr_nonnull(strstr(gp, "column(\"p50\")"));
+    ck_assert_ptr_nonnull(strstr(gp, "column(\"p999\")"));
+    free(gp);
+    char *four = make_results(scenario_json, "four",
+                              "--set 'strategies=[{\"name\": \"none\"}, {\"name\": \"lock\"}, {\"name\": \"xfetch\"}, "
+                              "{\"name\": \"swr\"}]'");
+    ck_assert_int_eq(tu_runf(NULL, NULL, "plot '%s' --format svg", four), 0);
+    gp = tu_slurp(tu_pathf("%s/charts/latency.gp", four));
+    ck_assert_ptr_nonnull(strstr(gp, "column(\"p99\")"));
+    ck_assert_ptr_null(strstr(gp, "column(\"p50\")"));
+    ck_assert_ptr_null(strstr(gp, "column(\"p999\")"));
+    ck_assert_ptr_nonnull(strstr(gp, "p50, p999: CDF chart"));
+    free(gp);
+    free(four);
+}
+END_TEST
+
 /* Every escaper's output, run through gnuplot: each string prints as itself
  * (no command ran, no line swallowed), nothing gets created. */
 START_TEST(escapers_keep_data_as_data)
@@ -1216,6 +1238,7 @@ static Suite *plot_suite(void)
     tcase_add_test(tc, palette_by_strategy_name);
     tcase_add_test(tc, palette_other_labels);
     tcase_add_test(tc, palette_in_restricted_run);
+    tcase_add_test(tc, percentiles_with_many_labels);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("failures");

@@ -35,6 +35,15 @@ int chart_latency(chart_ctx *cx)
         }
         has[i] = L->lat_any[0] || L->lat_any[1] || L->lat_any[2];
         if (!has[i]) continue;
+        if (rf->nlabels > LATENCY_ALL_PCT) {   /* p99 alone: its range */
+            for (size_t r = 0; r < L->nbins; r++) {
+                double p = L->ts[TS_P99][r];
+                if (!(p > 0)) continue;
+                if (p < lo) lo = p;
+                if (p > hi) hi = p;
+            }
+            continue;
+        }
         if (L->lat_min < lo) lo = L->lat_min;
         if (L->lat_max > hi) hi = L->lat_max;
     }
@@ -76,8 +85,12 @@ int chart_latency(chart_ctx *cx)
     chart_latency_tics(chart_sub(&c, "YTICS"), "y", ya, yb, 8);
     chart_marks(&c, rf, xmax);
     chart_recovery(&c, rf, xmax);
+    /* With more than LATENCY_ALL_PCT labels, three lines each would tangle:
+     * p99 alone, the whole distribution being in the latency CDF chart. */
+    bool all_pct = rf->nlabels <= LATENCY_ALL_PCT;
     size_t drawn = 0;
     for (int k = 2; k >= 0; k--) {   /* p999 first, so p50 lies on top; markers on p99 */
+        if (!all_pct && k != 1) continue;
         for (size_t i = 0; i < rf->nlabels; i++) draw_p[i] = rf->labels[i].lat_any[k];
         drawn += chart_ts_series(&c, "SERIES", rf, draw_p, TS_P50 + k, pexpr[k], 1, pstyle[k], k == 1);
     }
@@ -109,7 +122,11 @@ int chart_latency(chart_ctx *cx)
     chart_label_keys(s, rf, has, "no answers", "1");
     sb_puts(s, ", \\\n     keyentry with lines linecolor rgb 'white' title ' '");
     for (int k = 0; k < 3; k++)
-        sb_printf(s, ", \\\n     keyentry with lines linecolor rgb '#444444' dashtype %s title '%s'", pdt[k], pname[k]);
+        if (all_pct || k == 1)
+            sb_printf(s, ", \\\n     keyentry with lines linecolor rgb '#444444' dashtype %s title '%s'", pdt[k],
+                      pname[k]);
+    if (!all_pct)
+        sb_puts(s, ", \\\n     keyentry with lines linecolor rgb 'white' title 'p50, p999: CDF chart'");
     if (hides)
         sb_puts(s, ", \\\n     keyentry with points linecolor rgb '#444444' pointtype 2 linewidth 1.5 "
                    "title 'p99 hides failures'");
@@ -132,8 +149,12 @@ int chart_latency(chart_ctx *cx)
     free(has);
     free(draw_p);
     return chart_draw(cx, &c, "latency", "Latency over time",
-                      "Top: the median (p50, dotted), p99 (solid, with markers) and p999 (dashed) latency of the "
-                      "requests answered in each time bin, per strategy, on a logarithmic axis; a \u00d7 marks a bin "
+                      all_pct ? "Top: the median (p50, dotted), p99 (solid, with markers) and p999 (dashed) latency of "
+                                "the requests answered in each time bin, per strategy, on a logarithmic axis; a \u00d7 "
+                                "marks a bin "
+                              : "Top: the p99 latency of the requests answered in each time bin, per strategy, on a "
+                                "logarithmic axis (with this many strategies p50 and p999 would tangle the lines: the "
+                                "latency CDF chart shows every percentile); a \u00d7 marks a bin "
                       "where more than 1% of the requests ending in it failed, so its p99 of answered requests hides "
                       "them. Bottom: the share of the requests ending in each bin that failed (log scale; the dashed "
                       "line is 1%). Shaded windows and dashed lines mark the warmup, faults and bursts; arrows mark "

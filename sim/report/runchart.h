@@ -13,6 +13,7 @@
 #include "gnuplot.h"
 #include "runfolder.h"
 
+#define LATENCY_ALL_PCT 3   /* labels up to which the latency chart draws p50 and p999 beside p99 */
 #define NMARKERS 10    /* markers per line, so strategies stay apart in greyscale */
 
 /* The placeholders of one chart and their values, built piece by piece. */
