@@ -3,6 +3,7 @@
  * link resolving, the same scripts and page twice, and the failures. */
 #include <check.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "report/palette.h"
 #include "report/plot.h"
 #include "report/report.h"
+#include "report/runchart.h"
 #include "testutil.h"
 
 static const char *const charts[] = { "latency", "db_load", "latency_cdf", "comparison", "stampede_sizes" };
@@ -921,6 +923,87 @@ START_TEST(percentiles_with_many_labels)
 }
 END_TEST
 
+/* Labels in rows: the warmup's name and a burst's 20 s later (the issue's
+ * case) go to different rows; any three labels anywhere never overlap. */
+START_TEST(mark_labels_in_rows)
+{
+    double x[3], w[3];
+    bool right[3] = { false, false, false };
+    int row[3];
+    /* a 40 s axis: warmup from 0, a burst at 20 s, as in burst-10k */
+    double span = CHART_W * (CHART_TIME_R - CHART_TIME_L);
+    x[0] = CHART_W * CHART_TIME_L;
+    w[0] = chart_text_width("warmup (not counted)", CHART_MARK_PT);
+    x[1] = x[0] + span * 20 / 40;
+    w[1] = chart_text_width("burst of 10,000 requests at 20.005 s", CHART_MARK_PT);
+    ck_assert_int_eq(chart_label_rows(x, w, right, 2, CHART_MARK_ROWS, row), 1);   /* apart: one row */
+    x[1] = x[0] + span * 5 / 40;   /* a burst at 5 s runs into the warmup's name */
+    ck_assert_int_eq(chart_label_rows(x, w, right, 2, CHART_MARK_ROWS, row), 2);
+    ck_assert_int_ne(row[0], row[1]);
+    /* any three: boxes of rows CHART_MARK_ROW_PX high never meet */
+    unsigned seed = 7;
+    for (int trial = 0; trial < 2000; trial++) {
+        for (int i = 0; i < 3; i++) {
+            seed = seed * 1103515245u + 12345u;
+            x[i] = CHART_W * CHART_TIME_L + span * (double)(seed >> 16 & 0x3ff) / 1023.0;
+            seed = seed * 1103515245u + 12345u;
+            w[i] = 40 + (double)(seed >> 16 & 0xff);
+            right[i] = (seed >> 8 & 1) != 0;
+        }
+        chart_label_rows(x, w, right, 3, CHART_MARK_ROWS, row);
+        chart_box b[3];
+        for (int i = 0; i < 3; i++)
+            b[i] = (chart_box){ right[i] ? x[i] - w[i] : x[i], row[i] * CHART_MARK_ROW_PX,
+                                right[i] ? x[i] : x[i] + w[i], (row[i] + 1) * CHART_MARK_ROW_PX - 1 };
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < i; j++) ck_assert_msg(!chart_boxes_overlap(&b[i], &b[j]), "trial %d: %d and %d", trial, i, j);
+    }
+}
+END_TEST
+
+/* The names of the marks as the scripts place them: the fixture's warmup,
+ * flush at 4 s, slowdown at 5 s and burst at 8 s on a 12 s axis, read back
+ * from latency.gp and db_load.gp, do not overlap and stay on the canvas. */
+START_TEST(mark_labels_do_not_overlap_in_scripts)
+{
+    static const char *const names[] = { "latency", "db_load" };
+    for (size_t c = 0; c < 2; c++) {
+        char *gp = tu_slurp(tu_pathf("%s/charts/%s.gp", run3, names[c]));
+        const char *xr = strstr(gp, "set xrange [0:");
+        ck_assert_ptr_nonnull(xr);
+        double xmax = strtod(xr + 14, NULL);
+        chart_box b[16];
+        size_t n = 0;
+        for (const char *line = gp; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+            const char *nl = strchr(line, '\n'), *p = line;
+            while (*p == ' ') p++;
+            if (strncmp(p, "set label ", 10)) continue;
+            const char *q = strchr(p, '\'');
+            const char *e = q ? strchr(q + 1, '\'') : NULL;
+            const char *graph = e ? strstr(e, ", graph 1 ") : NULL;
+            if (!graph || (nl && graph > nl)) continue;   /* not a mark's name */
+            char text[200];
+            snprintf(text, sizeof text, "%.*s", (int)(e - q - 1), q + 1);
+            double at = strtod(strstr(e, " at ") + 4, NULL);
+            bool right = strncmp(graph + 10, "right", 5) == 0;
+            const char *off = strstr(graph, "offset character ");
+            ck_assert_ptr_nonnull(off);
+            double dy = strtod(strchr(off, ',') + 1, NULL);
+            double x = CHART_W * (CHART_TIME_L + (CHART_TIME_R - CHART_TIME_L) * at / xmax), w = chart_text_width(text, 12);
+            int row = (int)lround((dy - 0.7) / 1.1);
+            ck_assert_int_lt(n, 16);
+            b[n++] = (chart_box){ right ? x - w : x, row * CHART_MARK_ROW_PX, right ? x : x + w,
+                                  (row + 1) * CHART_MARK_ROW_PX - 1 };
+            ck_assert_msg(b[n - 1].x0 >= 0 && b[n - 1].x1 <= CHART_W, "%s: '%s' off the canvas", names[c], text);
+        }
+        ck_assert_int_eq(n, 4);   /* warmup, flush, slowdown, burst */
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < i; j++) ck_assert_msg(!chart_boxes_overlap(&b[i], &b[j]), "%s: %zu and %zu", names[c], i, j);
+        free(gp);
+    }
+}
+END_TEST
+
 /* Every escaper's output, run through gnuplot: each string prints as itself
  * (no command ran, no line swallowed), nothing gets created. */
 START_TEST(escapers_keep_data_as_data)
@@ -1239,6 +1322,8 @@ static Suite *plot_suite(void)
     tcase_add_test(tc, palette_other_labels);
     tcase_add_test(tc, palette_in_restricted_run);
     tcase_add_test(tc, percentiles_with_many_labels);
+    tcase_add_test(tc, mark_labels_in_rows);
+    tcase_add_test(tc, mark_labels_do_not_overlap_in_scripts);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("failures");

@@ -92,33 +92,82 @@ void chart_title(strbuf *b, const run_folder *rf, const char *what)
 /* A time for a label: "20.005 s". */
 void chart_fmt_time(char *buf, size_t n, double t) { snprintf(buf, n, "%.6g s", t); }
 
+double chart_text_width(const char *s, double pt)
+{
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) chars += (*p & 0xc0) != 0x80;
+    return 0.62 * pt * (double)chars;
+}
+
+bool chart_boxes_overlap(const chart_box *a, const chart_box *b)
+{
+    return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+int chart_label_rows(const double *x, const double *w, const bool *right, size_t n, int maxrows, int *row)
+{
+    static const double gap = 8;   /* pixels between two labels of a row */
+    int used = 0;
+    for (size_t i = 0; i < n; i++) {
+        double a0 = right[i] ? x[i] - w[i] : x[i], a1 = a0 + w[i];
+        int best = 0;
+        double least = INFINITY;
+        for (int r = 0; r < maxrows; r++) {
+            double over = 0;
+            for (size_t j = 0; j < i; j++) {
+                if (row[j] != r) continue;
+                double b0 = right[j] ? x[j] - w[j] : x[j], b1 = b0 + w[j];
+                double o = fmin(a1 + gap, b1 + gap) - fmax(a0, b0);
+                if (o > 0) over += o;
+            }
+            if (over < least) {
+                least = over;
+                best = r;
+            }
+            if (over == 0) break;
+        }
+        row[i] = best;
+        if (best + 1 > used) used = best + 1;
+    }
+    return used;
+}
+
 /* The marks of the warmup, faults and bursts: shaded windows and dashed lines
- * on every panel (MARKS) and their names above the first panel, in two rows
- * so neighbours do not collide (MARK_LABELS). */
+ * on every panel (MARKS) and their names above the first panel, in rows placed
+ * so that none overlaps another (MARK_LABELS). */
 void chart_marks(chart *c, const run_folder *rf, double xmax)
 {
     strbuf *lines = chart_sub(c, "MARKS"), *labels = chart_sub(c, "MARK_LABELS");
-    int obj = 1, arrow = 1, lab = 1;
-    for (size_t i = 0; i < rf->nmarks; i++) {
+    int obj = 1, arrow = 1;
+    size_t n = rf->nmarks;
+    char (*text)[160] = calloc(n + 1, sizeof *text);
+    double *x = calloc(n + 1, sizeof *x), *w = calloc(n + 1, sizeof *w), *at = calloc(n + 1, sizeof *at);
+    bool *right = calloc(n + 1, sizeof *right);
+    int *row = calloc(n + 1, sizeof *row);
+    if (!text || !x || !w || !at || !right || !row) {
+        lines->oom = true;
+        n = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
         const mark *m = &rf->marks[i];
-        char text[160], num[64], a[32], u[32];
+        char num[64], a[32], u[32];
         bool window = m->until > m->at;
         const char *fill = "#ebebeb";
         chart_fmt_time(a, sizeof a, m->at);
         chart_fmt_time(u, sizeof u, m->until);
         switch (m->kind) {
-        case MARK_WARMUP: snprintf(text, sizeof text, "warmup (not counted)"); break;
-        case MARK_FLUSH: snprintf(text, sizeof text, "cache flush at %s", a); break;
+        case MARK_WARMUP: snprintf(text[i], sizeof text[i], "warmup (not counted)"); break;
+        case MARK_FLUSH: snprintf(text[i], sizeof text[i], "cache flush at %s", a); break;
         case MARK_SLOWDOWN:
             fill = "#f7e1cc";
             if (isfinite(m->factor)) snprintf(num, sizeof num, " \u00d7%g", m->factor);
             else num[0] = 0;
-            snprintf(text, sizeof text, "DB slowdown%s, %.6g\u2013%s", num, m->at, u);
+            snprintf(text[i], sizeof text[i], "DB slowdown%s, %.6g\u2013%s", num, m->at, u);
             break;
         case MARK_BURST:
             fill = "#d6e8f5";
             report_fmt_count(num, sizeof num, m->requests);
-            snprintf(text, sizeof text, "burst of %s requests at %s", isfinite(m->requests) ? num : "?", a);
+            snprintf(text[i], sizeof text[i], "burst of %s requests at %s", isfinite(m->requests) ? num : "?", a);
             break;
         }
         if (window) {
@@ -134,16 +183,35 @@ void chart_marks(chart *c, const run_folder *rf, double xmax)
             gp_num(lines, m->at);
             sb_puts(lines, ", graph 1 nohead back linecolor rgb '#777777' dashtype 2 linewidth 1.5\n");
         }
-        /* Left-aligned at the mark, or right-aligned when it is near the end. */
-        bool right = m->at > 0.7 * xmax;
-        sb_printf(labels, "set label %d ", lab);
-        gp_quote(labels, text);
-        sb_puts(labels, " at ");
-        gp_num(labels, right && window ? m->until : m->at);
-        sb_printf(labels, ", graph 1 %s offset character %s, %s textcolor rgb '#444444' font ',12'\n",
-                  right ? "right" : "left", right ? "-0.2" : "0.2", lab % 2 ? "0.7" : "1.8");
-        lab++;
+        /* Left-aligned at the mark, or right-aligned (at a window's end) when
+         * it would run off the canvas. */
+        w[i] = chart_text_width(text[i], CHART_MARK_PT);
+        double px = CHART_W * (CHART_TIME_L + (CHART_TIME_R - CHART_TIME_L) * m->at / xmax);
+        right[i] = px + w[i] > CHART_W - 4;
+        at[i] = right[i] && window ? fmin(m->until, xmax) : m->at;
+        x[i] = CHART_W * (CHART_TIME_L + (CHART_TIME_R - CHART_TIME_L) * at[i] / xmax);
+        if (right[i] && x[i] - w[i] < 4) {   /* too wide either way: left-aligned, from the left end */
+            right[i] = false;
+            at[i] = m->at;
+            x[i] = px;
+        }
     }
+    chart_label_rows(x, w, right, n, CHART_MARK_ROWS, row);
+    for (size_t i = 0; i < n; i++) {
+        sb_printf(labels, "set label %zu ", i + 1);
+        gp_quote(labels, text[i]);
+        sb_puts(labels, " at ");
+        gp_num(labels, at[i]);
+        /* 0.2 characters from the mark; rows 1.1 characters apart */
+        sb_printf(labels, ", graph 1 %s offset character %s, %.1f textcolor rgb '#444444' font ',%g'\n",
+                  right[i] ? "right" : "left", right[i] ? "-0.2" : "0.2", 0.7 + 1.1 * row[i], CHART_MARK_PT);
+    }
+    free(text);
+    free(x);
+    free(w);
+    free(at);
+    free(right);
+    free(row);
     /* After duration no request arrives: the bins there only see the work in
      * flight end (often all failing), which is not the system's state. */
     if (isfinite(rf->duration) && xmax > rf->duration + 0.5 * rf->bin) {

@@ -56,9 +56,32 @@ void chart_data_file(strbuf *b, const run_folder *rf, size_t i, const char *file
 void chart_title(strbuf *b, const run_folder *rf, const char *what);
 /* A time for a label: "20.005 s". */
 void chart_fmt_time(char *buf, size_t n, double t);
+/* The canvas of every chart (plots/common.gp) and the plot area of the
+ * charts over time, as fractions of its width. */
+#define CHART_W 1280.0
+#define CHART_H 720.0
+#define CHART_TIME_L 0.11
+#define CHART_TIME_R 0.77
+
+/* A label's box on the canvas, in pixels. */
+typedef struct chart_box { double x0, y0, x1, y1; } chart_box;
+/* The width in pixels of text at pt points, on the wide side (0.62 em a
+ * character, UTF-8 counted by characters). */
+double chart_text_width(const char *s, double pt);
+bool chart_boxes_overlap(const chart_box *a, const chart_box *b);
+/* Rows for n labels of widths w[i] pixels anchored at x[i] (their left end,
+ * or their right end when right[i]): each goes to the lowest row where it
+ * keeps a gap from the labels already there, in the order given; one that fits
+ * no row of maxrows goes where it overlaps least.  Returns the rows used. */
+int chart_label_rows(const double *x, const double *w, const bool *right, size_t n, int maxrows, int *row);
+#define CHART_MARK_ROWS 3        /* rows of mark names above a chart over time */
+#define CHART_MARK_PT 12.0       /* their font size */
+#define CHART_MARK_ROW_PX 17.0   /* the height of a row */
+
 /* The marks of the warmup, faults and bursts: shaded windows and dashed lines
- * on every panel (MARKS) and their names above the first panel, in two rows
- * so neighbours do not collide (MARK_LABELS). */
+ * on every panel (MARKS) and their names above the first panel, in up to
+ * CHART_MARK_ROWS rows placed by chart_label_rows so that none overlaps
+ * another (MARK_LABELS). */
 void chart_marks(chart *c, const run_folder *rf, double xmax);
 /* The clauses plotting one column of timeseries.csv for each label with
  * draw[i]: the line from the file (yexpr of the row, `extra` appended to its
