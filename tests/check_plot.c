@@ -1004,6 +1004,71 @@ START_TEST(mark_labels_do_not_overlap_in_scripts)
 }
 END_TEST
 
+/* The values over the comparison's bars, as comparison.gp places them, never
+ * overlap their neighbours: nine labels (slots of 36 pixels) turn the wide
+ * ones upwards; three leave them side by side. */
+START_TEST(comparison_values_do_not_overlap)
+{
+    char *nine = make_results(scenario_json, "nine",
+                              "--set 'strategies=[{\"name\": \"none\"}, {\"name\": \"lock\"}, {\"name\": \"coalesce\"}, "
+                              "{\"name\": \"xfetch\"}, {\"name\": \"swr\"}, {\"name\": \"lease\"}, "
+                              "{\"name\": \"refresh_ahead\"}, {\"name\": \"xfetch\", \"label\": \"xfetch-b4\", \"beta\": 4}, "
+                              "{\"name\": \"coalesce\", \"label\": \"coalesce-node\", \"scope\": \"node\"}]'");
+    ck_assert_int_eq(tu_runf(NULL, NULL, "plot '%s' --format svg", nine), 0);
+    const char *dirs[] = { run3, nine };
+    const size_t counts[] = { 3, 9 };
+    double panel_w = CHART_W * (0.98 - 0.07 - 2 * 0.07) / 3;
+    for (size_t d = 0; d < 2; d++) {
+        char *gp = tu_slurp(tu_pathf("%s/charts/comparison.gp", dirs[d]));
+        size_t n = counts[d], panels = 0, vertical = 0;
+        double x0[16], x1[16];
+        size_t got = 0;
+        for (const char *line = gp; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+            const char *p = line, *nl = strchr(line, '\n');
+            while (*p == ' ') p++;
+            if (!strncmp(p, "unset label", 11) && got) {   /* a panel's end: its values side by side */
+                ck_assert_int_eq(got, n);
+                for (size_t i = 1; i < got; i++)
+                    ck_assert_msg(x1[i - 1] <= x0[i], "%s, panel %zu: values %zu and %zu overlap (%g > %g)",
+                                  dirs[d], panels + 1, i, i + 1, x1[i - 1], x0[i]);
+                panels++;
+                got = 0;
+                continue;
+            }
+            if (strncmp(p, "set label ", 10)) continue;
+            char q = 0;
+            const char *t0 = p + 10;
+            while (*t0 && *t0 != '\'' && *t0 != '"') t0++;
+            q = *t0;
+            const char *t1 = strchr(t0 + 1, q), *at = t1 ? strstr(t1, " at ") : NULL;
+            if (!at || (nl && at > nl)) continue;
+            char text[200];
+            snprintf(text, sizeof text, "%.*s", (int)(t1 - t0 - 1), t0 + 1);
+            double widest = 0;
+            for (char *seg = text, *e; seg; seg = e ? e + 2 : NULL) {   /* "a\nb": two lines */
+                e = strstr(seg, "\\n");
+                if (e) *e = 0;
+                widest = fmax(widest, chart_text_width(seg, strtod(strstr(at, "font ',") + 7, NULL)));
+            }
+            double pt = strtod(strstr(at, "font ',") + 7, NULL);
+            bool up = strstr(at, "rotate by 90") && (!nl || strstr(at, "rotate by 90") < nl);
+            vertical += up;
+            double i = strtod(at + 4, NULL), mid = (i - 0.4) / ((double)n + 0.2) * panel_w;
+            double half = (up ? pt * 1.25 : widest) / 2;
+            ck_assert_int_lt(got, 16);
+            x0[got] = mid - half;
+            x1[got] = mid + half;
+            got++;
+        }
+        ck_assert_int_eq(panels, 6);
+        if (n == 9) ck_assert_int_gt(vertical, 0);
+        else ck_assert_int_eq(vertical, 0);
+        free(gp);
+    }
+    free(nine);
+}
+END_TEST
+
 /* Every escaper's output, run through gnuplot: each string prints as itself
  * (no command ran, no line swallowed), nothing gets created. */
 START_TEST(escapers_keep_data_as_data)
@@ -1324,6 +1389,7 @@ static Suite *plot_suite(void)
     tcase_add_test(tc, percentiles_with_many_labels);
     tcase_add_test(tc, mark_labels_in_rows);
     tcase_add_test(tc, mark_labels_do_not_overlap_in_scripts);
+    tcase_add_test(tc, comparison_values_do_not_overlap);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("failures");

@@ -26,6 +26,8 @@ typedef struct panel {
     char extra[512];          /* more plot clauses: a target or pool line */
     char ytics[1024];         /* explicit tics, or "" */
     const char *layer_names[MAXSTACK];   /* a key naming the layers that are not all zero; NULL: none */
+    bool vertical;            /* its values written upwards: too wide for their bars side by side */
+    double pt;                /* their font size */
 } panel;
 
 /* Fill patterns of the layers (0: solid), and their names for the key. */
@@ -76,20 +78,30 @@ static void gen_panel(strbuf *o, strbuf *data, const run_folder *rf, const panel
         sb_puts(data, "\n");
         sb_printf(o, "    set label %zu ", i + 1);
         const char *text = nan && !inf ? "n/a" : p->text[i], *nl = strchr(text, '\n');
-        if (nl)   /* two lines: numbers only, in a double-quoted string */
+        if (nl && p->vertical)   /* one line upwards: "timeouts / errors" */
+            sb_printf(o, "\"%.*s / %s\"", (int)(nl - text), text, nl + 1);
+        else if (nl)   /* two lines: numbers only, in a double-quoted string */
             sb_printf(o, "\"%.*s\\n%s\"", (int)(nl - text), text, nl + 1);
         else gp_quote(o, text);
         sb_printf(o, " at %zu, ", i + 1);
-        gp_num(o, inf ? p->ymax * 0.93 : nan ? 0 : sum);
-        sb_printf(o, " center offset 0, %s font value_font front%s\n", inf ? "0" : nl ? "1.3" : "0.7",
-                  inf ? " boxed" : "");
-        (void)sum;
+        if (p->vertical) {   /* upwards from the bar's top, or inside a bar to the top */
+            gp_num(o, inf ? p->ymax * 0.5 : nan ? 0 : sum);
+            sb_printf(o, " %s rotate by 90 offset 0, %s font ',%g' front%s\n", inf ? "center" : "left",
+                      inf ? "0" : "0.4", p->pt, inf ? " boxed" : "");
+        } else {
+            gp_num(o, inf ? p->ymax * 0.93 : nan ? 0 : sum);
+            sb_printf(o, " center offset 0, %s font ',%g' front%s\n", inf ? "0" : nl ? "1.3" : "0.7", p->pt,
+                      inf ? " boxed" : "");
+        }
     }
     sb_puts(data, "EOD\n");
     /* A key of the layers, when the panel has one: inside, top right. */
-    sb_puts(o, p->layer_names[0] ? "    set key inside top right Left reverse samplen 1.5 spacing 1 font ',10' "
-                                   "opaque box linecolor rgb '#cccccc'\n"
-                                 : "    unset key\n");
+    bool layers_used = false;   /* a key only when it has an entry: an empty one draws a stray box */
+    for (int k = 0; k < p->nlayers && p->layer_names[0]; k++)
+        for (size_t i = 0; i < n; i++) layers_used |= p->v[k][i] > 0;
+    sb_puts(o, layers_used ? "    set key inside top right Left reverse samplen 1.5 spacing 1 font ',10' "
+                             "opaque box linecolor rgb '#cccccc'\n"
+                           : "    unset key\n");
     sb_puts(o, "    plot ");
     bool any = false;
     for (size_t i = 0; i < n; i++) {
@@ -146,6 +158,44 @@ static double latency_scale(double most, const char **unit)
     if (most > 0 && most < 1e-3) { *unit = "\u00b5s"; return 1e6; }
     if (most > 0 && most < 1) { *unit = "ms"; return 1e3; }
     return 1;
+}
+
+/* Widest line of a value's text, in pixels at pt. */
+static double value_width(const char *text, double pt)
+{
+    const char *nl = strchr(text, '\n');
+    if (!nl) return chart_text_width(text, pt);
+    char first[160];
+    snprintf(first, sizeof first, "%.*s", (int)(nl - text), text);
+    return fmax(chart_text_width(first, pt), chart_text_width(nl + 1, pt));
+}
+
+static void comparison_layout(panel *p, size_t n, double panel_w, double panel_h)
+{
+    double slot = panel_w / ((double)n + 0.2), widest = 0;
+    for (size_t i = 0; i < n; i++) widest = fmax(widest, value_width(p->text[i], p->pt));
+    p->vertical = widest + 4 > slot;   /* 4 pixels between neighbours at least */
+    if (!p->vertical) return;
+    /* upwards, a line of text must fit its slot; and the panel must have room
+     * above the highest bar for the longest text */
+    if (p->pt * 1.25 + 4 > slot) p->pt = fmax(7, (slot - 4) / 1.25);
+    double longest = 0, top = 0;
+    for (size_t i = 0; i < n; i++) {
+        char one[200];
+        snprintf(one, sizeof one, "%s", p->text[i]);
+        for (char *q = one; *q; q++)
+            if (*q == '\n') *q = '/';   /* "a / b": about as wide */
+        longest = fmax(longest, chart_text_width(one, p->pt) + (strchr(p->text[i], '\n') ? 2 * p->pt : 0));
+    }
+    double most = 0;
+    for (size_t i = 0; i < n; i++) {
+        double sum = 0;
+        for (int k = 0; k < p->nlayers; k++) sum += isfinite(p->v[k][i]) ? p->v[k][i] : 0;
+        most = fmax(most, sum);
+    }
+    double f = fmin((longest + 0.6 * p->pt) / panel_h, 0.7);
+    top = most / (1 - f);
+    if (top > p->ymax) p->ymax = chart_nice_ceil(top);
 }
 
 int chart_comparison(chart_ctx *cx)
@@ -289,10 +339,20 @@ int chart_comparison(chart_ctx *cx)
     size_t chars = 0;
     for (size_t i = 0; i < n; i++) chars += strlen(rf->labels[i].label) + 2;
     bool many = n > 4 || chars > 36;
-    if (many) sb_puts(xt, " rotate by 30 right");
+    /* slanted names of neighbouring bars keep apart when the slot times the
+     * sine of the angle is more than a line: 45 degrees from seven bars */
+    if (many) sb_puts(xt, n > 6 ? " rotate by 45 right font ',11'" : " rotate by 30 right");
     sb_puts(chart_sub(&c, "MARGINS"), many ? "0.07, 0.98, 0.15, 0.87" : "0.07, 0.98, 0.08, 0.87");
     sb_puts(chart_sub(&c, "SPACING"), many ? "0.07, 0.22" : "0.07, 0.14");
     sb_puts(chart_sub(&c, "VALUE_FONT"), many ? "',10'" : "',12'");
+    /* The values over the bars: side by side when the widest fits its bar's
+     * slot, else upwards, with room for them under the panel's top. */
+    double panel_w = CHART_W * (0.98 - 0.07 - 2 * 0.07) / 3;
+    double panel_h = CHART_H * ((0.87 - (many ? 0.15 : 0.08)) - (many ? 0.22 : 0.14)) / 2;
+    for (int p = 0; p < NP; p++) {
+        pn[p].pt = many ? 10 : 12;
+        comparison_layout(&pn[p], n, panel_w, panel_h);
+    }
     sb_printf(chart_sub(&c, "N"), "%zu", n);
     chart_title(chart_sub(&c, "TITLE"), rf, "strategies compared, failures first");
     for (int p = 0; p < NP; p++) gen_panel(panels, chart_sub(&c, "DATA"), rf, &pn[p], p + 1);

@@ -96,7 +96,7 @@ double chart_text_width(const char *s, double pt)
 {
     size_t chars = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) chars += (*p & 0xc0) != 0x80;
-    return 0.62 * pt * (double)chars;
+    return 0.8 * pt * (double)chars;
 }
 
 bool chart_boxes_overlap(const chart_box *a, const chart_box *b)

@@ -65,8 +65,9 @@ void chart_fmt_time(char *buf, size_t n, double t);
 
 /* A label's box on the canvas, in pixels. */
 typedef struct chart_box { double x0, y0, x1, y1; } chart_box;
-/* The width in pixels of text at pt points, on the wide side (0.62 em a
- * character, UTF-8 counted by characters). */
+/* The width in pixels of text at pt points on the canvas, on the wide side:
+ * 0.8 pt a character (gnuplot's pngcairo Sans draws digits and most text at
+ * 0.67-0.77 pt a character), UTF-8 counted by characters. */
 double chart_text_width(const char *s, double pt);
 bool chart_boxes_overlap(const chart_box *a, const chart_box *b);
 /* Rows for n labels of widths w[i] pixels anchored at x[i] (their left end,
