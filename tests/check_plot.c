@@ -1069,6 +1069,35 @@ START_TEST(comparison_values_do_not_overlap)
 }
 END_TEST
 
+/* The comparison in the report: a headline table of the columns a review
+ * reads first (failures, SLO, p99, recovery, DB, timeouts, errors), and every
+ * column one click away in a <details> (no script). */
+START_TEST(report_headline_table_and_all_columns)
+{
+    char *html = tu_slurp(tu_pathf("%s/report.html", run3));
+    char *head = strstr(html, "<div class=\"scroll\" id=\"headline\">");
+    ck_assert_ptr_nonnull(head);
+    char *end = strstr(head, "</table>");
+    ck_assert_ptr_nonnull(end);
+    *end = 0;
+    static const char *const in[] = { "failed %", "p99, all requests", "recovery", "p99, answered", "DB queries",
+                                       "peak DB in flight", "timeouts (attempts)", "errors (attempts)" };
+    static const char *const out[] = { "p50, answered", "p999, answered", "stampedes", "hit ratio (lookups)",
+                                        "DB wasted" };
+    for (size_t i = 0; i < sizeof in / sizeof *in; i++) ck_assert_msg(strstr(head, in[i]), "headline lacks %s", in[i]);
+    for (size_t i = 0; i < sizeof out / sizeof *out; i++) ck_assert_msg(!strstr(head, out[i]), "headline has %s", out[i]);
+    char *all = strstr(end + 1, "<details id=\"all-columns\"><summary>");
+    ck_assert_ptr_nonnull(all);
+    char *close = strstr(all, "</details>");
+    ck_assert_ptr_nonnull(close);
+    *close = 0;
+    for (size_t i = 0; i < sizeof in / sizeof *in; i++) ck_assert(strstr(all, in[i]));
+    for (size_t i = 0; i < sizeof out / sizeof *out; i++) ck_assert(strstr(all, out[i]));
+    ck_assert_ptr_null(strstr(html, "<script"));
+    free(html);
+}
+END_TEST
+
 /* Every escaper's output, run through gnuplot: each string prints as itself
  * (no command ran, no line swallowed), nothing gets created. */
 START_TEST(escapers_keep_data_as_data)
@@ -1358,6 +1387,7 @@ static Suite *plot_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, report_is_well_formed_and_links_resolve);
     tcase_add_test(tc, same_inputs_same_scripts_and_report);
+    tcase_add_test(tc, report_headline_table_and_all_columns);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("edge cases");

@@ -134,6 +134,9 @@ static const char *const css =
     "nav a { margin-right: 1.2em; }\n"
     "ol.findings li { margin: 0.45em 0; }\n"
     ".scroll { overflow-x: auto; }\n"
+    "#headline th { white-space: normal; max-width: 7em; }\n"
+    "details { margin: 0.6em 0; }\n"
+    "summary { cursor: pointer; color: #1a4d80; }\n"
     "table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }\n"
     "th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #e2e2e2; text-align: right; white-space: nowrap; }\n"
     "th { background: #f4f4f4; vertical-align: bottom; }\n"
@@ -399,32 +402,33 @@ static const struct column {
     const char *head, *col;
     enum cell_kind kind;
     const char *only;   /* "slo": with an SLO latency; "recovery": with a trigger */
+    bool headline;      /* in the table that fits a 1280-pixel page; every column is in the full one */
 } table_cols[] = {
-    { "requests", "requests", K_COUNT, NULL },
-    { "failed", "failed", K_COUNT, NULL },
-    { "failed %", "failed_ratio", K_PCT, NULL },
-    { "good % (SLO)", "good_ratio", K_PCT, "slo" },
-    { "p99, all requests", "p99_all", K_SEC, NULL },
-    { "recovery", "recovery_time", K_RECOVERY, "recovery" },
-    { "p50, answered", "p50", K_SEC, NULL },
-    { "p99, answered", "p99", K_SEC, NULL },
-    { "p999, answered", "p999", K_SEC, NULL },
-    { "max, answered", "latency_max", K_SEC, NULL },
-    { "p99 answered vs none", "p99_vs_none", K_RATIO, NULL },
-    { "DB queries", "db_queries", K_COUNT, NULL },
-    { "DB queries vs none", "db_queries_vs_none", K_RATIO, NULL },
-    { "peak DB in flight", "peak_db_inflight", K_COUNT, NULL },
-    { "peak DB queue", "peak_db_queue", K_COUNT, NULL },
-    { "DB wasted", "db_wasted", K_COUNT, NULL },
-    { "DB rejected", "db_rejected", K_COUNT, NULL },
-    { "stampedes", "stampedes", K_COUNT, NULL },
-    { "mean size", "stampede_mean", K_NUM, NULL },
-    { "max size", "stampede_max", K_COUNT, NULL },
-    { "hit ratio (lookups)", "hit_ratio", K_PCT, NULL },
-    { "timeouts (attempts)", "timeouts", K_COUNT, NULL },
-    { "errors (attempts)", "errors", K_COUNT, NULL },
-    { "stale (attempts)", "stale", K_COUNT, NULL },
-    { "waited (attempts)", "waited", K_COUNT, NULL },
+    { "requests", "requests", K_COUNT, NULL, false },
+    { "failed", "failed", K_COUNT, NULL, false },
+    { "failed %", "failed_ratio", K_PCT, NULL, true },
+    { "good % (SLO)", "good_ratio", K_PCT, "slo", true },
+    { "p99, all requests", "p99_all", K_SEC, NULL, true },
+    { "recovery", "recovery_time", K_RECOVERY, "recovery", true },
+    { "p50, answered", "p50", K_SEC, NULL, false },
+    { "p99, answered", "p99", K_SEC, NULL, true },
+    { "p999, answered", "p999", K_SEC, NULL, false },
+    { "max, answered", "latency_max", K_SEC, NULL, false },
+    { "p99 answered vs none", "p99_vs_none", K_RATIO, NULL, false },
+    { "DB queries", "db_queries", K_COUNT, NULL, true },
+    { "DB queries vs none", "db_queries_vs_none", K_RATIO, NULL, false },
+    { "peak DB in flight", "peak_db_inflight", K_COUNT, NULL, true },
+    { "peak DB queue", "peak_db_queue", K_COUNT, NULL, false },
+    { "DB wasted", "db_wasted", K_COUNT, NULL, false },
+    { "DB rejected", "db_rejected", K_COUNT, NULL, false },
+    { "stampedes", "stampedes", K_COUNT, NULL, false },
+    { "mean size", "stampede_mean", K_NUM, NULL, false },
+    { "max size", "stampede_max", K_COUNT, NULL, false },
+    { "hit ratio (lookups)", "hit_ratio", K_PCT, NULL, false },
+    { "timeouts (attempts)", "timeouts", K_COUNT, NULL, true },
+    { "errors (attempts)", "errors", K_COUNT, NULL, true },
+    { "stale (attempts)", "stale", K_COUNT, NULL, false },
+    { "waited (attempts)", "waited", K_COUNT, NULL, false },
 };
 
 static void cell(strbuf *h, const run_folder *rf, size_t i, double v, enum cell_kind k)
@@ -469,11 +473,13 @@ static bool column_shown(const run_folder *rf, const struct column *c)
     return false;
 }
 
-static void comparison_table(strbuf *h, const run_folder *rf)
+/* The comparison table: the headline columns only, or all of them. */
+static void comparison_table(strbuf *h, const run_folder *rf, bool all)
 {
-    sb_puts(h, "<div class=\"scroll\"><table>\n<tr><th class=\"l\">label</th><th class=\"l\">strategy</th>");
+    sb_puts(h, all ? "<div class=\"scroll\"><table>\n" : "<div class=\"scroll\" id=\"headline\"><table>\n");
+    sb_puts(h, "<tr><th class=\"l\">label</th><th class=\"l\">strategy</th>");
     for (size_t c = 0; c < sizeof table_cols / sizeof *table_cols; c++) {
-        if (!column_shown(rf, &table_cols[c])) continue;
+        if (!column_shown(rf, &table_cols[c]) || (!all && !table_cols[c].headline)) continue;
         sb_puts(h, "<th>");
         esc(h, table_cols[c].head);
         sb_puts(h, "</th>");
@@ -486,7 +492,7 @@ static void comparison_table(strbuf *h, const run_folder *rf)
         esc(h, rf->labels[i].strategy);
         sb_puts(h, "</td>");
         for (size_t c = 0; c < sizeof table_cols / sizeof *table_cols; c++) {
-            if (!column_shown(rf, &table_cols[c])) continue;
+            if (!column_shown(rf, &table_cols[c]) || (!all && !table_cols[c].headline)) continue;
             cell(h, rf, i, val(rf, i, table_cols[c].col), table_cols[c].kind);
         }
         sb_puts(h, "</tr>\n");
@@ -540,7 +546,7 @@ static void scenario_section(strbuf *h, const run_folder *rf)
         sb_puts(h, "<p class=\"muted\">The effective scenario: the file as run, with every <code>--set</code> "
                    "override applied (<a href=\"scenario.json\">scenario.json</a>). Fields it leaves out take their "
                    "defaults. Durations are as written; bare numbers are seconds.</p>\n");
-        sb_puts(h, "<table>\n<tr><th class=\"l\">field</th><th class=\"l\">value</th></tr>\n");
+        sb_puts(h, "<div class=\"scroll\"><table>\n<tr><th class=\"l\">field</th><th class=\"l\">value</th></tr>\n");
         for (size_t k = 0; k < rf->nparams; k++) {
             sb_puts(h, "<tr><td class=\"l\"><code>");
             esc(h, rf->param_key[k]);
@@ -548,11 +554,11 @@ static void scenario_section(strbuf *h, const run_folder *rf)
             esc(h, rf->param_val[k]);
             sb_puts(h, "</td></tr>\n");
         }
-        sb_puts(h, "</table>\n");
+        sb_puts(h, "</table></div>\n");
     }
     sb_puts(h, "<h3>Strategies as run</h3>\n<p class=\"muted\">Every parameter, defaults included, from each "
                "label&#8217;s <code>summary.json</code>; durations in seconds.</p>\n");
-    sb_puts(h, "<table>\n<tr><th class=\"l\">label</th><th class=\"l\">strategy</th><th class=\"l\">parameters</th>"
+    sb_puts(h, "<div class=\"scroll\"><table>\n<tr><th class=\"l\">label</th><th class=\"l\">strategy</th><th class=\"l\">parameters</th>"
                "<th class=\"l\">files</th></tr>\n");
     for (size_t i = 0; i < rf->nlabels; i++) {
         const run_label *L = &rf->labels[i];
@@ -562,7 +568,7 @@ static void scenario_section(strbuf *h, const run_folder *rf)
         esc(h, L->strategy);
         sb_puts(h, "</td><td class=\"l wrap\">");
         esc(h, *L->params ? L->params : "(none)");
-        sb_puts(h, "</td><td class=\"l\">");
+        sb_puts(h, "</td><td class=\"l wrap\">");
         static const char *const files[] = { "summary.json", "timeseries.csv", "latency_hist.csv",
                                              "stampede_sizes.csv" };
         for (size_t f = 0; f < 4; f++) {
@@ -576,7 +582,7 @@ static void scenario_section(strbuf *h, const run_folder *rf)
         }
         sb_puts(h, "</td></tr>\n");
     }
-    sb_puts(h, "</table>\n");
+    sb_puts(h, "</table></div>\n");
 }
 
 char *report_html(const run_folder *rf, const chartset *cs, char *err, size_t errlen)
@@ -614,7 +620,14 @@ char *report_html(const run_folder *rf, const chartset *cs, char *err, size_t er
     if (findings(&h, rf)) h.oom = true;
 
     sb_puts(&h, "<h2 id=\"comparison\">Comparison</h2>\n");
-    comparison_table(&h, rf);
+    comparison_table(&h, rf, false);
+    size_t ncols = 2;
+    for (size_t c = 0; c < sizeof table_cols / sizeof *table_cols; c++) ncols += column_shown(rf, &table_cols[c]);
+    sb_printf(&h, "<details id=\"all-columns\"><summary>All %zu columns: requests and failures by count, every "
+                  "latency percentile, the DB&#8217;s queue, waste and rejections, stampedes, hits, stale and "
+                  "waited attempts</summary>\n", ncols);
+    comparison_table(&h, rf, true);
+    sb_puts(&h, "</details>\n");
     sb_puts(&h, "<p class=\"muted\">Requests are counted once each, as they ended; recovery is the longest over "
                 "the triggers (&#8220;never&#8221;: metastable, see each label&#8217;s summary.json). Ratios are "
                 "against the first <code>none</code> label. Timeouts, errors, stale and waited count attempts "
