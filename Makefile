@@ -1,7 +1,7 @@
 # stampede - a discrete-event simulator of cache stampedes.
 # Targets: all (default), deps, run, test, bench, install, uninstall, man,
-# clean; test-only, test-layers, test-install, test-live, test-san, test-valgrind, fuzz
-# (the passes of test).  Build output goes to $(BUILD).
+# clean; test-only, test-layers, test-install, test-browser, test-live, test-san,
+# test-valgrind, fuzz (the passes of test).  Build output goes to $(BUILD).
 
 BUILD   ?= build
 CC      ?= cc
@@ -42,7 +42,7 @@ PROG     := $(BUILD)/stampede
 SCENARIOS := $(wildcard scenarios/*.json)
 
 .PHONY: FORCE all run test check bench clean deps sanitize mpi sweep test-only test-san test-valgrind fuzz test-deps \
-        live live-bin live-deps test-live man install uninstall test-install test-layers
+        live live-bin live-deps test-live man install uninstall test-install test-layers test-browser
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -107,14 +107,15 @@ OWN_MAIN_SUITES := sweep plot
 $(filter-out $(OWN_MAIN_SUITES:%=$(BUILD)/tests/check_%),$(TEST_BIN)): $(TEST_MAIN)
 
 # make test: every suite (test-only), the layers (test-layers), make install
-# into a temporary DESTDIR (test-install), the short live check against a
+# into a temporary DESTDIR (test-install), every bundled scenario's report.html
+# and a sweep's in headless Chromium (test-browser), the short live check against a
 # throwaway Redis and PostgreSQL (test-live), every suite again under ASan and
 # UBSan (test-san), each strategy and the invalid corpus under valgrind
 # (test-valgrind), then FUZZ_SECONDS of fuzzing the loader (fuzz).  Every pass
 # runs even when one fails; the last line names the failed ones.
 test check: test-deps
 	@fail=""; \
-	for pass in test-only test-layers test-install test-live test-san test-valgrind fuzz; do \
+	for pass in test-only test-layers test-install test-browser test-live test-san test-valgrind fuzz; do \
 	  t0=$$(date +%s); \
 	  $(MAKE) --no-print-directory $$pass || fail="$$fail $$pass"; \
 	  echo "make test: $$pass took $$(( $$(date +%s) - t0 )) s"; \
@@ -142,6 +143,34 @@ test-deps: $(BUILD)/.test-deps
 $(BUILD)/.test-deps: | $(BUILD)/.dir
 	@$(DEPS_SH) test
 	@touch $@
+
+# The reports in a real browser: every bundled scenario run and plotted into
+# $(BROWSER_DIR), and a small sweep with its charts (and its report.html when
+# this stampede writes one), then tests/browser/check_reports.py opens each
+# folder's report.html from disk in headless Chromium at 1280 and 800 pixels
+# wide and fails when an image does not load, a relative link names no file,
+# the page scrolls sideways, or a run report's headline table does not fit at
+# 1280 (after checking, on pages made to break each rule, that it catches
+# each).  Chromium, its driver and Selenium (Debian's python3) are in
+# scripts/deps.sh's test group; the browser check is bounded by
+# BROWSER_TIMEOUT seconds.
+BROWSER_PYTHON ?= /usr/bin/python3
+BROWSER_DIR := $(BUILD)/browser
+BROWSER_TIMEOUT ?= 600
+test-browser: $(PROG) $(BUILD)/.test-deps
+	@rm -rf $(BROWSER_DIR); mkdir -p $(BROWSER_DIR); fail=0; \
+	for s in $(SCENARIOS); do \
+	  n=$$(basename $$s .json); \
+	  { $(PROG) run $$s --quiet --out $(BROWSER_DIR)/$$n >/dev/null && $(PROG) plot $(BROWSER_DIR)/$$n >/dev/null; } \
+	    || { echo "FAILED: run and plot $$s"; fail=1; }; \
+	done; \
+	$(PROG) sweep scenarios/hot-key.json --vary strategies.3.beta=0.5,4 --vary cache.ttl=10s,30s --replications 2 \
+	  --minimize xfetch.peak_db_inflight --quiet --plot --out $(BROWSER_DIR)/sweep >/dev/null \
+	  || { echo "FAILED: the sweep"; fail=1; }; \
+	timeout -k 10 120 $(BROWSER_PYTHON) tests/browser/check_reports.py --self-test || fail=1; \
+	timeout -k 10 $(BROWSER_TIMEOUT) $(BROWSER_PYTHON) tests/browser/check_reports.py $(BROWSER_DIR)/* || fail=1; \
+	[ $$fail -eq 0 ]
+
 # The whole suite again, built with ASan and UBSan in $(BUILD)/asan; any report
 # fails it.  Check's per-test timeouts are tripled there (the code runs ~3x slower).
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -3,7 +3,8 @@
 # their Debian packages.  Usage: scripts/deps.sh GROUP...
 #
 #   build  the library and the program: GSL, cJSON, Check, gnuplot, pkg-config
-#   test   the extra test passes: valgrind, clang with libFuzzer (FUZZ_CC)
+#   test   the extra test passes: valgrind, clang with libFuzzer (FUZZ_CC),
+#          headless Chromium with its driver and Selenium (Debian's python3)
 #   mpi    stampede-mpi: Open MPI (MPICC, mpirun)
 #   live   stampede-live and make live: hiredis, libpq, Redis and PostgreSQL
 #
@@ -22,7 +23,7 @@ has() { command -v "$1" >/dev/null 2>&1; }
 pkgs_of() {
     case $1 in
     build) echo "libgsl-dev libcjson-dev check gnuplot-nox pkg-config" ;;
-    test)  echo "valgrind clang libclang-rt-dev" ;;
+    test)  echo "valgrind clang libclang-rt-dev chromium chromium-driver python3-selenium" ;;
     mpi)   echo "libopenmpi-dev openmpi-bin" ;;
     live)  echo "libhiredis-dev libpq-dev redis-server postgresql" ;;
     *)     return 1 ;;
@@ -45,6 +46,8 @@ complete() {
         has gnuplot ;;
     test)
         has valgrind && has "$FUZZ_CC" || return 1
+        has chromium && { has chromedriver || [ -x /usr/lib/chromium/chromedriver ]; } || return 1
+        /usr/bin/python3 -c 'import selenium' >/dev/null 2>&1 || return 1
         ls "$("$FUZZ_CC" -print-resource-dir 2>/dev/null)"/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ;;
     mpi)
         has "$MPICC" && has mpirun ;;
