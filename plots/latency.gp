@@ -45,6 +45,7 @@ do for [fmt in formats] {
     set bmargin at screen 0.11
     set format x "%g"
     set xlabel "time (s)"
+    @DRAIN_NOTE@
     set ylabel "failed requests (%,\nlog scale)"
     set yrange [@FAIL_MIN@:100]
     @FAILTICS@

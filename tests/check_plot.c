@@ -588,6 +588,23 @@ START_TEST(long_drain)
     ck_assert_ptr_nonnull(strstr(gp, "set xrange [0:12.5]"));
     ck_assert_ptr_nonnull(strstr(gp, "the DB drains until "));
     free(gp);
+    /* no client timeout: requests end until the drain does, the latency
+     * chart runs to the end without a note */
+    gp = tu_slurp(tu_pathf("%s/charts/latency.gp", dir));
+    ck_assert_ptr_null(strstr(gp, "cut here"));
+    free(gp);
+    free(dir);
+    /* with a 1 s timeout the last request ends at 11 s: the latency chart
+     * stops there and says the DB drains on until 53 s */
+    static const char *timeout_json =
+        "{\"name\": \"drain\", \"duration\": \"10s\", \"clients\": {\"arrivals\": {\"rate\": 100}, \"timeout\": \"1s\"},\n"
+        " \"cache\": {\"ttl\": 0}, \"db\": {\"workers\": 1, \"latency\": \"50ms\"}}\n";
+    dir = make_results(timeout_json, "drain-timeout", NULL);
+    ck_assert_int_eq(tu_runf(NULL, NULL, "plot '%s' --format png", dir), 0);
+    gp = tu_slurp(tu_pathf("%s/charts/latency.gp", dir));
+    ck_assert_ptr_nonnull(strstr(gp, "set xrange [0:11]"));
+    ck_assert_ptr_nonnull(strstr(gp, "'cut here; the DB drains until 53 s \u2192'"));
+    free(gp);
     free(dir);
 }
 END_TEST

@@ -62,6 +62,18 @@ int chart_latency(chart_ctx *cx)
         }
         if (last > 0 && last < xmax) xmax = last;
     }
+    /* Cut before the drain ends: a note under the time axis's right end says
+     * so (the database load chart shows the drain). */
+    strbuf *note = chart_sub(&c, "DRAIN_NOTE");
+    double end = chart_time_end(rf);
+    if (end > xmax + rf->bin) {
+        char t[64], msg[200];
+        chart_fmt_time(t, sizeof t, end);
+        snprintf(msg, sizeof msg, "cut here; the DB drains until %s \u2192", t);
+        sb_puts(note, "set label 98 ");
+        gp_quote(note, msg);
+        sb_puts(note, " at graph 1, graph 0 right offset character 0, -2.6 textcolor rgb '#444444' font ',11' front");
+    }
     /* Room above the lines for a row of recovery marks per label. */
     size_t rows = 0;
     for (size_t i = 0; i < rf->nlabels; i++)
