@@ -609,8 +609,18 @@ static int line_chart(chartset *cs, const pdata *d, size_t mi, const size_t *fix
         } else {
             gp_quote(pn, "");
         }
+        /* one row: the axis' own label; more: one label down the left edge,
+         * drawn with the first panel (a panel is too short for it) */
+        size_t rows = (npanel + cols - 1) / cols;
         sb_puts(pn, "\n    set ylabel ");
-        gp_quote(pn, p % cols == 0 ? (yl.s ? yl.s : "") : "");
+        gp_quote(pn, rows == 1 && p % cols == 0 ? (yl.s ? yl.s : "") : "");
+        if (rows > 1 && p == 0) {
+            sb_puts(pn, "\n    set label 91 ");
+            gp_quote(pn, yl.s ? yl.s : "");
+            sb_puts(pn, " at screen 0.018, screen 0.475 center rotate by 90");
+        } else if (rows > 1 && p == 1) {
+            sb_puts(pn, "\n    unset label 91");
+        }
         sb_puts(pn, "\n    plot NaN notitle");
         for (size_t l = 0; l < d->nl; l++) {
             /* the line in the label's dashes; its points and bars solid */
