@@ -18,7 +18,6 @@ do for [fmt in formats] {
 @XAXIS@
     set yrange [@YMIN@:@YMAX@]
     @YTICS@
-@NOTE@
 
 @PANELS@
 
@@ -35,6 +34,8 @@ do for [fmt in formats] {
     unset grid
     unset logscale
     unset label
+    # Notes under the key: intervals clipped, metrics not charted.
+    @NOTE@
     set xrange [0:1]
     set yrange [0:1]
     set key at screen 0.785, screen 0.86 left top Left reverse samplen 3 spacing 1.1 width 0

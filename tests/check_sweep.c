@@ -641,6 +641,10 @@ START_TEST(charts_of_a_sweep)
     /* units on the axes and panel titles, not bare paths */
     ck_assert_ptr_nonnull(strstr(gp, "'cache.ttl = 2 s'"));
     ck_assert_ptr_nonnull(strstr(gp, "'p99 latency of answered requests (ms)'"));
+    /* the metrics left out are named on the chart with their one value */
+    ck_assert_ptr_nonnull(strstr(gp, "'the same everywhere, not charted:'"));
+    ck_assert_ptr_nonnull(strstr(gp, "'errors (attempts): 0'"));
+    ck_assert_ptr_nonnull(strstr(gp, "'requests that failed: 0%'"));
     free(gp);
     gp = tu_slurp(tu_pathf("%s/p/charts/heatmap-p99.gp", work));
     ck_assert_ptr_nonnull(strstr(gp, "set cbrange"));

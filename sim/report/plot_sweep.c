@@ -586,6 +586,27 @@ static int line_chart(chartset *cs, const pdata *d, size_t mi, const size_t *fix
         gp_quote(note, mt->kind == CK_FRACTION ? "intervals clipped to 0\u2013100%" : "intervals clipped at 0");
         sb_puts(note, " at screen 0.785, screen 0.12 left textcolor rgb '#444444' font ',11'");
     }
+    /* The metrics not charted for being the same everywhere, under the key. */
+    size_t nconst = 0;
+    for (size_t j = 0; j < d->nm; j++) {
+        double v;
+        if (d->m[j].goal || !metric_constant(d, j, &v)) continue;
+        unit uj = metric_unit(d, j);
+        strbuf line = { 0 };
+        if (!nconst++) {
+            sb_puts(note, note->len ? "\n" : "");
+            sb_puts(note, "set label 92 'the same everywhere, not charted:' at screen 0.785, screen 0.42 left "
+                          "textcolor rgb '#444444' font ',10'");
+        }
+        sb_printf(&line, "%s: %.4g%s%s", d->m[j].words, v * uj.scale, *uj.unit && strcmp(uj.unit, "%") ? " " : "",
+                  uj.unit);
+        sb_printf(note, "\nset label %zu ", 92 + nconst);
+        gp_quote(note, line.s ? line.s : "");
+        sb_printf(note, " at screen 0.795, screen %.3f left textcolor rgb '#444444' font ',10'",
+                  0.42 - 0.03 * (double)nconst);
+        if (line.oom) note->oom = true;
+        sb_free(&line);
+    }
     strbuf *pn = chart_sub(&c, "PANELS"), yl = { 0 };
     metric_label(&yl, d, mi, u);
     size_t cols = grid_cols(npanel);
