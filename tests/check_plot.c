@@ -1115,6 +1115,37 @@ START_TEST(report_headline_table_and_all_columns)
 }
 END_TEST
 
+/* The table run prints: labels of 15 and more characters keep every column
+ * where the header puts it (each row as long as the header line, each
+ * header's right end over its cells' right ends). */
+START_TEST(printed_table_aligns_long_labels)
+{
+    char *scen = tu_scenario(work, "long.json", scenario_json);
+    char *out = NULL;
+    int rc = tu_runf(&out, NULL, "run '%s' --out '%s/long' --set 'strategies=[{\"name\": \"none\", \"label\": "
+                                 "\"abcdefghijklmno\"}, {\"name\": \"lock\", \"label\": \"a-label-of-22-letters\"}, "
+                                 "{\"name\": \"coalesce\", \"label\": \"c\"}]'", scen, work);
+    ck_assert_int_eq(rc, 0);
+    char *lines[8];
+    size_t n = 0;
+    for (char *l = strtok(out, "\n"); l && n < 8; l = strtok(NULL, "\n")) lines[n++] = l;
+    size_t h = 0;
+    while (h < n && strncmp(lines[h], "label ", 6)) h++;
+    ck_assert_msg(h + 3 < n, "no table in:\n%s", out);
+    size_t len = strlen(lines[h]);
+    for (size_t r = h + 1; r <= h + 3; r++) {
+        ck_assert_msg(strlen(lines[r]) == len, "row %zu: %zu characters, header %zu:\n%s\n%s", r - h, strlen(lines[r]),
+                      len, lines[h], lines[r]);
+        for (size_t k = 1; k < len; k++)   /* a header word's end is a cell's end */
+            if (lines[h][k - 1] != ' ' && lines[h][k] == ' ' && k > 22)
+                ck_assert_msg(lines[r][k - 1] != ' ', "row %zu: column ending at %zu is empty:\n%s\n%s", r - h, k,
+                              lines[h], lines[r]);
+    }
+    free(out);
+    free(scen);
+}
+END_TEST
+
 /* Every escaper's output, run through gnuplot: each string prints as itself
  * (no command ran, no line swallowed), nothing gets created. */
 START_TEST(escapers_keep_data_as_data)
@@ -1437,6 +1468,7 @@ static Suite *plot_suite(void)
     tcase_add_test(tc, mark_labels_in_rows);
     tcase_add_test(tc, mark_labels_do_not_overlap_in_scripts);
     tcase_add_test(tc, comparison_values_do_not_overlap);
+    tcase_add_test(tc, printed_table_aligns_long_labels);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("failures");
