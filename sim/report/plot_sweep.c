@@ -375,6 +375,19 @@ static bool in_chart(const pdata *d, const prow *r, const size_t *fixed, size_t 
 
 static double xval(const pvary *v, size_t k, unit u) { return v->numeric ? v->num[k] * u.scale : (double)k; }
 
+/* x moved a little aside for label l (0.6% of the axis per label, centred),
+ * so that labels with equal values at a point show every marker and bar. */
+static double dodge(const pdata *d, double x, size_t l)
+{
+    const pvary *v = &d->v[0];
+    double k = ((double)l - (double)(d->nl - 1) / 2) * 0.006;
+    if (!v->numeric) return x + k * (double)v->n;
+    double lo = v->num[0], hi = v->num[0];
+    for (size_t i = 1; i < v->n; i++) { lo = fmin(lo, v->num[i]); hi = fmax(hi, v->num[i]); }
+    if (v->log) return x * exp(k * log(hi / lo));
+    return x + k * (hi > lo ? (hi - lo) * vary_unit(d, 0).scale : fmax(fabs(x) * 0.2, 1));
+}
+
 /* The x axis of a metric chart: the first varied field, its values as tics. */
 static void axis_x(strbuf *f, const pdata *d)
 {
@@ -563,7 +576,7 @@ static int line_chart(chartset *cs, const pdata *d, size_t mi, const size_t *fix
                     const prow *r = &d->rows[i];
                     if (r->label != l || r->idx[0] != k || !in_chart(d, r, fixed, p) || !isfinite(r->mean[mi])) continue;
                     double h = isfinite(r->ci[mi]) ? r->ci[mi] : 0;
-                    num(data, xval(&d->v[0], k, vary_unit(d, 0)));
+                    num(data, dodge(d, xval(&d->v[0], k, vary_unit(d, 0)), l));
                     sb_puts(data, ",");
                     num(data, r->mean[mi] * u.scale);
                     sb_puts(data, ",");
