@@ -99,12 +99,9 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/.deps $(BUILD)/.cflags
 
 $(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TEST_COMMON) $(CLI_OBJ) $(BUILD)/libstampede.a
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
-# One test main (tests/testmain.c) runs each file's suite, tu_suite().  The
-# suites of OWN_MAIN_SUITES still carry a main of their own, until their
-# redesign (sweep and charts) turns it into tu_suite().
+# One test main (tests/testmain.c) runs each file's suite, tu_suite().
 TEST_MAIN := $(BUILD)/tests/testmain.o
-OWN_MAIN_SUITES := sweep plot
-$(filter-out $(OWN_MAIN_SUITES:%=$(BUILD)/tests/check_%),$(TEST_BIN)): $(TEST_MAIN)
+$(TEST_BIN): $(TEST_MAIN)
 
 # make test: every suite (test-only), the layers (test-layers), make install
 # into a temporary DESTDIR (test-install), every bundled scenario's report.html

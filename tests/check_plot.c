@@ -18,6 +18,7 @@
 #include "report/plot.h"
 #include "report/report.h"
 #include "report/runchart.h"
+#include "testmain.h"
 #include "testutil.h"
 
 static const char *const charts[] = { "latency", "db_load", "latency_cdf", "comparison", "stampede_sizes" };
@@ -1008,12 +1009,12 @@ START_TEST(mark_labels_do_not_overlap_in_scripts)
             double dy = strtod(strchr(off, ',') + 1, NULL);
             double x = CHART_W * (CHART_TIME_L + (CHART_TIME_R - CHART_TIME_L) * at / xmax), w = chart_text_width(text, 12);
             int row = (int)lround((dy - 0.7) / 1.1);
-            ck_assert_int_lt(n, 16);
+            ck_assert_uint_lt(n, 16);
             b[n++] = (chart_box){ right ? x - w : x, row * CHART_MARK_ROW_PX, right ? x : x + w,
                                   (row + 1) * CHART_MARK_ROW_PX - 1 };
             ck_assert_msg(b[n - 1].x0 >= 0 && b[n - 1].x1 <= CHART_W, "%s: '%s' off the canvas", names[c], text);
         }
-        ck_assert_int_eq(n, 4);   /* warmup, flush, slowdown, burst */
+        ck_assert_uint_eq(n, 4);   /* warmup, flush, slowdown, burst */
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < i; j++) ck_assert_msg(!chart_boxes_overlap(&b[i], &b[j]), "%s: %zu and %zu", names[c], i, j);
         free(gp);
@@ -1044,7 +1045,7 @@ START_TEST(comparison_values_do_not_overlap)
             const char *p = line, *nl = strchr(line, '\n');
             while (*p == ' ') p++;
             if (!strncmp(p, "unset label", 11) && got) {   /* a panel's end: its values side by side */
-                ck_assert_int_eq(got, n);
+                ck_assert_uint_eq(got, n);
                 for (size_t i = 1; i < got; i++)
                     ck_assert_msg(x1[i - 1] <= x0[i], "%s, panel %zu: values %zu and %zu overlap (%g > %g)",
                                   dirs[d], panels + 1, i, i + 1, x1[i - 1], x0[i]);
@@ -1072,14 +1073,14 @@ START_TEST(comparison_values_do_not_overlap)
             vertical += up;
             double i = strtod(at + 4, NULL), mid = (i - 0.4) / ((double)n + 0.2) * panel_w;
             double half = (up ? pt * 1.25 : widest) / 2;
-            ck_assert_int_lt(got, 16);
+            ck_assert_uint_lt(got, 16);
             x0[got] = mid - half;
             x1[got] = mid + half;
             got++;
         }
-        ck_assert_int_eq(panels, 6);
-        if (n == 9) ck_assert_int_gt(vertical, 0);
-        else ck_assert_int_eq(vertical, 0);
+        ck_assert_uint_eq(panels, 6);
+        if (n == 9) ck_assert_uint_gt(vertical, 0);
+        else ck_assert_uint_eq(vertical, 0);
         free(gp);
     }
     free(nine);
@@ -1417,7 +1418,8 @@ START_TEST(hostile_values_in_sweep_charts)
 }
 END_TEST
 
-static Suite *plot_suite(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("plot");
     TCase *tc = tcase_create("charts");
@@ -1480,13 +1482,4 @@ static Suite *plot_suite(void)
     tcase_add_test(tc, a_gnuplot_warning_fails_and_keeps_the_old_charts);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(plot_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -15,6 +15,7 @@
 #include "report/plot.h"
 #include "sweep/sweep.h"
 #include "sweep/sweep_report.h"
+#include "testmain.h"
 #include "testutil.h"
 
 static const char *tiny =
@@ -669,7 +670,8 @@ START_TEST(charts_of_a_sweep)
 }
 END_TEST
 
-int main(void)
+/* This file's suite, run by the one test main (tests/testmain.c). */
+Suite *tu_suite(void)
 {
     Suite *s = suite_create("sweep");
     TCase *v = tcase_create("values");
@@ -697,9 +699,5 @@ int main(void)
     tcase_add_test(p, charts_of_a_sweep);
     tcase_add_test(p, failure_and_recovery_metrics);
     suite_add_tcase(s, p);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return s;
 }
