@@ -13,6 +13,19 @@
 #include "base/fs.h"
 #include "base/textin.h"
 #include "report.h"
+#include "runchart.h"
+
+/* Every chart of a results folder, each in its own file (chart_*.c). */
+int plot_run_charts(const run_folder *rf, chartset *cs, char *err, size_t errlen)
+{
+    chart_ctx cx = { .cs = cs, .rf = rf, .err = err, .errlen = errlen };
+    static int (*const charts[])(chart_ctx *) = {
+        chart_latency, chart_db_load, chart_latency_cdf, chart_comparison, chart_stampede_sizes,
+    };
+    for (size_t i = 0; i < sizeof charts / sizeof *charts; i++)
+        if (charts[i](&cx)) return -1;
+    return 0;
+}
 
 /* Every chart of a results folder and its report, together. */
 static enum status_code plot_results_folder(const char *dir, unsigned formats, plot_sweep_page *page, plot_done *done,

@@ -1,5 +1,5 @@
 /* runchart.c - the pieces the charts of a results folder share
- * (runchart.h), and plot_run_charts, which draws them all. */
+ * (runchart.h). */
 #include "runchart.h"
 
 #include <math.h>
@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plot.h"
 #include "model/metrics.h"
 #include "report.h"
 #include "results/output.h"
@@ -450,16 +449,4 @@ void chart_recovery(chart *c, const run_folder *rf, double xmax)
                     "textcolor rgb '#444444' font ',11'\n"
                     "set label 999 '\u2508 never back to normal' at screen 0.795, screen 0.42 left "
                     "textcolor rgb '#444444' font ',11'\n");
-}
-
-
-int plot_run_charts(const run_folder *rf, chartset *cs, char *err, size_t errlen)
-{
-    chart_ctx cx = { .cs = cs, .rf = rf, .err = err, .errlen = errlen };
-    static int (*const charts[])(chart_ctx *) = {
-        chart_latency, chart_db_load, chart_latency_cdf, chart_comparison, chart_stampede_sizes,
-    };
-    for (size_t i = 0; i < sizeof charts / sizeof *charts; i++)
-        if (charts[i](&cx)) return -1;
-    return 0;
 }

@@ -1,7 +1,7 @@
 /* runchart.h - what the charts of a results folder share (inside report/
  * only): the placeholders of one chart, its context, and the pieces every
  * chart over time or over labels is built from.  Each chart is a file of its
- * own (chart_*.c), drawn by plot_run_charts (plot.h). */
+ * own (chart_*.c), drawn by plot_run_charts (plot.c). */
 #ifndef STAMPEDE_RUNCHART_H
 #define STAMPEDE_RUNCHART_H
 
