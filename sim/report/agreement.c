@@ -11,7 +11,7 @@
 
 #include "base/csvout.h"
 #include "base/fs.h"
-#include "report.h"
+#include "reporttext.h"
 
 const enum col agreement_cols[] = {
     COL_REQUESTS, COL_FAILED, COL_HIT_RATIO, COL_DB_QUERIES, COL_STAMPEDES, COL_STAMPEDE_MEAN, COL_STAMPEDE_MAX,

@@ -4,7 +4,6 @@
  * date in it, so the same folder always gives the same bytes. */
 #include "report.h"
 
-#include "base/textin.h"
 #include "model/metrics.h"
 
 #include <math.h>
@@ -13,104 +12,12 @@
 #include <string.h>
 
 #include "agreement.h"
-
-/* ---------------------------------------------------------------- numbers */
-
-void report_fmt_count(char *buf, size_t n, double v)
-{
-    if (!isfinite(v)) {
-        snprintf(buf, n, "n/a");
-        return;
-    }
-    if (v != floor(v) || fabs(v) >= 1e18) {
-        snprintf(buf, n, "%.3g", v);
-        return;
-    }
-    char digits[32];
-    snprintf(digits, sizeof digits, "%.0f", fabs(v));
-    size_t len = strlen(digits), o = 0;
-    char out[48];
-    if (v < 0) out[o++] = '-';
-    for (size_t i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0) out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = 0;
-    snprintf(buf, n, "%s", out);
-}
-
-/* Three significant digits, no exponent, trailing zeros kept ("4.20"). */
-static void sig3(char *buf, size_t n, double v, const char *unit)
-{
-    int dec = v >= 100 ? 0 : v >= 10 ? 1 : 2;
-    snprintf(buf, n, "%.*f %s", dec, v, unit);
-}
-
-void report_fmt_seconds(char *buf, size_t n, double s)
-{
-    if (!isfinite(s)) snprintf(buf, n, "n/a");
-    else if (s == 0) snprintf(buf, n, "0 s");
-    else if (s < 1e-6) sig3(buf, n, s * 1e9, "ns");
-    else if (s < 1e-3) sig3(buf, n, s * 1e6, "\u00b5s");
-    else if (s < 1) sig3(buf, n, s * 1e3, "ms");
-    else sig3(buf, n, s, "s");
-    /* 999.6 ms rounds to "1000 ms": say "1.00 s" instead. */
-    if (isfinite(s) && s > 0 && strncmp(buf, "1000 ", 5) == 0) {
-        if (s < 1e-6) snprintf(buf, n, "1.00 \u00b5s");
-        else if (s < 1e-3) snprintf(buf, n, "1.00 ms");
-        else if (s < 1) snprintf(buf, n, "1.00 s");
-    }
-}
-
-/* A fraction as a percentage that is never rounded to 0% or 100% when it is
- * neither ("99.99%", "0.52%"). */
-void report_fmt_pct(char *buf, size_t n, double x)
-{
-    if (!buf || n == 0) return;
-    if (!isfinite(x)) {
-        snprintf(buf, n, "n/a");
-        return;
-    }
-    double p = 100 * x;
-    for (int dec = p >= 1 || p == 0 ? 1 : 2; dec <= 6; dec++) {
-        snprintf(buf, n, "%.*f%%", dec, p);
-        double back = strtod(buf, NULL);
-        if ((back == 100) == (p == 100) && (back == 0) == (p == 0)) break;
-    }
-}
+#include "reporttext.h"
 
 /* ---------------------------------------------------------------- HTML */
 
 /* Text for the page: markup characters as entities; a control character,
  * which XML does not allow, as a space; a byte that is not UTF-8 as '?'. */
-static void esc(strbuf *b, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
-            sb_puts(b, " ");
-            continue;
-        }
-        if (c >= 0x80) {
-            int k = textin_utf8_seq((const unsigned char *)s, strlen(s));
-            if (k <= 0) {
-                sb_puts(b, "?");
-                continue;
-            }
-            sb_putn(b, s, (size_t)k);
-            s += k - 1;
-            continue;
-        }
-        switch (*s) {
-        case '&': sb_puts(b, "&amp;"); break;
-        case '<': sb_puts(b, "&lt;"); break;
-        case '>': sb_puts(b, "&gt;"); break;
-        case '"': sb_puts(b, "&quot;"); break;
-        case '\'': sb_puts(b, "&#39;"); break;
-        default: sb_putn(b, s, 1);
-        }
-    }
-}
 
 /* A relative link: percent-encodes what a URL path cannot hold, then escapes
  * it for an attribute. */
@@ -240,7 +147,7 @@ static void finding(strbuf *h, const run_folder *rf, size_t i, size_t b)
     double n = val(rf, i, "requests"), f = val(rf, i, "failed"), fr = val(rf, i, "failed_ratio");
     char a[64], c[64], d[64];
     sb_puts(h, "<li><strong>");
-    esc(h, L->label);
+    report_html_escape(h, L->label);
     sb_puts(h, "</strong>");
     if (b == i) sb_puts(h, " (the baseline, no protection)");
     sb_puts(h, ": ");
@@ -281,7 +188,7 @@ static void finding(strbuf *h, const run_folder *rf, size_t i, size_t b)
     }
     if (L->cut) {
         sb_puts(h, "; <strong>the run was cut at the drain limit</strong>: ");
-        esc(h, L->cut);
+        report_html_escape(h, L->cut);
         sb_puts(h, " (counted as failed: unfinished)");
     }
     /* How fast do we come back? */
@@ -299,7 +206,7 @@ static void finding(strbuf *h, const run_folder *rf, size_t i, size_t b)
     if (against) {
         report_fmt_seconds(c, sizeof c, val(rf, b, "p99"));
         sb_puts(h, " (");
-        esc(h, rf->labels[b].label);
+        report_html_escape(h, rf->labels[b].label);
         sb_printf(h, ": %s)", c);
     }
     /* What it costs the DB. */
@@ -322,7 +229,7 @@ static void finding(strbuf *h, const run_folder *rf, size_t i, size_t b)
         } else {
             sb_puts(h, "queries against ");
         }
-        esc(h, rf->labels[b].label);
+        report_html_escape(h, rf->labels[b].label);
         sb_printf(h, " (%s vs %s)", a, c);
         report_fmt_count(a, sizeof a, pk);
         report_fmt_count(c, sizeof c, val(rf, b, "peak_db_inflight"));
@@ -377,7 +284,7 @@ static int findings(strbuf *h, const run_folder *rf)
     if (rf->baseline < rf->nlabels) {
         sb_puts(h, "<p>Best first: by the share of requests that failed, then SLO attainment, recovery time and "
                    "the p99 of all requests. Each strategy against <strong>");
-        esc(h, rf->labels[rf->baseline].label);
+        report_html_escape(h, rf->labels[rf->baseline].label);
         sb_puts(h, "</strong>, the same traffic with no protection:</p>\n");
     } else {
         sb_puts(h, "<p>Best first: by the share of requests that failed, then SLO attainment, recovery time and "
@@ -458,7 +365,7 @@ static void cell(strbuf *h, const run_folder *rf, size_t i, double v, enum cell_
         break;
     }
     sb_puts(h, "<td>");
-    esc(h, buf);
+    report_html_escape(h, buf);
     sb_puts(h, "</td>");
 }
 
@@ -481,15 +388,15 @@ static void comparison_table(strbuf *h, const run_folder *rf, bool all)
     for (size_t c = 0; c < sizeof table_cols / sizeof *table_cols; c++) {
         if (!column_shown(rf, &table_cols[c]) || (!all && !table_cols[c].headline)) continue;
         sb_puts(h, "<th>");
-        esc(h, table_cols[c].head);
+        report_html_escape(h, table_cols[c].head);
         sb_puts(h, "</th>");
     }
     sb_puts(h, "</tr>\n");
     for (size_t i = 0; i < rf->nlabels; i++) {
         sb_puts(h, i == rf->baseline ? "<tr class=\"base\"><td class=\"l\">" : "<tr><td class=\"l\">");
-        esc(h, rf->labels[i].label);
+        report_html_escape(h, rf->labels[i].label);
         sb_puts(h, "</td><td class=\"l\">");
-        esc(h, rf->labels[i].strategy);
+        report_html_escape(h, rf->labels[i].strategy);
         sb_puts(h, "</td>");
         for (size_t c = 0; c < sizeof table_cols / sizeof *table_cols; c++) {
             if (!column_shown(rf, &table_cols[c]) || (!all && !table_cols[c].headline)) continue;
@@ -510,18 +417,18 @@ static void chart_figure(strbuf *h, const chartset *cs, const chart_entry *ce)
     sb_puts(h, "<figure id=\"chart-");
     url(h, ce->name);
     sb_puts(h, "\">\n<h3>");
-    esc(h, ce->title);
+    report_html_escape(h, ce->title);
     sb_puts(h, "</h3>\n");
     if (shown) {
         snprintf(file, sizeof file, "charts/%s.%s", ce->name, plot_format_ext(shown));
         sb_puts(h, "<img src=\"");
         url(h, file);
         sb_puts(h, "\" alt=\"");
-        esc(h, ce->title);
+        report_html_escape(h, ce->title);
         sb_puts(h, "\"/>\n");
     }
     sb_puts(h, "<figcaption>");
-    esc(h, ce->caption);
+    report_html_escape(h, ce->caption);
     sb_puts(h, " <span class=\"muted\">Files:");
     for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
         if (!(cs->formats & order[k])) continue;
@@ -549,9 +456,9 @@ static void scenario_section(strbuf *h, const run_folder *rf)
         sb_puts(h, "<div class=\"scroll\"><table>\n<tr><th class=\"l\">field</th><th class=\"l\">value</th></tr>\n");
         for (size_t k = 0; k < rf->nparams; k++) {
             sb_puts(h, "<tr><td class=\"l\"><code>");
-            esc(h, rf->param_key[k]);
+            report_html_escape(h, rf->param_key[k]);
             sb_puts(h, "</code></td><td class=\"l wrap\">");
-            esc(h, rf->param_val[k]);
+            report_html_escape(h, rf->param_val[k]);
             sb_puts(h, "</td></tr>\n");
         }
         sb_puts(h, "</table></div>\n");
@@ -563,11 +470,11 @@ static void scenario_section(strbuf *h, const run_folder *rf)
     for (size_t i = 0; i < rf->nlabels; i++) {
         const run_label *L = &rf->labels[i];
         sb_puts(h, "<tr><td class=\"l\">");
-        esc(h, L->label);
+        report_html_escape(h, L->label);
         sb_puts(h, "</td><td class=\"l\">");
-        esc(h, L->strategy);
+        report_html_escape(h, L->strategy);
         sb_puts(h, "</td><td class=\"l wrap\">");
-        esc(h, *L->params ? L->params : "(none)");
+        report_html_escape(h, *L->params ? L->params : "(none)");
         sb_puts(h, "</td><td class=\"l wrap\">");
         static const char *const files[] = { "summary.json", "timeseries.csv", "latency_hist.csv",
                                              "stampede_sizes.csv" };
@@ -577,7 +484,7 @@ static void scenario_section(strbuf *h, const run_folder *rf)
             sb_puts(h, f ? " <a href=\"" : "<a href=\"");
             url(h, path);
             sb_puts(h, "\">");
-            esc(h, files[f]);
+            report_html_escape(h, files[f]);
             sb_puts(h, "</a>");
         }
         sb_puts(h, "</td></tr>\n");
@@ -590,15 +497,15 @@ char *report_html(const run_folder *rf, const chartset *cs, char *err, size_t er
     strbuf h = { 0 };
     sb_puts(&h, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
                 "<meta charset=\"utf-8\"/>\n<title>");
-    esc(&h, rf->name);
+    report_html_escape(&h, rf->name);
     sb_puts(&h, " \u2014 stampede report</title>\n<style>\n");
     sb_puts(&h, css);
     sb_puts(&h, "</style>\n</head>\n<body>\n<h1>");
-    esc(&h, rf->name);
+    report_html_escape(&h, rf->name);
     sb_puts(&h, "</h1>\n");
     if (rf->description && *rf->description) {
         sb_puts(&h, "<p class=\"lead\">");
-        esc(&h, rf->description);
+        report_html_escape(&h, rf->description);
         sb_puts(&h, "</p>\n");
     }
     sb_puts(&h, "<p class=\"muted\">");
@@ -606,7 +513,7 @@ char *report_html(const run_folder *rf, const chartset *cs, char *err, size_t er
     if (isfinite(rf->seed)) sb_printf(&h, ", seed %.0f", rf->seed);
     if (rf->version) {
         sb_puts(&h, agreement_is_live(rf) ? ", measured live by stampede " : ", simulated by stampede ");
-        esc(&h, rf->version);
+        report_html_escape(&h, rf->version);
     }
     sb_puts(&h, ". Counts and latencies cover the requests that arrived after the warmup. A request "
                 "<em>succeeded</em> when it was answered with a value (fresh or stale) and <em>failed</em> "
@@ -652,6 +559,5 @@ char *report_html(const run_folder *rf, const chartset *cs, char *err, size_t er
 
 /* ---------------------------------------------------------------- for other pages */
 
-void report_html_escape(strbuf *b, const char *s) { esc(b, s); }
 const char *report_stylesheet(void) { return css; }
 void report_chart_figure(strbuf *b, const chartset *cs, const chart_entry *ce) { chart_figure(b, cs, ce); }
