@@ -161,11 +161,11 @@ test-browser: $(PROG) $(BUILD)/.test-deps
 	  { $(PROG) run $$s --quiet --out $(BROWSER_DIR)/$$n >/dev/null && $(PROG) plot $(BROWSER_DIR)/$$n >/dev/null; } \
 	    || { echo "FAILED: run and plot $$s"; fail=1; }; \
 	done; \
-	$(PROG) sweep scenarios/hot-key.json --vary strategies.3.beta=0.5,4 --vary cache.ttl=10s,30s --replications 2 \
+	$(PROG) sweep scenarios/hot-key.json --vary xfetch.beta=0.5,4 --vary cache.ttl=10s,30s --replications 2 \
 	  --minimize xfetch.peak_db_inflight --quiet --plot --out $(BROWSER_DIR)/sweep >/dev/null \
 	  || { echo "FAILED: the sweep"; fail=1; }; \
 	timeout -k 10 120 $(BROWSER_PYTHON) tests/browser/check_reports.py --self-test || fail=1; \
-	timeout -k 10 $(BROWSER_TIMEOUT) $(BROWSER_PYTHON) tests/browser/check_reports.py $(BROWSER_DIR)/* || fail=1; \
+	timeout -k 10 $(BROWSER_TIMEOUT) $(BROWSER_PYTHON) tests/browser/check_reports.py --require $(BROWSER_DIR)/* || fail=1; \
 	[ $$fail -eq 0 ]
 
 # The whole suite again, built with ASan and UBSan in $(BUILD)/asan; any report
