@@ -442,7 +442,7 @@ START_TEST(every_output_for_every_strategy)
     char *cmp = tu_slurp(tu_pathf("%s/all/comparison.csv", work));
     const char *head = "label,strategy,requests,failed,failed_ratio,failed_by_timeout,failed_by_rejected,"
                        "failed_by_gave_up,failed_by_queue_timeout,failed_by_statement_timeout,failed_by_retry_denied,"
-                       "failed_by_unfinished,good,good_ratio,slo_met,p50_all,p90_all,p99_all,p999_all,recovery_time,"
+                       "failed_by_cache_error,failed_by_db_outage,failed_by_node_crash,failed_by_unfinished,good,good_ratio,slo_met,p50_all,p90_all,p99_all,p999_all,recovery_time,"
                        "recovered,metastable,attempts,ok,";
     ck_assert_msg(!strncmp(cmp, head, strlen(head)), "%.300s", cmp);
     free(cmp);

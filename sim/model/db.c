@@ -220,6 +220,14 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
     metrics *m = s->m;
     double now = s->eng.now;
     bool has_worker = s->in_service < sc->db.workers;   /* UNLIMITED is UINT64_MAX */
+    if (__builtin_expect(s->db_down != 0, 0)) {   /* a db_outage: refused at once */
+        if (a->counted) m->db_refused++;
+        if (s->trace_db) {
+            query tmp = { .t_issue = now, .key = a->key, .node = a->node, .req = a->req, .cause = (uint8_t)c };
+            trace_query(s, &tmp, QEND_REFUSED);
+        }
+        return MODEL_NONE;
+    }
     if (!has_worker && sc->db.queue_limit != UNLIMITED && s->queued >= sc->db.queue_limit) {
         acct_rejected(m, a->counted);
         if (s->trace_db) {
@@ -272,13 +280,14 @@ HOT void query_finish(sim *s, uint32_t qi)
     double now = s->eng.now;
     query *q = &s->q[qi];
     keystate *k = &s->keys[q->key];
-    cache_write(s, q);
+    bool orphan = q->flags & QF_ORPHAN;   /* its node crashed: nothing written, nobody told */
+    if (!orphan) cache_write(s, q);
     acct_query_done(m, (q->flags & (QF_WAITERS | QF_COUNTED)) == (QF_WAITERS | QF_COUNTED) && q->waiting == 0,
                     &k->grp_inflight);
-    if (s->trace_db) trace_query(s, q, QEND_OK);
+    if (s->trace_db) trace_query(s, q, orphan ? QEND_ORPHANED : QEND_OK);
     worker_freed(s);
     metrics_db_level(m, now, s->in_service, s->queued);
-    strategy_query_done(s, qi, true);
+    if (!orphan) strategy_query_done(s, qi, true);
     q_release(s, qi);
 }
 
@@ -293,11 +302,16 @@ RARE void query_fail(sim *s, uint32_t qi, enum query_end how)
     if (q->flags & QF_COUNTED) {
         if (how == QEND_QUEUE_TIMEOUT) m->db_queue_timeouts++;
         else if (how == QEND_STATEMENT_TIMEOUT) m->db_statement_timeouts++;
+        else if (how == QEND_DB_OUTAGE) m->db_outage_failed++;
         else m->db_cancelled++;
     }
     /* What its waiters fail with (a cancelled one has none left). */
-    q->fail = how == QEND_QUEUE_TIMEOUT ? FAIL_QUEUE_TIMEOUT : how == QEND_STATEMENT_TIMEOUT ? FAIL_STATEMENT_TIMEOUT
-                                                                                       : FAIL_TIMEOUT;
+    bool orphan = q->flags & QF_ORPHAN;   /* the strategies heard of it at the crash */
+    if (!orphan)
+        q->fail = how == QEND_QUEUE_TIMEOUT       ? FAIL_QUEUE_TIMEOUT
+                  : how == QEND_STATEMENT_TIMEOUT ? FAIL_STATEMENT_TIMEOUT
+                  : how == QEND_DB_OUTAGE         ? FAIL_DB_OUTAGE
+                                                  : FAIL_TIMEOUT;
     s->keys[q->key].grp_inflight--;
     if (s->trace_db) trace_query(s, q, how);
     if (q->flags & QF_INSERVICE) {
@@ -312,8 +326,13 @@ RARE void query_fail(sim *s, uint32_t qi, enum query_end how)
         queue_unlink(s, qi);
     }
     metrics_db_level(m, s->eng.now, s->in_service, s->queued);
-    strategy_query_done(s, qi, false);
+    if (!orphan) strategy_query_done(s, qi, false);
     q_release(s, qi);
+}
+
+void db_fail_query(sim *s, uint32_t qi)
+{
+    query_fail(s, qi, QEND_DB_OUTAGE);
 }
 
 

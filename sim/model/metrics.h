@@ -61,6 +61,7 @@ typedef struct metrics {
     uint64_t db_queries, db_early, db_rejected, db_wasted;
     /* queries admitted that ended without a value, and retries not sent */
     uint64_t db_queue_timeouts, db_statement_timeouts, db_cancelled;
+    uint64_t db_refused, db_outage_failed;   /* db_outage: refused at once; failed in flight at its start */
     uint64_t retries_denied;
     uint64_t peak_inflight, peak_queue;
     uint64_t stampedes, stampede_total, stampede_max;

@@ -116,6 +116,9 @@ void model_fail(sim *s, uint32_t ai, enum failure f)
     attempt *a = &s->att[ai];
     const scenario *sc = s->sc;
     double now = s->eng.now;
+    /* While a db_outage refuses every query, a query refused at once was
+     * refused by it (the queue takes none then). */
+    if (f == FAIL_REJECTED && s->db_down) f = FAIL_DB_OUTAGE;
     end_attempt(s, ai, failure_outcome(f));
     if (a->no <= sc->clients.retries_max) {
         double d = sc->clients.backoff * pow(sc->clients.multiplier, (double)(a->no - 1));
@@ -169,8 +172,34 @@ uint32_t model_refresh(sim *s, struct strategy *self, uint32_t ai, enum cause c,
 void strategy_wake(sim *s, unsigned id, uint32_t ai, uint32_t tag)
 {
     struct strategy *st = &s->inst[id];
+    if ((tag & MODEL_CACHE_FAILED) && s->sc->app.on_cache_error == CACHE_ERROR_FAIL) {
+        strategy_abandon(s, ai);
+        model_fail(s, ai, FAIL_CACHE_ERROR);
+        return;
+    }
     st->ops->wake(s, st, ai, tag);
 }
+
+void on_get_failed(sim *s, uint32_t ai)
+{
+    attempt *a = &s->att[ai];
+    acct_lookup(s->m, a->counted, false);   /* a miss: no value was read */
+    if (s->sc->app.on_cache_error == CACHE_ERROR_FAIL) {
+        model_fail(s, ai, FAIL_CACHE_ERROR);
+        return;
+    }
+    lookup_view v = { .cache_error = true };
+    a->state = AS_STRATEGY;
+    s->inst->ops->lookup(s, s->inst, ai, &v);
+}
+
+void model_cache_fallback(sim *s, uint32_t ai)
+{
+    if (model_query(s, ai, CAUSE_MISS, true) == MODEL_NONE) model_fail(s, ai, FAIL_REJECTED);
+}
+
+bool model_cache_up(const sim *s) { return !s->cache_down; }
+double model_cache_lost_at(const sim *s) { return s->cache_lost_at; }
 
 void strategy_abandon(sim *s, uint32_t ai)
 {
@@ -248,7 +277,14 @@ void on_retry(sim *s, uint32_t ai)
     a->no++;
     a->t_arr = s->eng.now;
     a->node = arrivals_node(s->sc, s->r[RNG_RETRIES]);
+    bool dead = false;
+    if (node_is_down(s, a->node)) {   /* a crashed node: re-drawn among the live ones */
+        uint32_t n = faults_live_node(s, s->r[RNG_RETRIES]);
+        dead = n == UINT32_MAX;
+        a->node = dead ? 0 : n;
+    }
     start_attempt(s, ai);
+    if (dead) model_fail(s, ai, FAIL_NODE_CRASH);   /* every node is down */
 }
 
 

@@ -36,7 +36,16 @@ typedef struct lookup_view {
     double expiry;     /* when present: when it expires */
     double written;    /* when present: when it was written */
     double delta;      /* when present: the recompute time stored with it */
+    bool cache_error;  /* the get failed (a cache outage, cache.timeout) and app.on_cache_error is
+                        * "db": nothing was read (not fresh, not present); what is kept in the
+                        * cache (a lock, a lease) is out of reach too */
 } lookup_view;
+
+/* In the tag a strategy's wake hook gets: the cache step it asked for failed
+ * (a cache outage, cache.timeout) and app.on_cache_error is "db" (with
+ * "error" the model fails the attempt itself, after abandon).  The strategy
+ * then falls back to the DB (model_cache_fallback). */
+#define MODEL_CACHE_FAILED 0x80000000u
 
 /* ---- looking ---- */
 
@@ -57,6 +66,12 @@ enum failure model_query_failure(const sim *s, uint32_t q);
  * same order give the same run. */
 rng *model_strategy_rng(sim *s);
 
+/* Whether the cache answers now (no cache_outage in progress): a write, a
+ * lock's or a lease's release, made while it does not, is lost. */
+bool model_cache_up(const sim *s);
+/* When the cache last came back empty (a cache_outage with "data": "lost"):
+ * what it held before (values, locks, leases) is gone; -INFINITY: never. */
+double model_cache_lost_at(const sim *s);
 /* ---- acting ---- */
 
 /* Ends attempt att with an answer (hit, refresh, fetch, waited or stale): its
@@ -101,6 +116,9 @@ void model_miss(sim *s, struct strategy *self, uint32_t att, const lookup_view *
  * when declined or rejected. */
 uint32_t model_refresh(sim *s, struct strategy *self, uint32_t att, enum cause c, bool wait);
 
+/* att's cache operation failed with app.on_cache_error "db": it queries the
+ * DB itself (cause miss), and fails rejected when the DB rejects it. */
+void model_cache_fallback(sim *s, uint32_t att);
 /* What a waiter does at max_wait (lock, coalesce): the on_give_up choices. */
 enum give_up { GIVE_UP_DB, GIVE_UP_ERROR, GIVE_UP_STALE };
 extern const char *const give_up_choices[];

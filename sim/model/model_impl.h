@@ -48,12 +48,12 @@ enum ev_kind {
     EV_TRACE,      /* next row of a replayed trace */
     EV_DB_DONE,    /* a: query, b: its serial (fixed service time) */
     EV_DB_PS,      /* the next processor-sharing completion */
-    EV_FAULT,      /* a: fault index */
+    EV_FAULT,      /* a: fault index, c: 0 its start, 1 its end (an outage's until, a crashed node's restart) */
     EV_DB_ABORT,   /* a: query, b: its serial: statement_timeout of a fixed service time */
     EV_STMT_TIMEOUT,   /* a: query, b: its serial: statement_timeout under processor sharing */
     EV_QUEUE_TIMEOUT,  /* a: query, b: its serial: queue_timeout */
     EV_RETRY,      /* a: attempt, b: gen */
-    EV_GET,        /* a: attempt, b: gen */
+    EV_GET,        /* a: attempt, b: gen, c: MODEL_CACHE_FAILED when the get failed */
     EV_TIMEOUT,    /* a: attempt, b: gen */
     EV_WAKE,       /* EV_WAKE + i: a: attempt, b: gen, c: the tag strategy i of the chain asked for */
 };
@@ -84,7 +84,10 @@ typedef struct attempt {
     };
 } attempt;
 
-enum qflag { QF_COUNTED = 1, QF_WAITERS = 2, QF_INSERVICE = 4 };
+/* QF_ORPHAN: issued by an app node that crashed since: the DB still does the
+ * work, nothing is written, and the strategies heard of its failure at the
+ * crash. */
+enum qflag { QF_COUNTED = 1, QF_WAITERS = 2, QF_INSERVICE = 4, QF_ORPHAN = 8 };
 
 typedef struct query {
     double t_issue, t_start;
@@ -163,6 +166,15 @@ struct sim {
 
     /* faults (faults.c): the db_slowdown windows */
     double *slow_at, *slow_until, *slow_factor; size_t nslow;
+    /* cache operations may fail (cache.timeout, or a cache_outage): they take
+     * the out-of-line path */
+    bool cache_checked;
+    uint32_t cache_down;           /* cache_outages in progress */
+    enum outage_mode cache_mode;   /* the mode of the latest one to start */
+    double cache_lost_at;          /* the end of the latest outage with data lost; -INFINITY: none */
+    uint32_t db_down;              /* db_outages in progress */
+    uint32_t *node_down;           /* per app node: crashes in progress (NULL without node_crash) */
+    uint32_t ndown;                /* app nodes down */
 
     /* arrivals (sources.c; the draws are arrivals.h's) */
     uint64_t next_req;
@@ -193,6 +205,19 @@ static inline int nomem(sim *s)
     return -1;
 }
 
+/* ---- faults.c: what the common path asks of the faults */
+
+/* A cache operation of attempt ai that may fail (s->cache_checked). */
+void sched_cache_op_checked(sim *s, uint32_t ai, uint32_t kind, uint32_t tag);
+/* Node n is down: a live node drawn uniformly from r, or UINT32_MAX when
+ * every node is down. */
+uint32_t faults_live_node(sim *s, rng *r);
+/* Whether app node n is down now (crashed, not restarted). */
+static inline bool node_is_down(const sim *s, uint32_t n)
+{
+    return s->ndown && s->node_down[n];
+}
+
 /* Schedules or records an out-of-memory failure (checked by the loop). */
 HOT uint64_t sched(sim *s, double t, uint32_t kind, uint32_t a, uint32_t b, uint32_t c)
 {
@@ -210,7 +235,9 @@ HOT void sched_fifo(sim *s, unsigned ln, double t, uint32_t kind, uint32_t a, ui
 HOT void sched_cache_op(sim *s, uint32_t ai, uint32_t kind, uint32_t tag)
 {
     const dist *d = &s->sc->cache.latency;
-    if (d->kind == DIST_CONSTANT)   /* no draw: a constant leaves its stream untouched */
+    if (__builtin_expect(s->cache_checked, 0))
+        sched_cache_op_checked(s, ai, kind, tag);
+    else if (d->kind == DIST_CONSTANT)   /* no draw: a constant leaves its stream untouched */
         sched_fifo(s, LANE_CACHE, s->eng.now + d->p1, kind, ai, s->att[ai].gen, tag);
     else
         sched(s, s->eng.now + dist_sample(d, s->r[RNG_CACHE]), kind, ai, s->att[ai].gen, tag);
@@ -235,6 +262,7 @@ HOT uint32_t att_alloc(sim *s)
     s->live++;
     return s->natt++;
 }
+
 
 /* Frees attempt i (new_request and start_attempt set every field a record
  * in use reads). */
@@ -293,6 +321,11 @@ HOT void new_request(sim *s, uint32_t key, uint32_t node, uint32_t client)
 {
     uint32_t ai = att_alloc(s);
     if (ai == MODEL_NONE) { nomem(s); return; }
+    bool dead = false;
+    if (__builtin_expect(node_is_down(s, node), 0)) {   /* a crashed node: re-drawn among the live ones */
+        node = faults_live_node(s, s->r[RNG_NODES]);
+        if ((dead = node == UINT32_MAX)) node = 0;
+    }
     attempt *a = &s->att[ai];
     double now = s->eng.now;
     a->req = s->next_req++;
@@ -304,6 +337,7 @@ HOT void new_request(sim *s, uint32_t key, uint32_t node, uint32_t client)
     a->counted = now >= s->sc->warmup && now < s->sc->duration;
     if (s->has_budget) budget_deposit(s);
     start_attempt(s, ai);
+    if (__builtin_expect(dead, 0)) model_fail(s, ai, FAIL_NODE_CRASH);   /* every node is down */
 }
 
 HOT void end_request(sim *s, uint32_t ai)
@@ -363,7 +397,8 @@ static inline int strategy_slots_grow(sim *s, uint32_t old_att_cap, uint32_t old
     }
     return 0;
 }
-/* Strategy id of the chain's step for attempt ai ended (EV_WAKE + id). */
+/* Strategy id of the chain's step for attempt ai ended (EV_WAKE + id; tag
+ * with MODEL_CACHE_FAILED when its cache operation failed). */
 void strategy_wake(sim *s, unsigned id, uint32_t ai, uint32_t tag);
 /* Attempt ai is abandoned (its client timed out): every strategy forgets it. */
 void strategy_abandon(sim *s, uint32_t ai);
@@ -405,11 +440,15 @@ HOT void on_get(sim *s, uint32_t ai)
     s->inst->ops->lookup(s, s->inst, ai, &v);
 }
 
-/* The value of query q's key is written now (its query finished). */
+/* The get of attempt ai failed now (a cache outage, cache.timeout). */
+void on_get_failed(sim *s, uint32_t ai);
+
+/* The value of query q's key is written now (its query finished); lost while
+ * the cache is down. */
 HOT void cache_write(sim *s, const query *q)
 {
     const scenario *sc = s->sc;
-    if (!(sc->cache.ttl > 0)) return;
+    if (!(sc->cache.ttl > 0) || s->cache_down) return;
     double now = s->eng.now, ttl = sc->cache.ttl;
     keystate *k = &s->keys[q->key];
     if (sc->cache.ttl_jitter > 0)
@@ -435,6 +474,8 @@ void ps_reschedule(sim *s);
 void on_db_abort(sim *s, uint32_t qi, uint32_t serial);
 void on_statement_timeout(sim *s, uint32_t qi, uint32_t serial);
 void on_queue_timeout(sim *s, uint32_t qi, uint32_t serial);
+/* A db_outage began: query qi (queued or in service) fails now. */
+void db_fail_query(sim *s, uint32_t qi);
 /* clients.cancel: an attempt's timeout just ended its wait on query qi. */
 void cancel_if_unwaited(sim *s, uint32_t qi);
 /* The event of query qi with serial: still about the same query (slots are
@@ -456,7 +497,7 @@ int faults_setup(sim *s);
 /* Schedules the flushes (before any arrival). */
 void faults_start(sim *s);
 void faults_free(sim *s);
-void on_fault(sim *s, uint32_t fi);
+void on_fault(sim *s, uint32_t fi, uint32_t end);
 /* The product of the db_slowdown factors whose window holds t. */
 double faults_slowdown(const sim *s, double t);
 

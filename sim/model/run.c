@@ -27,11 +27,14 @@ HOT void dispatch(sim *s, const event *ev)
     case EV_CLOSED: on_closed(s, ev->a); break;
     case EV_TRACE: on_trace(s); break;
     case EV_RETRY: on_retry(s, ev->a); break;
-    case EV_GET: on_get(s, ev->a); break;
+    case EV_GET:
+        if (__builtin_expect(ev->c != 0, 0)) on_get_failed(s, ev->a);
+        else on_get(s, ev->a);
+        break;
     case EV_TIMEOUT: on_timeout(s, ev->a); break;
     case EV_DB_DONE: on_db_done(s, ev->a, ev->b); break;
     case EV_DB_PS: ps_complete(s); break;
-    case EV_FAULT: on_fault(s, ev->a); break;
+    case EV_FAULT: on_fault(s, ev->a, ev->c); break;
     case EV_DB_ABORT: on_db_abort(s, ev->a, ev->b); break;
     case EV_STMT_TIMEOUT: on_statement_timeout(s, ev->a, ev->b); break;
     case EV_QUEUE_TIMEOUT: on_queue_timeout(s, ev->a, ev->b); break;
@@ -87,7 +90,9 @@ static int set_triggers(const scenario *sc, metrics *m)
     trigger *t = n ? calloc(n, sizeof *t) : NULL;
     if (n && !t) return -1;
     for (size_t i = 0; i < sc->nfaults; i++)
-        t[k++] = (trigger){ (unsigned)sc->faults[i].kind, sc->faults[i].at, sc->faults[i].until };
+        t[k++] = (trigger){ (unsigned)sc->faults[i].kind, sc->faults[i].at,
+                            /* a node that stays down: over at duration */
+                            isfinite(sc->faults[i].until) ? sc->faults[i].until : sc->duration };
     for (size_t i = 0; i < sc->clients.nbursts; i++) {
         const burst *b = &sc->clients.bursts[i];
         t[k++] = (trigger){ TRIG_BURST, b->at, b->at + b->over };

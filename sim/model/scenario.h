@@ -16,10 +16,14 @@
 enum arrivals_kind { ARR_RATE, ARR_SCHEDULE, ARR_CLOSED, ARR_TRACE };
 enum initial_kind { INIT_SPREAD, INIT_SYNCHRONIZED, INIT_COLD };
 /* Faults: X(id, name in scenarios and outputs).  Every fault is a recovery
- * trigger, over at its `until` (a flush's until is its at). */
+ * trigger, over at its `until` (a flush's until is its at; a node_crash's is
+ * at + restart_after, or the end of the run when the node stays down). */
 #define FAULT_KINDS(X) \
     X(CACHE_FLUSH, "cache_flush") \
-    X(DB_SLOWDOWN, "db_slowdown")
+    X(DB_SLOWDOWN, "db_slowdown") \
+    X(CACHE_OUTAGE, "cache_outage") \
+    X(DB_OUTAGE, "db_outage") \
+    X(NODE_CRASH, "node_crash")
 enum fault_kind {
 #define X(id, name) FAULT_##id,
     FAULT_KINDS(X)
@@ -52,9 +56,18 @@ typedef struct burst {
     int64_t key;           /* a key index, BURST_KEY_HOT or BURST_KEY_DRAWN */
 } burst;
 
+/* cache_outage's mode: a cache operation fails at once, or after cache.timeout. */
+enum outage_mode { OUTAGE_ERROR, OUTAGE_TIMEOUT };
+/* app.on_cache_error: a failed cache get falls back to the DB, or fails the attempt. */
+enum cache_error_kind { CACHE_ERROR_DB, CACHE_ERROR_FAIL };
+
 typedef struct fault {
     enum fault_kind kind;
     double at, until, factor;
+    enum outage_mode mode;     /* cache_outage */
+    bool data_lost;            /* cache_outage: "data": "lost" (the cache restarts empty) */
+    uint32_t node;             /* node_crash */
+    double restart_after;      /* node_crash: INFINITY: it stays down */
 } fault;
 
 struct strategy_ops;
@@ -98,12 +111,16 @@ typedef struct scenario {
         double zipf_s;                 /* < 0: uniform */
     } keys;
 
-    struct { uint32_t nodes; } app;
+    struct {
+        uint32_t nodes;
+        enum cache_error_kind on_cache_error;
+    } app;
 
     struct {
         dist latency;
         double ttl, ttl_jitter;
         enum initial_kind initial;
+        double timeout;                /* a cache operation fails after it; INFINITY: none */
     } cache;
 
     struct {

@@ -80,7 +80,10 @@ static inline bool cause_early(enum cause c)
     X(REJECTED, "rejected") \
     X(QUEUE_TIMEOUT, "queue_timeout") \
     X(STATEMENT_TIMEOUT, "statement_timeout") \
-    X(CANCELLED, "cancelled")
+    X(CANCELLED, "cancelled") \
+    X(REFUSED, "refused") \
+    X(DB_OUTAGE, "db_outage") \
+    X(ORPHANED, "orphaned")
 
 enum query_end {
 #define X(id, name) QEND_##id,
@@ -130,6 +133,14 @@ extern const char *const counter_names[CNT_N];
     X(RETRY_DENIED, "retry_denied", OUT_ERROR, "denied a retry", \
       "its last attempt failed (a timeout or an error) and the retry budget (clients.retries.budget) " \
       "denied the retry that would have followed") \
+    X(CACHE_ERROR, "cache_error", OUT_ERROR, "failed on a cache error", \
+      "its last attempt's cache operation failed (a cache_outage, or cache.timeout) and app.on_cache_error " \
+      "is \"error\"") \
+    X(DB_OUTAGE, "db_outage", OUT_ERROR, "failed by the DB outage", \
+      "its last attempt's DB query was refused during a db_outage, or was in flight when one began") \
+    X(NODE_CRASH, "node_crash", OUT_ERROR, "lost with a crashed node", \
+      "its last attempt was on an app node when it crashed (node_crash), or waited on a flight that node led, " \
+      "or arrived when every node was down") \
     X(UNFINISHED, "unfinished", OUT_UNFINISHED, "unfinished when the run was cut", \
       "it was still unanswered when the run stopped at the drain limit (drain)")
 

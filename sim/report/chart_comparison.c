@@ -15,7 +15,7 @@
  * on top.  A label whose total is NAN gets "n/a" and no bar; one whose total
  * is +inf gets a hatched bar to the top of the panel and its text ("never",
  * "failed").  Values are in the panel's unit already. */
-#define MAXSTACK 7
+#define MAXSTACK 10
 typedef struct panel {
     char title[256];
     double ymax;
@@ -31,7 +31,7 @@ typedef struct panel {
 } panel;
 
 /* Fill patterns of the layers (0: solid), and their names for the key. */
-static const int stack_patterns[MAXSTACK] = { 0, 4, 1, 5, 2, 7, 6 };
+static const int stack_patterns[MAXSTACK] = { 0, 4, 1, 5, 2, 7, 6, 3, 8, 9 };
 _Static_assert(FAIL_N <= MAXSTACK, "a layer per way of failing");
 
 static void gen_panel(strbuf *o, strbuf *data, const run_folder *rf, const panel *p, int no)

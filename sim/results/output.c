@@ -234,6 +234,8 @@ static char *summary_json(const results *res, const scenario *sc, size_t si, con
     cJSON_AddNumberToObject(db, "queue_timeouts", v[COL_DB_QUEUE_TIMEOUTS]);
     cJSON_AddNumberToObject(db, "statement_timeouts", v[COL_DB_STATEMENT_TIMEOUTS]);
     cJSON_AddNumberToObject(db, "cancelled", v[COL_DB_CANCELLED]);
+    cJSON_AddNumberToObject(db, "refused", v[COL_DB_REFUSED]);
+    cJSON_AddNumberToObject(db, "outage_failed", v[COL_DB_OUTAGE_FAILED]);
     cJSON_AddNumberToObject(db, "wasted", v[COL_DB_WASTED]);
     cJSON_AddNumberToObject(db, "peak_inflight", v[COL_PEAK_INFLIGHT]);
     cJSON_AddNumberToObject(db, "peak_queue", v[COL_PEAK_QUEUE]);

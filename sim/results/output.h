@@ -58,6 +58,8 @@
     X(DB_QUEUE_TIMEOUTS, "db_queue_timeouts", CK_COUNT, (double)m->db_queue_timeouts) \
     X(DB_STATEMENT_TIMEOUTS, "db_statement_timeouts", CK_COUNT, (double)m->db_statement_timeouts) \
     X(DB_CANCELLED, "db_cancelled", CK_COUNT, (double)m->db_cancelled) \
+    X(DB_REFUSED, "db_refused", CK_COUNT, (double)m->db_refused) \
+    X(DB_OUTAGE_FAILED, "db_outage_failed", CK_COUNT, (double)m->db_outage_failed) \
     X(DB_WASTED, "db_wasted", CK_COUNT, (double)m->db_wasted) \
     X(PEAK_INFLIGHT, "peak_db_inflight", CK_COUNT, (double)m->peak_inflight) \
     X(PEAK_QUEUE, "peak_db_queue", CK_COUNT, (double)m->peak_queue) \

@@ -228,6 +228,7 @@ static scenario *load_buffer(const char *path, char *text, size_t len, const ove
     s->recovery.tolerance = 0.01;
     s->recovery.latency_factor = 2;
     s->db.queue_timeout = INFINITY;
+    s->cache.timeout = INFINITY;
     s->db.statement_timeout = INFINITY;
     s->clients.retry_budget = INFINITY;
     if (!L.oom)

@@ -307,7 +307,7 @@ static void load_clients(loader *L, const cJSON *c, scenario *s)
 
 static void load_cache(loader *L, const cJSON *c, scenario *s)
 {
-    static const char *const fields[] = { "latency", "ttl", "ttl_jitter", "initial", NULL };
+    static const char *const fields[] = { "latency", "ttl", "ttl_jitter", "initial", "timeout", NULL };
     /* Same order as enum initial_kind. */
     static const char *const initial[] = { "spread", "synchronized", "cold", NULL };
     scn_check_fields(L, c, fields);
@@ -317,6 +317,7 @@ static void load_cache(loader *L, const cJSON *c, scenario *s)
     int k;
     if (scn_get_enum(L, c, "initial", initial, &k) == SET)
         s->cache.initial = (enum initial_kind)k;
+    scn_get_duration(L, c, "timeout", false, &POS, &s->cache.timeout);
 }
 
 static void load_db(loader *L, const cJSON *d, scenario *s)
@@ -369,6 +370,15 @@ static void load_faults(loader *L, const cJSON *v, scenario *s)
     };
     static const char *const flush_fields[] = { "at", "type", NULL };
     static const char *const slow_fields[] = { "at", "until", "type", "factor", NULL };
+    static const char *const cache_out_fields[] = { "at", "until", "type", "mode", "data", NULL };
+    static const char *const db_out_fields[] = { "at", "until", "type", NULL };
+    static const char *const crash_fields[] = { "at", "type", "node", "restart_after", NULL };
+    static const char *const *const fields_of[] = { flush_fields, slow_fields, cache_out_fields, db_out_fields,
+                                                    crash_fields };
+    _Static_assert(sizeof fields_of / sizeof fields_of[0] == FAULT_NKINDS, "the fields of every fault kind");
+    /* Same order as enum outage_mode. */
+    static const char *const modes[] = { "error", "timeout", NULL };
+    static const char *const datas[] = { "kept", "lost", NULL };
     if (!cJSON_IsArray(v)) {
         scn_report(L, R_GOT, "expected an array of faults such as {\"at\": D, \"type\": \"cache_flush\"}");
         return;
@@ -393,11 +403,11 @@ static void load_faults(loader *L, const cJSON *v, scenario *s)
             }
             /* Without a known type the other fields mean nothing yet. */
             if (k >= 0) {
-                fault f = { .kind = (enum fault_kind)k, .factor = 1 };
-                scn_check_fields(L, c, k == FAULT_CACHE_FLUSH ? flush_fields : slow_fields);
+                fault f = { .kind = (enum fault_kind)k, .factor = 1, .restart_after = INFINITY };
+                scn_check_fields(L, c, fields_of[k]);
                 int at = scn_get_duration(L, c, "at", true, &NONNEG, &f.at);
                 f.until = f.at;
-                if (k == FAULT_DB_SLOWDOWN) {
+                if (k == FAULT_DB_SLOWDOWN || k == FAULT_CACHE_OUTAGE || k == FAULT_DB_OUTAGE) {
                     int until = scn_get_duration(L, c, "until", true, &NONNEG, &f.until);
                     if (at == SET && until == SET && f.until <= f.at) {
                         char a[40];
@@ -406,7 +416,27 @@ static void load_faults(loader *L, const cJSON *v, scenario *s)
                         scn_report(L, R_GOT, "expected a duration > %s s, the \"at\"", a);
                         scn_ptr_pop(L, m2);
                     }
-                    scn_get_number(L, c, "factor", true, &POS, &f.factor);
+                }
+                if (k == FAULT_DB_SLOWDOWN) scn_get_number(L, c, "factor", true, &POS, &f.factor);
+                if (k == FAULT_CACHE_OUTAGE) {
+                    int e;
+                    if (scn_get_enum(L, c, "mode", modes, &e) == SET) f.mode = (enum outage_mode)e;
+                    if (scn_get_enum(L, c, "data", datas, &e) == SET) f.data_lost = e == 1;
+                    if (f.mode == OUTAGE_TIMEOUT && !(s->cache.timeout < INFINITY)) {
+                        size_t m2 = scn_ptr_push(L, "mode");
+                        scn_report(L, R_GOT, "expected \"error\": mode \"timeout\" needs cache.timeout (how long "
+                                             "a cache operation waits before it fails)");
+                        scn_ptr_pop(L, m2);
+                    }
+                }
+                if (k == FAULT_NODE_CRASH) {
+                    uint64_t node;
+                    if (scn_get_uint(L, c, "node", true, 0, (uint64_t)s->app.nodes - 1, false, &node) == SET)
+                        f.node = (uint32_t)node;
+                    if (scn_get_duration(L, c, "restart_after", false, &POS, &f.restart_after) == SET)
+                        f.until = f.at + f.restart_after;
+                    else
+                        f.until = INFINITY;
                 }
                 s->faults[s->nfaults++] = f;
             }
@@ -607,7 +637,9 @@ void scn_load_root(loader *L, const cJSON *root, scenario *s)
         "name", "description", "seed", "duration", "warmup", "bin", "drain", "clients", "keys", "app",
         "cache", "db", "faults", "strategies", "slo", "recovery", NULL,
     };
-    static const char *const app_fields[] = { "nodes", NULL };
+    static const char *const app_fields[] = { "nodes", "on_cache_error", NULL };
+    /* Same order as enum cache_error_kind. */
+    static const char *const cache_errors[] = { "db", "error", NULL };
     if (!scn_v_object(L, root, NULL))
         return;
     scn_check_fields(L, root, fields);
@@ -685,6 +717,9 @@ void scn_load_root(loader *L, const cJSON *root, scenario *s)
             scn_check_fields(L, app, app_fields);
             if (scn_get_uint(L, app, "nodes", false, 1, MAX_NODES, false, &nodes) == SET)
                 s->app.nodes = (uint32_t)nodes;
+            int e;
+            if (scn_get_enum(L, app, "on_cache_error", cache_errors, &e) == SET)
+                s->app.on_cache_error = (enum cache_error_kind)e;
         }
         scn_ptr_pop(L, m);
     }

@@ -2,7 +2,10 @@
  * keep it in their key slots.  A lock is free when never taken, released, or
  * past its ttl.  Taking it issues the taker's query as its holder; the
  * holder's value, when written, releases it; a holder the DB rejected, or
- * whose query failed, keeps it until its ttl (nobody will release it). */
+ * whose query failed, keeps it until its ttl (nobody will release it).
+ * Being in the cache, a lock follows it through a cache_outage: none is taken
+ * or released while the cache is down (the release is lost: the lock lapses
+ * at its ttl), and a cache that comes back empty holds none. */
 #ifndef STAMPEDE_KEYLOCK_H
 #define STAMPEDE_KEYLOCK_H
 
@@ -18,9 +21,11 @@ typedef struct keylock {
     uint8_t held;          /* ... and held (not released) */
 } keylock;
 
-static inline bool keylock_free(const keylock *k, double now)
+/* Whether lock k, taken for ttl, is free now (a lock taken before the cache
+ * last came back empty is gone). */
+static inline bool keylock_free(const sim *s, const keylock *k, double ttl)
 {
-    return !k->held || now >= k->until;
+    return !k->held || model_now(s) >= k->until || k->until - ttl < model_cache_lost_at(s);
 }
 
 /* Takes the free lock k of att's key for ttl and issues att's query as its
@@ -36,10 +41,10 @@ static inline uint32_t keylock_take(sim *s, keylock *k, uint32_t att, double ttl
 
 /* Query q of the lock's key ended: the holder's value, written (ok),
  * releases the lock; a holder's failed query leaves it held until its ttl. */
-static inline void keylock_query_done(keylock *k, uint32_t q, bool ok)
+static inline void keylock_query_done(const sim *s, keylock *k, uint32_t q, bool ok)
 {
     if (k->owner != q) return;
-    if (ok) k->held = 0;
+    if (ok && model_cache_up(s)) k->held = 0;
     k->owner = MODEL_NONE;
 }
 

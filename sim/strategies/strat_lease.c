@@ -5,8 +5,11 @@
  * value when accept_stale.  The lease is a lock per key (keylock.h), taken by
  * the get itself rather than by a separate cache operation, and released
  * when its holder's value is written (memcache's set with the lease token), so
- * lease_ttl only bounds a lease whose holder never writes.  Slots: the lease
- * per key; per attempt, whether it was counted as a lock wait. */
+ * lease_ttl only bounds a lease whose holder never writes.  When the get
+ * fails (a cache outage, cache.timeout) with app.on_cache_error "db", no
+ * lease is granted and the attempt queries the DB without one (memcache
+ * clients treat a failed get as a miss).  Slots: the lease per key; per
+ * attempt, whether it was counted as a lock wait. */
 #include <math.h>
 #include <stddef.h>
 
@@ -31,7 +34,11 @@ static void lease_read(sim *s, struct strategy *self, uint32_t att, const lookup
         model_finish(s, att, first ? OUT_HIT : OUT_WAITED);
         return;
     }
-    if (keylock_free(k, model_now(s))) {
+    if (v->cache_error) {   /* no lease from a failed get */
+        model_cache_fallback(s, att);
+        return;
+    }
+    if (keylock_free(s, k, p->lease_ttl)) {
         if (keylock_take(s, k, att, p->lease_ttl, CAUSE_LEASE, true) == MODEL_NONE) model_fail(s, att, FAIL_REJECTED);
         return;
     }
@@ -53,7 +60,9 @@ static void lease_lookup(sim *s, struct strategy *self, uint32_t att, const look
 
 static void lease_wake(sim *s, struct strategy *self, uint32_t att, uint32_t tag)
 {
-    if (tag == TAG_RETRY) {
+    if (tag & MODEL_CACHE_FAILED) {   /* the get again failed: to the DB without a lease */
+        model_cache_fallback(s, att);
+    } else if (tag == TAG_RETRY) {
         model_cache_step(s, self, att, TAG_GET);
     } else {
         lookup_view v = model_look(s, model_att_key(s, att));
@@ -63,7 +72,7 @@ static void lease_wake(sim *s, struct strategy *self, uint32_t att, uint32_t tag
 
 static void lease_query_done(sim *s, struct strategy *self, uint32_t q, bool ok)
 {
-    keylock_query_done(strategy_key_slot(self, model_query_key(s, q)), q, ok);
+    keylock_query_done(s, strategy_key_slot(self, model_query_key(s, q)), q, ok);
     model_answer_issuer(s, q, ok);
 }
 
@@ -72,7 +81,7 @@ static uint32_t lease_early(sim *s, struct strategy *self, uint32_t att, enum ca
 {
     const lease_params *p = self->params;
     keylock *k = strategy_key_slot(self, model_att_key(s, att));
-    if (!keylock_free(k, model_now(s))) return MODEL_NONE;
+    if (!model_cache_up(s) || !keylock_free(s, k, p->lease_ttl)) return MODEL_NONE;
     return keylock_take(s, k, att, p->lease_ttl, c, wait);
 }
 

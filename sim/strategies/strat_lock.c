@@ -3,8 +3,12 @@
  * a fresh value, or takes a free lock and queries the DB, or sleeps `poll` and
  * tries again, until max_wait after its first step.  The lock is released
  * when its taker's value is written, if the taker still holds it; else it
- * lapses after lock_ttl.  Slots: the lock per key; per attempt, whether it
- * made its first step, left the loop, and was counted as a lock wait. */
+ * lapses after lock_ttl.  The lock is in the cache: when the get or a lock
+ * step fails (a cache outage, cache.timeout) with app.on_cache_error "db",
+ * the attempt queries the DB without the lock, as a Redis-lock client that
+ * falls through on an error does.  Slots: the lock per key; per attempt,
+ * whether it made its first step, left the loop, and was counted as a lock
+ * wait. */
 #include <math.h>
 #include <stddef.h>
 
@@ -27,6 +31,10 @@ static void lock_lookup(sim *s, struct strategy *self, uint32_t att, const looku
         model_finish(s, att, OUT_HIT);
         return;
     }
+    if (v->cache_error) {   /* the lock is out of reach too */
+        model_cache_fallback(s, att);
+        return;
+    }
     model_read_stale(s, att, v->present);
     model_cache_step(s, self, att, TAG_STEP);
 }
@@ -47,7 +55,7 @@ static void lock_step(sim *s, struct strategy *self, uint32_t att)
         return;
     }
     model_read_stale(s, att, v.present);
-    if (keylock_free(k, model_now(s))) {
+    if (keylock_free(s, k, p->lock_ttl)) {
         *flags |= DONE;
         if (keylock_take(s, k, att, p->lock_ttl, CAUSE_LOCK, true) == MODEL_NONE) model_fail(s, att, FAIL_REJECTED);
         return;
@@ -70,6 +78,11 @@ static void lock_wake(sim *s, struct strategy *self, uint32_t att, uint32_t tag)
     const lock_params *p = self->params;
     uint8_t *flags = strategy_att_slot(self, att);
     if (*flags & DONE) return;
+    if (tag & MODEL_CACHE_FAILED) {   /* a lock step failed: to the DB without the lock */
+        *flags |= DONE;
+        model_cache_fallback(s, att);
+        return;
+    }
     switch (tag) {
     case TAG_STEP: lock_step(s, self, att); break;
     case TAG_POLL: model_cache_step(s, self, att, TAG_STEP); break;
@@ -82,7 +95,7 @@ static void lock_wake(sim *s, struct strategy *self, uint32_t att, uint32_t tag)
 
 static void lock_query_done(sim *s, struct strategy *self, uint32_t q, bool ok)
 {
-    keylock_query_done(strategy_key_slot(self, model_query_key(s, q)), q, ok);
+    keylock_query_done(s, strategy_key_slot(self, model_query_key(s, q)), q, ok);
     model_answer_issuer(s, q, ok);
 }
 
@@ -91,7 +104,7 @@ static uint32_t lock_early(sim *s, struct strategy *self, uint32_t att, enum cau
 {
     const lock_params *p = self->params;
     keylock *k = strategy_key_slot(self, model_att_key(s, att));
-    if (!keylock_free(k, model_now(s))) return MODEL_NONE;
+    if (!model_cache_up(s) || !keylock_free(s, k, p->lock_ttl)) return MODEL_NONE;
     return keylock_take(s, k, att, p->lock_ttl, c, wait);
 }
 
