@@ -66,6 +66,7 @@ static void trigger_words(strbuf *h, const run_recovery *r)
 {
     static const struct { const char *name, *words; } names[] = {
         { "cache_flush", "cache flush" }, { "db_slowdown", "DB slowdown" }, { "burst", "burst" },
+        { "cache_outage", "cache outage" }, { "db_outage", "DB outage" }, { "node_crash", "node crash" },
     };
     const char *w = NULL;
     for (size_t k = 0; k < sizeof names / sizeof *names && !w; k++)

@@ -163,6 +163,20 @@ void chart_marks(chart *c, const run_folder *rf, double xmax)
             else num[0] = 0;
             snprintf(text[i], sizeof text[i], "DB slowdown%s, %.6g\u2013%s", num, m->at, u);
             break;
+        case MARK_CACHE_OUTAGE:
+            fill = "#f5d6d6";
+            snprintf(text[i], sizeof text[i], "cache outage (%s, data %s), %.6g\u2013%s", m->timeout ? "timeout" : "error",
+                     m->lost ? "lost" : "kept", m->at, u);
+            break;
+        case MARK_DB_OUTAGE:
+            fill = "#f0c8c8";
+            snprintf(text[i], sizeof text[i], "DB outage, %.6g\u2013%s", m->at, u);
+            break;
+        case MARK_CRASH:
+            fill = "#e3d6f0";
+            if (m->restarts) snprintf(text[i], sizeof text[i], "node %.0f down, %.6g\u2013%s", m->node, m->at, u);
+            else snprintf(text[i], sizeof text[i], "node %.0f crashed at %s (stays down)", m->node, a);
+            break;
         case MARK_BURST:
             fill = "#d6e8f5";
             report_fmt_count(num, sizeof num, m->requests);

@@ -192,6 +192,9 @@ static int read_scenario(run_folder *rf, const char *path, char *err, size_t err
         mark m = { .until = NAN, .factor = NAN };
         if (!strcmp(type, "cache_flush")) m.kind = MARK_FLUSH;
         else if (!strcmp(type, "db_slowdown")) m.kind = MARK_SLOWDOWN;
+        else if (!strcmp(type, "cache_outage")) m.kind = MARK_CACHE_OUTAGE;
+        else if (!strcmp(type, "db_outage")) m.kind = MARK_DB_OUTAGE;
+        else if (!strcmp(type, "node_crash")) m.kind = MARK_CRASH;
         else {   /* a kind of fault this version does not draw */
             i++;
             continue;
@@ -203,6 +206,26 @@ static int read_scenario(run_folder *rf, const char *path, char *err, size_t err
             if (jfile_duration(&j, ptr, true, m.at, BIG, &m.until, err, errlen)) goto done;
             snprintf(ptr, sizeof ptr, "/faults/%d/factor", i);
             if (jfile_number(&j, ptr, true, 1e-15, BIG, false, &m.factor, err, errlen)) goto done;
+        } else if (m.kind == MARK_CACHE_OUTAGE || m.kind == MARK_DB_OUTAGE) {
+            snprintf(ptr, sizeof ptr, "/faults/%d/until", i);
+            if (jfile_duration(&j, ptr, true, m.at, BIG, &m.until, err, errlen)) goto done;
+            const char *str = NULL;
+            snprintf(ptr, sizeof ptr, "/faults/%d/mode", i);
+            if (jfile_get(&j, ptr) && jfile_string(&j, ptr, true, &str, err, errlen)) goto done;
+            m.timeout = str && !strcmp(str, "timeout");
+            str = NULL;
+            snprintf(ptr, sizeof ptr, "/faults/%d/data", i);
+            if (jfile_get(&j, ptr) && jfile_string(&j, ptr, true, &str, err, errlen)) goto done;
+            m.lost = str && !strcmp(str, "lost");
+        } else if (m.kind == MARK_CRASH) {
+            snprintf(ptr, sizeof ptr, "/faults/%d/node", i);
+            if (jfile_number(&j, ptr, true, 0, BIG, false, &m.node, err, errlen)) goto done;
+            double after = NAN;
+            snprintf(ptr, sizeof ptr, "/faults/%d/restart_after", i);
+            if (jfile_get(&j, ptr) && jfile_duration(&j, ptr, true, 0, BIG, &after, err, errlen)) goto done;
+            m.restarts = isfinite(after);
+            /* down until its restart, or to the end of the run */
+            m.until = m.restarts ? m.at + after : fmax(m.at, rf->duration);
         } else {
             m.until = m.at;
         }

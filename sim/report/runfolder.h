@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum mark_kind { MARK_WARMUP, MARK_FLUSH, MARK_SLOWDOWN, MARK_BURST };
+enum mark_kind { MARK_WARMUP, MARK_FLUSH, MARK_SLOWDOWN, MARK_BURST, MARK_CACHE_OUTAGE, MARK_DB_OUTAGE, MARK_CRASH };
 
 /* Something that happened at a known time, drawn on every chart over time. */
 typedef struct mark {
@@ -19,6 +19,9 @@ typedef struct mark {
     double at, until;       /* until: end of a window (warmup, slowdown, burst spread) */
     double factor;          /* slowdown */
     double requests;        /* burst */
+    double node;            /* node_crash: the node; restarts: whether it restarts at until */
+    bool restarts;
+    bool timeout, lost;     /* cache_outage: mode "timeout", data "lost" */
 } mark;
 
 /* The columns of timeseries.csv the charts use. */
