@@ -1299,6 +1299,19 @@ const char *live_refusal(const scenario *sc, char *buf, size_t n)
                  "simulate it with stampede run)", sc->path, control);
         return buf;
     }
+    for (size_t i = 0; i < sc->nfaults; i++) {
+        enum fault_kind k = sc->faults[i].kind;
+        if (k == FAULT_CACHE_OUTAGE || k == FAULT_DB_OUTAGE || k == FAULT_NODE_CRASH) {
+            snprintf(buf, n, "%s: error: /faults/%zu: a %s does not run live yet (remove it to run the rest, or "
+                     "simulate it with stampede run)", sc->path, i, trigger_names[k]);
+            return buf;
+        }
+    }
+    if (isfinite(sc->cache.timeout)) {
+        snprintf(buf, n, "%s: error: /cache/timeout: cache.timeout does not run live yet (remove it to run the rest, "
+                 "or simulate it with stampede run)", sc->path);
+        return buf;
+    }
     if (sc->db.workers == UNLIMITED || sc->db.workers > 1000) {
         snprintf(buf, n, "%s: error: /db/workers: live opens one PostgreSQL connection per worker: give a number from 1 to "
                  "1000", sc->path);
