@@ -330,9 +330,15 @@ RARE void query_fail(sim *s, uint32_t qi, enum query_end how)
     q_release(s, qi);
 }
 
-void db_fail_query(sim *s, uint32_t qi)
+/* A DB outage starts now: every query in flight fails (the queued ones from
+ * the head first, so that no worker freed here starts one, then those in
+ * service in the order of their records). */
+void db_outage_start(sim *s)
 {
-    query_fail(s, qi, QEND_DB_OUTAGE);
+    s->db_down++;
+    while (s->queued) query_fail(s, s->qhead, QEND_DB_OUTAGE);
+    for (uint32_t qi = 1; qi < s->nq; qi++)
+        if (s->q[qi].serial && (s->q[qi].flags & QF_INSERVICE)) query_fail(s, qi, QEND_DB_OUTAGE);
 }
 
 

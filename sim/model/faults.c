@@ -4,10 +4,12 @@
  * (windows that overlap multiply); a cache_outage makes every cache operation
  * issued within its window fail (cache operations go through
  * sched_cache_op_checked whenever one may fail); a db_outage fails the
- * queries in flight at its start and refuses new ones until its end (db.c's
- * model_query); a node_crash fails the attempts of its node, orphans the
- * node's queries, and sends new requests and retries to the live nodes until
- * the node restarts. */
+ * queries in flight at its start (db.c's db_outage_start) and refuses new
+ * ones until its end (db.c's model_query); a node_crash (model.c's
+ * node_crash) fails the attempts of its node and orphans the node's queries,
+ * and new requests and retries go to the live nodes until the node restarts.
+ * This file keeps the faults' state and calls nothing of db.c or model.c:
+ * run.c hands the start of a DB outage and a crash to them. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -74,41 +76,6 @@ void faults_free(sim *s)
     free(s->node_down);
 }
 
-/* A DB outage starts now: every query in flight fails (the queued ones from
- * the head first, so that no worker freed here starts one, then those in
- * service in the order of their records). */
-static void db_outage_start(sim *s)
-{
-    s->db_down++;
-    while (s->queued) db_fail_query(s, s->qhead);
-    for (uint32_t qi = 1; qi < s->nq; qi++)
-        if (s->q[qi].serial && (s->q[qi].flags & QF_INSERVICE)) db_fail_query(s, qi);
-}
-
-/* App node n crashes now: its attempts fail (a retry goes to a live node),
- * then its queries still in flight become orphans: the DB goes on with them,
- * nothing they return is written, and the strategies hear now that they
- * failed (a lock or a lease they hold is never released; the joiners of a
- * flight they lead fail). */
-static void node_crash(sim *s, uint32_t n)
-{
-    if (s->node_down[n]++) return;   /* down already */
-    s->ndown++;
-    for (uint32_t ai = 1; ai < s->natt; ai++) {
-        attempt *a = &s->att[ai];
-        if (a->node != n || a->state == AS_FREE || a->state == AS_BACKOFF) continue;
-        strategy_abandon(s, ai);
-        model_fail(s, ai, FAIL_NODE_CRASH);
-    }
-    for (uint32_t qi = 1; qi < s->nq; qi++) {
-        query *q = &s->q[qi];
-        if (!q->serial || q->node != n || (q->flags & QF_ORPHAN)) continue;
-        q->flags |= QF_ORPHAN;
-        q->fail = FAIL_NODE_CRASH;
-        strategy_query_done(s, qi, false);
-    }
-}
-
 void on_fault(sim *s, uint32_t fi, uint32_t end)
 {
     const fault *f = &s->sc->faults[fi];
@@ -126,16 +93,11 @@ void on_fault(sim *s, uint32_t fi, uint32_t end)
             }
         }
         break;
-    case FAULT_DB_OUTAGE:
-        if (!end) db_outage_start(s);
-        else s->db_down--;
+    case FAULT_DB_OUTAGE:   /* its start: db_outage_start */
+        if (end) s->db_down--;
         break;
-    case FAULT_NODE_CRASH:
-        if (!end) {
-            node_crash(s, f->node);
-        } else if (!--s->node_down[f->node]) {
-            s->ndown--;   /* back, empty: its flights and waits ended with the crash */
-        }
+    case FAULT_NODE_CRASH:   /* its crash: node_crash */
+        if (end && !--s->node_down[f->node]) s->ndown--;   /* back, empty: its flights and waits ended with the crash */
         break;
     default: break;
     }

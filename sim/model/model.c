@@ -271,6 +271,30 @@ void on_timeout(sim *s, uint32_t ai)
     if (qi != MODEL_NONE && s->sc->clients.cancel != CANCEL_NONE) cancel_if_unwaited(s, qi);
 }
 
+/* App node n crashes now: its attempts fail (a retry goes to a live node),
+ * then its queries still in flight become orphans: the DB goes on with them,
+ * nothing they return is written, and the strategies hear now that they
+ * failed (a lock or a lease they hold is never released; the joiners of a
+ * flight they lead fail). */
+void node_crash(sim *s, uint32_t n)
+{
+    if (s->node_down[n]++) return;   /* down already */
+    s->ndown++;
+    for (uint32_t ai = 1; ai < s->natt; ai++) {
+        attempt *a = &s->att[ai];
+        if (a->node != n || a->state == AS_FREE || a->state == AS_BACKOFF) continue;
+        strategy_abandon(s, ai);
+        model_fail(s, ai, FAIL_NODE_CRASH);
+    }
+    for (uint32_t qi = 1; qi < s->nq; qi++) {
+        query *q = &s->q[qi];
+        if (!q->serial || q->node != n || (q->flags & QF_ORPHAN)) continue;
+        q->flags |= QF_ORPHAN;
+        q->fail = FAIL_NODE_CRASH;
+        strategy_query_done(s, qi, false);
+    }
+}
+
 void on_retry(sim *s, uint32_t ai)
 {
     attempt *a = &s->att[ai];

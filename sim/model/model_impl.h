@@ -368,6 +368,8 @@ int attempts_setup(sim *s);
 void attempts_free(sim *s);
 void on_retry(sim *s, uint32_t ai);
 void on_timeout(sim *s, uint32_t ai);
+/* A node_crash of app node n now (its restart: faults.c). */
+void node_crash(sim *s, uint32_t n);
 /* The strategy bridge: the chain of strategy i of the scenario (s->inst),
  * its slots, and the hooks the model calls. */
 int strategy_setup(sim *s, const strategy_cfg *cfg);
@@ -474,8 +476,9 @@ void ps_reschedule(sim *s);
 void on_db_abort(sim *s, uint32_t qi, uint32_t serial);
 void on_statement_timeout(sim *s, uint32_t qi, uint32_t serial);
 void on_queue_timeout(sim *s, uint32_t qi, uint32_t serial);
-/* A db_outage began: query qi (queued or in service) fails now. */
-void db_fail_query(sim *s, uint32_t qi);
+/* A db_outage starts now: it refuses queries until its end (faults.c), and
+ * every query in flight fails now. */
+void db_outage_start(sim *s);
 /* clients.cancel: an attempt's timeout just ended its wait on query qi. */
 void cancel_if_unwaited(sim *s, uint32_t qi);
 /* The event of query qi with serial: still about the same query (slots are
@@ -497,6 +500,9 @@ int faults_setup(sim *s);
 /* Schedules the flushes (before any arrival). */
 void faults_start(sim *s);
 void faults_free(sim *s);
+/* Fault fi starts (end 0) or ends (1) now: a flush, a cache outage's start
+ * and end, the end of a DB outage, a node's restart (run.c hands the start of
+ * a DB outage to db_outage_start and a crash to node_crash). */
 void on_fault(sim *s, uint32_t fi, uint32_t end);
 /* The product of the db_slowdown factors whose window holds t. */
 double faults_slowdown(const sim *s, double t);

@@ -20,6 +20,16 @@ static inline bool stale(const sim *s, const event *ev)
     return ev->kind >= EV_RETRY && s->att[ev->a].gen != ev->b;
 }
 
+/* Fault fi starts or ends now: a DB outage's start to the DB, a crash to the
+ * model, the rest to faults.c. */
+static void fault_event(sim *s, uint32_t fi, uint32_t end)
+{
+    const fault *f = &s->sc->faults[fi];
+    if (!end && f->kind == FAULT_DB_OUTAGE) db_outage_start(s);
+    else if (!end && f->kind == FAULT_NODE_CRASH) node_crash(s, f->node);
+    else on_fault(s, fi, end);
+}
+
 HOT void dispatch(sim *s, const event *ev)
 {
     switch (ev->kind) {
@@ -34,7 +44,7 @@ HOT void dispatch(sim *s, const event *ev)
     case EV_TIMEOUT: on_timeout(s, ev->a); break;
     case EV_DB_DONE: on_db_done(s, ev->a, ev->b); break;
     case EV_DB_PS: ps_complete(s); break;
-    case EV_FAULT: on_fault(s, ev->a, ev->c); break;
+    case EV_FAULT: fault_event(s, ev->a, ev->c); break;
     case EV_DB_ABORT: on_db_abort(s, ev->a, ev->b); break;
     case EV_STMT_TIMEOUT: on_statement_timeout(s, ev->a, ev->b); break;
     case EV_QUEUE_TIMEOUT: on_queue_timeout(s, ev->a, ev->b); break;
