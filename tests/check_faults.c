@@ -148,6 +148,19 @@ static const fault_case cases[] = {
       { { 0, 1, "fetch", 0.102, 0.102, 1 }, { 1, 1, "fetch", 0.152, 0.152, 1 }, { 2, 1, "fetch", 0.403, 0.153, 1 } },
       { { 0.002, 0.102, "lock", "ok", 0 }, { 0.052, 0.152, "miss", "ok", 1 }, { 0.303, 0.403, "lock", "ok", 2 } },
       "lock_waits", 2 },
+    { "lock, on_cache_error error: the waiter's lock step at 52 ms fails the attempt; the rest as above",
+      BASE("{\"name\": \"lock\", \"lock_ttl\": \"300ms\", \"max_wait\": \"5s\"}", BURST(2, 0) ", " BURST(1, 0.25),
+           ", \"on_cache_error\": \"error\"", COLD, UNL, "{\"type\": \"cache_outage\", \"at\": 0.05, \"until\": 0.2}"),
+      { { 0, 1, "fetch", 0.102, 0.102, 1 }, { 1, 1, "error", 0.052, NAN, 0 }, { 2, 1, "fetch", 0.403, 0.153, 1 } },
+      { { 0.002, 0.102, "lock", "ok", 0 }, { 0.303, 0.403, "lock", "ok", 2 } }, "failed_by_cache_error", 1 },
+    /* Lease taken by the first get (1 ms); gets every 11 ms; the cache is down
+     * from 50 to 200 ms, in mode timeout (50 ms). */
+    { "lease, mode timeout: the waiter's get issued at 55 ms fails at 105 ms and it queries without a lease; its "
+      "value, written at 205 ms after the outage, stays",
+      BASE("{\"name\": \"lease\"}", BURST(2, 0) ", " BURST(1, 0.3), "", COLD TIMEOUT50, UNL,
+           "{\"type\": \"cache_outage\", \"at\": 0.05, \"until\": 0.2, \"mode\": \"timeout\"}"),
+      { { 0, 1, "fetch", 0.101, 0.101, 1 }, { 1, 1, "fetch", 0.205, 0.205, 1 }, { 2, 1, "hit", 0.301, 0.001, 0 } },
+      { { 0.001, 0.101, "lease", "ok", 0 }, { 0.105, 0.205, "miss", "ok", 1 } }, "lock_waits", 1 },
     /* The DB is down from 50 to 200 ms. */
     { "db_outage under none: the queries in flight fail at 50 ms, a query at 101 ms is refused, one at 301 ms runs",
       BASE("{\"name\": \"none\"}", BURST(2, 0) ", " BURST(1, 0.1) ", " BURST(1, 0.3), "", COLD, UNL,
