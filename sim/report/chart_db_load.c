@@ -61,7 +61,7 @@ int chart_db_load(chart_ctx *cx)
     chart_count_tics(chart_sub(&c, "Y3TICS"), "y", y3);
     sb_puts(chart_sub(&c, "QUEUE_PANEL"), queue > 0 ? "1" : "0");
     chart_marks(&c, rf, xmax);
-    chart_recovery(&c, rf, xmax);
+    chart_recovery(&c, rf, xmax, 0);   /* in the panel under the key panel */
     chart_ts_series(&c, "INFLIGHT", rf, all, TS_INFLIGHT, "column(\"db_inflight_max\")", 1, NULL, true);
     /* The key has a panel of its own: eight labels would not fit beside one. */
     strbuf *in = chart_sub(&c, "INFLIGHT"), *key = chart_sub(&c, "KEY");

@@ -96,7 +96,6 @@ int chart_latency(chart_ctx *cx)
     gp_num(chart_sub(&c, "YMAX"), yb);
     chart_latency_tics(chart_sub(&c, "YTICS"), "y", ya, yb, 8);
     chart_marks(&c, rf, xmax);
-    chart_recovery(&c, rf, xmax);
     /* With more than LATENCY_ALL_PCT labels, three lines each would tangle:
      * p99 alone, the whole distribution being in the latency CDF chart. */
     bool all_pct = rf->nlabels <= LATENCY_ALL_PCT;
@@ -142,6 +141,9 @@ int chart_latency(chart_ctx *cx)
     if (hides)
         sb_puts(s, ", \\\n     keyentry with points linecolor rgb '#444444' pointtype 2 linewidth 1.5 "
                    "title 'p99 hides failures'");
+    /* Its legend goes under the key: a row per label, a blank, the
+     * percentiles and the notes. */
+    chart_recovery(&c, rf, xmax, (int)rf->nlabels + 1 + (all_pct ? 3 : 2) + (hides ? 1 : 0));
     /* The failed share per bin, on a log axis down to a decade below the
      * smallest, where a bin without failures is drawn (labelled 0). */
     double fa = fmin < 100 ? chart_decade_floor(fmin) / 10 : 0.01;

@@ -426,7 +426,7 @@ bool *chart_flags(chart_ctx *cx, size_t n)
  * trigger, a dotted line from the trigger's end to the end of the run where
  * it was not; one row per label under the top edge, in the key's order, so
  * equal times stay apart. */
-void chart_recovery(chart *c, const run_folder *rf, double xmax)
+void chart_recovery(chart *c, const run_folder *rf, double xmax, int key_rows)
 {
     if (isfinite(rf->duration) && rf->duration < xmax) xmax = rf->duration;   /* judged up to duration */
     strbuf *on = chart_sub(c, "RECOVERY"), *off = chart_sub(c, "NO_RECOVERY");
@@ -456,11 +456,16 @@ void chart_recovery(chart *c, const run_folder *rf, double xmax)
             sb_printf(off, "unset arrow %d\n", arrow++);
         }
     }
+    /* Under the key, whose rows start at screen 0.86 and take about 0.031
+     * each (spacing 1.1 at the key's font on a 720-pixel canvas). */
+    double top = 0.86 - 0.031 * (double)key_rows - 0.03;
+    if (top > 0.48) top = 0.48;
     if (any)
-        sb_puts(on, "set label 997 'after a trigger (a row each):' at screen 0.795, screen 0.48 left "
-                    "textcolor rgb '#444444' font ',11'\n"
-                    "set label 998 '\u25bc back to normal' at screen 0.795, screen 0.45 left "
-                    "textcolor rgb '#444444' font ',11'\n"
-                    "set label 999 '\u2508 never back to normal' at screen 0.795, screen 0.42 left "
-                    "textcolor rgb '#444444' font ',11'\n");
+        sb_printf(on, "set label 997 'after a trigger (a row each):' at screen 0.795, screen %.3f left "
+                      "textcolor rgb '#444444' font ',11'\n"
+                      "set label 998 '\u25bc back to normal' at screen 0.795, screen %.3f left "
+                      "textcolor rgb '#444444' font ',11'\n"
+                      "set label 999 '\u2508 never back to normal' at screen 0.795, screen %.3f left "
+                      "textcolor rgb '#444444' font ',11'\n",
+                  top, top - 0.03, top - 0.06);
 }

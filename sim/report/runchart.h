@@ -117,7 +117,7 @@ bool *chart_flags(chart_ctx *cx, size_t n);
  * trigger, a dotted line from the trigger's end to the end of the run where
  * it was not; one row per label under the top edge, in the key's order, so
  * equal times stay apart. */
-void chart_recovery(chart *c, const run_folder *rf, double xmax);
+void chart_recovery(chart *c, const run_folder *rf, double xmax, int key_rows);
 
 /* The charts: each fills its template from rf and draws it into cx->cs;
  * 0, or -1 with cx->err. */
