@@ -37,7 +37,7 @@ static void compare(const char *json, unsigned seed, size_t *count)
     keypick *kp = sc->keys.count > 1 ? keypick_new(sc->keys.count, sc->keys.zipf_s) : NULL;
     reqsrc q;
     char e[512];
-    ck_assert_int_eq(reqsrc_init(&q, sc, arr, keys, nodes, kp, NULL, e, sizeof e), 0);
+    ck_assert_int_eq(arrivals_src_init(&q, sc, arr, keys, nodes, kp, NULL, e, sizeof e), 0);
 
     char *text = tu_slurp(tu_pathf("%s/r/%s/requests.csv", dir, sc->strategies[0].label));
     ck_assert_ptr_nonnull(text);
@@ -61,7 +61,7 @@ static void compare(const char *json, unsigned seed, size_t *count)
         uint64_t id;
         double t;
         uint32_t key, node;
-        rc = reqsrc_next(&q, &id, &t, &key, &node, e, sizeof e);
+        rc = arrivals_src_next(&q, &id, &t, &key, &node, e, sizeof e);
         ck_assert_int_ge(rc, 0);
         if (!rc) break;
         ck_assert_uint_eq(id, got);
@@ -73,12 +73,12 @@ static void compare(const char *json, unsigned seed, size_t *count)
         got++;
     }
     ck_assert_uint_eq(got, n);
-    ck_assert(!(reqsrc_peek(&q) < INFINITY));
+    ck_assert(!(arrivals_src_peek(&q) < INFINITY));
     *count = n;
     for (size_t i = 0; i < cap; i++) free(want[i]);
     free(want);
     free(text);
-    reqsrc_free(&q);
+    arrivals_src_free(&q);
     keypick_free(kp);
     rng_free(arr);
     rng_free(keys);

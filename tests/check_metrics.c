@@ -169,9 +169,9 @@ START_TEST(requests_end_once_with_their_way)
     metrics_close(m, 0.5);
     /* 6 ended in the bin, 3 failed: p99 of all is rank 6, a failure. */
     ck_assert(isinf(m->rows[0].p99_all));
-    ck_assert_str_eq(failure_names[FAIL_TIMEOUT], "timeout");
-    ck_assert_str_eq(failure_names[FAIL_REJECTED], "rejected");
-    ck_assert_str_eq(failure_names[FAIL_GAVE_UP], "gave_up");
+    ck_assert_str_eq(vocab_failure_names[FAIL_TIMEOUT], "timeout");
+    ck_assert_str_eq(vocab_failure_names[FAIL_REJECTED], "rejected");
+    ck_assert_str_eq(vocab_failure_names[FAIL_GAVE_UP], "gave_up");
     metrics_free(m);
     free(m);
 }

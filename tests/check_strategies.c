@@ -59,7 +59,7 @@ static double sum(const run *r, const char *label, const char *name)
     double v = NAN;
     if (!strncmp(name, "outcomes.", 9)) {
         for (int o = 0; o < OUT_N; o++)
-            if (!strcmp(outcome_names[o], name + 9)) v = h->outcomes[o];
+            if (!strcmp(vocab_outcome_names[o], name + 9)) v = h->outcomes[o];
     } else {
         v = hn_col(h, name);
     }

@@ -83,7 +83,7 @@ const hn_run *hn_find(const hn_result *r, const char *label)
 double hn_col(const hn_run *run, const char *name)
 {
     for (int c = 0; c < COL_N; c++)
-        if (!strcmp(col_names[c], name)) return run->col[c];
+        if (!strcmp(output_col_names[c], name)) return run->col[c];
     return NAN;
 }
 

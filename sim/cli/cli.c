@@ -157,5 +157,5 @@ void cli_print_metrics(FILE *f)
           "METRIC or LABEL.METRIC.  Durations are in seconds in the files; bounds may\n"
           "be given as durations (p99<=2.5ms).\n\n", f);
     for (int c = 0; c < COL_N; c++)
-        fprintf(f, "  %-28s %-9s %s\n", col_names[c], sweep_metric_unit(c), sweep_metric_about(c));
+        fprintf(f, "  %-28s %-9s %s\n", output_col_names[c], sweep_metric_unit(c), sweep_metric_about(c));
 }

@@ -483,7 +483,7 @@ static void on_reply(redisAsyncContext *ac, void *r, void *priv)
     dispatch_reply(L, &o, &v);
 }
 
-/* Pub/sub: "<token>:ok", or "<token>:<failure>" (failure_names), when a
+/* Pub/sub: "<token>:ok", or "<token>:<failure>" (vocab_failure_names), when a
  * global flight ends. */
 static void on_message(redisAsyncContext *ac, void *r, void *priv)
 {
@@ -507,7 +507,7 @@ static void on_message(redisAsyncContext *ac, void *r, void *priv)
     int result = 1 + FAIL_REJECTED;   /* a result we do not know fails as a rejection */
     if (!strcmp(colon + 1, "ok")) result = 0;
     for (int f = 0; f < FAIL_N; f++)
-        if (!strcmp(colon + 1, failure_names[f])) result = 1 + f;
+        if (!strcmp(colon + 1, vocab_failure_names[f])) result = 1 + f;
     tick(L);
     advance(L);
     L->m->events++;
@@ -582,7 +582,7 @@ static uint32_t send_write(live *L, uint32_t node, uint32_t key, const char *val
 
 void lv_release(live *L, uint32_t key, enum guard g, uint64_t tok, bool publish)
 {
-    send_write(L, 0, key, NULL, 0, g, tok, publish ? failure_names[FAIL_REJECTED] : NULL);
+    send_write(L, 0, key, NULL, 0, g, tok, publish ? vocab_failure_names[FAIL_REJECTED] : NULL);
 }
 
 /* ---------------------------------------------------------------- attempts */
@@ -968,7 +968,7 @@ static void advance(live *L)
 
 static void schedule_arrival(live *L)
 {
-    double t = reqsrc_peek(&L->src);
+    double t = arrivals_src_peek(&L->src);
     if (t < INFINITY) sched(L, t, EV_ARRIVAL, 0, 0, 0);
     else L->arrivals_done = true;
 }
@@ -988,7 +988,7 @@ static void dispatch_timer(live *L, const event *ev)
         uint64_t id;
         double t;
         uint32_t key, node;
-        int rc = reqsrc_next(&L->src, &id, &t, &key, &node, L->err, sizeof L->err);
+        int rc = arrivals_src_next(&L->src, &id, &t, &key, &node, L->err, sizeof L->err);
         if (rc < 0) { L->fail = 1; return; }
         if (rc == 1) new_request(L, t, key, node, LNONE);
         schedule_arrival(L);
@@ -1303,7 +1303,7 @@ const char *live_refusal(const scenario *sc, char *buf, size_t n)
         enum fault_kind k = sc->faults[i].kind;
         if (k == FAULT_CACHE_OUTAGE || k == FAULT_DB_OUTAGE || k == FAULT_NODE_CRASH) {
             snprintf(buf, n, "%s: error: /faults/%zu: a %s does not run live yet (remove it to run the rest, or "
-                     "simulate it with stampede run)", sc->path, i, trigger_names[k]);
+                     "simulate it with stampede run)", sc->path, i, scenario_trigger_names[k]);
             return buf;
         }
     }
@@ -1440,7 +1440,7 @@ static void run_free(live *L)
     }
     keypick_free(L->kp);
     L->kp = NULL;
-    reqsrc_free(&L->src);
+    arrivals_src_free(&L->src);
     free(L->att);
     free(L->q);
     free(L->busy);
@@ -1478,7 +1478,7 @@ static int run_setup(live *L, size_t si, char *err, size_t errlen)
     for (unsigned p = 0; p < RNG_NPURPOSES; p++)
         if (!(L->r[p] = rng_new(sc->seed, p, 0))) goto nomem;
     if (sc->keys.count > 1 && !(L->kp = keypick_new(sc->keys.count, sc->keys.zipf_s))) goto nomem;
-    if (reqsrc_init(&L->src, sc, L->r[RNG_ARRIVALS], L->r[RNG_KEYS], L->r[RNG_NODES], L->kp, L->stop, err, errlen))
+    if (arrivals_src_init(&L->src, sc, L->r[RNG_ARRIVALS], L->r[RNG_KEYS], L->r[RNG_NODES], L->kp, L->stop, err, errlen))
         return -1;
     L->att_cap = L->q_cap = 1024;
     L->natt = L->nq = 1;

@@ -99,7 +99,7 @@ static inline void acct_trace_attempt(FILE *f, uint64_t req, unsigned no, uint32
 {
     fprintf(f, "%llu,%u,%u,%u,%.12g,%.12g,", (unsigned long long)req, no, node, key, t_arr, now);
     if (outcome_answered(o)) fprintf(f, "%.12g", now - t_first);
-    fprintf(f, ",%s,%d\n", outcome_names[o], issued ? 1 : 0);
+    fprintf(f, ",%s,%d\n", vocab_outcome_names[o], issued ? 1 : 0);
 }
 
 static inline void acct_trace_query(FILE *f, uint32_t key, uint32_t node, double t_issue, bool started,
@@ -107,7 +107,7 @@ static inline void acct_trace_query(FILE *f, uint32_t key, uint32_t node, double
 {
     fprintf(f, "%u,%u,%.12g,", key, node, t_issue);
     if (started) fprintf(f, "%.12g", t_start);
-    fprintf(f, ",%.12g,%s,%llu,%s\n", t_end, cause_names[c], (unsigned long long)req, status);
+    fprintf(f, ",%.12g,%s,%llu,%s\n", t_end, vocab_cause_names[c], (unsigned long long)req, status);
 }
 
 #endif

@@ -37,7 +37,7 @@ static int draw_next(reqsrc *q, size_t i, double from, char *err, size_t errlen)
     return 0;
 }
 
-int reqsrc_init(reqsrc *q, const scenario *sc, rng *arr, rng *keys, rng *nodes, const keypick *kp,
+int arrivals_src_init(reqsrc *q, const scenario *sc, rng *arr, rng *keys, rng *nodes, const keypick *kp,
                 volatile int *stop, char *err, size_t errlen)
 {
     memset(q, 0, sizeof *q);
@@ -82,12 +82,12 @@ static size_t first_source(const reqsrc *q)
     return best;
 }
 
-double reqsrc_peek(const reqsrc *q)
+double arrivals_src_peek(const reqsrc *q)
 {
     return q->t[first_source(q)];
 }
 
-int reqsrc_next(reqsrc *q, uint64_t *id, double *t, uint32_t *key, uint32_t *node, char *err, size_t errlen)
+int arrivals_src_next(reqsrc *q, uint64_t *id, double *t, uint32_t *key, uint32_t *node, char *err, size_t errlen)
 {
     size_t i = first_source(q);
     if (!(q->t[i] < INFINITY)) return 0;
@@ -111,7 +111,7 @@ int reqsrc_next(reqsrc *q, uint64_t *id, double *t, uint32_t *key, uint32_t *nod
     return 1;
 }
 
-void reqsrc_free(reqsrc *q)
+void arrivals_src_free(reqsrc *q)
 {
     free(q->t);
     free(q->seq);

@@ -113,14 +113,14 @@ typedef struct reqsrc {
  * generated here.  stop (may be NULL) interrupts a wait on a trace.  Returns
  * 0, or a TI_* error (textin.h) with a message in err: no memory (TI_IO),
  * an unreadable or malformed trace. */
-int reqsrc_init(reqsrc *q, const scenario *sc, rng *arr, rng *keys, rng *nodes, const keypick *kp,
+int arrivals_src_init(reqsrc *q, const scenario *sc, rng *arr, rng *keys, rng *nodes, const keypick *kp,
                 volatile int *stop, char *err, size_t errlen);
 /* The time of the next request, INFINITY when there is none. */
-double reqsrc_peek(const reqsrc *q);
+double arrivals_src_peek(const reqsrc *q);
 /* Takes the next request: 1 with its id (0, 1, ... in order), time, key and
  * node; 0 at the end; -1 with a message in err (a malformed trace row, a
  * read error or a stop). */
-int reqsrc_next(reqsrc *q, uint64_t *id, double *t, uint32_t *key, uint32_t *node, char *err, size_t errlen);
-void reqsrc_free(reqsrc *q);
+int arrivals_src_next(reqsrc *q, uint64_t *id, double *t, uint32_t *key, uint32_t *node, char *err, size_t errlen);
+void arrivals_src_free(reqsrc *q);
 
 #endif

@@ -44,7 +44,7 @@ static void q_release(sim *s, uint32_t i)
 static void trace_query(sim *s, const query *q, enum query_end how)
 {
     acct_trace_query(s->trace_db, q->key, q->node, q->t_issue, q->flags & QF_INSERVICE, q->t_start, s->eng.now,
-                     (enum cause)q->cause, q->req, query_end_names[how]);
+                     (enum cause)q->cause, q->req, vocab_query_end_names[how]);
 }
 
 static double usl_rate(const sim *s, uint64_t n)
@@ -120,7 +120,7 @@ static void ps_remove(sim *s, uint32_t i)
  * later completion (the DB got busier) leaves the event in place: when it
  * fires early it completes nothing and is set again.  So the heap holds one
  * PS event, not one per change of the number in service. */
-void ps_reschedule(sim *s)
+void model_ps_reschedule(sim *s)
 {
     s->ps_dirty = false;
     if (!s->nps) return;
@@ -342,14 +342,14 @@ void db_outage_start(sim *s)
 }
 
 
-void on_queue_timeout(sim *s, uint32_t qi, uint32_t serial)
+void model_on_queue_timeout(sim *s, uint32_t qi, uint32_t serial)
 {
     if (query_is(s, qi, serial) && !(s->q[qi].flags & QF_INSERVICE)) query_fail(s, qi, QEND_QUEUE_TIMEOUT);
 }
 
 /* statement_timeout under processor sharing: wall time in service.  A query
  * whose work ends at this very instant completes instead. */
-void on_statement_timeout(sim *s, uint32_t qi, uint32_t serial)
+void model_on_statement_timeout(sim *s, uint32_t qi, uint32_t serial)
 {
     if (!query_is(s, qi, serial)) return;
     ps_update(s);
@@ -362,7 +362,7 @@ void on_statement_timeout(sim *s, uint32_t qi, uint32_t serial)
  * on it any more (issuer and joiners have all ended), and it is queued (or,
  * with "all", in service).  Lock and lease pollers wait on the cache, not on
  * the query: they do not keep it going. */
-void cancel_if_unwaited(sim *s, uint32_t qi)
+void model_cancel_if_unwaited(sim *s, uint32_t qi)
 {
     const query *q = &s->q[qi];
     if (q->waiting || q->issuer == MODEL_NONE) return;
@@ -370,7 +370,7 @@ void cancel_if_unwaited(sim *s, uint32_t qi)
     query_fail(s, qi, QEND_CANCELLED);
 }
 
-void ps_complete(sim *s)
+void model_ps_complete(sim *s)
 {
     s->ps_event = 0;
     ps_update(s);
@@ -386,12 +386,12 @@ void ps_complete(sim *s)
 }
 
 
-void on_db_done(sim *s, uint32_t qi, uint32_t serial)
+void model_on_db_done(sim *s, uint32_t qi, uint32_t serial)
 {
     if (query_is(s, qi, serial)) query_finish(s, qi);
 }
 
-void on_db_abort(sim *s, uint32_t qi, uint32_t serial)
+void model_on_db_abort(sim *s, uint32_t qi, uint32_t serial)
 {
     if (query_is(s, qi, serial)) query_fail(s, qi, QEND_STATEMENT_TIMEOUT);
 }

@@ -3,7 +3,7 @@
  * multiplies the service time of every query that starts within its window
  * (windows that overlap multiply); a cache_outage makes every cache operation
  * issued within its window fail (cache operations go through
- * sched_cache_op_checked whenever one may fail); a db_outage fails the
+ * model_sched_cache_op_checked whenever one may fail); a db_outage fails the
  * queries in flight at its start (db.c's db_outage_start) and refuses new
  * ones until its end (db.c's model_query); a node_crash (model.c's
  * node_crash) fails the attempts of its node and orphans the node's queries,
@@ -76,7 +76,7 @@ void faults_free(sim *s)
     free(s->node_down);
 }
 
-void on_fault(sim *s, uint32_t fi, uint32_t end)
+void model_on_fault(sim *s, uint32_t fi, uint32_t end)
 {
     const fault *f = &s->sc->faults[fi];
     switch (f->kind) {
@@ -117,7 +117,7 @@ uint32_t faults_live_node(sim *s, rng *r)
  * once (mode error) or after cache.timeout (mode timeout); otherwise it takes
  * its sample of cache.latency, and fails at cache.timeout when the sample is
  * longer. */
-void sched_cache_op_checked(sim *s, uint32_t ai, uint32_t kind, uint32_t tag)
+void model_sched_cache_op_checked(sim *s, uint32_t ai, uint32_t kind, uint32_t tag)
 {
     const scenario *sc = s->sc;
     double now = s->eng.now, t;

@@ -16,7 +16,7 @@
 #include "base/hist.h"
 #include "vocab.h"
 
-/* A recovery trigger (a fault or a burst): kind indexes trigger_names
+/* A recovery trigger (a fault or a burst): kind indexes scenario_trigger_names
  * (scenario.h); the trigger is over at `end` (a flush's end is its at). */
 typedef struct trigger {
     unsigned kind;

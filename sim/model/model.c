@@ -16,7 +16,7 @@
 /* ---------------------------------------------------------------- the attempt pool */
 
 /* The pool is full: twice the records (the new ones zeroed). */
-int att_grow(sim *s)
+int model_att_grow(sim *s)
 {
     uint32_t ncap = s->att_cap * 2;
     attempt *na = realloc(s->att, (size_t)ncap * sizeof *na);
@@ -28,7 +28,7 @@ int att_grow(sim *s)
     return strategy_slots_grow(s, old, s->q_cap);
 }
 
-int attempts_setup(sim *s)
+int model_attempts_setup(sim *s)
 {
     const scenario *sc = s->sc;
     s->has_timeout = sc->clients.timeout < INFINITY;
@@ -39,7 +39,7 @@ int attempts_setup(sim *s)
     return 0;
 }
 
-void attempts_free(sim *s)
+void model_attempts_free(sim *s)
 {
     free(s->att);
 }
@@ -180,7 +180,7 @@ void strategy_wake(sim *s, unsigned id, uint32_t ai, uint32_t tag)
     st->ops->wake(s, st, ai, tag);
 }
 
-void on_get_failed(sim *s, uint32_t ai)
+void model_on_get_failed(sim *s, uint32_t ai)
 {
     attempt *a = &s->att[ai];
     acct_lookup(s->m, a->counted, false);   /* a miss: no value was read */
@@ -240,7 +240,7 @@ void model_read_stale(sim *s, uint32_t ai, bool present)
     s->att[ai].read_stale = present;
 }
 
-const char *const give_up_choices[] = { "db", "error", "stale", NULL };
+const char *const model_give_up_choices[] = { "db", "error", "stale", NULL };
 
 void model_give_up(sim *s, uint32_t ai, enum give_up g)
 {
@@ -261,14 +261,14 @@ void model_count(sim *s, uint32_t ai, enum counter c)
 
 /* ---------------------------------------------------------------- events */
 
-void on_timeout(sim *s, uint32_t ai)
+void model_on_timeout(sim *s, uint32_t ai)
 {
     attempt *a = &s->att[ai];
     if (a->state == AS_BACKOFF || a->state == AS_FREE) return;
     uint32_t qi = a->query;
     strategy_abandon(s, ai);
     model_fail(s, ai, FAIL_TIMEOUT);
-    if (qi != MODEL_NONE && s->sc->clients.cancel != CANCEL_NONE) cancel_if_unwaited(s, qi);
+    if (qi != MODEL_NONE && s->sc->clients.cancel != CANCEL_NONE) model_cancel_if_unwaited(s, qi);
 }
 
 /* App node n crashes now: its attempts fail (a retry goes to a live node),
@@ -276,7 +276,7 @@ void on_timeout(sim *s, uint32_t ai)
  * nothing they return is written, and the strategies hear now that they
  * failed (a lock or a lease they hold is never released; the joiners of a
  * flight they lead fail). */
-void node_crash(sim *s, uint32_t n)
+void model_node_crash(sim *s, uint32_t n)
 {
     if (s->node_down[n]++) return;   /* down already */
     s->ndown++;
@@ -295,7 +295,7 @@ void node_crash(sim *s, uint32_t n)
     }
 }
 
-void on_retry(sim *s, uint32_t ai)
+void model_on_retry(sim *s, uint32_t ai)
 {
     attempt *a = &s->att[ai];
     a->no++;

@@ -121,7 +121,7 @@ uint32_t model_refresh(sim *s, struct strategy *self, uint32_t att, enum cause c
 void model_cache_fallback(sim *s, uint32_t att);
 /* What a waiter does at max_wait (lock, coalesce): the on_give_up choices. */
 enum give_up { GIVE_UP_DB, GIVE_UP_ERROR, GIVE_UP_STALE };
-extern const char *const give_up_choices[];
+extern const char *const model_give_up_choices[];
 /* Carries out on_give_up for att: query the DB itself (cause giveup), fail,
  * or serve the expired value it last read (else query).  Counts the give-up. */
 void model_give_up(sim *s, uint32_t att, enum give_up g);

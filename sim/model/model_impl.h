@@ -208,7 +208,7 @@ static inline int nomem(sim *s)
 /* ---- faults.c: what the common path asks of the faults */
 
 /* A cache operation of attempt ai that may fail (s->cache_checked). */
-void sched_cache_op_checked(sim *s, uint32_t ai, uint32_t kind, uint32_t tag);
+void model_sched_cache_op_checked(sim *s, uint32_t ai, uint32_t kind, uint32_t tag);
 /* Node n is down: a live node drawn uniformly from r, or UINT32_MAX when
  * every node is down. */
 uint32_t faults_live_node(sim *s, rng *r);
@@ -236,7 +236,7 @@ HOT void sched_cache_op(sim *s, uint32_t ai, uint32_t kind, uint32_t tag)
 {
     const dist *d = &s->sc->cache.latency;
     if (__builtin_expect(s->cache_checked, 0))
-        sched_cache_op_checked(s, ai, kind, tag);
+        model_sched_cache_op_checked(s, ai, kind, tag);
     else if (d->kind == DIST_CONSTANT)   /* no draw: a constant leaves its stream untouched */
         sched_fifo(s, LANE_CACHE, s->eng.now + d->p1, kind, ai, s->att[ai].gen, tag);
     else
@@ -246,7 +246,7 @@ HOT void sched_cache_op(sim *s, uint32_t ai, uint32_t kind, uint32_t tag)
 /* ---- model.c: attempts and requests (their common path, inlined where it
  * runs: each step runs once or twice per request) */
 
-int att_grow(sim *s);
+int model_att_grow(sim *s);
 void trace_attempt(sim *s, const attempt *a, enum outcome o);
 void budget_deposit(sim *s);
 
@@ -258,7 +258,7 @@ HOT uint32_t att_alloc(sim *s)
         s->live++;
         return i;
     }
-    if (s->natt == s->att_cap && att_grow(s)) return MODEL_NONE;
+    if (s->natt == s->att_cap && model_att_grow(s)) return MODEL_NONE;
     s->live++;
     return s->natt++;
 }
@@ -364,12 +364,12 @@ HOT void end_attempt(sim *s, uint32_t ai, enum outcome o)
 
 /* ---- model.c: the rest of attempts, and the strategy bridge */
 
-int attempts_setup(sim *s);
-void attempts_free(sim *s);
-void on_retry(sim *s, uint32_t ai);
-void on_timeout(sim *s, uint32_t ai);
+int model_attempts_setup(sim *s);
+void model_attempts_free(sim *s);
+void model_on_retry(sim *s, uint32_t ai);
+void model_on_timeout(sim *s, uint32_t ai);
 /* A node_crash of app node n now (its restart: faults.c). */
-void node_crash(sim *s, uint32_t n);
+void model_node_crash(sim *s, uint32_t n);
 /* The strategy bridge: the chain of strategy i of the scenario (s->inst),
  * its slots, and the hooks the model calls. */
 int strategy_setup(sim *s, const strategy_cfg *cfg);
@@ -420,9 +420,9 @@ HOT void strategy_query_done(sim *s, uint32_t qi, bool ok)
 
 int sources_setup(sim *s);
 void sources_free(sim *s);
-void on_arrival(sim *s, uint32_t src);
-void on_closed(sim *s, uint32_t client);
-void on_trace(sim *s);
+void model_on_arrival(sim *s, uint32_t src);
+void model_on_closed(sim *s, uint32_t client);
+void model_on_trace(sim *s);
 
 /* ---- cache.c: keys and their values */
 
@@ -443,7 +443,7 @@ HOT void on_get(sim *s, uint32_t ai)
 }
 
 /* The get of attempt ai failed now (a cache outage, cache.timeout). */
-void on_get_failed(sim *s, uint32_t ai);
+void model_on_get_failed(sim *s, uint32_t ai);
 
 /* The value of query q's key is written now (its query finished); lost while
  * the cache is down. */
@@ -470,17 +470,17 @@ void cache_flush(sim *s);
 int db_setup(sim *s);
 void db_free(sim *s);
 /* The events of query qi with serial (dropped when the slot holds another query). */
-void on_db_done(sim *s, uint32_t qi, uint32_t serial);
-void ps_complete(sim *s);
-void ps_reschedule(sim *s);
-void on_db_abort(sim *s, uint32_t qi, uint32_t serial);
-void on_statement_timeout(sim *s, uint32_t qi, uint32_t serial);
-void on_queue_timeout(sim *s, uint32_t qi, uint32_t serial);
+void model_on_db_done(sim *s, uint32_t qi, uint32_t serial);
+void model_ps_complete(sim *s);
+void model_ps_reschedule(sim *s);
+void model_on_db_abort(sim *s, uint32_t qi, uint32_t serial);
+void model_on_statement_timeout(sim *s, uint32_t qi, uint32_t serial);
+void model_on_queue_timeout(sim *s, uint32_t qi, uint32_t serial);
 /* A db_outage starts now: it refuses queries until its end (faults.c), and
  * every query in flight fails now. */
 void db_outage_start(sim *s);
 /* clients.cancel: an attempt's timeout just ended its wait on query qi. */
-void cancel_if_unwaited(sim *s, uint32_t qi);
+void model_cancel_if_unwaited(sim *s, uint32_t qi);
 /* The event of query qi with serial: still about the same query (slots are
  * reused, serials never). */
 static inline bool query_is(const sim *s, uint32_t qi, uint32_t serial)
@@ -503,7 +503,7 @@ void faults_free(sim *s);
 /* Fault fi starts (end 0) or ends (1) now: a flush, a cache outage's start
  * and end, the end of a DB outage, a node's restart (run.c hands the start of
  * a DB outage to db_outage_start and a crash to node_crash). */
-void on_fault(sim *s, uint32_t fi, uint32_t end);
+void model_on_fault(sim *s, uint32_t fi, uint32_t end);
 /* The product of the db_slowdown factors whose window holds t. */
 double faults_slowdown(const sim *s, double t);
 

@@ -26,28 +26,28 @@ static void fault_event(sim *s, uint32_t fi, uint32_t end)
 {
     const fault *f = &s->sc->faults[fi];
     if (!end && f->kind == FAULT_DB_OUTAGE) db_outage_start(s);
-    else if (!end && f->kind == FAULT_NODE_CRASH) node_crash(s, f->node);
-    else on_fault(s, fi, end);
+    else if (!end && f->kind == FAULT_NODE_CRASH) model_node_crash(s, f->node);
+    else model_on_fault(s, fi, end);
 }
 
 HOT void dispatch(sim *s, const event *ev)
 {
     switch (ev->kind) {
-    case EV_ARRIVAL: on_arrival(s, ev->a); break;
-    case EV_CLOSED: on_closed(s, ev->a); break;
-    case EV_TRACE: on_trace(s); break;
-    case EV_RETRY: on_retry(s, ev->a); break;
+    case EV_ARRIVAL: model_on_arrival(s, ev->a); break;
+    case EV_CLOSED: model_on_closed(s, ev->a); break;
+    case EV_TRACE: model_on_trace(s); break;
+    case EV_RETRY: model_on_retry(s, ev->a); break;
     case EV_GET:
-        if (__builtin_expect(ev->c != 0, 0)) on_get_failed(s, ev->a);
+        if (__builtin_expect(ev->c != 0, 0)) model_on_get_failed(s, ev->a);
         else on_get(s, ev->a);
         break;
-    case EV_TIMEOUT: on_timeout(s, ev->a); break;
-    case EV_DB_DONE: on_db_done(s, ev->a, ev->b); break;
-    case EV_DB_PS: ps_complete(s); break;
+    case EV_TIMEOUT: model_on_timeout(s, ev->a); break;
+    case EV_DB_DONE: model_on_db_done(s, ev->a, ev->b); break;
+    case EV_DB_PS: model_ps_complete(s); break;
     case EV_FAULT: fault_event(s, ev->a, ev->c); break;
-    case EV_DB_ABORT: on_db_abort(s, ev->a, ev->b); break;
-    case EV_STMT_TIMEOUT: on_statement_timeout(s, ev->a, ev->b); break;
-    case EV_QUEUE_TIMEOUT: on_queue_timeout(s, ev->a, ev->b); break;
+    case EV_DB_ABORT: model_on_db_abort(s, ev->a, ev->b); break;
+    case EV_STMT_TIMEOUT: model_on_statement_timeout(s, ev->a, ev->b); break;
+    case EV_QUEUE_TIMEOUT: model_on_queue_timeout(s, ev->a, ev->b); break;
     default: strategy_wake(s, ev->kind - EV_WAKE, ev->a, ev->c); break;   /* EV_WAKE + i */
     }
 }
@@ -70,7 +70,7 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
     for (unsigned p = 0; p < RNG_NPURPOSES; p++)
         if (!(s->r[p] = rng_new(sc->seed, p, o ? o->salt : 0))) return -1;
     if (sc->keys.count > 1 && !(s->kp = keypick_new(sc->keys.count, sc->keys.zipf_s))) return -1;
-    if (attempts_setup(s) || db_setup(s) || cache_setup(s) || faults_setup(s) ||
+    if (model_attempts_setup(s) || db_setup(s) || cache_setup(s) || faults_setup(s) ||
         strategy_setup(s, &sc->strategies[si]))
         return -1;
     /* First events: faults, then arrivals, in a fixed order. */
@@ -85,7 +85,7 @@ static void teardown(sim *s)
     engine_free(&s->eng);
     for (unsigned p = 0; p < RNG_NPURPOSES; p++) rng_free(s->r[p]);
     keypick_free(s->kp);
-    attempts_free(s);
+    model_attempts_free(s);
     db_free(s);
     cache_free(s);
     faults_free(s);
@@ -299,7 +299,7 @@ enum status_code sim_run(const scenario *sc, size_t si, const run_opts *o, metri
         last = ev.t;
         m->events++;
         dispatch(&s, &ev);
-        if (s.ps_dirty) ps_reschedule(&s);
+        if (s.ps_dirty) model_ps_reschedule(&s);
         if (--s.look_in == 0) {
             s.look_in = LOOK_EVERY;
             if (s.progress) s.progress(s.progress_ctx, ev.t);

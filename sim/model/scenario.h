@@ -32,7 +32,7 @@ enum fault_kind {
 };
 
 /* Recovery triggers (summary.json "recovery"): every fault, then bursts, over
- * at at + over.  trigger_names[k] for a fault kind k is the fault's name. */
+ * at at + over.  scenario_trigger_names[k] for a fault kind k is the fault's name. */
 #define TRIGGER_KINDS(X) FAULT_KINDS(X) X(BURST, "burst")
 enum trigger_kind {
 #define X(id, name) TRIG_##id,
@@ -40,7 +40,7 @@ enum trigger_kind {
 #undef X
     TRIG_N
 };
-extern const char *const trigger_names[TRIG_N];
+extern const char *const scenario_trigger_names[TRIG_N];
 /* clients.cancel: which query of a timed-out attempt is cancelled (when
  * nobody else waits on it). */
 enum cancel_kind { CANCEL_NONE, CANCEL_QUEUED, CANCEL_ALL };

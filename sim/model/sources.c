@@ -23,7 +23,7 @@ static void schedule_burst(sim *s, size_t bi)
     if (t < INFINITY) sched(s, t, EV_ARRIVAL, (uint32_t)(bi + 1), 0, 0);
 }
 
-void on_arrival(sim *s, uint32_t src)
+void model_on_arrival(sim *s, uint32_t src)
 {
     const scenario *sc = s->sc;
     if (src == 0) {
@@ -38,7 +38,7 @@ void on_arrival(sim *s, uint32_t src)
     schedule_burst(s, bi);
 }
 
-void on_closed(sim *s, uint32_t client)
+void model_on_closed(sim *s, uint32_t client)
 {
     const scenario *sc = s->sc;
     new_request(s, arrivals_key(sc, s->kp, s->r[RNG_KEYS]), arrivals_node(sc, s->r[RNG_NODES]), client + 1);
@@ -63,7 +63,7 @@ static void trace_next(sim *s)
     sched(s, row.t, EV_TRACE, 0, 0, 0);
 }
 
-void on_trace(sim *s)
+void model_on_trace(sim *s)
 {
     uint32_t node = s->trace_node == UINT32_MAX ? arrivals_node(s->sc, s->r[RNG_NODES]) : s->trace_node;
     new_request(s, s->trace_key, node, MODEL_NONE);

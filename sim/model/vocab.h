@@ -32,7 +32,7 @@ enum outcome {
 #undef X
     OUT_N
 };
-extern const char *const outcome_names[OUT_N];
+extern const char *const vocab_outcome_names[OUT_N];
 
 /* Whether outcome o answers its request (a value was served). */
 static inline bool outcome_answered(enum outcome o)
@@ -61,7 +61,7 @@ enum cause {
 #undef X
     CAUSE_N
 };
-extern const char *const cause_names[CAUSE_N];
+extern const char *const vocab_cause_names[CAUSE_N];
 
 /* Whether a query of cause c is an early (or background) refresh. */
 static inline bool cause_early(enum cause c)
@@ -91,7 +91,7 @@ enum query_end {
 #undef X
     QEND_N
 };
-extern const char *const query_end_names[QEND_N];
+extern const char *const vocab_query_end_names[QEND_N];
 
 /* Strategy action counters (summary.json "strategy_counters", the
  * comparison's columns of the same names): X(id, name, what). */
@@ -108,7 +108,7 @@ enum counter {
 #undef X
     CNT_N
 };
-extern const char *const counter_names[CNT_N];
+extern const char *const vocab_counter_names[CNT_N];
 
 /* How a failed request ended (summary.json "failed_by", comparison.csv
  * "failed_by_<key>").  A request ends exactly once: answered (it succeeded),
@@ -150,9 +150,9 @@ enum failure {
 #undef X
     FAIL_N
 };
-extern const char *const failure_names[FAIL_N];
-extern const char *const failure_words[FAIL_N];
-extern const char *const failure_help[FAIL_N];
+extern const char *const vocab_failure_names[FAIL_N];
+extern const char *const vocab_failure_words[FAIL_N];
+extern const char *const vocab_failure_help[FAIL_N];
 
 /* The outcome of the attempt whose failure ends its request the way f. */
 static inline enum outcome failure_outcome(enum failure f)

@@ -44,7 +44,7 @@ int agreement_write(const char *path, const results *sim, const results *live, c
         for (size_t k = 0; k < agreement_ncols; k++) {
             enum col c = agreement_cols[k];
             double s = S ? S->v[c] : NAN, l = L->v[c];
-            fprintf(f, "%s,%s,", L->label, col_names[c]);
+            fprintf(f, "%s,%s,", L->label, output_col_names[c]);
             csvout_num(f, s);
             fputc(',', f);
             csvout_num(f, l);
@@ -74,7 +74,7 @@ void agreement_print(FILE *out, const results *sim, const results *live)
     static const enum col shown[] = { COL_HIT_RATIO, COL_DB_QUERIES, COL_STAMPEDE_MEAN, COL_STAMPEDE_MAX,
                                       COL_PEAK_INFLIGHT, COL_P50, COL_P99 };
     fprintf(out, "%-14s", "sim/live");
-    for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) fprintf(out, " %19s", col_names[shown[k]]);
+    for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) fprintf(out, " %19s", output_col_names[shown[k]]);
     fputc('\n', out);
     for (size_t i = 0; i < live->nrows; i++) {
         const struct result_row *L = &live->rows[i], *S = row_of(sim, L->label);

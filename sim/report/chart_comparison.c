@@ -236,7 +236,7 @@ int chart_comparison(chart_ctx *cx)
         double fr = run_value(rf, i, "failed_ratio"), fsum = 0;
         for (int k = 0; k < FAIL_N; k++) {
             char col[64];
-            snprintf(col, sizeof col, "failed_by_%s", failure_names[k]);
+            snprintf(col, sizeof col, "failed_by_%s", vocab_failure_names[k]);
             double v = run_value(rf, i, col), req = run_value(rf, i, "requests");
             pn[P_FAILED].v[k][i] = req > 0 ? 100 * v / req : NAN;
             fsum += isfinite(v) ? v : 0;
@@ -282,7 +282,7 @@ int chart_comparison(chart_ctx *cx)
     strbuf w = { 0 };
     snprintf(pn[P_FAILED].title, sizeof pn[P_FAILED].title, "requests that failed (%%)");
     sb_free(&w);
-    for (int k = 0; k < FAIL_N && k < MAXSTACK; k++) pn[P_FAILED].layer_names[k] = failure_words[k];
+    for (int k = 0; k < FAIL_N && k < MAXSTACK; k++) pn[P_FAILED].layer_names[k] = vocab_failure_words[k];
     pn[P_FAILED].ymax = chart_nice_ceil(panel_max(&pn[P_FAILED], n) * 1.6);   /* room for the key */
     if (pn[P_FAILED].ymax > 100) pn[P_FAILED].ymax = 100;
     pn[P_FAILED].count_tics = false;

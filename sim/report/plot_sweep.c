@@ -98,7 +98,7 @@ static int metrics_of(const char *dir, pdata *d)
         pmetric *m = &d->m[d->nm++];
         snprintf(m->name, sizeof m->name, "%s", metric_words[k].name);
         snprintf(m->words, sizeof m->words, "%s", metric_words[k].words);
-        m->kind = col_kind_of(m->name) & CK_KIND;
+        m->kind = output_col_kind_of(m->name) & CK_KIND;
         m->heatmap = metric_words[k].heatmap;
     }
     char *path = fs_join(dir, "best.txt");
@@ -113,12 +113,12 @@ static int metrics_of(const char *dir, pdata *d)
         const char *dot = strrchr(what, '.'), *name = dot ? dot + 1 : what;
         size_t k = 0;
         while (k < d->nm && strcmp(d->m[k].name, name)) k++;
-        if (k == d->nm && (col_kind_of(name) & CK_KIND) != CK_ANY) {
+        if (k == d->nm && (output_col_kind_of(name) & CK_KIND) != CK_ANY) {
             pmetric *m = &d->m[d->nm++];
             snprintf(m->name, sizeof m->name, "%s", name);
             snprintf(m->words, sizeof m->words, "%s", name);
             for (char *q = m->words; *q; q++) *q = *q == '_' ? ' ' : *q;
-            m->kind = col_kind_of(name) & CK_KIND;
+            m->kind = output_col_kind_of(name) & CK_KIND;
         }
         for (size_t j = 0; j < d->nm; j++) d->m[j].goal = !strcmp(d->m[j].name, name);
     }

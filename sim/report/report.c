@@ -161,11 +161,11 @@ static void finding(strbuf *h, const run_folder *rf, size_t i, size_t b)
         int k = 0;
         for (int x = 0; x < FAIL_N; x++) {
             char col[64];
-            snprintf(col, sizeof col, "failed_by_%s", failure_names[x]);
+            snprintf(col, sizeof col, "failed_by_%s", vocab_failure_names[x]);
             double v = val(rf, i, col);
             if (!(v > 0)) continue;
             report_fmt_count(a, sizeof a, v);
-            sb_printf(h, "%s%s %s", k++ ? ", " : "", a, failure_words[x]);
+            sb_printf(h, "%s%s %s", k++ ? ", " : "", a, vocab_failure_words[x]);
         }
         sb_puts(h, ")");
     } else if (isfinite(f)) {

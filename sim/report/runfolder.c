@@ -630,7 +630,7 @@ static int read_comparison(run_folder *rf, const char *path, char *err, size_t e
     for (size_t i = 0, k = 0; i < c.ncols; i++) {
         if ((int)i == cl || (int)i == cs) continue;
         if (!(rf->cols[k] = strdup(c.head[i]))) goto oom;
-        kinds[k] = col_kind_of(c.head[i]);
+        kinds[k] = output_col_kind_of(c.head[i]);
         which[k++] = (int)i;
     }
     rf->baseline = SIZE_MAX;

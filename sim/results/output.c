@@ -26,7 +26,7 @@
 #include "scenario/load.h"
 #include "strategies/registry.h"
 
-const char *const col_names[COL_N] = {
+const char *const output_col_names[COL_N] = {
 #define X(id, name, kind, value) name,
 #define XFAIL(id, key, out, words, what) "failed_by_" key,
 #define XCNT(id, name, what) name,
@@ -36,7 +36,7 @@ const char *const col_names[COL_N] = {
 #undef XCNT
 };
 
-const unsigned col_kinds[COL_N] = {
+const unsigned output_col_kinds[COL_N] = {
 #define X(id, name, kind, value) kind,
 #define XFAIL(id, key, out, words, what) CK_COUNT,
 #define XCNT(id, name, what) CK_COUNT,
@@ -46,10 +46,10 @@ const unsigned col_kinds[COL_N] = {
 #undef XCNT
 };
 
-unsigned col_kind_of(const char *name)
+unsigned output_col_kind_of(const char *name)
 {
     for (int c = 0; c < COL_N; c++)
-        if (!strcmp(col_names[c], name)) return col_kinds[c];
+        if (!strcmp(output_col_names[c], name)) return output_col_kinds[c];
     if (!strcmp(name, "db_queries_vs_none") || !strcmp(name, "p99_vs_none")) return CK_REAL | CK_EMPTY;
     return CK_ANY;
 }
@@ -188,7 +188,7 @@ static char *summary_json(const results *res, const scenario *sc, size_t si, con
     cJSON_AddNumberToObject(o, "failed", v[COL_FAILED]);
     cJSON_AddItemToObject(o, "failed_ratio", num_or_null(v[COL_FAILED_RATIO]));
     cJSON *fb = cJSON_AddObjectToObject(o, "failed_by");
-    for (int f = 0; f < FAIL_N; f++) cJSON_AddNumberToObject(fb, failure_names[f], (double)m->failed_by[f]);
+    for (int f = 0; f < FAIL_N; f++) cJSON_AddNumberToObject(fb, vocab_failure_names[f], (double)m->failed_by[f]);
     cJSON *slo = cJSON_AddObjectToObject(o, "slo");
     cJSON_AddItemToObject(slo, "latency", num_or_null(sc->slo.latency));
     cJSON_AddNumberToObject(slo, "target", sc->slo.target);
@@ -202,7 +202,7 @@ static char *summary_json(const results *res, const scenario *sc, size_t si, con
         const recovery *r = &m->rec[i];
         if (!r->listed) continue;
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "trigger", trigger_names[r->t.kind]);
+        cJSON_AddStringToObject(e, "trigger", scenario_trigger_names[r->t.kind]);
         cJSON_AddNumberToObject(e, "at", r->t.at);
         cJSON_AddNumberToObject(e, "end", r->t.end);
         cJSON_AddItemToObject(e, "baseline_from", num_or_null(r->base_from));
@@ -226,7 +226,7 @@ static char *summary_json(const results *res, const scenario *sc, size_t si, con
     cJSON_AddNumberToObject(o, "errors", v[COL_ERRORS]);
     cJSON_AddNumberToObject(o, "retries_denied", v[COL_RETRIES_DENIED]);
     cJSON *out = cJSON_AddObjectToObject(o, "outcomes");
-    for (int i = 0; i < OUT_N; i++) cJSON_AddNumberToObject(out, outcome_names[i], (double)m->outcomes[i]);
+    for (int i = 0; i < OUT_N; i++) cJSON_AddNumberToObject(out, vocab_outcome_names[i], (double)m->outcomes[i]);
     cJSON *db = cJSON_AddObjectToObject(o, "db");
     cJSON_AddNumberToObject(db, "queries", v[COL_DB_QUERIES]);
     cJSON_AddNumberToObject(db, "early", v[COL_DB_EARLY]);
@@ -259,7 +259,7 @@ static char *summary_json(const results *res, const scenario *sc, size_t si, con
     cJSON_AddItemToObject(all, "p99", num_or_null(v[COL_P99_ALL]));
     cJSON_AddItemToObject(all, "p999", num_or_null(v[COL_P999_ALL]));
     cJSON *strat = cJSON_AddObjectToObject(o, "strategy_counters");
-    for (int c = 0; c < CNT_N; c++) cJSON_AddNumberToObject(strat, counter_names[c], (double)m->counters[c]);
+    for (int c = 0; c < CNT_N; c++) cJSON_AddNumberToObject(strat, vocab_counter_names[c], (double)m->counters[c]);
     double window = sc->duration - sc->warmup;
     cJSON *lit = cJSON_AddObjectToObject(o, "little");
     cJSON_AddNumberToObject(lit, "in_system_mean", m->in_system_area / window);
@@ -422,7 +422,7 @@ int results_commit(results *r, const scenario *sc, char *err, size_t errlen)
     if (!f) return -1;
     const struct result_row *none = none_row(r);
     fputs("label,strategy", f);
-    for (int c = 0; c < COL_N; c++) fprintf(f, ",%s", col_names[c]);
+    for (int c = 0; c < COL_N; c++) fprintf(f, ",%s", output_col_names[c]);
     fputs(",db_queries_vs_none,p99_vs_none\n", f);
     for (size_t i = 0; i < r->nrows; i++) {
         const struct result_row *row = &r->rows[i];

@@ -87,12 +87,12 @@ enum col {
 #undef XCNT
     COL_N
 };
-extern const char *const col_names[COL_N];
+extern const char *const output_col_names[COL_N];
 /* What each column holds (csvin.h's enum cell_kind): counts, seconds, ... */
-extern const unsigned col_kinds[COL_N];
+extern const unsigned output_col_kinds[COL_N];
 /* The kind of a comparison.csv column by name (its metrics and the ratios to
  * none); CK_ANY for a column this version does not know. */
-unsigned col_kind_of(const char *name);
+unsigned output_col_kind_of(const char *name);
 void metrics_columns(const metrics *m, double out[COL_N]);
 
 /* The label and strategy cells of the current row of a folder's CSV file

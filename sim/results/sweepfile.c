@@ -409,13 +409,13 @@ unsigned sweep_csv_kind(const char *name)
         size_t k = strlen(tails[t].suffix);
         if (n <= k || strcmp(name + n - k, tails[t].suffix)) continue;
         for (int c = 0; c < COL_N; c++) {
-            if (strlen(col_names[c]) != n - k || strncmp(name, col_names[c], n - k)) continue;
+            if (strlen(output_col_names[c]) != n - k || strncmp(name, output_col_names[c], n - k)) continue;
             /* "inf" where the column may hold it (a recovery that never came
              * makes its point's mean inf) */
-            unsigned inf = col_kinds[c] & CK_INF;
+            unsigned inf = output_col_kinds[c] & CK_INF;
             if (tails[t].kind) return tails[t].kind | inf;
             /* a mean: of counts, a number; of a fraction or seconds, the same */
-            unsigned base = col_kinds[c] & CK_KIND;
+            unsigned base = output_col_kinds[c] & CK_KIND;
             return (base == CK_COUNT ? CK_REAL : base) | CK_EMPTY | inf;
         }
         return CK_ANY;

@@ -353,7 +353,7 @@ static void load_db(loader *L, const cJSON *d, scenario *s)
     scn_ptr_pop(L, m);
 }
 
-const char *const trigger_names[TRIG_N] = {
+const char *const scenario_trigger_names[TRIG_N] = {
 #define X(id, name) name,
     TRIGGER_KINDS(X)
 #undef X

@@ -172,7 +172,7 @@ static const param_spec coalesce_specs[] = {
     { .name = "max_wait", .type = PARAM_DURATION, .offset = offsetof(coalesce_params, max_wait), .def = NULL,
       .min = 0, .min_open = true, .max = INFINITY, .help = "give up this long after joining (default: never)" },
     { .name = "on_give_up", .type = PARAM_ENUM, .offset = offsetof(coalesce_params, on_give_up), .def = "db",
-      .choices = give_up_choices, .help = "at max_wait: query the DB alone (db), fail (error) or serve the expired value (stale)" },
+      .choices = model_give_up_choices, .help = "at max_wait: query the DB alone (db), fail (error) or serve the expired value (stale)" },
 };
 
 const strategy_ops strategy_coalesce = {

@@ -123,7 +123,7 @@ static const param_spec lock_specs[] = {
     { .name = "max_wait", .type = PARAM_DURATION, .offset = offsetof(lock_params, max_wait), .def = "1s",
       .min = 0, .max = INFINITY, .help = "give up this long after the first lock step" },
     { .name = "on_give_up", .type = PARAM_ENUM, .offset = offsetof(lock_params, on_give_up), .def = "db",
-      .choices = give_up_choices, .help = "at max_wait: query the DB (db), fail (error) or serve the expired value (stale)" },
+      .choices = model_give_up_choices, .help = "at max_wait: query the DB (db), fail (error) or serve the expired value (stale)" },
     { .name = "stale_while_locked", .type = PARAM_BOOL, .offset = offsetof(lock_params, stale_while_locked),
       .def = "false", .help = "serve the expired value at once while another holds the lock" },
     { .name = "lock_ttl", .type = PARAM_DURATION, .offset = offsetof(lock_params, lock_ttl), .def = "10s",

@@ -30,7 +30,7 @@ void sweep_goal_free(sweep_goal *g)
 static int find_col(const char *name)
 {
     for (int c = 0; c < COL_N; c++)
-        if (!strcmp(col_names[c], name)) return c;
+        if (!strcmp(output_col_names[c], name)) return c;
     return -1;
 }
 
@@ -44,7 +44,7 @@ static enum status_code parse_metric(const char *opt, const char *text, sweep_me
     if (m->col < 0) {
         strbuf b = { 0 };
         sb_printf(&b, "%s: no metric \"%s\" (metrics:", opt, name);
-        for (int c = 0; c < COL_N; c++) sb_printf(&b, " %s", col_names[c]);
+        for (int c = 0; c < COL_N; c++) sb_printf(&b, " %s", output_col_names[c]);
         sb_puts(&b, ")");
         if (b.oom) return status_set(st, STATUS_FAILED, "out of memory");
         status_set(st, STATUS_INPUT, "%s", b.s);
@@ -177,14 +177,14 @@ char *sweep_best_text(const sweep_goal *g, const sweep_grid *gr, const sweep_sum
         sweep_point_desc(gr, best->point, desc, sizeof desc);
         fmt_ci(ci, sizeof ci, col, best->m[col]);
         fprintf(f, "best: point %zu (%s), label %s\n", best->point, desc, best->label);
-        fprintf(f, "  %s.%s = %s\n", best->label, col_names[col], ci);
+        fprintf(f, "  %s.%s = %s\n", best->label, output_col_names[col], ci);
         for (size_t i = 0; i < g->nc; i++) {
             const sweep_constraint *k = &g->c[i];
             const char *lab = k->m.label ? k->m.label : best->label;
             const sweep_sumrow *o = sum_find(sm, best->point, lab);
             fmt_ci(ci, sizeof ci, k->m.col, o->m[k->m.col]);
             sweep_metric_fmt(bound, sizeof bound, k->m.col, k->bound);
-            fprintf(f, "  %s.%s = %s (%s %s: ok)\n", lab, col_names[k->m.col], ci, k->ge ? ">=" : "<=", bound);
+            fprintf(f, "  %s.%s = %s (%s %s: ok)\n", lab, output_col_names[k->m.col], ci, k->ge ? ">=" : "<=", bound);
         }
         fprintf(f, "feasible: %zu of %zu (point, label) pairs considered\n", nfeas, ncand);
         double bh = isfinite(best->m[col].ci95) ? best->m[col].ci95 : 0;

@@ -36,7 +36,7 @@ static int read_runs(const char *dir, const sweep_grid *g, const size_t *owner, 
     for (size_t i = 0; i < nf || i < c.ncols; i++) {
         const char *want = i == 0 ? "run" : i <= g->nvary ? g->vary[i - 1].path : i == g->nvary + 1 ? "replication"
                          : i == g->nvary + 2 ? "label" : i == g->nvary + 3 ? "strategy"
-                         : i < nf ? col_names[i - g->nvary - 4] : NULL;
+                         : i < nf ? output_col_names[i - g->nvary - 4] : NULL;
         const char *got = i < c.ncols ? c.head[i] : NULL;
         if (want && got && !strcmp(want, got)) continue;
         if (!got) snprintf(err, errlen, "%s:1: error: the header ends before column \"%s\", which this sweep writes", p, want);
@@ -90,7 +90,7 @@ static int read_runs(const char *dir, const sweep_grid *g, const size_t *owner, 
         r->strategy = strdup(strategy);
         if (!r->label || !r->strategy) goto oom;
         for (int k = 0; k < COL_N; k++)
-            if ((rc = csvin_num(&c, cs + 1 + k, col_kinds[k], &r->v[k], err, errlen))) goto done;
+            if ((rc = csvin_num(&c, cs + 1 + k, output_col_kinds[k], &r->v[k], err, errlen))) goto done;
     }
     if (rc == TI_END) rc = 0;
     goto done;

@@ -63,7 +63,7 @@ int sweep_folder_read(const char *dir, sweep_folder *f, char *err, size_t errlen
     for (int m = 0; m < COL_N; m++)
         for (int h = 0; h < 2; h++) {
             char name[96];
-            snprintf(name, sizeof name, "%s_%s", col_names[m], h ? "ci95" : "mean");
+            snprintf(name, sizeof name, "%s_%s", output_col_names[m], h ? "ci95" : "mean");
             if ((col[m][h] = csvin_need(&c, name, err, errlen)) < 0) goto done;
         }
     while ((rc = csvin_row(&c, err, errlen)) == TI_LINE) {

@@ -110,7 +110,7 @@ static void lead(strbuf *b, const sweep_folder *f, const sweep_answer *a, const 
         sb_puts(b, " with ");
         point_words(b, g, a->best->point);
         sb_puts(b, "</strong>: its mean ");
-        esc(b, col_names[col]);
+        esc(b, output_col_names[col]);
         sb_puts(b, " is ");
         value(b, col, &a->best->m[col]);
         sb_printf(b, " (95%% confidence interval over %zu replications), the %s of the %zu feasible (point, label) "
@@ -121,7 +121,7 @@ static void lead(strbuf *b, const sweep_folder *f, const sweep_answer *a, const 
             sb_puts(b, k ? ", " : "; with ");
             esc(b, c->m.label ? c->m.label : a->best->label);
             sb_puts(b, ".");
-            esc(b, col_names[c->m.col]);
+            esc(b, output_col_names[c->m.col]);
             sb_puts(b, " ");
             if (o) value(b, c->m.col, &o->m[c->m.col]);
             sb_puts(b, " against ");
@@ -186,7 +186,7 @@ static void lead(strbuf *b, const sweep_folder *f, const sweep_answer *a, const 
     }
     if (a->ncand > fin) {
         sb_printf(b, " %zu of the %zu pairs considered have no finite mean <code>", a->ncand - fin, a->ncand);
-        esc(b, col_names[col]);
+        esc(b, output_col_names[col]);
         sb_puts(b, "</code> (");
         esc(b, sweep_metric_about(col));
         sb_puts(b, ") and are not ranked.");
@@ -234,10 +234,10 @@ static void per_label(strbuf *b, const sweep_folder *f)
         sb_puts(b, ": ");
         if (!best) {
             if (gl && gl->nc && worst) sb_printf(b, "meets the constraints at none of its %zu points", n);
-            else sb_printf(b, "its %s is not finite at any of its %zu points", col_names[col], n);
+            else sb_printf(b, "its %s is not finite at any of its %zu points", output_col_names[col], n);
             if (worst) {
                 sb_puts(b, "; its ");
-                esc(b, col_names[col]);
+                esc(b, output_col_names[col]);
                 sb_puts(b, " reaches ");
                 value(b, col, &worst->m[col]);
                 sb_puts(b, " at ");
@@ -245,7 +245,7 @@ static void per_label(strbuf *b, const sweep_folder *f)
             }
         } else {
             sb_puts(b, maximize ? "highest " : "lowest ");
-            esc(b, col_names[col]);
+            esc(b, output_col_names[col]);
             sb_puts(b, " ");
             value(b, col, &best->m[col]);
             sb_puts(b, " with ");
@@ -425,7 +425,7 @@ char *sweep_report_html(const char *dir, const chartset *cs, char *err, size_t e
     for (size_t k = 0; k < cs->ncharts; k++) report_chart_figure(&h, cs, &cs->charts[k]);
     if (!cs->ncharts) sb_puts(&h, "<p>No charts: nothing varies along an axis.</p>\n");
     sb_puts(&h, "<h2 id=\"table\">Table</h2>\n<p class=\"muted\">The mean ");
-    esc(&h, col_names[ranked_col(&f)]);
+    esc(&h, output_col_names[ranked_col(&f)]);
     sb_puts(&h, " (");
     esc(&h, sweep_metric_about(ranked_col(&f)));
     sb_puts(&h, ") and its 95% half-width at each point");

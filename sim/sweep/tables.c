@@ -53,7 +53,7 @@ static void runs_header(FILE *f, const sweep_grid *g)
     fputs("run", f);
     for (size_t i = 0; i < g->nvary; i++) { fputc(',', f); csvout_field(f, g->vary[i].path); }
     fputs(",replication,label,strategy", f);
-    for (int c = 0; c < COL_N; c++) fprintf(f, ",%s", col_names[c]);
+    for (int c = 0; c < COL_N; c++) fprintf(f, ",%s", output_col_names[c]);
     fputc('\n', f);
 }
 
@@ -166,11 +166,11 @@ void sweep_write_summary(FILE *f, const sweep_grid *g, const sweep_summary *sm)
     for (size_t i = 0; i < g->nvary; i++) { csvout_field(f, g->vary[i].path); fputc(',', f); }
     fputs("label,strategy,n", f);
     for (int c = 0; c < COL_N; c++) {
-        fprintf(f, ",%s_mean,%s_ci95", col_names[c], col_names[c]);
-        if (c == COL_RECOVERY_TIME) fprintf(f, ",%s_recovered", col_names[c]);
+        fprintf(f, ",%s_mean,%s_ci95", output_col_names[c], output_col_names[c]);
+        if (c == COL_RECOVERY_TIME) fprintf(f, ",%s_recovered", output_col_names[c]);
     }
     if (sm->none_cols)
-        for (int c = 0; c < COL_N; c++) fprintf(f, ",%s_diff_none_mean,%s_diff_none_ci95", col_names[c], col_names[c]);
+        for (int c = 0; c < COL_N; c++) fprintf(f, ",%s_diff_none_mean,%s_diff_none_ci95", output_col_names[c], output_col_names[c]);
     fputc('\n', f);
     for (size_t i = 0; i < sm->n; i++) {
         const sweep_sumrow *s = &sm->s[i];
