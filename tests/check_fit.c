@@ -1,5 +1,5 @@
 /* check_fit.c - `stampede fit`.  Round trips on logs drawn from known
- * parameters with the simulator's own generators (its Zipf alias table, its
+ * parameters with the simulator's own generators (its Zipf key chooser, its
  * Poisson arrivals, its duration distributions, and a run's --trace output)
  * recover them within their stated 95% intervals, over seeds and regimes,
  * with a coverage count a biased estimator fails; wrong latency families,

@@ -1,10 +1,15 @@
 /* check_rng.c - the rng module: stream determinism and independence, unbiased
  * integers, every distribution's sample mean against dist_mean, and the key
- * chooser against its probability mass function (chi-square, fixed seeds). */
+ * chooser against its probability mass function (chi-square over the top
+ * keys and tail bins up to 10^10 keys, fixed seeds, a wrong exponent
+ * rejected) with its normaliser against direct sums and GSL's zeta. */
 #include "engine/rng.h"
 
 #include <check.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_sf_psi.h>
+#include <gsl/gsl_sf_zeta.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -440,71 +445,327 @@ static double *probs_of(const keypick *k, uint64_t n)
     return p;
 }
 
-START_TEST(test_zipf_fit)
+/* sum of r^-s over ranks a..b, term by term in long double, smallest first:
+ * the reference for the Euler-Maclaurin sums. */
+static long double direct_sum(double s, uint64_t a, uint64_t b)
 {
-    const uint64_t n = 1000, total = 1000000;
-    keypick *k11 = keypick_new(n, 1.1), *k10 = keypick_new(n, 1.0);
-    ck_assert_ptr_nonnull(k11);
-    ck_assert_ptr_nonnull(k10);
-    rng *r = stream(SEED, RNG_KEYS, 0);
-    uint64_t *cnt = draw_counts(k11, n, total, r);
-    double *p11 = probs_of(k11, n), *p10 = probs_of(k10, n);
-    double crit = gsl_cdf_chisq_Qinv(ALPHA, (double)(n - 1));
-    double x2 = chisq(cnt, p11, n, total);
-    double pv = gsl_cdf_chisq_Q(x2, (double)(n - 1));
-    /* The same counts against the wrong exponent must be rejected by far. */
-    double x2wrong = chisq(cnt, p10, n, total);
-    if (verbose())
-        fprintf(stderr, "  zipf 1.1: chi2 %.1f (p %.3f), vs s=1.0: %.0f, critical %.1f\n", x2, pv,
-                x2wrong, crit);
-    ck_assert_msg(pv > ALPHA, "chi2=%g p=%g", x2, pv);
-    ck_assert_msg(x2wrong > 10 * crit, "wrong exponent only gives chi2=%g", x2wrong);
-    free(cnt);
-    free(p11);
-    free(p10);
-    keypick_free(k11);
-    keypick_free(k10);
-    rng_free(r);
+    long double sum = 0;
+    for (uint64_t r = b; r >= a; r--) sum += powl((long double)r, -(long double)s);
+    return sum;
+}
+
+/* Chi-square cells for any n: the top keys one by one (those expected at
+ * least 20 times, at most 100 of them), then the rest cut into up to 100
+ * bins of equal probability.  Probabilities are the exact pmf's:
+ * keypick_prob for a key, keypick_mass for a bin (checked against direct
+ * sums and GSL's zeta functions below). */
+#define ZC_TOP 100
+#define ZC_BINS 100
+typedef struct zcells {
+    uint64_t top;                   /* keys [0, top) are cells of their own */
+    size_t nbins;
+    uint64_t edge[ZC_BINS + 1];     /* bin j is [edge[j], edge[j+1]) */
+    size_t ncells;
+    double p[ZC_TOP + ZC_BINS];
+} zcells;
+
+static void zcells_of(zcells *c, const keypick *k, uint64_t n, uint64_t total)
+{
+    uint64_t top = 0;
+    while (top < n && top < ZC_TOP && (double)total * keypick_prob(k, top) >= 20) top++;
+    c->top = top;
+    c->ncells = 0;
+    for (uint64_t i = 0; i < top; i++) c->p[c->ncells++] = keypick_prob(k, i);
+    c->nbins = n - top < ZC_BINS ? (size_t)(n - top) : ZC_BINS;
+    double rest = keypick_mass(k, top, n);
+    c->edge[0] = top;
+    for (size_t j = 1; j < c->nbins; j++) {
+        /* the first x with mass [top, x) >= j/nbins of the rest, leaving a key per bin */
+        double want = rest * (double)j / (double)c->nbins;
+        uint64_t lo = c->edge[j - 1] + 1, hi = n - (c->nbins - j);
+        while (lo < hi) {
+            uint64_t mid = lo + (hi - lo) / 2;
+            if (keypick_mass(k, top, mid) < want) lo = mid + 1;
+            else hi = mid;
+        }
+        c->edge[j] = lo;
+    }
+    c->edge[c->nbins] = n;
+    for (size_t j = 0; j < c->nbins; j++) c->p[c->ncells++] = keypick_mass(k, c->edge[j], c->edge[j + 1]);
+    double sum = 0;
+    for (size_t i = 0; i < c->ncells; i++) sum += c->p[i];
+    ck_assert_double_eq_tol(sum, 1, 1e-12);
+}
+
+static size_t zcell(const zcells *c, uint64_t x)
+{
+    if (x < c->top) return (size_t)x;
+    size_t lo = 0, hi = c->nbins - 1;   /* the last j with edge[j] <= x */
+    while (lo < hi) {
+        size_t mid = (lo + hi + 1) / 2;
+        if (c->edge[mid] <= x) lo = mid;
+        else hi = mid - 1;
+    }
+    return (size_t)c->top + lo;
+}
+
+/* Pearson's statistic of total draws from `from` over the cells of c. */
+static double zcells_chisq(const zcells *c, const keypick *from, uint64_t n, uint64_t total, rng *r)
+{
+    uint64_t cnt[ZC_TOP + ZC_BINS] = { 0 }, bad = 0;
+    for (uint64_t i = 0; i < total; i++) {
+        uint64_t x = keypick_draw(from, r);
+        bad += x >= n;
+        cnt[zcell(c, x < n ? x : 0)]++;
+    }
+    ck_assert_uint_eq(bad, 0);
+    return chisq(cnt, c->p, c->ncells, total);
+}
+
+/* Noncentrality of the same test when the draws follow `truth`: the
+ * expected statistic is about dof + lambda. */
+static double zcells_lambda(const zcells *c, const keypick *truth, uint64_t total)
+{
+    double lambda = 0;
+    for (size_t i = 0; i < c->ncells; i++) {
+        double q = i < c->top ? keypick_prob(truth, i)
+                              : keypick_mass(truth, c->edge[i - c->top], c->edge[i - c->top + 1]);
+        lambda += (q - c->p[i]) * (q - c->p[i]) / c->p[i];
+    }
+    return lambda * (double)total;
+}
+
+static const uint64_t zipf_ns[] = { 1000, 1000000, 1000000000, 10000000000u };
+static const double zipf_ss[] = { 0.6, 1.0, 1.2 };
+#define ZIPF_DRAWS 1000000
+
+/* The draws follow the exact pmf: chi-square over the top keys and the tail
+ * bins, n = 10^3, 10^6, 10^9 (and 10^10), s = 0.6, 1.0, 1.2, three seeds
+ * each.  Under the pmf the statistic is chi-square(dof): p < ALPHA fails. */
+START_TEST(test_zipf_chisq_against_pmf)
+{
+    for (size_t a = 0; a < sizeof zipf_ns / sizeof *zipf_ns; a++)
+        for (size_t b = 0; b < sizeof zipf_ss / sizeof *zipf_ss; b++) {
+            uint64_t n = zipf_ns[a];
+            keypick *k = keypick_new(n, zipf_ss[b]);
+            ck_assert_ptr_nonnull(k);
+            zcells c;
+            zcells_of(&c, k, n, ZIPF_DRAWS);
+            for (uint64_t seed = 1; seed <= 3; seed++) {
+                rng *r = stream(SEED + seed, RNG_KEYS, 0);
+                double x2 = zcells_chisq(&c, k, n, ZIPF_DRAWS, r);
+                double pv = gsl_cdf_chisq_Q(x2, (double)(c.ncells - 1));
+                if (verbose())
+                    fprintf(stderr, "  zipf n=%llu s=%g seed %llu: chi2 %.1f on %zu dof, p %.3f\n",
+                            (unsigned long long)n, zipf_ss[b], (unsigned long long)seed, x2, c.ncells - 1, pv);
+                ck_assert_msg(pv > ALPHA, "n=%llu s=%g seed %llu: chi2 %g on %zu dof, p %g",
+                              (unsigned long long)n, zipf_ss[b], (unsigned long long)seed, x2, c.ncells - 1, pv);
+                rng_free(r);
+            }
+            keypick_free(k);
+        }
 }
 END_TEST
 
-START_TEST(test_wrong_sampler_fails)
+/* Draws with exponent s +- 0.01 fail the same test against s's pmf, at
+ * every n, far beyond its ALPHA: p < 1e-6.  That the test can do so is
+ * checked first from the exact pmfs: with noncentrality lambda the statistic
+ * has mean dof + lambda and sd sqrt(2 dof + 4 lambda), and 4 sd below the
+ * mean must still be beyond the 1e-6 critical value. */
+START_TEST(test_zipf_wrong_exponent_rejected)
 {
-    /* Keys drawn with s = 1.0 tested against s = 1.1 fail the test above. */
-    const uint64_t n = 1000, total = 1000000;
-    keypick *k11 = keypick_new(n, 1.1), *k10 = keypick_new(n, 1.0);
-    rng *r = stream(SEED, RNG_KEYS, 1);
-    uint64_t *cnt = draw_counts(k10, n, total, r);
-    double *p11 = probs_of(k11, n);
-    double x2 = chisq(cnt, p11, n, total), crit = gsl_cdf_chisq_Qinv(ALPHA, (double)(n - 1));
-    ck_assert_msg(x2 > 10 * crit, "chi2=%g, critical %g", x2, crit);
-    free(cnt);
-    free(p11);
-    keypick_free(k11);
-    keypick_free(k10);
-    rng_free(r);
+    const double delta = 0.01, reject = 1e-6;
+    for (size_t a = 0; a < sizeof zipf_ns / sizeof *zipf_ns; a++)
+        for (size_t b = 0; b < sizeof zipf_ss / sizeof *zipf_ss; b++)
+            for (int sign = -1; sign <= 1; sign += 2) {
+                uint64_t n = zipf_ns[a];
+                double s = zipf_ss[b], sw = s + sign * delta;
+                keypick *k = keypick_new(n, s), *w = keypick_new(n, sw);
+                ck_assert(k && w);
+                zcells c;
+                zcells_of(&c, k, n, ZIPF_DRAWS);
+                double dof = (double)(c.ncells - 1), crit = gsl_cdf_chisq_Qinv(reject, dof);
+                double lambda = zcells_lambda(&c, w, ZIPF_DRAWS);
+                double low = dof + lambda - 4 * sqrt(2 * dof + 4 * lambda);
+                rng *r = stream(SEED + 10 + (uint64_t)a, RNG_KEYS, (uint64_t)(2 * b) + (sign > 0));
+                double x2 = zcells_chisq(&c, w, n, ZIPF_DRAWS, r);
+                double pv = gsl_cdf_chisq_Q(x2, dof);
+                if (verbose())
+                    fprintf(stderr, "  zipf n=%llu drawn with s=%g, tested as s=%g: chi2 %.1f on %.0f dof, p %.2g "
+                            "(expected %.0f +- %.0f; p = 1e-6 at %.1f)\n", (unsigned long long)n, sw, s, x2, dof, pv,
+                            dof + lambda, sqrt(2 * dof + 4 * lambda), crit);
+                ck_assert_msg(low > crit, "n=%llu s=%g: the test cannot tell s=%g (noncentrality %g)",
+                              (unsigned long long)n, s, sw, lambda);
+                ck_assert_msg(pv < reject, "n=%llu: s=%g passes as s=%g: chi2 %g, p %g", (unsigned long long)n, sw, s, x2, pv);
+                rng_free(r);
+                keypick_free(k);
+                keypick_free(w);
+            }
 }
 END_TEST
 
-START_TEST(test_zipf_small_tables)
+/* Every key of small n, and extreme exponents: s near 0, around 1 on both
+ * sides (the stable H and H^-1), steep; chi-square over all keys. */
+START_TEST(test_zipf_small_and_extreme)
 {
-    /* Few keys and steep or shallow exponents exercise the alias cascade. */
-    const struct { uint64_t n; double s; } cases[] = { { 2, 0.5 }, { 3, 3 }, { 5, 2 }, { 17, 0.3 },
-                                                       { 64, 1.7 } };
+    const struct { uint64_t n; double s; } cases[] = {
+        { 2, 0.5 }, { 3, 3 }, { 5, 2 }, { 17, 0.3 }, { 64, 1.7 }, { 65, 1.0 }, { 100, 1e-9 },
+        { 100, 1 - 1e-12 }, { 100, 1 + 1e-12 }, { 200, 0.999 }, { 30, 7 }, { 6, 30 },
+    };
     const uint64_t total = 500000;
     rng *r = stream(SEED, RNG_KEYS, 2);
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        keypick *k = keypick_new(cases[c].n, cases[c].s);
+        uint64_t n = cases[c].n;
+        keypick *k = keypick_new(n, cases[c].s);
         ck_assert_ptr_nonnull(k);
-        uint64_t *cnt = draw_counts(k, cases[c].n, total, r);
-        double *p = probs_of(k, cases[c].n);
-        double pv = gsl_cdf_chisq_Q(chisq(cnt, p, cases[c].n, total), (double)(cases[c].n - 1));
-        ck_assert_msg(pv > ALPHA, "n=%llu s=%g: p=%g", (unsigned long long)cases[c].n, cases[c].s, pv);
+        uint64_t *cnt = draw_counts(k, n, total, r);
+        double *p = probs_of(k, n);
+        /* Keys expected fewer than 5 times go into one cell (s = 7, 30). */
+        size_t m = 0;
+        while (m < n && p[m] * (double)total >= 5) m++;
+        if (m < n) {
+            for (uint64_t i = m + 1; i < n; i++) {
+                cnt[m] += cnt[i];
+                p[m] += p[i];
+            }
+            m++;
+        }
+        double pv = m > 1 ? gsl_cdf_chisq_Q(chisq(cnt, p, m, total), (double)(m - 1)) : 1;
+        if (verbose()) fprintf(stderr, "  zipf n=%llu s=%.12g: %zu cells, p %.3f\n", (unsigned long long)n, cases[c].s, m, pv);
+        ck_assert_msg(pv > ALPHA, "n=%llu s=%g: p=%g", (unsigned long long)n, cases[c].s, pv);
         free(cnt);
         free(p);
         keypick_free(k);
     }
     rng_free(r);
+}
+END_TEST
+
+/* Around s = 1 the draws still follow the pmf at 10^9 keys (where
+ * (x^(1-s) - 1)/(1-s) written out loses every digit), and the normaliser
+ * is continuous: H(n, 1 +- 1e-12) = H(n, 1) to 1e-10. */
+START_TEST(test_zipf_near_one)
+{
+    const uint64_t n = 1000000000;
+    const double ss[] = { 1 - 1e-12, 1 + 1e-12, 1 - 1e-6, 1 + 1e-6 };
+    keypick *one = keypick_new(n, 1);
+    for (size_t i = 0; i < sizeof ss / sizeof *ss; i++) {
+        keypick *k = keypick_new(n, ss[i]);
+        ck_assert_ptr_nonnull(k);
+        ck_assert_double_eq_tol(keypick_norm(k) / keypick_norm(one), 1, fabs(ss[i] - 1) * 300);
+        zcells c;
+        zcells_of(&c, k, n, ZIPF_DRAWS);
+        rng *r = stream(SEED, RNG_KEYS, 20 + i);
+        double x2 = zcells_chisq(&c, k, n, ZIPF_DRAWS, r);
+        double pv = gsl_cdf_chisq_Q(x2, (double)(c.ncells - 1));
+        if (verbose()) fprintf(stderr, "  zipf n=%llu s=1%+g: chi2 %.1f on %zu dof, p %.3f\n", (unsigned long long)n, ss[i] - 1, x2, c.ncells - 1, pv);
+        ck_assert_msg(pv > ALPHA, "s=1%+g: chi2 %g, p %g", ss[i] - 1, x2, pv);
+        rng_free(r);
+        keypick_free(k);
+    }
+    keypick_free(one);
+}
+END_TEST
+
+/* H(x) = (x^(1-s) - 1)/(1-s) and h(x) = x^-s in long double (64-bit
+ * significands): the reference the chooser's doubles are checked against. */
+static long double ref_H(long double s, long double x)
+{
+    return s == 1 ? logl(x) : expm1l((1 - s) * logl(x)) / (1 - s);
+}
+
+static long double ref_h(long double s, long double x) { return expl(-s * logl(x)); }
+
+/* Each rank r owns exactly the uniforms U whose u = H(n+1/2) - U (H(n+1/2) -
+ * H(3/2) + 1) lies in [H(r+1/2) - h(r), H(r+1/2)], a share h(r)/(H(n+1/2) -
+ * H(3/2) + 1) of them, up to the far tail of 10^10 keys: tries just inside
+ * either end (a millionth of the interval in) and at its middle keep r; just
+ * outside, they do not (a neighbour is kept, or nothing in the gap before
+ * it).  A sampler off by a small fraction of a key anywhere (a rank shifted,
+ * an interval 0.1% too long, a wrong squeeze, an inaccurate H^-1 near
+ * s = 1) fails here, where no chi-square of 10^6 draws could see it. */
+START_TEST(test_zipf_tries_exact)
+{
+    const uint64_t n = 10000000000u;
+    const double ss[] = { 0.6, 1.0, 1.2, 1 - 1e-12, 1 + 1e-9, 3 };
+    const uint64_t ranks[] = { 1, 2, 3, 10, 1000, 1000000, 1000000000, 9999999999u, 10000000000u };
+    int checked = 0;
+    for (size_t i = 0; i < sizeof ss / sizeof *ss; i++) {
+        keypick *k = keypick_new(n, ss[i]);
+        ck_assert_ptr_nonnull(k);
+        long double s = ss[i], hi = ref_H(s, n + 0.5L), lo = ref_H(s, 1.5L) - 1;
+        for (size_t j = 0; j < sizeof ranks / sizeof *ranks; j++) {
+            uint64_t r = ranks[j];
+            long double top = ref_H(s, r + 0.5L), bottom = top - ref_h(s, r);
+            /* U falls as u rises: rank r is kept for U in [Ua, Ub] */
+            long double Ua = (hi - top) / (hi - lo), Ub = (hi - bottom) / (hi - lo), len = Ub - Ua;
+            /* Tries at a margin inside and outside each end: a millionth of the
+             * interval, or 64 ulps of u where that is wider.  Skipped where the
+             * margin would exceed a twentieth of the interval (s = 3 past rank
+             * 10^4: probabilities below 2^-44 of the total, under the doubles'
+             * resolution). */
+            long double margin = fmaxl(len * 1e-6L, 64 * fabsl(top) * 0x1p-52L / (hi - lo));
+            if (margin > len / 20) continue;
+            const long double at[] = { Ua + margin, (Ua + Ub) / 2, Ub - margin };
+            for (int t = 0; t < 3; t++) {
+                uint64_t key;
+                bool kept = keypick_try(k, (double)at[t], &key);
+                ck_assert_msg(kept && key == r - 1, "s=%.12g rank %llu: U %.20Lg gives key %llu (%s)", ss[i],
+                              (unsigned long long)r, at[t], (unsigned long long)key, kept ? "kept" : "rejected");
+            }
+            /* just outside: rank r + 1's interval (or the end) before, the gap or rank r - 1 after */
+            uint64_t key;
+            bool kept;
+            if (r < n) {
+                kept = keypick_try(k, (double)(Ua - margin), &key);
+                ck_assert_msg(!kept || key != r - 1, "s=%.12g rank %llu kept below its interval", ss[i], (unsigned long long)r);
+            }
+            if (Ub + margin < 1) {
+                kept = keypick_try(k, (double)(Ub + margin), &key);
+                ck_assert_msg(!kept || key != r - 1, "s=%.12g rank %llu kept above its interval", ss[i], (unsigned long long)r);
+            }
+            checked++;
+        }
+        /* In the gap between rank 2's and rank 1's intervals nothing is kept. */
+        long double gap_lo = ref_H(s, 1.5L), gap_hi = ref_H(s, 2.5L) - ref_h(s, 2);
+        long double Ug = (hi - (gap_lo + gap_hi) / 2) / (hi - lo);
+        uint64_t key;
+        ck_assert_msg(!keypick_try(k, (double)Ug, &key), "s=%.12g: the gap above rank 2 is kept as key %llu", ss[i], (unsigned long long)key);
+        keypick_free(k);
+    }
+    if (verbose()) fprintf(stderr, "  zipf tries: %d rank intervals checked at n = 1e10\n", checked);
+    ck_assert_int_ge(checked, 40);
+}
+END_TEST
+
+/* keypick_draw is tries with 53-bit uniforms from the stream's 32-bit words
+ * (w1 2^21 + w2 / 2^11) / 2^53 until one is kept: the same keys, and the
+ * stream left at the same place. */
+START_TEST(test_zipf_draw_is_tries)
+{
+    const double ss[] = { 0.6, 1.0, 3 };
+    for (int c = 0; c < 3; c++) {
+        keypick *k = keypick_new(1000000000, ss[c]);
+        rng *a = stream(SEED, RNG_KEYS, 8), *b = stream(SEED, RNG_KEYS, 8);
+        int bad = 0, tries = 0;
+        const int total = 100000;
+        for (int i = 0; i < total; i++) {
+            uint64_t want = keypick_draw(k, a), key;
+            do {
+                uint64_t w1 = rng_below(b, 1ull << 32), w2 = rng_below(b, 1ull << 32);   /* one word each */
+                tries++;
+                if (keypick_try(k, (double)((w1 << 21) | (w2 >> 11)) * 0x1p-53, &key)) break;
+            } while (1);
+            bad += key != want;
+        }
+        bad += rng_uniform(a) != rng_uniform(b);
+        ck_assert_int_eq(bad, 0);
+        /* About 1.017 tries a draw at worst (s near 3), 1.0006 at s = 1. */
+        ck_assert_int_lt(tries, total * 1.03);
+        rng_free(a);
+        rng_free(b);
+        keypick_free(k);
+    }
 }
 END_TEST
 
@@ -519,6 +780,7 @@ START_TEST(test_uniform_keys)
         int bad = 0;
         for (uint64_t i = 0; i < n; i++) bad += keypick_prob(k, i) != 1.0 / (double)n;
         ck_assert_int_eq(bad, 0);
+        ck_assert(keypick_mass(k, 100, 350) == 0.25);
         uint64_t *cnt = draw_counts(k, n, total, r);
         double *p = probs_of(k, n);
         double pv = gsl_cdf_chisq_Q(chisq(cnt, p, n, total), (double)(n - 1));
@@ -527,6 +789,15 @@ START_TEST(test_uniform_keys)
         free(p);
         keypick_free(k);
     }
+    /* Uniform keys are rng_below's: the same numbers, no other draw. */
+    keypick *u = keypick_new(10000000000u, 0);
+    rng *a = stream(SEED, RNG_KEYS, 7), *b = stream(SEED, RNG_KEYS, 7);
+    int bad = 0;
+    for (int i = 0; i < 10000; i++) bad += keypick_draw(u, a) != rng_below(b, 10000000000u);
+    ck_assert_int_eq(bad, 0);
+    rng_free(a);
+    rng_free(b);
+    keypick_free(u);
     rng_free(r);
 }
 END_TEST
@@ -541,58 +812,113 @@ START_TEST(test_single_key_and_bounds)
         for (int i = 0; i < 100; i++) ck_assert_uint_eq(keypick_draw(k, r), 0);
         ck_assert(keypick_prob(k, 0) == 1);
         ck_assert(keypick_prob(k, 1) == 0);
+        ck_assert(keypick_mass(k, 0, 5) == 1);
         keypick_free(k);
     }
     ck_assert_ptr_null(keypick_new(0, 1.1));
+    ck_assert_ptr_null(keypick_new((1ull << 52) + 1, 1.1));   /* ranks must stay exact doubles */
     keypick_free(NULL);
-    /* The uniform chooser takes any 32-bit key count without a table. */
-    keypick *big = keypick_new(UINT32_MAX, -1);
-    ck_assert_ptr_nonnull(big);
-    uint64_t top = 0, bad = 0;
-    for (int i = 0; i < 10000; i++) {
-        uint64_t x = keypick_draw(big, r);
-        bad += x >= UINT32_MAX;
-        top += x >= (1u << 31);
+    /* NaN and infinite exponents are the uniform chooser, not a hang. */
+    keypick *nan_s = keypick_new(10, NAN), *inf_s = keypick_new(10, INFINITY);
+    ck_assert(nan_s && inf_s);
+    ck_assert(keypick_prob(nan_s, 3) == 0.1 && keypick_prob(inf_s, 3) == 0.1);
+    keypick_free(nan_s);
+    keypick_free(inf_s);
+    /* The largest n: every draw in range, key 0 as often as its pmf says. */
+    const uint64_t big_n[] = { 1ull << 52, UINT32_MAX };
+    const double big_s[] = { 1.0, -1 };
+    for (int c = 0; c < 2; c++) {
+        keypick *big = keypick_new(big_n[c], big_s[c]);
+        ck_assert_ptr_nonnull(big);
+        uint64_t top = 0, bad = 0, key0 = 0;
+        const int total = 100000;
+        for (int i = 0; i < total; i++) {
+            uint64_t x = keypick_draw(big, r);
+            bad += x >= big_n[c];
+            top += x >= big_n[c] / 2;
+            key0 += x == 0;
+        }
+        ck_assert_uint_eq(bad, 0);
+        double p0 = keypick_prob(big, 0), pt = keypick_mass(big, big_n[c] / 2, big_n[c]);
+        double f0 = (double)key0 / total, ft = (double)top / total;
+        ck_assert_msg(fabs(f0 - p0) < 5 * sqrt(p0 * (1 - p0) / total) + 1e-9, "key 0: %g vs %g", f0, p0);
+        ck_assert_msg(fabs(ft - pt) < 5 * sqrt(pt * (1 - pt) / total), "top half: %g vs %g", ft, pt);
+        keypick_free(big);
     }
-    ck_assert_uint_eq(bad, 0);
-    ck_assert_uint_gt(top, 4500);
-    ck_assert_uint_lt(top, 5500);
-    keypick_free(big);
     rng_free(r);
 }
 END_TEST
 
-START_TEST(test_large_table)
+/* The normaliser H(n, s) and range masses: against direct sums (up to 10^5
+ * terms, and 10^5 terms deep in the tail), GSL's Hurwitz zeta
+ * H(n, s) = zeta(s) - zeta(s, n+1) for s > 1 and digamma H(n, 1) =
+ * psi(n+1) + gamma, up to n = 10^10. */
+START_TEST(test_zipf_norm_and_mass)
 {
-    /* 10^6 keys: probabilities normalised, mass of the head and the tail. */
-    const uint64_t n = 1000000, total = 2000000;
+    const double ss[] = { 1e-3, 0.6, 0.999999, 1.0, 1.2, 2, 3.5, 10, 50 };
+    const uint64_t ns[] = { 2, 10, 64, 65, 100, 1000, 100000 };
+    int bad = 0;
+    double worst = 0;
+    for (size_t i = 0; i < sizeof ss / sizeof *ss; i++)
+        for (size_t j = 0; j < sizeof ns / sizeof *ns; j++) {
+            keypick *k = keypick_new(ns[j], ss[i]);
+            double ref = (double)direct_sum(ss[i], 1, ns[j]), err = fabs(keypick_norm(k) / ref - 1);
+            worst = fmax(worst, err);
+            bad += !(err < 1e-14);
+            /* a range deep in the tail, and one across the exact/Euler-Maclaurin seam */
+            if (ns[j] == 100000) {
+                double m1 = keypick_mass(k, 90000, 100000) * keypick_norm(k), r1 = (double)direct_sum(ss[i], 90001, 100000);
+                double m2 = keypick_mass(k, 10, 5000) * keypick_norm(k), r2 = (double)direct_sum(ss[i], 11, 5000);
+                worst = fmax(worst, fmax(fabs(m1 / r1 - 1), fabs(m2 / r2 - 1)));
+                bad += !(fabs(m1 / r1 - 1) < 1e-13) + !(fabs(m2 / r2 - 1) < 1e-13);
+            }
+            keypick_free(k);
+        }
+    if (verbose()) fprintf(stderr, "  H(n, s), n <= 1e5: worst relative error %.2g against direct sums\n", worst);
+    ck_assert_int_eq(bad, 0);
+    /* Large n against GSL. */
+    const double big[] = { 1e3, 1e6, 1e9, 1e10 };
+    const double sz[] = { 1.0, 1.2, 2, 3.5 };
+    worst = 0;
+    for (size_t i = 0; i < sizeof sz / sizeof *sz; i++)
+        for (size_t j = 0; j < sizeof big / sizeof *big; j++) {
+            double n = big[j], s = sz[i];
+            keypick *k = keypick_new((uint64_t)n, s);
+            double ref = s == 1 ? gsl_sf_psi(n + 1) + M_EULER : gsl_sf_zeta(s) - gsl_sf_hzeta(s, n + 1);
+            worst = fmax(worst, fabs(keypick_norm(k) / ref - 1));
+            /* the mass of the second half of the keys */
+            double half = s == 1 ? gsl_sf_psi(n + 1) - gsl_sf_psi(n / 2 + 1) : gsl_sf_hzeta(s, n / 2 + 1) - gsl_sf_hzeta(s, n + 1);
+            double got = keypick_mass(k, (uint64_t)n / 2, (uint64_t)n) * keypick_norm(k);
+            worst = fmax(worst, fabs(got / half - 1));
+            keypick_free(k);
+        }
+    if (verbose()) fprintf(stderr, "  H(n, s), n to 1e10: worst relative error %.2g against GSL\n", worst);
+    ck_assert_double_lt(worst, 1e-12);
+    /* s < 1 and large n: 10^5 terms deep in the tail of 10^9 keys. */
+    keypick *k = keypick_new(1000000000, 0.6);
+    double got = keypick_mass(k, 999900000, 1000000000) * keypick_norm(k);
+    double ref = (double)direct_sum(0.6, 999900001, 1000000000);
+    ck_assert_msg(fabs(got / ref - 1) < 1e-12, "%.17g vs %.17g", got, ref);
+    /* and the 10^9 probabilities sum to one: the head exactly, the rest in ranges */
+    double sum = 0;
+    for (uint64_t i = 0; i < 1000; i++) sum += keypick_prob(k, i);
+    sum += keypick_mass(k, 1000, 1000000) + keypick_mass(k, 1000000, 1000000000);
+    ck_assert_double_eq_tol(sum, 1, 1e-13);
+    keypick_free(k);
+}
+END_TEST
+
+START_TEST(test_large_n_probabilities)
+{
+    /* 10^6 keys: probabilities normalised key by key, ratios exact. */
+    const uint64_t n = 1000000;
     keypick *k = keypick_new(n, 0.99);
     ck_assert_ptr_nonnull(k);
     double sum = 0;
     for (uint64_t i = n; i-- > 0;) sum += keypick_prob(k, i);
-    ck_assert_double_eq_tol(sum, 1, 1e-9);
+    ck_assert_double_eq_tol(sum, 1, 1e-12);
     ck_assert_double_eq_tol(keypick_prob(k, 0) / keypick_prob(k, 1), pow(2, 0.99), 1e-12);
-    double phead = 0, ptail = 0;
-    for (uint64_t i = 0; i < 10; i++) phead += keypick_prob(k, i);
-    for (uint64_t i = n / 2; i < n; i++) ptail += keypick_prob(k, i);
-    rng *r = stream(SEED, RNG_KEYS, 5);
-    uint64_t head = 0, tail = 0, key0 = 0, bad = 0;
-    for (uint64_t i = 0; i < total; i++) {
-        uint64_t x = keypick_draw(k, r);
-        bad += x >= n;
-        head += x < 10;
-        tail += x >= n / 2;
-        key0 += x == 0;
-    }
-    ck_assert_uint_eq(bad, 0);
-    const double pk[3] = { keypick_prob(k, 0), phead, ptail };
-    const uint64_t got[3] = { key0, head, tail };
-    for (int j = 0; j < 3; j++) {
-        double f = (double)got[j] / (double)total, se = sqrt(pk[j] * (1 - pk[j]) / (double)total);
-        ck_assert_msg(fabs(f - pk[j]) < 4 * se, "cell %d: %g vs %g", j, f, pk[j]);
-    }
     keypick_free(k);
-    rng_free(r);
 }
 END_TEST
 
@@ -604,28 +930,25 @@ static size_t heap_in_use(void)
 }
 #endif
 
+/* No memory per key: the chooser's size does not depend on n. */
 START_TEST(test_memory_per_key)
 {
 #ifdef __GLIBC__
-    const uint64_t n = 1000000;
-    size_t before = heap_in_use();
-    keypick *k = keypick_new(n, 1.1);
-    size_t after = heap_in_use();
-    ck_assert_ptr_nonnull(k);
-    keypick_free(k);
-    size_t before_u = heap_in_use();
-    keypick *u = keypick_new(UINT32_MAX, 0);
-    size_t after_u = heap_in_use();
-    ck_assert_ptr_nonnull(u);
-    keypick_free(u);
-    if (after == before) {   /* a sanitizer's allocator: glibc cannot see it */
-        fprintf(stderr, "  memory per key: not measurable under this allocator\n");
-        return;
-    }
-    double per_key = (double)(after - before) / (double)n;
-    if (verbose()) fprintf(stderr, "  keypick: %.3f bytes per key\n", per_key);
-    ck_assert_double_le(per_key, 8.01);
-    ck_assert_uint_le(after_u - before_u, 4096);   /* uniform: no table */
+    const uint64_t ns[] = { 1000000, 10000000000u };
+    for (int i = 0; i < 2; i++)
+        for (int u = 0; u < 2; u++) {
+            size_t before = heap_in_use();
+            keypick *k = keypick_new(ns[i], u ? 0 : 1.1);
+            size_t after = heap_in_use();
+            ck_assert_ptr_nonnull(k);
+            keypick_free(k);
+            if (after == before) {   /* a sanitizer's allocator: glibc cannot see it */
+                fprintf(stderr, "  memory per key: not measurable under this allocator\n");
+                return;
+            }
+            if (verbose()) fprintf(stderr, "  keypick of %llu keys: %zu bytes\n", (unsigned long long)ns[i], after - before);
+            ck_assert_uint_le(after - before, 256);
+        }
 #endif
 }
 END_TEST
@@ -659,13 +982,17 @@ static Suite *rng_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("keypick");
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, test_zipf_fit);
-    tcase_add_test(tc, test_wrong_sampler_fails);
-    tcase_add_test(tc, test_zipf_small_tables);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_zipf_chisq_against_pmf);
+    tcase_add_test(tc, test_zipf_wrong_exponent_rejected);
+    tcase_add_test(tc, test_zipf_small_and_extreme);
+    tcase_add_test(tc, test_zipf_near_one);
+    tcase_add_test(tc, test_zipf_tries_exact);
+    tcase_add_test(tc, test_zipf_draw_is_tries);
     tcase_add_test(tc, test_uniform_keys);
     tcase_add_test(tc, test_single_key_and_bounds);
-    tcase_add_test(tc, test_large_table);
+    tcase_add_test(tc, test_zipf_norm_and_mass);
+    tcase_add_test(tc, test_large_n_probabilities);
     tcase_add_test(tc, test_memory_per_key);
     suite_add_tcase(s, tc);
     return s;

@@ -280,109 +280,180 @@ const char *dist_kind_name(enum dist_kind k)
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "unknown";
 }
 
-/* The Walker alias table.  A draw picks a column i uniformly, then keeps i
- * when a fresh 32-bit word is below thr (its probability share in 32-bit fixed
- * point), else takes alias.  A full column has thr = UINT32_MAX and alias = i,
- * so the word 2^32-1 still lands on i.  8 bytes per key, nothing else per key;
- * the uniform chooser (s <= 0) has no table at all. */
-struct alias_slot {
-    uint32_t thr, alias;
-};
+/* ---- the key chooser ----
+ *
+ * Zipf(s) over n keys, key i drawn with probability (i+1)^-s / H(n, s), by
+ * rejection-inversion (W. Hormann and G. Derflinger, "Rejection-inversion to
+ * generate variates from monotone discrete distributions", ACM TOMACS 6(3),
+ * 1996, 169-184; the method of Apache Commons RNG's
+ * RejectionInversionZipfSampler).  With h(x) = x^-s and its integral
+ * H(x) = (x^(1-s) - 1)/(1-s) (log x at s = 1), rank k owns the interval
+ * [H(k+1/2) - h(k), H(k+1/2)] of length exactly h(k) (it fits inside
+ * [H(k-1/2), H(k+1/2)] because h is convex).  A draw takes u uniform on
+ * (H(3/2) - 1, H(n+1/2)], inverts X = H^-1(u), rounds it to k and keeps k when
+ * u lies in k's interval, else tries again: the kept ranks have probability
+ * h(k)/sum h, with nothing stored per key.  Most tries are kept by the squeeze
+ * k - X <= 2 - H^-1(H(5/2) - h(2)) (the paper's bound, valid for every
+ * k >= 2; k = 1 is always kept) without evaluating H; a draw takes at most
+ * 1.017 tries on average, for every n and s > 0 (the worst is near s = 3).
+ *
+ * H is computed as expm1((1-s) log x)/(1-s) and its inverse, with
+ * t = (1-s) u, as (1+t)^(1/(1-s)) = exp2(log2(1+t)/(1-s)), log2(1+t) taken
+ * as log2(w) t/(w-1) with w = 1+t rounded (Kahan's correction: as accurate
+ * as log1p, and faster than glibc's log1p): relative errors of a few ulps
+ * for every s, including s within 1e-15 of 1, where (x^(1-s) - 1)/(1-s)
+ * written out would cancel; s = 1 itself takes log and exp.  Each try uses
+ * one 53-bit uniform (two 32-bit words of the stream), so ranks of
+ * probability far below 2^-32 are still resolved: the probabilities drawn
+ * are exact up to rounding of order 2^-53 of the total mass.  Uniform
+ * popularity (s = 0) is one rng_below. */
+
+/* Ranks are doubles inside the sampler: keep n + 1/2 and every rank exact. */
+#define ZIPF_MAX_KEYS (UINT64_C(1) << 52)
 
 struct keypick {
     uint64_t n;
-    double s;                  /* exponent; <= 0 means uniform */
-    double norm;               /* sum of (i+1)^-s over the keys */
-    struct alias_slot *slot;   /* NULL when uniform */
+    double s;         /* exponent; 0 means uniform */
+    double norm;      /* H(n, s) = sum of k^-s over ranks 1..n */
+    bool log_form;    /* s == 1: H(x) = log x */
+    double oms;       /* 1 - s */
+    double inv_oms;   /* 1 / (1 - s) */
+    double h_lo;      /* H(3/2) - h(1): the lowest u */
+    double h_hi;      /* H(n + 1/2): the highest u */
+    double squeeze;   /* 2 - H^-1(H(5/2) - h(2)) */
+    double x_top;     /* n + 1/2: an X at or beyond it is rank n */
 };
 
-/* Weight of key i scaled so the mean weight is 1 (the alias table's unit). */
-static double scaled_weight(const keypick *k, uint64_t i)
+/* h(x) = x^-s */
+static inline double zipf_h(const keypick *k, double x) { return exp(-k->s * log(x)); }
+
+/* H(x) = (x^(1-s) - 1)/(1-s), log x at s = 1. */
+static inline double zipf_H(const keypick *k, double x)
 {
-    return (double)k->n * pow((double)(i + 1), -k->s) / k->norm;
+    double l = log(x);
+    return k->log_form ? l : expm1(k->oms * l) * k->inv_oms;
 }
 
-static uint32_t fixed32(double p)
+/* The inverse of H.  For s > 1, H stays below 1/(s-1); a u rounded onto
+ * that bound gives t = -1 and X = +inf, which the caller reads as rank n. */
+static inline double zipf_Hinv(const keypick *k, double u)
 {
-    double x = p * 4294967296.0 + 0.5;
-    return x >= 4294967295.0 ? UINT32_MAX : x <= 0 ? 0 : (uint32_t)x;
+    if (k->log_form) return exp(u);
+    double t = k->oms * u;
+    if (t < -1) t = -1;
+    double w = 1 + t;
+    double l2 = w == 1 ? t * 1.4426950408889634 : log2(w) * (t / (w - 1));
+    return exp2(l2 * k->inv_oms);
 }
 
-/* Vose's construction without worklists: Zipf weights fall with i, so the
- * "large" columns (weight >= 1) are a prefix [0, nlarge) and the small ones the
- * rest.  Small columns are filled in order from the current large one; when a
- * large one's residue drops below 1 it becomes small at once and is filled
- * from the next large one. */
-static void build_alias(keypick *k)
+/* Sum of r^-s over ranks a..b (1 <= a): exact up to rank m and by
+ * Euler-Maclaurin beyond, with the terms up to B6.  m = 64 ceil(s/2) keeps
+ * the first term left out, B8 (s)_7 x^(-s-7)/8!, below 1e-14 of the sum's
+ * first term for every s (it needs x well above s). */
+static double power_sum(double s, uint64_t a, uint64_t b)
 {
-    uint64_t n = k->n;
-    /* Weights decrease, so binary search for the first one below 1. */
-    uint64_t lo = 1, hi = n;   /* key 0 is always large (it is the heaviest) */
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (scaled_weight(k, mid) >= 1) lo = mid + 1;
-        else hi = mid;
+    if (a < 1) a = 1;
+    if (b < a) return 0;
+    uint64_t m = 64 * (uint64_t)ceil(fmin(s, 2048) / 2);
+    if (m < 64) m = 64;
+    double sum = 0;
+    if (b > m) {
+        uint64_t lo = a > m ? a : m + 1;
+        double A = (double)lo, B = (double)b, la = log(A), oms = 1 - s;
+        /* the integral of x^-s over [A, B]: A^(1-s) (e^((1-s) log(B/A)) - 1)/(1-s) */
+        double lr = log1p((double)(b - lo) / A);
+        double integral = oms == 0 ? lr : exp(oms * la) * expm1(oms * lr) / oms;
+        double fa = exp(-s * la), fb = exp(-s * log(B));
+        /* the odd derivatives f^(2j-1)(x) = -s(s+1)...(s+2j-2) x^(-s-2j+1) */
+        double ia = 1 / A, ib = 1 / B;
+        double d1a = -s * fa * ia, d1b = -s * fb * ib;
+        double c3 = (s + 1) * (s + 2);
+        double d3a = d1a * c3 * ia * ia, d3b = d1b * c3 * ib * ib;
+        double d5a = d3a * (s + 3) * (s + 4) * ia * ia, d5b = d3b * (s + 3) * (s + 4) * ib * ib;
+        sum = integral + (fa + fb) / 2 + (d1b - d1a) / 12 - (d3b - d3a) / 720 + (d5b - d5a) / 30240;
     }
-    uint64_t nlarge = lo;
-    uint64_t g = 0, next = 1;   /* current large column, next unused large one */
-    double resid = scaled_weight(k, 0);
-    for (uint64_t s = nlarge; s < n; s++) {
-        double p = scaled_weight(k, s);
-        k->slot[s] = (struct alias_slot){ fixed32(p), (uint32_t)g };
-        resid -= 1 - p;
-        while (resid < 1 && next < nlarge) {
-            k->slot[g] = (struct alias_slot){ fixed32(resid), (uint32_t)next };
-            g = next++;
-            resid = scaled_weight(k, g) - (1 - resid);
-        }
-    }
-    /* What is left has residue 1 up to rounding: full columns. */
-    k->slot[g] = (struct alias_slot){ UINT32_MAX, (uint32_t)g };
-    for (; next < nlarge; next++)
-        k->slot[next] = (struct alias_slot){ UINT32_MAX, (uint32_t)next };
+    /* The exact part, smallest terms first. */
+    for (uint64_t r = b < m ? b : m; r >= a; r--)
+        sum += exp(-s * log((double)r));
+    return sum;
 }
 
 keypick *keypick_new(uint64_t nkeys, double s)
 {
-    if (nkeys == 0) return NULL;   /* no key to pick */
+    s = s > 0 && isfinite(s) ? s : 0;   /* s <= 0 (and NaN) is the uniform chooser */
+    if (nkeys == 0 || (s > 0 && nkeys > ZIPF_MAX_KEYS)) return NULL;
     keypick *k = calloc(1, sizeof *k);
     if (!k) return NULL;
     k->n = nkeys;
-    k->s = s > 0 ? s : 0;   /* s <= 0 (and NaN) is the uniform chooser */
-    if (k->s == 0 || nkeys == 1) {
-        k->norm = (double)nkeys;
+    k->s = s;
+    if (s == 0 || nkeys == 1) {
+        k->norm = s == 0 ? (double)nkeys : 1;
         return k;
     }
-    if (nkeys > UINT32_MAX) { free(k); return NULL; }   /* aliases are 32-bit */
-    k->slot = malloc(nkeys * sizeof *k->slot);
-    if (!k->slot) { free(k); return NULL; }
-    /* Smallest terms first: the sum loses less to rounding. */
-    double sum = 0;
-    for (uint64_t i = nkeys; i-- > 0;)
-        sum += pow((double)(i + 1), -s);
-    k->norm = sum;
-    build_alias(k);
+    k->norm = power_sum(k->s, 1, nkeys);
+    k->log_form = k->s == 1;
+    k->oms = 1 - k->s;
+    k->inv_oms = k->log_form ? 0 : 1 / k->oms;
+    k->h_lo = zipf_H(k, 1.5) - 1;
+    k->h_hi = zipf_H(k, (double)nkeys + 0.5);
+    k->squeeze = 2 - zipf_Hinv(k, zipf_H(k, 2.5) - zipf_h(k, 2));
+    k->x_top = (double)nkeys + 0.5;
     return k;
 }
 
 void keypick_free(keypick *k)
 {
-    if (!k) return;
-    free(k->slot);
     free(k);
+}
+
+/* A uniform on [0, 1) with 53 random bits (the first word the high ones). */
+static inline double uniform53(const rng *r)
+{
+    uint64_t hi = next32(r);
+    uint64_t lo = next32(r);
+    return (double)((hi << 21) | (lo >> 11)) * 0x1p-53;
+}
+
+/* One try: the rank U in [0, 1) proposes (u = H(n+1/2) - U (H(n+1/2) - H(3/2) + 1)
+ * runs over (H(3/2) - 1, H(n+1/2)]), and whether u lies in its interval. */
+static inline bool zipf_try(const keypick *k, double U, uint64_t *key)
+{
+    double u = k->h_hi + U * (k->h_lo - k->h_hi);
+    double x = zipf_Hinv(k, u);
+    uint64_t rank = x < k->x_top ? (uint64_t)(x + 0.5) : k->n;   /* NaN-proof: rank n */
+    if (rank < 1) rank = 1;
+    double kd = (double)rank;
+    *key = rank - 1;
+    return kd - x <= k->squeeze || u >= zipf_H(k, kd + 0.5) - zipf_h(k, kd);
+}
+
+bool keypick_try(const keypick *k, double U, uint64_t *key)
+{
+    *key = 0;
+    return k->s > 0 && k->n > 1 ? zipf_try(k, U, key) : false;
 }
 
 uint64_t keypick_draw(const keypick *k, rng *r)
 {
-    if (!k->slot) return rng_below(r, k->n);
-    uint32_t i = below32(r, (uint32_t)k->n);
-    struct alias_slot c = k->slot[i];
-    return next32(r) < c.thr ? i : c.alias;
+    if (k->s == 0 || k->n == 1) return rng_below(r, k->n);
+    uint64_t key;
+    while (!zipf_try(k, uniform53(r), &key)) {}
+    return key;
 }
 
 double keypick_prob(const keypick *k, uint64_t i)
 {
     if (i >= k->n) return 0;
     if (k->s == 0) return 1 / (double)k->n;
-    return pow((double)(i + 1), -k->s) / k->norm;
+    return zipf_h(k, (double)(i + 1)) / k->norm;
 }
+
+double keypick_mass(const keypick *k, uint64_t lo, uint64_t hi)
+{
+    if (hi > k->n) hi = k->n;
+    if (lo >= hi) return 0;
+    if (k->s == 0) return (double)(hi - lo) / (double)k->n;
+    return power_sum(k->s, lo + 1, hi) / k->norm;
+}
+
+double keypick_norm(const keypick *k) { return k->norm; }

@@ -67,13 +67,28 @@ double dist_sample(const dist *d, rng *r);
 double dist_mean(const dist *d);
 const char *dist_kind_name(enum dist_kind k);
 
-/* Zipf/uniform key chooser: an alias table (Walker), O(1) per draw. */
+/* Zipf/uniform key chooser: key i (0-based) has probability (i+1)^-s / H(n, s)
+ * with H(n, s) = sum of k^-s over k = 1..n.  Rejection-inversion (Hormann and
+ * Derflinger 1996): O(1) memory and time per draw whatever n, no table; s = 0
+ * (uniform) is one rng_below.  See rng.c for the method and its accuracy. */
 typedef struct keypick keypick;
-/* s < 0 means uniform. Returns NULL when memory runs out. */
+/* s <= 0 (or NaN) means uniform.  Returns NULL when nkeys is 0, when a Zipf
+ * chooser is asked for more than 2^52 keys, or when memory runs out. */
 keypick *keypick_new(uint64_t nkeys, double s);
 void keypick_free(keypick *k);
 uint64_t keypick_draw(const keypick *k, rng *r);
-/* Probability of key i (for tests). */
+/* One try of a Zipf chooser's draw, for tests: the key the uniform U in
+ * [0, 1) proposes and whether it is kept.  keypick_draw makes tries with
+ * U = (w1 2^21 + w2 / 2^11) / 2^53 from the stream's next two 32-bit words
+ * w1, w2 until one is kept.  A uniform chooser (one rng_below per draw) has
+ * no tries: false and key 0. */
+bool keypick_try(const keypick *k, double U, uint64_t *key);
+/* Probability of key i: the exact pmf the draws follow. */
 double keypick_prob(const keypick *k, uint64_t i);
+/* Probability of a key in [lo, hi), without a sum over the keys (exact terms
+ * up to rank 64, Euler-Maclaurin beyond: relative error below 1e-13). */
+double keypick_mass(const keypick *k, uint64_t lo, uint64_t hi);
+/* The normaliser: H(n, s) for Zipf, n for uniform. */
+double keypick_norm(const keypick *k);
 
 #endif
