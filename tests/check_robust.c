@@ -22,6 +22,10 @@
 
 #include "base/stop.h"
 #include "cli/signals.h"
+#include "model/model.h"
+#include "model/scenario.h"
+#include "scenario/budget.h"
+#include "scenario/load.h"
 #include "testutil.h"
 #include "testmain.h"
 
@@ -465,6 +469,37 @@ START_TEST(memory_beyond_the_limit)
     ck_assert_msg(with_size(r.err, pre, suf), "%s", r.err);
     ck_assert_str_eq(others("r.json", NULL), "");
     result_free(&r);
+}
+END_TEST
+
+/* The estimate counts each key's state and nothing else: Zipf popularity
+ * draws keys without a table (rng.c), so 10^7 more keys add exactly 10^7
+ * key states, whatever the popularity. */
+START_TEST(memory_estimate_per_key)
+{
+    static const char *const pops[] = { "\"uniform\"", "{\"zipf\": 1.0}", "{\"zipf\": 0.6}" };
+    double first[2] = { 0, 0 }, key_bytes = 0;
+    for (size_t p = 0; p < sizeof pops / sizeof *pops; p++) {
+        double mem[2];
+        for (int c = 0; c < 2; c++) {
+            char count[32];
+            snprintf(count, sizeof count, "%d", (c + 1) * 10000000);
+            const override o[2] = { { "keys.count", count }, { "keys.popularity", pops[p] } };
+            diag d = { 0 };
+            scenario *sc = scenario_load_text("r.json", base_json, strlen(base_json), o, 2, &d);
+            ck_assert_ptr_nonnull(sc);
+            key_bytes = sim_key_bytes(sc);
+            budget_estimate e;
+            budget_estimate_of(sc, sc->nstrategies, &e);
+            mem[c] = e.memory;
+            scenario_free(sc);
+            diag_free(&d);
+        }
+        ck_assert_double_eq(mem[1] - mem[0], 1e7 * key_bytes);
+        if (p == 0) memcpy(first, mem, sizeof first);
+        ck_assert_double_eq(mem[0], first[0]);
+        ck_assert_double_eq(mem[1], first[1]);
+    }
 }
 END_TEST
 
@@ -1291,6 +1326,7 @@ Suite *tu_suite(void)
     tcase_add_test(tc, requests_beyond_the_limit);
     tcase_add_test(tc, bins_beyond_the_limit);
     tcase_add_test(tc, memory_beyond_the_limit);
+    tcase_add_test(tc, memory_estimate_per_key);
     suite_add_tcase(s, tc);
     tc = tcase_create("interrupted");
     tcase_add_checked_fixture(tc, setup, teardown);

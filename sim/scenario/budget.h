@@ -30,13 +30,13 @@ typedef struct budget_estimate {
     double per_request;/* attempts one request may make, at most (1 + the retries that fit before duration) */
     double attempts;   /* requests x per_request: attempts of one run, at most */
     double polls;      /* lock and lease polls of one run, at most */
-    double key_setups; /* keys set up by one run (value and Zipf weight) */
+    double key_setups; /* keys set up by one run (state and initial expiry) */
     double key_clears; /* keys cleared by one run's cache_flush faults */
     double work;       /* one run's work in request-equivalents */
     double end;        /* simulated end of a run, at least: duration, then work in flight */
     double bins;       /* time-series rows of one run, at least */
     double flight;     /* requests in flight at once (bursts, traffic beyond a DB that is all misses), estimated */
-    double memory;     /* bytes held at once: keys, Zipf table, closed-loop clients, time series, flight */
+    double memory;     /* bytes held at once: keys' state, closed-loop clients, time series, flight */
     double available;  /* bytes the process may use: physical memory, or a lower rlimit */
     double seconds;    /* wall time of all the runs, roughly */
 } budget_estimate;
@@ -62,8 +62,8 @@ double budget_trace_bytes(const scenario *sc, size_t nruns);
  * nearest existing folder); else 1 with msg (a warning with force, 0). */
 int budget_check_trace(const scenario *sc, size_t nruns, const char *out, bool force, char *msg, size_t len);
 
-/* The bytes one run of sc may hold beyond its fixed part (keys, Zipf table),
- * with jobs runs at once: run_opts.memory. */
+/* The bytes one run of sc may hold beyond its fixed part (the keys' state,
+ * closed-loop clients), with jobs runs at once: run_opts.memory. */
 double budget_run_memory(const scenario *sc, int jobs);
 /* The bytes the process may use: physical memory, or a lower rlimit. */
 double budget_available(void);
