@@ -441,8 +441,8 @@ START_TEST(invalid_point_fails_before_any_run)
     ck_assert_msg(strstr(err, "did you mean \"ttl\""), "%s", err);
     free(err);
     /* a point beyond the limits of one run is refused like an invalid one */
-    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary keys.count=10,4000000000 --out %s/bad", scen, work), 2);
-    ck_assert_msg(strstr(err, "point 1 (keys.count=4000000000): ") && strstr(err, "--force"), "%s", err);
+    ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary clients.arrivals.rate=10,1e12 --out %s/bad", scen, work), 2);
+    ck_assert_msg(strstr(err, "point 1 (clients.arrivals.rate=1e12): ") && strstr(err, "--force"), "%s", err);
     free(err);
     ck_assert(!tu_exists(tu_pathf("%s/bad", work)));
     /* bad values and options */

@@ -94,18 +94,18 @@ static inline void acct_query_done(metrics *m, bool wasted, uint32_t *grp_inflig
 /* The trace rows (--trace): an attempt that ended with outcome o at now, and
  * a query that ended at t_end the way status says (db.csv's status: ok,
  * rejected, ...); t_start is empty for one that never started. */
-static inline void acct_trace_attempt(FILE *f, uint64_t req, unsigned no, uint32_t node, uint32_t key, double t_arr,
+static inline void acct_trace_attempt(FILE *f, uint64_t req, unsigned no, uint32_t node, uint64_t key, double t_arr,
                                       double now, double t_first, enum outcome o, bool issued)
 {
-    fprintf(f, "%llu,%u,%u,%u,%.12g,%.12g,", (unsigned long long)req, no, node, key, t_arr, now);
+    fprintf(f, "%llu,%u,%u,%llu,%.12g,%.12g,", (unsigned long long)req, no, node, (unsigned long long)key, t_arr, now);
     if (outcome_answered(o)) fprintf(f, "%.12g", now - t_first);
     fprintf(f, ",%s,%d\n", vocab_outcome_names[o], issued ? 1 : 0);
 }
 
-static inline void acct_trace_query(FILE *f, uint32_t key, uint32_t node, double t_issue, bool started,
+static inline void acct_trace_query(FILE *f, uint64_t key, uint32_t node, double t_issue, bool started,
                                     double t_start, double t_end, enum cause c, uint64_t req, const char *status)
 {
-    fprintf(f, "%u,%u,%.12g,", key, node, t_issue);
+    fprintf(f, "%llu,%u,%.12g,", (unsigned long long)key, node, t_issue);
     if (started) fprintf(f, "%.12g", t_start);
     fprintf(f, ",%.12g,%s,%llu,%s\n", t_end, vocab_cause_names[c], (unsigned long long)req, status);
 }

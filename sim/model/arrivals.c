@@ -24,7 +24,7 @@ static int draw_next(reqsrc *q, size_t i, double from, char *err, size_t errlen)
             q->t[0] = INFINITY;   /* the end, or a row at or after duration */
             if (rc == TI_LINE && row.t < sc->duration) {
                 q->t[0] = row.t;
-                q->trace_key = (uint32_t)row.key;
+                q->trace_key = row.key;
                 q->trace_node = row.node;
             }
         } else {
@@ -41,6 +41,11 @@ int arrivals_src_init(reqsrc *q, const scenario *sc, rng *arr, rng *keys, rng *n
                 volatile int *stop, char *err, size_t errlen)
 {
     memset(q, 0, sizeof *q);
+    if (sc->keys.count > (uint64_t)UINT32_MAX + 1) {   /* the simulator's keys are 64-bit, the live driver's 32 */
+        snprintf(err, errlen, "keys.count %llu: the live driver takes at most 2^32 keys",
+                 (unsigned long long)sc->keys.count);
+        return TI_BAD;
+    }
     q->sc = sc;
     q->arr = arr;
     q->keys = keys;
@@ -96,14 +101,14 @@ int arrivals_src_next(reqsrc *q, uint64_t *id, double *t, uint32_t *key, uint32_
     *id = q->next_req++;
     if (i == 0) {
         if (sc->clients.kind == ARR_TRACE) {
-            *key = q->trace_key;
+            *key = (uint32_t)q->trace_key;   /* the live driver keeps 32-bit keys (reqsrc_init) */
             *node = q->trace_node == UINT32_MAX ? arrivals_node(sc, q->nodes) : q->trace_node;
         } else {
-            *key = arrivals_key(sc, q->kp, q->keys);
+            *key = (uint32_t)arrivals_key(sc, q->kp, q->keys);
             *node = arrivals_node(sc, q->nodes);
         }
     } else {
-        *key = arrivals_burst_key(sc, i - 1, q->kp, q->keys);
+        *key = (uint32_t)arrivals_burst_key(sc, i - 1, q->kp, q->keys);
         q->left[i]--;
         *node = arrivals_node(sc, q->nodes);
     }

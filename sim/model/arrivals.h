@@ -73,16 +73,16 @@ static inline double arrivals_burst_next(const scenario *sc, size_t bi, uint64_t
 }
 
 /* The key of a request: drawn by popularity (one key: 0, no draw). */
-static inline uint32_t arrivals_key(const scenario *sc, const keypick *kp, rng *r)
+static inline uint64_t arrivals_key(const scenario *sc, const keypick *kp, rng *r)
 {
-    return sc->keys.count > 1 ? (uint32_t)keypick_draw(kp, r) : 0;
+    return sc->keys.count > 1 ? keypick_draw(kp, r) : 0;
 }
 
 /* The key of a request of burst bi: its fixed key, the hottest, or drawn. */
-static inline uint32_t arrivals_burst_key(const scenario *sc, size_t bi, const keypick *kp, rng *r)
+static inline uint64_t arrivals_burst_key(const scenario *sc, size_t bi, const keypick *kp, rng *r)
 {
     int64_t k = sc->clients.bursts[bi].key;
-    return k == BURST_KEY_HOT ? 0 : k == BURST_KEY_DRAWN ? arrivals_key(sc, kp, r) : (uint32_t)k;
+    return k == BURST_KEY_HOT ? 0 : k == BURST_KEY_DRAWN ? arrivals_key(sc, kp, r) : (uint64_t)k;
 }
 
 /* The node of an attempt: uniform over the app nodes (one node: 0, no draw). */
@@ -105,7 +105,8 @@ typedef struct reqsrc {
     uint64_t next_seq, next_req;
     size_t sched_i;
     trace_in *trace;           /* a replayed trace (trace.h), or NULL */
-    uint32_t trace_key, trace_node;
+    uint64_t trace_key;
+    uint32_t trace_node;
 } reqsrc;
 
 /* Starts the stream with the streams and key chooser the caller owns (they

@@ -43,7 +43,7 @@ static void q_release(sim *s, uint32_t i)
 /* A query's row, when it ends now; t_start is empty for one that never started. */
 static void trace_query(sim *s, const query *q, enum query_end how)
 {
-    acct_trace_query(s->trace_db, q->key, q->node, q->t_issue, q->flags & QF_INSERVICE, q->t_start, s->eng.now,
+    acct_trace_query(s->trace_db, key_id(s, q->key), q->node, q->t_issue, q->flags & QF_INSERVICE, q->t_start, s->eng.now,
                      (enum cause)q->cause, q->req, vocab_query_end_names[how]);
 }
 

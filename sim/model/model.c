@@ -48,7 +48,7 @@ void model_attempts_free(sim *s)
 
 void trace_attempt(sim *s, const attempt *a, enum outcome o)
 {
-    acct_trace_attempt(s->trace_req, a->req, a->no, a->node, a->key, a->t_arr, s->eng.now, a->t_first, o, a->issued);
+    acct_trace_attempt(s->trace_req, a->req, a->no, a->node, key_id(s, a->key), a->t_arr, s->eng.now, a->t_first, o, a->issued);
 }
 
 /* ---------------------------------------------------------------- the retry budget */
@@ -336,7 +336,7 @@ int strategy_setup(sim *s, const strategy_cfg *cfg)
         st->query_done = st->ops->query_done ? st->ops->query_done : answer_issuer;
         st->id = s->ninst++;
         if (st->id) s->inst[st->id - 1].inner = st;
-        if (st->ops->key_slot && !(st->key_slots = calloc(s->sc->keys.count, st->ops->key_slot))) return -1;
+        if (st->ops->key_slot && !(st->key_slots = calloc(s->keys_cap, st->ops->key_slot))) return -1;
         if (st->ops->att_slot) s->att_slotted[s->natt_slotted++] = st;
         if (st->ops->query_slot) s->q_slotted[s->nq_slotted++] = st;
     }

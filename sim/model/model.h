@@ -139,6 +139,8 @@ typedef struct run_opts {
     volatile int *stop;           /* set non-zero to stop early (signal) */
     uint64_t salt;                /* separates replications: streams are (seed, purpose, salt) */
     double memory;                /* bytes the run may hold (limits_run_memory); 0: no bound */
+    bool keys_hashed;             /* tests: records on first touch even with few keys (the
+                                   * outputs are the same either way) */
 } run_opts;
 
 /* What a run of sc judges beyond its events, set in m (after metrics_init)
@@ -157,10 +159,15 @@ int run_metrics_setup(const scenario *sc, metrics *m);
 enum status_code sim_run(const scenario *sc, size_t si, const run_opts *o, metrics *m, struct status *st);
 
 /* What a run of sc holds, in bytes, for estimates before it (the most over
- * sc's strategies, their slots included): per key (the Zipf table aside), per
+ * sc's strategies, their slots included): per key record, per
  * closed-loop client (its request's record and two pending events), and per
  * request in flight (its record, its query and two pending events). */
 double sim_key_bytes(const scenario *sc);
+/* The key records a run of sc makes when it touches `touched` keys (every
+ * key with few keys, else those touched), and the bytes they hold with their
+ * table. */
+double sim_keys_made(const scenario *sc, double touched);
+double sim_keys_bytes(const scenario *sc, double touched);
 double sim_client_bytes(const scenario *sc);
 double sim_flight_bytes(const scenario *sc);
 

@@ -108,16 +108,21 @@ typedef struct query {
     uint8_t flags;         /* enum qflag */
 } query;
 
-/* Per-key state: the cached value and the stampede group.  32 bytes (the
- * strategies' own per key is in their key slots). */
+/* Per-key state: the cached value and the stampede group, made when a run
+ * first touches the key (cache.c).  40 bytes (the strategies' own per key is
+ * in their key slots, indexed like these records).  Attempts and queries
+ * name a key by its record's index, not its id. */
 typedef struct keystate {
-    double expiry;         /* the value is fresh while now < expiry */
+    double expiry;         /* the value is fresh while present and now < expiry */
     double written;        /* when the value was written */
+    uint64_t id;           /* the key's id (0 to keys.count - 1) */
     float delta;           /* recompute time stored with the value (7 digits are plenty) */
     uint32_t grp_inflight; /* unfinished queries of the current stampede group */
     uint32_t grp_size;
-    uint8_t present;       /* a value was written and not flushed */
+    uint16_t epoch;        /* the flush epoch its value was written in: present while
+                            * it is the run's (key_present); 0: no value */
     uint8_t grp_counted;   /* the group's first query came from a counted request */
+    uint8_t touched;       /* a request named it (keys_dense: records exist untouched) */
 } keystate;
 
 /* The retry budget's sliding window: the current slice of 1 s and the 9
@@ -136,7 +141,18 @@ struct sim {
     engine eng;
     rng *r[RNG_NPURPOSES];
     keypick *kp;
+    /* the keys (cache.c): records in the order keys were first touched, found
+     * by id through an open-addressing table (linear probing, at most 3/4
+     * full) of entries: the id's hash's high 32 bits, record index + 1 (0: empty);
+     * or, with few keys (keys_dense), every key's record at its id, made at
+     * set-up.  A key's initial state is a function of (key_seed, id) alone. */
     keystate *keys;
+    uint32_t nkeys, keys_cap;      /* records made; room */
+    uint64_t *khash; uint64_t khash_mask;
+    bool keys_dense;
+    uint16_t epoch;                /* cache flushes so far + 1, wrapping through 1 (cache_flush) */
+    bool init_flushed;             /* a flush has emptied the initial contents */
+    uint64_t key_seed;
 
     /* attempts (model.c) */
     attempt *att; uint32_t natt, att_cap, att_free;
@@ -183,7 +199,8 @@ struct sim {
     struct trace_in *trace;        /* ARR_TRACE: the reader */
     int trace_rc;                  /* a TI_* error of the reader (trace.h), 0: none */
     char trace_msg[1024];          /* its message */
-    uint32_t trace_key, trace_node;
+    uint64_t trace_key;
+    uint32_t trace_node;
 
     int fail;                      /* out of memory or bad trace: stop the run */
 
@@ -195,6 +212,56 @@ struct sim {
     volatile int *stop;
     uint32_t look_in;              /* events until the loop looks at progress, *stop and memory (1: after this one) */
 };
+
+/* ---------------------------------------------------------------- keys (cache.c) */
+
+#define KEY_NONE UINT32_MAX
+/* keys.count up to this: every key's record at set-up, at its id (an array
+ * is cheaper than the table then); beyond, records on first touch. */
+#define KEYS_DENSE_MAX (1u << 21)
+
+uint32_t key_new(sim *s, uint64_t id, uint64_t slot);
+
+/* The table slot of a key id: a 64-bit mix (splitmix64's finaliser). */
+static inline uint64_t key_hash(uint64_t id)
+{
+    id ^= id >> 30;
+    id *= 0xbf58476d1ce4e5b9u;
+    id ^= id >> 27;
+    id *= 0x94d049bb133111ebu;
+    return id ^ (id >> 31);
+}
+
+/* The record of key id, made on its first touch (key_new: its initial state
+ * from (key_seed, id)); KEY_NONE when out of memory. */
+HOT uint32_t key_touch(sim *s, uint64_t id)
+{
+    if (s->keys_dense) {
+        s->keys[id].touched = 1;
+        return (uint32_t)id;
+    }
+    uint64_t hv = key_hash(id), m = s->khash_mask, h = hv & m;
+    for (;;) {
+        uint64_t e = s->khash[h];
+        if (!e) return key_new(s, id, h);
+        /* the hash's high bits first: a record is read only when they match */
+        if ((e >> 32) == (hv >> 32) && s->keys[(uint32_t)e - 1].id == id) return (uint32_t)e - 1;
+        h = (h + 1) & m;
+    }
+}
+
+/* The id of the key of record ki. */
+static inline uint64_t key_id(const sim *s, uint32_t ki)
+{
+    return s->keys[ki].id;
+}
+
+/* Whether key record k holds a value: written (or set up) in the current
+ * flush epoch. */
+static inline bool key_present(const sim *s, const keystate *k)
+{
+    return k->epoch == s->epoch;
+}
 
 /* ---------------------------------------------------------------- shared steps */
 
@@ -315,10 +382,12 @@ HOT void start_attempt(sim *s, uint32_t ai)
     sched_cache_op(s, ai, EV_GET, 0);
 }
 
-/* A new request (its first attempt) arrives now; client: closed-loop client
- * + 1, or MODEL_NONE. */
-HOT void new_request(sim *s, uint32_t key, uint32_t node, uint32_t client)
+/* A new request (its first attempt) for key id arrives now; client:
+ * closed-loop client + 1, or MODEL_NONE. */
+HOT void new_request(sim *s, uint64_t id, uint32_t node, uint32_t client)
 {
+    uint32_t key = key_touch(s, id);
+    if (key == KEY_NONE) { nomem(s); return; }
     uint32_t ai = att_alloc(s);
     if (ai == MODEL_NONE) { nomem(s); return; }
     bool dead = false;
@@ -435,7 +504,8 @@ HOT void on_get(sim *s, uint32_t ai)
     attempt *a = &s->att[ai];
     keystate *k = &s->keys[a->key];
     double now = s->eng.now;
-    lookup_view v = { .present = k->present, .fresh = k->present && now < k->expiry,
+    bool present = key_present(s, k);
+    lookup_view v = { .present = present, .fresh = present && now < k->expiry,
                       .expiry = k->expiry, .written = k->written, .delta = k->delta };
     acct_lookup(s->m, a->counted, v.fresh);
     a->state = AS_STRATEGY;
@@ -458,11 +528,11 @@ HOT void cache_write(sim *s, const query *q)
     k->expiry = now + ttl;
     k->written = now;
     k->delta = (float)(now - q->t_issue);
-    k->present = 1;
+    k->epoch = s->epoch;
 }
 
-/* A flush fault: every key loses its value (the loop looks at the stop flag
- * after it, and within it every 2^20 keys). */
+/* A flush fault: every key loses its value (a new flush epoch: O(1), the
+ * key space is never walked). */
 void cache_flush(sim *s);
 
 /* ---- db.c: the pool, the queue, processor sharing, the controls */

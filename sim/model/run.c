@@ -70,6 +70,7 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
     for (unsigned p = 0; p < RNG_NPURPOSES; p++)
         if (!(s->r[p] = rng_new(sc->seed, p, o ? o->salt : 0))) return -1;
     if (sc->keys.count > 1 && !(s->kp = keypick_new(sc->keys.count, sc->keys.zipf_s))) return -1;
+    s->keys_dense = sc->keys.count <= KEYS_DENSE_MAX && !(o && o->keys_hashed);
     if (model_attempts_setup(s) || db_setup(s) || cache_setup(s) || faults_setup(s) ||
         strategy_setup(s, &sc->strategies[si]))
         return -1;
@@ -136,6 +137,22 @@ double sim_key_bytes(const scenario *sc)
     double k, a, q;
     slot_bytes(sc, &k, &a, &q);
     return (double)sizeof(keystate) + k;
+}
+
+double sim_keys_made(const scenario *sc, double touched)
+{
+    return sc->keys.count <= KEYS_DENSE_MAX ? (double)sc->keys.count : touched;
+}
+
+double sim_keys_bytes(const scenario *sc, double touched)
+{
+    double made = sim_keys_made(sc, touched);
+    if (sc->keys.count <= KEYS_DENSE_MAX) return made * sim_key_bytes(sc);
+    /* the table: a power of two at least 4/3 of the records, 8 bytes a
+     * slot, the old one beside the new while it doubles */
+    double slots = 2048;
+    while (3 * slots < 4 * made) slots *= 2;
+    return made * sim_key_bytes(sc) + 1.5 * 8 * slots;
 }
 
 double sim_client_bytes(const scenario *sc)
@@ -320,8 +337,10 @@ enum status_code sim_run(const scenario *sc, size_t si, const run_opts *o, metri
     }
     if (rc == STATUS_OK) {
         metrics_close(m, last);
-        for (uint64_t k = 0; k < sc->keys.count; k++)
+        for (uint32_t k = 0; k < s.nkeys; k++) {
             metrics_group_close(m, s.keys[k].grp_size, s.keys[k].grp_counted);
+            m->keys_touched += s.keys[k].touched;
+        }
     }
     teardown(&s);
     return rc;

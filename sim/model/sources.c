@@ -32,7 +32,7 @@ void model_on_arrival(sim *s, uint32_t src)
         return;
     }
     size_t bi = src - 1;
-    uint32_t key = arrivals_burst_key(sc, bi, s->kp, s->r[RNG_KEYS]);
+    uint64_t key = arrivals_burst_key(sc, bi, s->kp, s->r[RNG_KEYS]);
     s->burst_left[bi]--;
     new_request(s, key, arrivals_node(sc, s->r[RNG_NODES]), MODEL_NONE);
     schedule_burst(s, bi);
@@ -58,7 +58,7 @@ static void trace_next(sim *s)
         return;
     }
     if (row.t >= s->sc->duration) return;
-    s->trace_key = (uint32_t)row.key;
+    s->trace_key = row.key;
     s->trace_node = row.node;
     sched(s, row.t, EV_TRACE, 0, 0, 0);
 }

@@ -124,8 +124,8 @@ struct strategy {
 };
 
 /* The instance's slot of key, attempt att or query q (ops->key_slot,
- * att_slot, query_slot bytes, zeroed when the key's run, the attempt or the
- * query started). */
+ * att_slot, query_slot bytes, zeroed when the key's record is made, the
+ * attempt or the query started). */
 static inline void *strategy_key_slot(const struct strategy *self, uint32_t key)
 {
     return self->key_slots + (size_t)key * self->ops->key_slot;

@@ -83,7 +83,7 @@ static int integer(trace_in *tr, const field *f, const char *name, uint64_t limi
     bool ok = f->n > 0, over = false;
     for (size_t i = 0; i < f->n && ok; i++) {
         if (f->s[i] < '0' || f->s[i] > '9') ok = false;
-        else if (v > (UINT64_MAX - 9) / 10) over = true;
+        else if (v > (UINT64_MAX - (uint64_t)(f->s[i] - '0')) / 10) over = true;   /* beyond 2^64 - 1 */
         else v = v * 10 + (uint64_t)(f->s[i] - '0');
     }
     if (!ok)

@@ -266,6 +266,7 @@ static char *summary_json(const results *res, const scenario *sc, size_t si, con
     cJSON_AddNumberToObject(lit, "arrival_rate", (double)m->requests / window);
     cJSON *simo = cJSON_AddObjectToObject(o, "sim");
     cJSON_AddNumberToObject(simo, "events", (double)m->events);
+    cJSON_AddNumberToObject(simo, "keys_touched", (double)m->keys_touched);
     cJSON_AddNumberToObject(simo, "end_time", m->end_time);
     cJSON_AddNumberToObject(simo, "wall_seconds", m->wall_seconds);
     cJSON_AddNumberToObject(simo, "events_per_second",

@@ -364,11 +364,58 @@ double budget_available(void)
     return avail;
 }
 
-/* The keys' state (the strategies' key slots included): the key chooser
- * keeps nothing per key (engine/rng.c), Zipf or uniform. */
+/* The expected number of distinct keys among m draws of keys.count keys:
+ * the sum over keys of 1 - (1 - p_i)^m, exact over the first 10^5 ranks and
+ * beyond as the integral of 1 - exp(-m p(x)) over the ranks (Simpson's rule
+ * in log x), p(x) = x^-s / H(n, s). */
+static double distinct_draws(const scenario *sc, double m)
+{
+    double n = (double)sc->keys.count;
+    if (!(m > 0)) return 0;
+    if (n <= 1) return 1;
+    if (!(sc->keys.zipf_s > 0)) return -n * expm1(m * log1p(-1 / n));
+    keypick *kp = keypick_new(sc->keys.count, sc->keys.zipf_s);
+    if (!kp) return fmin(n, m);
+    double s = sc->keys.zipf_s, H = keypick_norm(kp), d = 0;
+    keypick_free(kp);
+    uint64_t head = sc->keys.count < 100000 ? sc->keys.count : 100000;
+    for (uint64_t i = 1; i <= head; i++) d -= expm1(m * log1p(-pow((double)i, -s) / H));
+    if ((double)head < n) {
+        double a = log((double)head + 0.5), b = log(n + 0.5), h = (b - a) / 2000, sum = 0;
+        for (int j = 0; j <= 2000; j++) {
+            double x = exp(a + j * h);
+            double f = -expm1(-m * pow(x, -s) / H) * x;   /* dx = x du */
+            sum += f * (j == 0 || j == 2000 ? 1 : j % 2 ? 4 : 2);
+        }
+        d += sum * h / 3;
+    }
+    return fmin(d, fmin(n, m));
+}
+
+/* The keys a run touches, expected: the requests' draws, and each burst's
+ * fixed key.  A trace's rows name at most its rows' keys. */
+static double keys_touched(const scenario *sc)
+{
+    double draws = 0, fixed = 0;
+    double n = requests_of(sc);
+    for (size_t i = 0; i < sc->clients.nbursts; i++) {
+        const burst *b = &sc->clients.bursts[i];
+        if (b->at >= sc->duration) continue;
+        if (b->key == BURST_KEY_DRAWN) continue;
+        n -= (double)b->requests;
+        fixed++;
+    }
+    if (sc->clients.kind == ARR_TRACE) return fmin((double)sc->keys.count, n + fixed);
+    draws = n > 0 ? n : 0;
+    return fmin((double)sc->keys.count, distinct_draws(sc, draws) + fixed);
+}
+
+/* The keys' state (the strategies' key slots included; the key chooser keeps
+ * nothing per key): every key's with few keys, else the touched keys' and
+ * their table (model.h). */
 static double keys_bytes(const scenario *sc)
 {
-    return (double)sc->keys.count * sim_key_bytes(sc);
+    return sim_keys_bytes(sc, keys_touched(sc));
 }
 
 static double fixed_bytes(const scenario *sc)
@@ -383,6 +430,13 @@ double budget_run_memory(const scenario *sc, int jobs)
 {
     double b = (BUDGET_MEMORY_SHARE * budget_available() - fixed_bytes(sc)) / (jobs > 0 ? jobs : 1);
     return b > 64e6 ? b : 64e6;
+}
+
+static double flushes_of(const scenario *sc)
+{
+    double flushes = 0;
+    for (size_t i = 0; i < sc->nfaults; i++) flushes += sc->faults[i].kind == FAULT_CACHE_FLUSH;
+    return flushes;
 }
 
 static double polls_of(const scenario *sc, double attempts)
@@ -403,10 +457,11 @@ void budget_estimate_of(const scenario *sc, size_t nruns, budget_estimate *e)
     e->per_request = attempts_per_request(sc);
     e->attempts = e->requests * e->per_request;
     e->polls = polls_of(sc, e->attempts);
-    e->key_setups = (double)sc->keys.count;
-    double flushes = 0;
-    for (size_t i = 0; i < sc->nfaults; i++) flushes += sc->faults[i].kind == FAULT_CACHE_FLUSH;
-    e->key_clears = flushes * (double)sc->keys.count;
+    e->keys = keys_touched(sc);
+    e->key_setups = sim_keys_made(sc, e->keys);
+    double flushes = flushes_of(sc);
+    /* a flush is a new epoch; every 65,535 of them the records made are emptied once (cache.c) */
+    e->key_clears = floor(flushes / 65535) * e->key_setups;
     e->flight = flight_of(sc, e->requests);
     e->end = end_of(sc, e->flight, NULL, 0);
     e->bins = ceil(e->end / sc->bin);
@@ -554,12 +609,13 @@ static size_t work_parts(const scenario *sc, const budget_estimate *e, part *p)
     }
     if (e->key_clears > 0) {
         p[n].units = e->key_clears * KEY_CLEAR_COST;
-        snprintf(p[n].text, sizeof p->text, "%.2g key clears (%.0f cache_flush faults x %llu keys)", e->key_clears,
-                 e->key_clears / (double)sc->keys.count, (unsigned long long)sc->keys.count);
+        snprintf(p[n].text, sizeof p->text, "%.2g key clears (%.0f cache_flush faults, the key records emptied "
+                 "every 65,535)", e->key_clears, flushes_of(sc));
         snprintf(p[n++].fields, sizeof p->fields, "keys.count or the number of cache_flush faults");
     }
     p[n].units = e->key_setups * KEY_SETUP_COST;
-    snprintf(p[n].text, sizeof p->text, "%llu keys to set up", (unsigned long long)sc->keys.count);
+    snprintf(p[n].text, sizeof p->text, "%.3g keys to set up (of %llu; those touched when many)", e->key_setups,
+             (unsigned long long)sc->keys.count);
     snprintf(p[n++].fields, sizeof p->fields, "keys.count");
     p[n].units = e->bins * ROW_COST;
     snprintf(p[n].text, sizeof p->text, "%.2g time-series rows", e->bins);
@@ -657,9 +713,9 @@ int budget_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, s
             snprintf(clients, sizeof clients, ", %llu closed-loop clients", (unsigned long long)sc->clients.population);
         else if (e.flight >= 1)
             snprintf(clients, sizeof clients, ", %.2g requests in flight at once", e.flight);
-        line(&b, "about %s of memory (%llu key%s, %.2g time-series rows%s) is more than %.0f%% of the %s "
-                 "this process may use; lower %s, %s", mem, (unsigned long long)sc->keys.count,
-             sc->keys.count == 1 ? "" : "s", e.bins, clients,
+        line(&b, "about %s of memory (%.3g key%s with state, of %llu; %.2g time-series rows%s) is more than %.0f%% "
+                 "of the %s this process may use; lower %s, %s", mem, e.key_setups, e.key_setups == 1 ? "" : "s",
+             (unsigned long long)sc->keys.count, e.bins, clients,
              100 * BUDGET_MEMORY_SHARE, avail, what, tail);
         over = true;
     }

@@ -30,7 +30,9 @@ typedef struct budget_estimate {
     double per_request;/* attempts one request may make, at most (1 + the retries that fit before duration) */
     double attempts;   /* requests x per_request: attempts of one run, at most */
     double polls;      /* lock and lease polls of one run, at most */
-    double key_setups; /* keys set up by one run (state and initial expiry) */
+    double keys;       /* distinct keys one run touches, expected (Zipf: distinct draws) */
+    double key_setups; /* key records one run makes (state and initial expiry): every key
+                        * with few keys, else the touched ones */
     double key_clears; /* keys cleared by one run's cache_flush faults */
     double work;       /* one run's work in request-equivalents */
     double end;        /* simulated end of a run, at least: duration, then work in flight */

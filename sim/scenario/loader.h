@@ -50,7 +50,7 @@
 #define MAX_RETRIES 65534       /* the model numbers attempts in 16 bits */
 #define MAX_POPULATION 1000000000u
 #define MAX_NODES 1000000u
-#define MAX_KEYS 4294967295u
+#define MAX_KEYS UINT64_MAX   /* any 64-bit key space; Zipf draws exactly up to 2^52 keys (schema.c) */
 #define MAX_PROBLEMS 1000       /* errors kept and shown; the rest are counted */
 
 #define DURATION_HINT "expected a duration such as 30, \"250us\", \"20ms\", \"1.5s\", \"2m\" or \"1h\""

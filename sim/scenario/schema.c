@@ -75,6 +75,11 @@ static void load_keys(loader *L, const cJSON *root, scenario *s)
         }
         scn_ptr_pop(L, m2);
     }
+    if (s->keys.zipf_s > 0 && s->keys.count > ((uint64_t)1 << 52)) {
+        size_t m3 = scn_ptr_push(L, "count");
+        scn_report(L, R_GOT, "Zipf popularity draws keys exactly up to 2^52 (4503599627370496) keys");
+        scn_ptr_pop(L, m3);
+    }
     scn_ptr_pop(L, m);
 }
 
