@@ -35,6 +35,8 @@
 #define T_RSS_GROWTH 0.10     /* (c) RSS(1e8 requests) within 10% of RSS(1e6) */
 #define T_BYTES_PER_KEY 64.0  /* (c) */
 #define T_RSS_MB 200.0        /* (c) 10^6 keys */
+#define T_HUGE_RSS_MB 3072.0  /* (k) 10^9 keys, 10^8 requests: peak RSS */
+#define T_HUGE_RPS 3e6        /* (k) 10^9 keys, 10^8 requests: requests/s */
 #define T_HEAP_RATIO 1.5      /* (d) engine ns/op <= 1.5 x binary heap ns/op */
 #define T_SWEEP_SPEEDUP 1.8   /* (e) sweep wall time, --jobs 1 over --jobs 2 */
 
@@ -206,6 +208,7 @@ static char *slurp(const char *path)
 typedef struct proc_out {
     double wall, rss_mb;          /* whole process: wall time, peak RSS (wait4) */
     double requests, events, sim_wall;
+    double keys_touched;          /* summary.json's sim.keys_touched */
 } proc_out;
 
 /* Runs stampede with args, then more (both NULL-terminated; more may be
@@ -270,6 +273,8 @@ static int run_stampede(const char *const *args, const char *out, const char *la
         cJSON *sim = cJSON_GetObjectItemCaseSensitive(j, "sim");
         cJSON *ev = cJSON_GetObjectItemCaseSensitive(sim, "events");
         cJSON *sw = cJSON_GetObjectItemCaseSensitive(sim, "wall_seconds");
+        cJSON *kt = cJSON_GetObjectItemCaseSensitive(sim, "keys_touched");
+        po->keys_touched = cJSON_IsNumber(kt) ? kt->valuedouble : NAN;
         if (!cJSON_IsNumber(req) || !cJSON_IsNumber(ev) || !cJSON_IsNumber(sw)) {
             fprintf(stderr, "bench: %s: missing requests or sim.events\n", sp);
             rc = -1;
@@ -292,7 +297,7 @@ typedef struct pbench {
     int runs;
     /* results (medians) */
     int ok;
-    double requests, events, wall, rss, sim_wall;
+    double requests, events, wall, rss, sim_wall, keys_touched;
     row *row;
     /* the runs so far (measure_runs), for measure_finish */
     int done, failed;
@@ -349,6 +354,7 @@ static void measure_runs(pbench *b, int k)
         }
         b->requests = po.requests;
         b->events = po.events;
+        b->keys_touched = po.keys_touched;
         b->wall_v[b->done] = po.wall;
         b->rss_v[b->done] = po.rss_mb;
         b->simw_v[b->done] = po.sim_wall;
@@ -397,6 +403,7 @@ static void measure_finish(pbench *b)
     cJSON_AddNumberToObject(j, "runs", done);
     cJSON_AddNumberToObject(j, "requests", b->requests);
     cJSON_AddNumberToObject(j, "events", b->events);
+    cJSON_AddNumberToObject(j, "keys_touched", b->keys_touched);
     cJSON_AddItemToObject(j, "wall_seconds", json_stat(b->wall_v, done));
     cJSON_AddItemToObject(j, "sim_wall_seconds", json_stat(b->simw_v, done));
     cJSON_AddItemToObject(j, "peak_rss_mb", json_stat(b->rss_v, done));
@@ -893,13 +900,14 @@ static const char *const usage =
     "usage: bench [--stampede PATH] [--json PATH] [--only GROUPS] [--git DESC]\n"
     "  --stampede PATH  the program to time (default build/stampede)\n"
     "  --json PATH      where to write the results (default results/bench/bench.json)\n"
-    "  --only GROUPS    letters of the groups to run: a b c d e s (scaling); default all\n"
+    "  --only GROUPS    letters of the groups to run: a b c d e k (huge key spaces) s (scaling);\n"
+    "                   default all\n"
     "  --git DESC       the source version to record\n"
     "Exit status 0 whether or not the targets are met; 1 when a measurement failed.\n";
 
 int main(int argc, char **argv)
 {
-    const char *json_path = "results/bench/bench.json", *only = "abcdes", *git = NULL;
+    const char *json_path = "results/bench/bench.json", *only = "abcdeks", *git = NULL;
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && !strcmp(argv[i], "--stampede")) g_stampede = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--json")) json_path = argv[++i];
@@ -984,6 +992,40 @@ int main(int argc, char **argv)
         cJSON_AddStringToObject(j, "name", "memory");
         cJSON_AddStringToObject(j, "kind", "derived");
         cJSON_AddItemToObject(j, "memory", mem);
+        cJSON_AddItemToArray(g_rows, j);
+    }
+
+    /* (k) huge key spaces: state only for the keys a run touches.  10^9
+     * Zipf(1) keys with 10^8 requests, 10^10 with 10^7; bytes per touched
+     * key against one key with the same 10^7 requests. */
+    if (RUN('k')) {
+        pbench k9 = { .group = "k", .name = "zipf 1e9 keys, 1e8 requests", .scenario = "tests/bench/zipf.json", .label = "none", .sets = { "keys.count=1000000000", NULL }, .runs = 1 };
+        pbench k10 = { .group = "k", .name = "zipf 1e10 keys, 1e7 requests", .scenario = "tests/bench/zipf.json", .label = "none", .sets = { "keys.count=10000000000", "duration=10s", NULL }, .runs = 1 };
+        pbench k1 = { .group = "k", .name = "zipf 1 key, 1e7 requests (baseline)", .scenario = "tests/bench/zipf.json", .label = "none", .sets = { "keys.count=1", "duration=10s", NULL }, .runs = 1 };
+        measure(&k9);
+        measure(&k10);
+        measure(&k1);
+        if (k9.ok) check(k9.row, "RSS MB", k9.rss, true, T_HUGE_RSS_MB, 1, " MB", 0);
+        row *r9 = add_row("k", "1e9 keys: requests/s, whole process");
+        if (!k9.ok) r9->verdict = V_ERROR;
+        check(r9, "req/s", k9.ok ? k9.requests / k9.wall : NAN, false, T_HUGE_RPS, 1e6, "M", 2);
+        row *t9 = add_row("k", "keys touched: 1e9 keys, 1e8 requests");
+        row *t10 = add_row("k", "keys touched: 1e10 keys, 1e7 requests");
+        row *bk = add_row("k", "bytes/touched key (1e10 keys - 1 key)");
+        if (!k9.ok) t9->verdict = V_ERROR;
+        if (!k10.ok) t10->verdict = V_ERROR;
+        if (!k10.ok || !k1.ok) bk->verdict = V_ERROR;
+        double bpk = (k10.rss - k1.rss) * 1048576.0 / k10.keys_touched;
+        snprintf(t9->check, sizeof t9->check, "%.4g M", k9.keys_touched / 1e6);
+        snprintf(t10->check, sizeof t10->check, "%.4g M", k10.keys_touched / 1e6);
+        check(bk, "bytes/key", bpk, true, T_BYTES_PER_KEY, 1, "", 1);
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "group", "k");
+        cJSON_AddStringToObject(j, "name", "keys touched");
+        cJSON_AddStringToObject(j, "kind", "derived");
+        cJSON_AddNumberToObject(j, "keys_touched_1e9_keys_1e8_requests", k9.keys_touched);
+        cJSON_AddNumberToObject(j, "keys_touched_1e10_keys_1e7_requests", k10.keys_touched);
+        cJSON_AddNumberToObject(j, "bytes_per_touched_key", bpk);
         cJSON_AddItemToArray(g_rows, j);
     }
 
