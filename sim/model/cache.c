@@ -10,7 +10,8 @@
 
 #include "model_impl.h"
 
-_Static_assert(sizeof(keystate) == 40, "per-key state: the README promises 40 bytes (+ the strategies' slots)");
+_Static_assert(sizeof(keystate) == 32 && sizeof(keygroup) == 12,
+               "per-key state: the README promises 32 + 12 bytes (+ the strategies' slots)");
 
 #define KEYS_CAP0 1024u    /* records at first, with the hashed store */
 
@@ -28,8 +29,8 @@ static void key_init(sim *s, uint32_t ki, uint64_t id)
     const scenario *sc = s->sc;
     keystate *ks = &s->keys[ki];
     memset(ks, 0, sizeof *ks);
+    memset(&s->kgrp[ki], 0, sizeof s->kgrp[ki]);
     ks->id = id;
-    ks->touched = !s->keys_dense;
     if (sc->cache.ttl > 0 && sc->cache.initial != INIT_COLD && !s->init_flushed) {
         ks->epoch = s->epoch;
         ks->delta = (float)dist_mean(&sc->db.latency);   /* Δ is the mean recompute time */
@@ -47,14 +48,15 @@ int cache_setup(sim *s)
     s->key_seed = rng_below(s->r[RNG_INITIAL], UINT64_MAX);
     if (s->keys_dense) {
         uint32_t n = (uint32_t)sc->keys.count;
-        if (!(s->keys = malloc(n * sizeof *s->keys))) return -1;
+        if (!(s->keys = malloc(n * sizeof *s->keys)) || !(s->kgrp = malloc(n * sizeof *s->kgrp))) return -1;
         s->keys_cap = s->nkeys = n;
         for (uint32_t k = 0; k < n; k++) key_init(s, k, k);
         return 0;
     }
     s->keys_cap = KEYS_CAP0;
     s->khash_mask = 2 * KEYS_CAP0 - 1;
-    if (!(s->keys = malloc(KEYS_CAP0 * sizeof *s->keys)) || !(s->khash = calloc(2 * KEYS_CAP0, sizeof *s->khash)))
+    if (!(s->keys = malloc(KEYS_CAP0 * sizeof *s->keys)) || !(s->kgrp = malloc(KEYS_CAP0 * sizeof *s->kgrp)) ||
+        !(s->khash = calloc(2 * KEYS_CAP0, sizeof *s->khash)))
         return -1;
     return 0;
 }
@@ -62,6 +64,7 @@ int cache_setup(sim *s)
 void cache_free(sim *s)
 {
     free(s->keys);
+    free(s->kgrp);
     free(s->khash);
 }
 
@@ -73,6 +76,9 @@ static int keys_grow(sim *s)
     keystate *k = realloc(s->keys, (size_t)cap * sizeof *k);
     if (!k) return -1;
     s->keys = k;
+    keygroup *g = realloc(s->kgrp, (size_t)cap * sizeof *g);
+    if (!g) return -1;
+    s->kgrp = g;
     for (unsigned i = 0; i < s->ninst; i++) {
         struct strategy *st = &s->inst[i];
         if (!st->ops->key_slot) continue;

@@ -253,7 +253,7 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
         struct strategy *st = s->q_slotted[i];
         memset(strategy_query_slot(st, qi), 0, st->ops->query_slot);
     }
-    keystate *k = &s->keys[q->key];
+    keygroup *k = key_group(s, q->key);
     acct_query_issue(m, a->counted, c, &k->grp_inflight, &k->grp_size, &k->grp_counted);
     if (has_worker) {
         start_service(s, qi);
@@ -279,7 +279,7 @@ HOT void query_finish(sim *s, uint32_t qi)
     metrics *m = s->m;
     double now = s->eng.now;
     query *q = &s->q[qi];
-    keystate *k = &s->keys[q->key];
+    keygroup *k = key_group(s, q->key);
     bool orphan = q->flags & QF_ORPHAN;   /* its node crashed: nothing written, nobody told */
     if (!orphan) cache_write(s, q);
     acct_query_done(m, (q->flags & (QF_WAITERS | QF_COUNTED)) == (QF_WAITERS | QF_COUNTED) && q->waiting == 0,
@@ -312,7 +312,7 @@ RARE void query_fail(sim *s, uint32_t qi, enum query_end how)
                   : how == QEND_STATEMENT_TIMEOUT ? FAIL_STATEMENT_TIMEOUT
                   : how == QEND_DB_OUTAGE         ? FAIL_DB_OUTAGE
                                                   : FAIL_TIMEOUT;
-    s->keys[q->key].grp_inflight--;
+    key_group(s, q->key)->grp_inflight--;
     if (s->trace_db) trace_query(s, q, how);
     if (q->flags & QF_INSERVICE) {
         if (s->sc->db.usl) {

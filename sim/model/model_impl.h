@@ -108,22 +108,27 @@ typedef struct query {
     uint8_t flags;         /* enum qflag */
 } query;
 
-/* Per-key state: the cached value and the stampede group, made when a run
- * first touches the key (cache.c).  40 bytes (the strategies' own per key is
- * in their key slots, indexed like these records).  Attempts and queries
- * name a key by its record's index, not its id. */
+/* Per-key state, made when a run first touches the key (cache.c): the
+ * cached value, read by every get, in 32 bytes (a record never straddles two
+ * cache lines), and apart from it the stampede group, touched by queries
+ * only, in 12 (the strategies' own per key is in their key slots; all are
+ * indexed alike).  Attempts and queries name a key by its records' index,
+ * not its id. */
 typedef struct keystate {
     double expiry;         /* the value is fresh while present and now < expiry */
     double written;        /* when the value was written */
     uint64_t id;           /* the key's id (0 to keys.count - 1) */
     float delta;           /* recompute time stored with the value (7 digits are plenty) */
-    uint32_t grp_inflight; /* unfinished queries of the current stampede group */
-    uint32_t grp_size;
     uint16_t epoch;        /* the flush epoch its value was written in: present while
                             * it is the run's (key_present); 0: no value */
-    uint8_t grp_counted;   /* the group's first query came from a counted request */
-    uint8_t touched;       /* a request named it (keys_dense: records exist untouched) */
+    uint8_t touched;       /* a get read it (keys_dense: records exist untouched) */
 } keystate;
+
+typedef struct keygroup {
+    uint32_t grp_inflight; /* unfinished queries of the current stampede group */
+    uint32_t grp_size;
+    uint8_t grp_counted;   /* the group's first query came from a counted request */
+} keygroup;
 
 /* The retry budget's sliding window: the current slice of 1 s and the 9
  * before it (Finagle's RetryBudget keeps 10 s in the same way). */
@@ -147,6 +152,7 @@ struct sim {
      * or, with few keys (keys_dense), every key's record at its id, made at
      * set-up.  A key's initial state is a function of (key_seed, id) alone. */
     keystate *keys;
+    keygroup *kgrp;                /* indexed like keys */
     uint32_t nkeys, keys_cap;      /* records made; room */
     uint64_t *khash; uint64_t khash_mask;
     bool keys_dense;
@@ -236,10 +242,7 @@ static inline uint64_t key_hash(uint64_t id)
  * from (key_seed, id)); KEY_NONE when out of memory. */
 HOT uint32_t key_touch(sim *s, uint64_t id)
 {
-    if (s->keys_dense) {
-        s->keys[id].touched = 1;
-        return (uint32_t)id;
-    }
+    if (s->keys_dense) return (uint32_t)id;
     uint64_t hv = key_hash(id), m = s->khash_mask, h = hv & m;
     for (;;) {
         uint64_t e = s->khash[h];
@@ -248,6 +251,12 @@ HOT uint32_t key_touch(sim *s, uint64_t id)
         if ((e >> 32) == (hv >> 32) && s->keys[(uint32_t)e - 1].id == id) return (uint32_t)e - 1;
         h = (h + 1) & m;
     }
+}
+
+/* The stampede group of the key of record ki. */
+static inline keygroup *key_group(const sim *s, uint32_t ki)
+{
+    return &s->kgrp[ki];
 }
 
 /* The id of the key of record ki. */
@@ -505,6 +514,7 @@ HOT void on_get(sim *s, uint32_t ai)
     keystate *k = &s->keys[a->key];
     double now = s->eng.now;
     bool present = key_present(s, k);
+    k->touched = 1;
     lookup_view v = { .present = present, .fresh = present && now < k->expiry,
                       .expiry = k->expiry, .written = k->written, .delta = k->delta };
     acct_lookup(s->m, a->counted, v.fresh);

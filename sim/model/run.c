@@ -136,7 +136,7 @@ double sim_key_bytes(const scenario *sc)
 {
     double k, a, q;
     slot_bytes(sc, &k, &a, &q);
-    return (double)sizeof(keystate) + k;
+    return (double)(sizeof(keystate) + sizeof(keygroup)) + k;
 }
 
 double sim_keys_made(const scenario *sc, double touched)
@@ -338,7 +338,7 @@ enum status_code sim_run(const scenario *sc, size_t si, const run_opts *o, metri
     if (rc == STATUS_OK) {
         metrics_close(m, last);
         for (uint32_t k = 0; k < s.nkeys; k++) {
-            metrics_group_close(m, s.keys[k].grp_size, s.keys[k].grp_counted);
+            metrics_group_close(m, s.kgrp[k].grp_size, s.kgrp[k].grp_counted);
             m->keys_touched += s.keys[k].touched;
         }
     }
