@@ -94,7 +94,7 @@ typedef struct metrics {
 
     /* run */
     uint64_t events;
-    uint64_t keys_touched;     /* distinct keys the run's requests named */
+    uint64_t keys_touched;     /* distinct keys a get read (a failed get reads none) */
     double end_time, wall_seconds;
     /* the drain after duration (README "Drain limit"): in flight at duration,
      * and whether the run was cut at duration + drain with work in flight */

@@ -435,7 +435,8 @@ double budget_run_memory(const scenario *sc, int jobs)
 static double flushes_of(const scenario *sc)
 {
     double flushes = 0;
-    for (size_t i = 0; i < sc->nfaults; i++) flushes += sc->faults[i].kind == FAULT_CACHE_FLUSH;
+    for (size_t i = 0; i < sc->nfaults; i++)   /* a cache_outage whose data is lost flushes at its end */
+        flushes += sc->faults[i].kind == FAULT_CACHE_FLUSH || (sc->faults[i].kind == FAULT_CACHE_OUTAGE && sc->faults[i].data_lost);
     return flushes;
 }
 
