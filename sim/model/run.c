@@ -74,6 +74,13 @@ static int setup(sim *s, const scenario *sc, size_t si, const run_opts *o, metri
     if (model_attempts_setup(s) || db_setup(s) || cache_setup(s) || faults_setup(s) ||
         strategy_setup(s, &sc->strategies[si]))
         return -1;
+    if (s->kp) {   /* the keys of the first KEYS_AHEAD requests, in the stream's order */
+        if (!(s->kahead = malloc(KEYS_AHEAD * sizeof *s->kahead))) return -1;
+        for (unsigned i = 0; i < KEYS_AHEAD; i++) {
+            s->kahead[i] = keypick_draw(s->kp, s->r[RNG_KEYS]);
+            key_prefetch(s, s->kahead[i], false);
+        }
+    }
     /* First events: faults, then arrivals, in a fixed order. */
     faults_start(s);
     if (sources_setup(s)) return -1;
@@ -86,6 +93,7 @@ static void teardown(sim *s)
     engine_free(&s->eng);
     for (unsigned p = 0; p < RNG_NPURPOSES; p++) rng_free(s->r[p]);
     keypick_free(s->kp);
+    free(s->kahead);
     model_attempts_free(s);
     db_free(s);
     cache_free(s);

@@ -27,12 +27,13 @@ void model_on_arrival(sim *s, uint32_t src)
 {
     const scenario *sc = s->sc;
     if (src == 0) {
-        new_request(s, arrivals_key(sc, s->kp, s->r[RNG_KEYS]), arrivals_node(sc, s->r[RNG_NODES]), MODEL_NONE);
+        new_request(s, model_next_key(s), arrivals_node(sc, s->r[RNG_NODES]), MODEL_NONE);
         schedule_poisson(s, s->eng.now);
         return;
     }
     size_t bi = src - 1;
-    uint64_t key = arrivals_burst_key(sc, bi, s->kp, s->r[RNG_KEYS]);
+    int64_t bk = sc->clients.bursts[bi].key;
+    uint64_t key = bk == BURST_KEY_HOT ? 0 : bk == BURST_KEY_DRAWN ? model_next_key(s) : (uint64_t)bk;
     s->burst_left[bi]--;
     new_request(s, key, arrivals_node(sc, s->r[RNG_NODES]), MODEL_NONE);
     schedule_burst(s, bi);
@@ -41,7 +42,7 @@ void model_on_arrival(sim *s, uint32_t src)
 void model_on_closed(sim *s, uint32_t client)
 {
     const scenario *sc = s->sc;
-    new_request(s, arrivals_key(sc, s->kp, s->r[RNG_KEYS]), arrivals_node(sc, s->r[RNG_NODES]), client + 1);
+    new_request(s, model_next_key(s), arrivals_node(sc, s->r[RNG_NODES]), client + 1);
 }
 
 /* Reads the next row of the trace and schedules it (trace.h says what a row
