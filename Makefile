@@ -103,6 +103,12 @@ $(BUILD)/tests/check_%: $(BUILD)/tests/check_%.o $(TEST_COMMON) $(CLI_OBJ) $(BUI
 TEST_MAIN := $(BUILD)/tests/testmain.o
 $(TEST_BIN): $(TEST_MAIN)
 
+# Suites run TEST_JOBS at a time (tests/suites.sh; the longest first), and
+# each pass of make test builds with as many jobs.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+SLOW_SUITES := $(addprefix $(BUILD)/tests/check_,validation controls robust sweep strategies faults keys fit tuning)
+TEST_ORDER = $(filter $(SLOW_SUITES),$(TEST_BIN)) $(filter-out $(SLOW_SUITES),$(TEST_BIN))
+
 # make test: every suite (test-only), the layers (test-layers), make install
 # into a temporary DESTDIR (test-install), every bundled scenario's report.html
 # and a sweep's in headless Chromium (test-browser), the short live check against a
@@ -114,24 +120,22 @@ test check: test-deps
 	@fail=""; \
 	for pass in test-only test-layers test-install test-browser test-live test-san test-valgrind fuzz; do \
 	  t0=$$(date +%s); \
-	  $(MAKE) --no-print-directory $$pass || fail="$$fail $$pass"; \
+	  $(MAKE) --no-print-directory -j$(TEST_JOBS) $$pass || fail="$$fail $$pass"; \
 	  echo "make test: $$pass took $$(( $$(date +%s) - t0 )) s"; \
 	done; \
 	if [ -n "$$fail" ]; then echo "make test: FAILED:$$fail"; exit 1; fi; \
 	echo "make test: every pass passed"
 
-# Every suite runs even when one fails; the summary line counts them.
+# Every suite runs even when one fails; the summary line counts them (each
+# suite's output is in $(BUILD)/tests/logs too).
 # As root, the tests first build stampede-mpi (installing Open MPI when
 # missing) so the mpirun comparison runs; without it that test is skipped
 # (and in the sanitizer pass).  STAMPEDE_SAN tells the suites they run
 # sanitized (memory rlimits cannot be used then).
 test-only: $(PROG) $(TEST_BIN)
 	@if [ -z "$(SAN)" ] && [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory mpi || echo "stampede: no stampede-mpi: the mpirun test is skipped"; fi
-	@pass=0; fail=0; \
-	for t in $(TEST_BIN); do \
-	  if STAMPEDE=$(abspath $(PROG)) SRCDIR=$(CURDIR) STAMPEDE_SAN=$(if $(SAN),1,0) CK_VERBOSITY=normal $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
-	done; \
-	echo "suites: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+	@STAMPEDE=$(abspath $(PROG)) SRCDIR=$(CURDIR) STAMPEDE_SAN=$(if $(SAN),1,0) CK_VERBOSITY=normal \
+	  tests/suites.sh $(TEST_JOBS) $(BUILD)/tests/logs $(TEST_ORDER)
 
 # Tools of the extra passes: valgrind, and clang with libFuzzer (gcc brings
 # ASan and UBSan): scripts/deps.sh's group test.
