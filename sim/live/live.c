@@ -996,8 +996,9 @@ static void dispatch_timer(live *L, const event *ev)
     }
     case EV_CLOSED:
         L->closed_pending--;
-        new_request(L, ev->t, arrivals_key(L->sc, L->kp, L->r[RNG_KEYS]), arrivals_node(L->sc, L->r[RNG_NODES]),
-                    ev->a + 1);
+        /* keys.count <= 2^32 here (the live driver refuses more) */
+        new_request(L, ev->t, (uint32_t)arrivals_key(L->sc, L->kp, L->r[RNG_KEYS]),
+                    arrivals_node(L->sc, L->r[RNG_NODES]), ev->a + 1);
         break;
     case EV_RETRY: {
         latt *a = &L->att[ev->a];
