@@ -153,7 +153,7 @@ static void json_latency(strbuf *b, const fit_result *r, const char *lat_name)
     jnum(b, L->max);
     sb_printf(b, ",\n    \"best\": \"%s\", \"criterion\": \"lowest AIC; exponential when gamma or weibull beat it by "
                  "2 or less\", \"ks_p\": ",
-              fit_lat_family_name(L->best));
+              fit_lat_family_name((enum lat_family)L->best));
     jnum(b, L->ks_p);
     sb_printf(b, ", \"ks_replicates\": %d,\n    \"candidates\": [", L->boot);
     for (int f = 0; f < LAT_NFAMILIES; f++) {
@@ -819,7 +819,7 @@ static void html_latency(strbuf *h, const fit_result *r, const chartset *cs, con
         fit_fmt_p(pv, sizeof pv, L->ks_p, L->boot);
         escf(h, "Goodness of fit of %s: %s (KS distance %.3g; %s against %d samples drawn from the fit and "
                 "refitted, so that fitting is allowed for).",
-             fit_lat_family_name(L->best), FIT_REJECTED(L->ks_p, L->boot) ? "rejected" : "consistent", L->c[L->best].ks,
+             fit_lat_family_name((enum lat_family)L->best), FIT_REJECTED(L->ks_p, L->boot) ? "rejected" : "consistent", L->c[L->best].ks,
              pv, L->boot);
     }
     sb_puts(h, "</p>\n");

@@ -233,13 +233,12 @@ int chart_comparison(chart_ctx *cx)
     for (size_t i = 0; i < n; i++) {
         char a[64], b[64], t[160];
         /* Failed requests, in %, stacked by how they ended. */
-        double fr = run_value(rf, i, "failed_ratio"), fsum = 0;
+        double fr = run_value(rf, i, "failed_ratio");
         for (int k = 0; k < FAIL_N; k++) {
             char col[64];
             snprintf(col, sizeof col, "failed_by_%s", vocab_failure_names[k]);
             double v = run_value(rf, i, col), req = run_value(rf, i, "requests");
             pn[P_FAILED].v[k][i] = req > 0 ? 100 * v / req : NAN;
-            fsum += isfinite(v) ? v : 0;
         }
         if (isnan(fr)) for (int k = 0; k < FAIL_N; k++) pn[P_FAILED].v[k][i] = NAN;
         report_fmt_pct(a, sizeof a, fr);

@@ -138,7 +138,7 @@ int sweep_summarize(const sweep_grid *g, const sweep_rowset *rs, sweep_summary *
                 if (!s->strategy) s->strategy = rs->r[i].strategy;
                 memcpy(x + (rs->r[i].run % R) * COL_N, rs->r[i].v, sizeof rs->r[i].v);
                 s->n++;
-                s->recovered += isfinite(rs->r[i].v[COL_RECOVERY_TIME]);
+                s->recovered += isfinite(rs->r[i].v[COL_RECOVERY_TIME]) ? 1u : 0u;
             }
             s->has_diff = none && strcmp(none, labels[l]);
             for (int c = 0; c < COL_N; c++) {
