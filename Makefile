@@ -106,7 +106,7 @@ $(TEST_BIN): $(TEST_MAIN)
 # Suites run TEST_JOBS at a time (tests/suites.sh; the longest first), and
 # each pass of make test builds with as many jobs.
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
-SLOW_SUITES := $(addprefix $(BUILD)/tests/check_,validation controls robust sweep strategies faults keys fit tuning)
+SLOW_SUITES := $(addprefix $(BUILD)/tests/check_,fit strategies robust validation plot controls faults rng tutorial)
 TEST_ORDER = $(filter $(SLOW_SUITES),$(TEST_BIN)) $(filter-out $(SLOW_SUITES),$(TEST_BIN))
 
 # make test: every suite (test-only), the layers (test-layers), make install

@@ -639,12 +639,12 @@ END_TEST
 /* ---------------------------------------------------------------- invariants */
 
 #define LONG_RUN \
-    "{\"duration\": 300, \"seed\": %d, \"clients\": {\"arrivals\": {\"rate\": 3000}, \"timeout\": \"150ms\"," \
+    "{\"duration\": %d, \"seed\": %d, \"clients\": {\"arrivals\": {\"rate\": 3000}, \"timeout\": \"150ms\"," \
     " \"retries\": {\"max\": 2, \"backoff\": \"20ms\"}}," \
     " \"keys\": {\"count\": 200, \"popularity\": {\"zipf\": 1.1}}, \"app\": {\"nodes\": 8}," \
     " \"cache\": {\"latency\": {\"dist\": \"uniform\", \"min\": \"200us\", \"max\": \"1ms\"}, \"ttl\": \"2s\", \"ttl_jitter\": 0.2}," \
     " \"db\": {\"workers\": 32, \"latency\": {\"dist\": \"uniform\", \"min\": \"20ms\", \"max\": \"120ms\"}}," \
-    " \"faults\": [{\"at\": 100, \"type\": \"cache_flush\"}]," \
+    " \"faults\": [{\"at\": %d, \"type\": \"cache_flush\"}]," \
     " \"strategies\": [{\"name\": \"coalesce\", \"scope\": \"global\"},"                                   \
     " {\"name\": \"lock\", \"poll\": \"10ms\", \"max_wait\": \"1h\", \"lock_ttl\": \"10s\"},"             \
     " {\"name\": \"xfetch\", \"beta\": 2, \"refresh\": \"async\"},"                               \
@@ -715,7 +715,10 @@ static void assert_requests_end_once(const run *r, const char *label)
 START_TEST(invariants_over_long_random_runs)
 {
     char json[4096];
-    snprintf(json, sizeof json, LONG_RUN, 5);
+    /* 300 s (9*10^5 requests, the flush at 100 s); under the sanitizers,
+     * which check memory, not statistics, 80 s (flush at 30 s) */
+    int san = tu_sanitized();
+    snprintf(json, sizeof json, LONG_RUN, san ? 80 : 300, 5, san ? 30 : 100);
     run r = go("coalesce", json);
     assert_requests_end_once(&r, "coalesce");
     assert_single_flight(&r, "coalesce global");
@@ -753,8 +756,9 @@ START_TEST(combinations_keep_a_single_flight)
 {
     /* xfetch with a lock around its recompute refreshes early, but never two
      * queries for a key at once; swr with coalescing likewise after grace. */
-    run r = go("xfetch-lock",
-               "{\"duration\": 200, \"seed\": 6, \"clients\": {\"arrivals\": {\"rate\": 3000}},"
+    char json[2048];
+    snprintf(json, sizeof json,
+               "{\"duration\": %d, \"seed\": 6, \"clients\": {\"arrivals\": {\"rate\": 3000}},"
                " \"keys\": {\"count\": 100, \"popularity\": {\"zipf\": 1.0}}, \"app\": {\"nodes\": 4},"
                " \"cache\": {\"latency\": \"500us\", \"ttl\": \"1s\", \"ttl_jitter\": 0.1},"
                " \"db\": {\"workers\": 64, \"latency\": {\"dist\": \"uniform\", \"min\": \"20ms\", \"max\": \"80ms\"}},"
@@ -762,7 +766,9 @@ START_TEST(combinations_keep_a_single_flight)
                "   \"recompute\": {\"name\": \"lock\", \"poll\": \"5ms\", \"max_wait\": \"1h\"}},"
                "  {\"name\": \"swr\", \"label\": \"swr-coalesce\", \"grace\": \"30ms\","
                "   \"recompute\": {\"name\": \"coalesce\", \"scope\": \"global\"}},"
-               "  {\"name\": \"xfetch\", \"label\": \"xfetch-alone\", \"beta\": 4}]}");
+               "  {\"name\": \"xfetch\", \"label\": \"xfetch-alone\", \"beta\": 4}]}",
+             tu_sanitized() ? 60 : 200);   /* 60 s under the sanitizers */
+    run r = go("xfetch-lock", json);
     assert_single_flight(&r, "xfetch-lock");
     ck_assert(sum(&r, "xfetch-lock", "db_early") > 1000);
     ck_assert(sum(&r, "xfetch-lock", "outcomes.refresh") > 1000);
