@@ -160,11 +160,9 @@ BROWSER_DIR := $(BUILD)/browser
 BROWSER_TIMEOUT ?= 600
 test-browser: $(PROG) $(BUILD)/.test-deps
 	@rm -rf $(BROWSER_DIR); mkdir -p $(BROWSER_DIR); fail=0; \
-	for s in $(SCENARIOS); do \
-	  n=$$(basename $$s .json); \
-	  { $(PROG) run $$s --quiet --out $(BROWSER_DIR)/$$n >/dev/null && $(PROG) plot $(BROWSER_DIR)/$$n >/dev/null; } \
-	    || { echo "FAILED: run and plot $$s"; fail=1; }; \
-	done; \
+	printf '%s\n' $(SCENARIOS) | xargs -P $(TEST_JOBS) -n 1 sh -c 'n=$$(basename "$$1" .json); \
+	  { $(PROG) run "$$1" --quiet --out $(BROWSER_DIR)/$$n >/dev/null && $(PROG) plot $(BROWSER_DIR)/$$n >/dev/null; } \
+	    || { echo "FAILED: run and plot $$1"; exit 1; }' sh || fail=1; \
 	$(PROG) sweep scenarios/hot-key.json --vary xfetch.beta=0.5,4 --vary cache.ttl=10s,30s --replications 2 \
 	  --minimize xfetch.peak_db_inflight --quiet --plot --out $(BROWSER_DIR)/sweep >/dev/null \
 	  || { echo "FAILED: the sweep"; fail=1; }; \
