@@ -16,55 +16,9 @@
 typedef tu_attempt req_row;
 typedef tu_query db_row;
 
-typedef struct run {
-    hn_result res;
-    const hn_run *cur;
-    req_row *req; size_t nreq;
-    db_row *db; size_t ndb;
-} run;
+typedef hn_view run;
 
-static void load_trace(run *r, const char *label)
-{
-    r->cur = hn_find(&r->res, label);
-    ck_assert_msg(r->cur, "no run labelled %s", label ? label : "(first)");
-    r->req = r->cur->t.req;
-    r->nreq = r->cur->t.nreq;
-    r->db = r->cur->t.db;
-    r->ndb = r->cur->t.ndb;
-}
-
-static run go(const char *label, const char *json)
-{
-    run r = { 0 };
-    char err[2048];
-    ck_assert_msg(hn_run_text(&r.res, json, 1, err, sizeof err) == 0, "run failed: %s", err);
-    load_trace(&r, label);
-    return r;
-}
-
-static double col(const run *r, const char *label, const char *name)
-{
-    const hn_run *h = hn_find(&r->res, label);
-    ck_assert_msg(h, "no run labelled %s", label);
-    double v = hn_col(h, name);
-    ck_assert_msg(!isnan(v), "no column %s", name);
-    return v;
-}
-
-static const req_row *by_id(const run *r, long id, long attempt)
-{
-    for (size_t i = 0; i < r->nreq; i++)
-        if (r->req[i].id == id && r->req[i].attempt == attempt) return &r->req[i];
-    ck_abort_msg("no request %ld attempt %ld", id, attempt);
-    return NULL;
-}
-
-static int same(double a, double b)
-{
-    return isnan(a) ? isnan(b) : fabs(a - b) < 1e-9;
-}
-
-#define NEAR(a, b) ck_assert_msg(same((a), (b)), "%s = %.12g, expected %.12g", #a, (double)(a), (double)(b))
+#define NEAR(a, b) ck_assert_msg(hn_same((a), (b)), "%s = %.12g, expected %.12g", #a, (double)(a), (double)(b))
 
 /* Two keys, 4 nodes, cache operations 1 ms, DB queries 100 ms, no arrivals
  * but the bursts. */
@@ -86,8 +40,8 @@ static int same(double a, double b)
 /* An attempt row: request, attempt, outcome, end time, latency (NAN when it
  * failed), whether it issued a query.  A query row: issue and end time, cause,
  * status and the request that issued it. */
-typedef struct want_att { long id, attempt; const char *outcome; double t_done, latency; int db; } want_att;
-typedef struct want_query { double t_issue, t_end; const char *cause, *status; long requester; } want_query;
+typedef hn_want_att want_att;
+typedef hn_want_query want_query;
 typedef struct fault_case {
     const char *name, *json;
     want_att att[6];
@@ -188,38 +142,7 @@ static const fault_case cases[] = {
 START_TEST(fault_cases)
 {
     const fault_case *c = &cases[_i];
-    run r = go(NULL, c->json);
-    size_t natt = 0, nq = 0;
-    while (natt < 6 && c->att[natt].outcome) natt++;
-    while (nq < 6 && c->q[nq].cause) nq++;
-    ck_assert_msg(r.nreq == natt, "%s: %zu attempts, expected %zu", c->name, r.nreq, natt);
-    for (size_t i = 0; i < natt; i++) {
-        const want_att *w = &c->att[i];
-        const req_row *a = by_id(&r, w->id, w->attempt);
-        ck_assert_msg(!strcmp(a->outcome, w->outcome) && same(a->t_done, w->t_done) && same(a->latency, w->latency) &&
-                          a->db == w->db,
-                      "%s: request %ld: %s at %.12g latency %.12g db %d, expected %s at %.12g latency %.12g db %d",
-                      c->name, w->id, a->outcome, a->t_done, a->latency, a->db, w->outcome, w->t_done, w->latency,
-                      w->db);
-    }
-    ck_assert_msg(r.ndb == nq, "%s: %zu queries, expected %zu", c->name, r.ndb, nq);
-    int used[6] = { 0 };
-    for (size_t i = 0; i < nq; i++) {
-        const want_query *w = &c->q[i];
-        size_t k = 0;
-        while (k < r.ndb && (used[k] || !same(r.db[k].t_issue, w->t_issue) || !same(r.db[k].t_end, w->t_end) ||
-                             strcmp(r.db[k].cause, w->cause) || strcmp(r.db[k].status, w->status) ||
-                             r.db[k].requester != w->requester))
-            k++;
-        ck_assert_msg(k < r.ndb, "%s: no query %s of request %ld issued at %.12g ending %.12g (%s)", c->name, w->cause,
-                      w->requester, w->t_issue, w->t_end, w->status);
-        used[k] = 1;
-    }
-    if (c->column) {
-        double v = hn_col(r.cur, c->column);
-        ck_assert_msg(v == c->value, "%s: %s = %g, expected %g", c->name, c->column, v, c->value);
-    }
-    hn_free(&r.res);
+    hn_check_case(c->name, c->json, c->att, 6, c->q, 6, c->column, c->value);
 }
 END_TEST
 
@@ -229,8 +152,8 @@ END_TEST
  * comes after its arrival). */
 static long node_of(const char *json, long id)
 {
-    run r = go(NULL, json);
-    long n = by_id(&r, id, 1)->node;
+    run r = hn_go(NULL, json);
+    long n = hn_by_id(&r, id, 1)->node;
     hn_free(&r.res);
     return n;
 }
@@ -248,13 +171,13 @@ START_TEST(lock_holder_crash_blocks_until_lock_ttl)
     char json[2048], crash[128];
     snprintf(crash, sizeof crash, "{\"type\": \"node_crash\", \"at\": 0.05, \"node\": %ld}", n);
     snprintf(json, sizeof json, LOCK_CRASH("%s"), crash);
-    run r = go(NULL, json);
-    const req_row *holder = by_id(&r, 0, 1);
+    run r = hn_go(NULL, json);
+    const req_row *holder = hn_by_id(&r, 0, 1);
     ck_assert_str_eq(holder->outcome, "error");
     NEAR(holder->t_done, 0.05);
     int same_node = 0, other = 0;
     for (long id = 1; id <= 2; id++) {
-        const req_row *w = by_id(&r, id, 1);
+        const req_row *w = hn_by_id(&r, id, 1);
         if (w->node == n) {
             same_node++;
             ck_assert_str_eq(w->outcome, "error");
@@ -274,7 +197,7 @@ START_TEST(lock_holder_crash_blocks_until_lock_ttl)
     ck_assert_str_eq(r.db[1].status, "ok");
     ck_assert_str_eq(r.db[1].cause, "lock");
     NEAR(r.db[1].t_issue, 0.308);
-    ck_assert_double_eq(col(&r, r.cur->label, "failed_by_node_crash"), 2);
+    ck_assert_double_eq(hn_num(&r, r.cur->label, "failed_by_node_crash"), 2);
     hn_free(&r.res);
 }
 END_TEST
@@ -290,11 +213,11 @@ START_TEST(lease_holder_crash_blocks_until_lease_ttl)
     char json[2048], crash[128];
     snprintf(crash, sizeof crash, "{\"type\": \"node_crash\", \"at\": 0.05, \"node\": %ld}", n);
     snprintf(json, sizeof json, LEASE_CRASH("%s"), crash);
-    run r = go(NULL, json);
-    NEAR(by_id(&r, 0, 1)->t_done, 0.05);
+    run r = hn_go(NULL, json);
+    NEAR(hn_by_id(&r, 0, 1)->t_done, 0.05);
     int other = 0;
     for (long id = 1; id <= 2; id++) {
-        const req_row *w = by_id(&r, id, 1);
+        const req_row *w = hn_by_id(&r, id, 1);
         if (w->node == n) continue;
         other++;
         ck_assert_str_eq(w->outcome, "fetch");
@@ -317,16 +240,16 @@ START_TEST(coalesce_leader_crash_fails_its_joiners)
     char json[2048], crash[128];
     snprintf(crash, sizeof crash, "{\"type\": \"node_crash\", \"at\": 0.05, \"node\": %ld}", n);
     snprintf(json, sizeof json, CO_CRASH("%s"), crash);
-    run r = go(NULL, json);
+    run r = hn_go(NULL, json);
     for (long id = 0; id <= 2; id++) {
-        ck_assert_str_eq(by_id(&r, id, 1)->outcome, "error");
-        NEAR(by_id(&r, id, 1)->t_done, 0.05);
+        ck_assert_str_eq(hn_by_id(&r, id, 1)->outcome, "error");
+        NEAR(hn_by_id(&r, id, 1)->t_done, 0.05);
     }
-    const req_row *later = by_id(&r, 3, 1);
+    const req_row *later = hn_by_id(&r, 3, 1);
     ck_assert_int_ne(later->node, n);
     ck_assert_str_eq(later->outcome, "fetch");
     NEAR(later->t_done, 0.301);
-    ck_assert_double_eq(col(&r, r.cur->label, "failed_by_node_crash"), 3);
+    ck_assert_double_eq(hn_num(&r, r.cur->label, "failed_by_node_crash"), 3);
     ck_assert_str_eq(r.db[0].status, "orphaned");
     hn_free(&r.res);
 }
@@ -342,7 +265,7 @@ START_TEST(crashed_node_takes_no_requests_until_restart)
         " \"db\": {\"workers\": \"unlimited\", \"latency\": \"10ms\"},"
         " \"faults\": [{\"type\": \"node_crash\", \"at\": 1, \"node\": 2, \"restart_after\": 1}],"
         " \"strategies\": [{\"name\": \"none\"}]}";
-    run r = go(NULL, json);
+    run r = hn_go(NULL, json);
     size_t during = 0, after = 0;
     for (size_t i = 0; i < r.nreq; i++) {
         const req_row *a = &r.req[i];
@@ -390,9 +313,9 @@ START_TEST(invariants_under_every_fault)
     for (int seed = 1; seed <= 3; seed++) {
         char json[4096];
         snprintf(json, sizeof json, LONG_RUN, seed);
-        run r = go(NULL, json);
+        run r = hn_go(NULL, json);
         for (size_t l = 0; l < sizeof labels / sizeof labels[0]; l++) {
-            load_trace(&r, labels[l]);
+            hn_select(&r, labels[l]);
             size_t in_outage = 0;
             for (size_t i = 0; i < r.nreq; i++) {
                 const req_row *a = &r.req[i];
@@ -427,12 +350,12 @@ START_TEST(invariants_under_every_fault)
                     ck_assert_msg(!strcmp(q->status, "refused"), "%s: a query issued at %g: %s", labels[l],
                                   q->t_issue, q->status);
                 if (q->t_issue < 30 && q->t_end >= 30 && strcmp(q->status, "orphaned"))
-                    ck_assert_msg(!strcmp(q->status, "db_outage") && same(q->t_end, 30), "%s: a query in flight at 30 s: %s at %g",
+                    ck_assert_msg(!strcmp(q->status, "db_outage") && hn_same(q->t_end, 30), "%s: a query in flight at 30 s: %s at %g",
                                   labels[l], q->status, q->t_end);
             }
-            ck_assert_msg(col(&r, labels[l], "db_refused") > 100, "%s: %g refused", labels[l],
-                          col(&r, labels[l], "db_refused"));
-            ck_assert_msg(col(&r, labels[l], "failed_by_db_outage") > 100, "%s", labels[l]);
+            ck_assert_msg(hn_num(&r, labels[l], "db_refused") > 100, "%s: %g refused", labels[l],
+                          hn_num(&r, labels[l], "db_refused"));
+            ck_assert_msg(hn_num(&r, labels[l], "failed_by_db_outage") > 100, "%s", labels[l]);
         }
         hn_free(&r.res);
     }

@@ -16,64 +16,7 @@
 typedef tu_attempt req_row;
 typedef tu_query db_row;
 
-/* A scenario's runs (harness.h) and the trace rows of one of its labels. */
-typedef struct run {
-    hn_result res;
-    const hn_run *cur;
-    req_row *req; size_t nreq;
-    db_row *db; size_t ndb;
-} run;
-
-static void load_trace(run *r, const char *label)
-{
-    r->cur = hn_find(&r->res, label);
-    ck_assert_msg(r->cur, "no run labelled %s", label ? label : "(first)");
-    r->req = r->cur->t.req;
-    r->nreq = r->cur->t.nreq;
-    r->db = r->cur->t.db;
-    r->ndb = r->cur->t.ndb;
-}
-
-/* Runs every strategy of scenario text in this process and selects label's
- * trace rows; label NULL: no traces (the summaries only). */
-static run go(const char *label, const char *json)
-{
-    run r = { 0 };
-    char err[2048];
-    ck_assert_msg(hn_run_text(&r.res, json, label != NULL, err, sizeof err) == 0, "run failed: %s", err);
-    if (label) load_trace(&r, label);
-    return r;
-}
-
-static void done(run *r)
-{
-    hn_free(&r->res);
-}
-
-/* A number of label's summary: a comparison.csv column, or "outcomes.X" for
- * the counted attempts that ended X. */
-static double sum(const run *r, const char *label, const char *name)
-{
-    const hn_run *h = hn_find(&r->res, label);
-    ck_assert_msg(h, "no run labelled %s", label);
-    double v = NAN;
-    if (!strncmp(name, "outcomes.", 9)) {
-        for (int o = 0; o < OUT_N; o++)
-            if (!strcmp(vocab_outcome_names[o], name + 9)) v = h->outcomes[o];
-    } else {
-        v = hn_col(h, name);
-    }
-    ck_assert_msg(!isnan(v), "no %s in %s", name, label);
-    return v;
-}
-
-static const req_row *by_id(const run *r, long id, long attempt)
-{
-    for (size_t i = 0; i < r->nreq; i++)
-        if (r->req[i].id == id && r->req[i].attempt == attempt) return &r->req[i];
-    ck_abort_msg("no request %ld attempt %ld", id, attempt);
-    return NULL;
-}
+typedef hn_view run;
 
 #define NEAR(a, b) ck_assert_msg(fabs((a) - (b)) < 1e-9, "%s = %.12g, expected %.12g", #a, (double)(a), (double)(b))
 
@@ -92,8 +35,8 @@ static const req_row *by_id(const run *r, long id, long attempt)
  * request and attempt number, outcome, end time, latency (NAN for a failed
  * one) and whether it issued a query; a query row: issue and end time, cause,
  * status and the request that issued it. */
-typedef struct want_att { long id, attempt; const char *outcome; double t_done, latency; int db; } want_att;
-typedef struct want_query { double t_issue, t_end; const char *cause, *status; long requester; } want_query;
+typedef hn_want_att want_att;
+typedef hn_want_query want_query;
 typedef struct strat_case {
     const char *name, *json;
     want_att att[8];          /* up to the first with outcome NULL */
@@ -169,49 +112,10 @@ static const strat_case cases[] = {
 
 #define NCASES (sizeof cases / sizeof cases[0])
 
-static int same(double a, double b)
-{
-    return isnan(a) ? isnan(b) : fabs(a - b) < 1e-9;
-}
-
 START_TEST(strategy_cases)
 {
     const strat_case *c = &cases[_i];
-    run r = { 0 };
-    char err[2048];
-    ck_assert_msg(hn_run_text(&r.res, c->json, 1, err, sizeof err) == 0, "%s: %s", c->name, err);
-    load_trace(&r, NULL);
-    size_t natt = 0, nq = 0;
-    while (natt < 8 && c->att[natt].outcome) natt++;
-    while (nq < 4 && c->q[nq].cause) nq++;
-    ck_assert_msg(r.nreq == natt, "%s: %zu attempts, expected %zu", c->name, r.nreq, natt);
-    for (size_t i = 0; i < natt; i++) {
-        const want_att *w = &c->att[i];
-        const req_row *a = by_id(&r, w->id, w->attempt);
-        ck_assert_msg(!strcmp(a->outcome, w->outcome) && same(a->t_done, w->t_done) && same(a->latency, w->latency) &&
-                          a->db == w->db,
-                      "%s: request %ld attempt %ld: %s at %.12g latency %.12g db %d, expected %s at %.12g latency "
-                      "%.12g db %d", c->name, w->id, w->attempt, a->outcome, a->t_done, a->latency, a->db, w->outcome,
-                      w->t_done, w->latency, w->db);
-    }
-    ck_assert_msg(r.ndb == nq, "%s: %zu queries, expected %zu", c->name, r.ndb, nq);
-    int used[4] = { 0 };
-    for (size_t i = 0; i < nq; i++) {   /* each expected query matches one row, in any order */
-        const want_query *w = &c->q[i];
-        size_t k = 0;
-        while (k < r.ndb && (used[k] || !same(r.db[k].t_issue, w->t_issue) || !same(r.db[k].t_end, w->t_end) ||
-                             strcmp(r.db[k].cause, w->cause) || strcmp(r.db[k].status, w->status) ||
-                             r.db[k].requester != w->requester))
-            k++;
-        ck_assert_msg(k < r.ndb, "%s: no query %s of request %ld issued at %.12g ending %.12g (%s)", c->name, w->cause,
-                      w->requester, w->t_issue, w->t_end, w->status);
-        used[k] = 1;
-    }
-    if (c->column) {
-        double v = hn_col(r.cur, c->column);
-        ck_assert_msg(v == c->value, "%s: %s = %g, expected %g", c->name, c->column, v, c->value);
-    }
-    done(&r);
+    hn_check_case(c->name, c->json, c->att, 8, c->q, 4, c->column, c->value);
 }
 END_TEST
 
@@ -219,7 +123,7 @@ END_TEST
 
 START_TEST(lock_one_taker_others_poll)
 {
-    run r = go("lock", BASE("{\"name\": \"lock\"}", "{\"at\": 0, \"requests\": 5, \"key\": 0}",
+    run r = hn_go("lock", BASE("{\"name\": \"lock\"}", "{\"at\": 0, \"requests\": 5, \"key\": 0}",
                                   "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
     ck_assert_uint_eq(r.ndb, 1);
     NEAR(r.db[0].t_issue, 0.002);   /* get 1 ms, lock step 1 ms */
@@ -232,16 +136,16 @@ START_TEST(lock_one_taker_others_poll)
     }
     ck_assert_int_eq(fetch, 1);
     ck_assert_int_eq(waited, 4);
-    ck_assert_double_eq(sum(&r, "lock", "lock_waits"), 4);
-    ck_assert_double_eq(sum(&r, "lock", "db_queries"), 1);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "lock", "lock_waits"), 4);
+    ck_assert_double_eq(hn_num(&r, "lock", "db_queries"), 1);
+    hn_free(&r.res);
 }
 END_TEST
 
 START_TEST(lock_max_wait_then_db_error_or_stale)
 {
     /* Steps end at 2 and 53 ms; max_wait 60 ms after the first: give up at 62 ms. */
-    run r = go("db", BASE("{\"name\": \"lock\", \"label\": \"db\", \"max_wait\": \"60ms\"},"
+    run r = hn_go("db", BASE("{\"name\": \"lock\", \"label\": \"db\", \"max_wait\": \"60ms\"},"
                                 "{\"name\": \"lock\", \"label\": \"error\", \"max_wait\": \"60ms\", \"on_give_up\": \"error\"},"
                                 "{\"name\": \"lock\", \"label\": \"stale\", \"max_wait\": \"60ms\", \"on_give_up\": \"stale\"}",
                                 "{\"at\": 0, \"requests\": 3, \"key\": 0}",
@@ -255,39 +159,39 @@ START_TEST(lock_max_wait_then_db_error_or_stale)
     for (size_t i = 0; i < r.ndb; i++)
         if (!strcmp(r.db[i].cause, "giveup")) { giveups++; NEAR(r.db[i].t_issue, 0.062); NEAR(r.db[i].t_end, 0.162); }
     ck_assert_int_eq(giveups, 2);
-    ck_assert_double_eq(sum(&r, "db", "giveups"), 2);
-    load_trace(&r, "error");
+    ck_assert_double_eq(hn_num(&r, "db", "giveups"), 2);
+    hn_select(&r, "error");
     int errors = 0;
     for (size_t i = 0; i < r.nreq; i++)
         if (!strcmp(r.req[i].outcome, "error")) { errors++; NEAR(r.req[i].t_done, 0.062); }
     ck_assert_int_eq(errors, 2);
     ck_assert_uint_eq(r.ndb, 1);
     /* "stale" with nothing read: the cache was cold, so it queries the DB. */
-    load_trace(&r, "stale");
+    hn_select(&r, "stale");
     ck_assert_uint_eq(r.ndb, 3);
-    done(&r);
+    hn_free(&r.res);
 }
 END_TEST
 
 START_TEST(lock_give_up_stale_serves_what_it_read)
 {
     /* Values written at t=0 expire at 1 s; the burst at 1 s reads them expired. */
-    run r = go("lock", BASE("{\"name\": \"lock\", \"max_wait\": \"60ms\", \"on_give_up\": \"stale\"}",
+    run r = hn_go("lock", BASE("{\"name\": \"lock\", \"max_wait\": \"60ms\", \"on_give_up\": \"stale\"}",
                                   "{\"at\": 1, \"requests\": 3, \"key\": 0}",
                                   "\"ttl\": \"1s\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", ""));
     int stale = 0;
     for (size_t i = 0; i < r.nreq; i++)
         if (!strcmp(r.req[i].outcome, "stale")) { stale++; NEAR(r.req[i].t_done, 1.062); }
     ck_assert_int_eq(stale, 2);
-    ck_assert_double_eq(sum(&r, "lock", "stale"), 2);
-    ck_assert_double_eq(sum(&r, "lock", "stale_serves"), 2);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "lock", "stale"), 2);
+    ck_assert_double_eq(hn_num(&r, "lock", "stale_serves"), 2);
+    hn_free(&r.res);
 }
 END_TEST
 
 START_TEST(lock_stale_while_locked_serves_at_once)
 {
-    run r = go("lock", BASE("{\"name\": \"lock\", \"stale_while_locked\": true}",
+    run r = hn_go("lock", BASE("{\"name\": \"lock\", \"stale_while_locked\": true}",
                                   "{\"at\": 1, \"requests\": 4, \"key\": 0}",
                                   "\"ttl\": \"1s\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", ""));
     int stale = 0;
@@ -295,7 +199,7 @@ START_TEST(lock_stale_while_locked_serves_at_once)
         if (!strcmp(r.req[i].outcome, "stale")) { stale++; NEAR(r.req[i].latency, 0.002); }
         else { ck_assert_str_eq(r.req[i].outcome, "fetch"); NEAR(r.req[i].latency, 0.102); }
     ck_assert_int_eq(stale, 3);
-    done(&r);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -304,17 +208,17 @@ START_TEST(lock_rejected_taker_blocks_until_lock_ttl)
     /* Key 1 takes the only worker from 2 to 102 ms; key 0's taker is rejected
      * at 12 ms and keeps the lock until lock_ttl (300 ms): the waiter's steps end
      * at 12 + 51k ms and the first at or after 312 ms (k = 6, 318 ms) takes it. */
-    run r = go("lock", BASE("{\"name\": \"lock\", \"lock_ttl\": \"300ms\", \"max_wait\": \"5s\"}",
+    run r = hn_go("lock", BASE("{\"name\": \"lock\", \"lock_ttl\": \"300ms\", \"max_wait\": \"5s\"}",
                                   "{\"at\": 0, \"requests\": 1, \"key\": 1}, {\"at\": \"10ms\", \"requests\": 2, \"key\": 0}",
                                   "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": 1, \"queue_limit\": 0", ""));
-    const req_row *taker = by_id(&r, 1, 1), *waiter = by_id(&r, 2, 1);
+    const req_row *taker = hn_by_id(&r, 1, 1), *waiter = hn_by_id(&r, 2, 1);
     ck_assert_str_eq(taker->outcome, "error");
     NEAR(taker->t_done, 0.012);
     ck_assert_str_eq(waiter->outcome, "fetch");
     NEAR(waiter->t_done, 0.418);
-    ck_assert_double_eq(sum(&r, "lock", "db_rejected"), 1);
-    ck_assert_double_eq(sum(&r, "lock", "db_queries"), 2);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "lock", "db_rejected"), 1);
+    ck_assert_double_eq(hn_num(&r, "lock", "db_queries"), 2);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -323,20 +227,20 @@ START_TEST(lock_timed_out_taker_still_writes)
     /* Both time out at 60 ms and retry at once; the taker's query goes on and
      * writes at 102 ms; the retries' steps end at 62 ms (held) and 113 ms, which
      * finds the value (waited). */
-    run r = go("lock", BASE("{\"name\": \"lock\"}", "{\"at\": 0, \"requests\": 2, \"key\": 0}",
+    run r = hn_go("lock", BASE("{\"name\": \"lock\"}", "{\"at\": 0, \"requests\": 2, \"key\": 0}",
                                   "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"",
                                   ", \"timeout\": \"60ms\", \"retries\": {\"max\": 1, \"backoff\": 0}"));
     ck_assert_uint_eq(r.ndb, 1);
     NEAR(r.db[0].t_end, 0.102);
     for (long id = 0; id < 2; id++) {
-        ck_assert_str_eq(by_id(&r, id, 1)->outcome, "timeout");
-        const req_row *second = by_id(&r, id, 2);
+        ck_assert_str_eq(hn_by_id(&r, id, 1)->outcome, "timeout");
+        const req_row *second = hn_by_id(&r, id, 2);
         ck_assert_str_eq(second->outcome, "waited");
         NEAR(second->t_done, 0.113);
         NEAR(second->latency, 0.113);
     }
-    ck_assert_double_eq(sum(&r, "lock", "db_wasted"), 1);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "lock", "db_wasted"), 1);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -344,21 +248,21 @@ END_TEST
 
 START_TEST(coalesce_global_one_query)
 {
-    run r = go("coalesce", BASE("{\"name\": \"coalesce\", \"scope\": \"global\"}", "{\"at\": 0, \"requests\": 6, \"key\": 0}",
+    run r = hn_go("coalesce", BASE("{\"name\": \"coalesce\", \"scope\": \"global\"}", "{\"at\": 0, \"requests\": 6, \"key\": 0}",
                                       "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
     ck_assert_uint_eq(r.ndb, 1);
     for (size_t i = 0; i < r.nreq; i++) {
         NEAR(r.req[i].t_done, 0.101);
         ck_assert_str_eq(r.req[i].outcome, r.req[i].db ? "fetch" : "waited");
     }
-    ck_assert_double_eq(sum(&r, "coalesce", "coalesced"), 5);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "coalesce", "coalesced"), 5);
+    hn_free(&r.res);
 }
 END_TEST
 
 START_TEST(coalesce_node_one_query_per_node)
 {
-    run r = go("coalesce", BASE("{\"name\": \"coalesce\"}", "{\"at\": 0, \"requests\": 12, \"key\": 0}",
+    run r = hn_go("coalesce", BASE("{\"name\": \"coalesce\"}", "{\"at\": 0, \"requests\": 12, \"key\": 0}",
                                       "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
     int nodes[4] = { 0 }, distinct = 0;
     for (size_t i = 0; i < r.nreq; i++) nodes[r.req[i].node] = 1;
@@ -366,21 +270,21 @@ START_TEST(coalesce_node_one_query_per_node)
     ck_assert_int_ge(distinct, 2);
     ck_assert_uint_eq(r.ndb, (size_t)distinct);
     for (size_t i = 0; i < r.ndb; i++) ck_assert(nodes[r.db[i].node]);
-    done(&r);
+    hn_free(&r.res);
 }
 END_TEST
 
 START_TEST(coalesce_max_wait_error)
 {
-    run r = go("coalesce", BASE("{\"name\": \"coalesce\", \"scope\": \"global\", \"max_wait\": \"30ms\", \"on_give_up\": \"error\"}",
+    run r = hn_go("coalesce", BASE("{\"name\": \"coalesce\", \"scope\": \"global\", \"max_wait\": \"30ms\", \"on_give_up\": \"error\"}",
                                       "{\"at\": 0, \"requests\": 3, \"key\": 0}",
                                       "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
     int errors = 0;
     for (size_t i = 0; i < r.nreq; i++)
         if (!strcmp(r.req[i].outcome, "error")) { errors++; NEAR(r.req[i].t_done, 0.031); }
     ck_assert_int_eq(errors, 2);
-    ck_assert_double_eq(sum(&r, "coalesce", "giveups"), 2);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "coalesce", "giveups"), 2);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -388,33 +292,33 @@ START_TEST(coalesce_slow_leader_holds_every_waiter)
 {
     /* The leader (t=0) times out at 80 ms; its query goes on; the joiners of
      * 60 ms are answered when it finishes at 101 ms, before their own timeout. */
-    run r = go("coalesce", BASE("{\"name\": \"coalesce\", \"scope\": \"global\"}",
+    run r = hn_go("coalesce", BASE("{\"name\": \"coalesce\", \"scope\": \"global\"}",
                                       "{\"at\": 0, \"requests\": 1, \"key\": 0}, {\"at\": \"60ms\", \"requests\": 3, \"key\": 0}",
                                       "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"",
                                       ", \"timeout\": \"80ms\""));
-    ck_assert_str_eq(by_id(&r, 0, 1)->outcome, "timeout");
-    NEAR(by_id(&r, 0, 1)->t_done, 0.080);
+    ck_assert_str_eq(hn_by_id(&r, 0, 1)->outcome, "timeout");
+    NEAR(hn_by_id(&r, 0, 1)->t_done, 0.080);
     for (long id = 1; id <= 3; id++) {
-        ck_assert_str_eq(by_id(&r, id, 1)->outcome, "waited");
-        NEAR(by_id(&r, id, 1)->t_done, 0.101);
+        ck_assert_str_eq(hn_by_id(&r, id, 1)->outcome, "waited");
+        NEAR(hn_by_id(&r, id, 1)->t_done, 0.101);
     }
     ck_assert_uint_eq(r.ndb, 1);
-    ck_assert_double_eq(sum(&r, "coalesce", "db_wasted"), 0);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "coalesce", "db_wasted"), 0);
+    hn_free(&r.res);
 }
 END_TEST
 
 START_TEST(coalesce_joiners_share_a_timeout_free_wait)
 {
     /* Joiners that time out leave the flight; the rest are still answered. */
-    run r = go("coalesce", BASE("{\"name\": \"coalesce\", \"scope\": \"global\"}",
+    run r = hn_go("coalesce", BASE("{\"name\": \"coalesce\", \"scope\": \"global\"}",
                                       "{\"at\": 0, \"requests\": 1, \"key\": 0}, {\"at\": \"10ms\", \"requests\": 2, \"key\": 0}",
                                       "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"",
                                       ", \"timeout\": \"95ms\""));
-    ck_assert_str_eq(by_id(&r, 0, 1)->outcome, "timeout");   /* 95 ms < 101 ms */
-    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "waited");
-    ck_assert_str_eq(by_id(&r, 2, 1)->outcome, "waited");
-    done(&r);
+    ck_assert_str_eq(hn_by_id(&r, 0, 1)->outcome, "timeout");   /* 95 ms < 101 ms */
+    ck_assert_str_eq(hn_by_id(&r, 1, 1)->outcome, "waited");
+    ck_assert_str_eq(hn_by_id(&r, 2, 1)->outcome, "waited");
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -423,7 +327,7 @@ END_TEST
 START_TEST(xfetch_eager_sync_and_async)
 {
     /* beta huge: every lookup of a fresh value refreshes early. */
-    run r = go("sync", BASE("{\"name\": \"xfetch\", \"label\": \"sync\", \"beta\": 1e6},"
+    run r = hn_go("sync", BASE("{\"name\": \"xfetch\", \"label\": \"sync\", \"beta\": 1e6},"
                                   "{\"name\": \"xfetch\", \"label\": \"async\", \"beta\": 1e6, \"refresh\": \"async\"}",
                                   "{\"at\": 1, \"requests\": 3, \"key\": 0}",
                                   "\"ttl\": \"10s\", \"initial\": \"spread\"", "\"workers\": \"unlimited\"", ""));
@@ -434,17 +338,17 @@ START_TEST(xfetch_eager_sync_and_async)
         ck_assert_str_eq(r.req[i].outcome, "refresh");
         NEAR(r.req[i].latency, 0.101);
     }
-    size_t early = (size_t)sum(&r, "sync", "db_early");
-    load_trace(&r, "async");
+    size_t early = (size_t)hn_num(&r, "sync", "db_early");
+    hn_select(&r, "async");
     for (size_t i = 0; i < r.nreq; i++) {
         if (!strcmp(r.req[i].outcome, "fetch")) continue;
         ck_assert_str_eq(r.req[i].outcome, "hit");
         NEAR(r.req[i].latency, 0.001);
         ck_assert_int_eq(r.req[i].db, 0);
     }
-    ck_assert_double_eq(sum(&r, "async", "db_early"), (double)early);
-    ck_assert_double_eq(sum(&r, "async", "early_refreshes"), (double)early);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "async", "db_early"), (double)early);
+    ck_assert_double_eq(hn_num(&r, "async", "early_refreshes"), (double)early);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -452,14 +356,14 @@ START_TEST(xfetch_rejected_early_refresh_serves_the_fresh_value)
 {
     /* One worker, no queue: key 1's query holds it; key 0's early refresh is
      * rejected and the attempt is served the value it found. */
-    run r = go("xfetch", BASE("{\"name\": \"xfetch\", \"beta\": 1e6}",
+    run r = hn_go("xfetch", BASE("{\"name\": \"xfetch\", \"beta\": 1e6}",
                                     "{\"at\": 0, \"requests\": 1, \"key\": 1}, {\"at\": \"10ms\", \"requests\": 1, \"key\": 0}",
                                     "\"ttl\": \"10s\", \"initial\": \"synchronized\"", "\"workers\": 1, \"queue_limit\": 0", ""));
-    const req_row *a = by_id(&r, 1, 1);
+    const req_row *a = hn_by_id(&r, 1, 1);
     ck_assert_str_eq(a->outcome, "hit");
     NEAR(a->latency, 0.001);
-    ck_assert_double_eq(sum(&r, "xfetch", "db_rejected"), 1);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "xfetch", "db_rejected"), 1);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -469,27 +373,27 @@ START_TEST(swr_serves_stale_within_grace_and_refreshes_once)
 {
     /* The value written at 0 expires at 1 s; three reads at 1.5 s (in grace)
      * get it at once and start one refresh; a read of another key at 2.9 s (past grace) misses. */
-    run r = go("swr", BASE("{\"name\": \"swr\", \"grace\": \"1s\"}",
+    run r = hn_go("swr", BASE("{\"name\": \"swr\", \"grace\": \"1s\"}",
                                  "{\"at\": 1.5, \"requests\": 3, \"key\": 0}, {\"at\": 2.9, \"requests\": 1, \"key\": 1}",
                                  "\"ttl\": \"1s\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", ""));
     for (long id = 0; id < 3; id++) {
-        ck_assert_str_eq(by_id(&r, id, 1)->outcome, "stale");
-        NEAR(by_id(&r, id, 1)->latency, 0.001);
+        ck_assert_str_eq(hn_by_id(&r, id, 1)->outcome, "stale");
+        NEAR(hn_by_id(&r, id, 1)->latency, 0.001);
     }
-    ck_assert_str_eq(by_id(&r, 3, 1)->outcome, "fetch");
+    ck_assert_str_eq(hn_by_id(&r, 3, 1)->outcome, "fetch");
     ck_assert_uint_eq(r.ndb, 2);
     int bg = 0;
     for (size_t i = 0; i < r.ndb; i++) bg += !strcmp(r.db[i].cause, "background");
     ck_assert_int_eq(bg, 1);
-    ck_assert_double_eq(sum(&r, "swr", "db_early"), 1);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "swr", "db_early"), 1);
+    hn_free(&r.res);
 }
 END_TEST
 
 START_TEST(swr_never_waits_after_the_first_fill)
 {
     /* One key, constant Δ = 50 ms < grace: after the first fill nobody waits for the DB. */
-    run r = go("swr", "{\"duration\": 200, \"seed\": 8, \"clients\": {\"arrivals\": {\"rate\": 300}},"
+    run r = hn_go("swr", "{\"duration\": 200, \"seed\": 8, \"clients\": {\"arrivals\": {\"rate\": 300}},"
                " \"cache\": {\"latency\": \"1ms\", \"ttl\": \"1s\", \"initial\": \"cold\"},"
                " \"db\": {\"workers\": \"unlimited\", \"latency\": \"50ms\"},"
                " \"strategies\": [{\"name\": \"swr\", \"grace\": \"200ms\"}]}");
@@ -504,8 +408,8 @@ START_TEST(swr_never_waits_after_the_first_fill)
                       r.req[i].id, r.req[i].latency, r.req[i].t_arr);
     }
     ck_assert_uint_gt(after, 50000);
-    ck_assert(sum(&r, "swr", "stale") > 1000);
-    done(&r);
+    ck_assert(hn_num(&r, "swr", "stale") > 1000);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -513,7 +417,7 @@ START_TEST(lease_one_holder_others_retry)
 {
     /* Gets end at 1 ms: one gets the lease and queries (1..101 ms); the others
      * retry every 10 ms + a 1 ms get: 12, 23, ..., 100, 111 ms finds the value. */
-    run r = go("lease", BASE("{\"name\": \"lease\"}", "{\"at\": 0, \"requests\": 4, \"key\": 0}",
+    run r = hn_go("lease", BASE("{\"name\": \"lease\"}", "{\"at\": 0, \"requests\": 4, \"key\": 0}",
                                    "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
     ck_assert_uint_eq(r.ndb, 1);
     ck_assert_str_eq(r.db[0].cause, "lease");
@@ -523,8 +427,8 @@ START_TEST(lease_one_holder_others_retry)
         if (!strcmp(r.req[i].outcome, "waited")) { waited++; NEAR(r.req[i].t_done, 0.111); }
         else { ck_assert_str_eq(r.req[i].outcome, "fetch"); NEAR(r.req[i].t_done, 0.101); }
     ck_assert_int_eq(waited, 3);
-    ck_assert_double_eq(sum(&r, "lease", "lock_waits"), 3);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "lease", "lock_waits"), 3);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -533,16 +437,16 @@ START_TEST(lease_released_by_its_holders_write)
     /* The holder's write releases the lease (memcache's set with the lease
      * token): the value written at 101 ms expires at 301 ms, and a miss at
      * 501 ms gets a new lease at once, though lease_ttl (10 s) has not passed. */
-    run r = go("lease", BASE("{\"name\": \"lease\", \"lease_ttl\": \"10s\"}",
+    run r = hn_go("lease", BASE("{\"name\": \"lease\", \"lease_ttl\": \"10s\"}",
                                    "{\"at\": 0, \"requests\": 1, \"key\": 0}, {\"at\": 0.5, \"requests\": 1, \"key\": 0}",
                                    "\"ttl\": \"200ms\", \"initial\": \"cold\"", "\"workers\": \"unlimited\"", ""));
     ck_assert_uint_eq(r.ndb, 2);
     for (size_t i = 0; i < 2; i++) ck_assert_str_eq(r.db[i].cause, "lease");
     NEAR(r.db[1].t_issue, 0.501);
-    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "fetch");
-    NEAR(by_id(&r, 1, 1)->t_done, 0.601);
-    ck_assert_double_eq(sum(&r, "lease", "lock_waits"), 0);
-    done(&r);
+    ck_assert_str_eq(hn_by_id(&r, 1, 1)->outcome, "fetch");
+    NEAR(hn_by_id(&r, 1, 1)->t_done, 0.601);
+    ck_assert_double_eq(hn_num(&r, "lease", "lock_waits"), 0);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -555,18 +459,18 @@ START_TEST(swr_miss_joins_the_refresh_only_through_recompute)
 #define SWR_CASE(strategy)                                                                                      \
     BASE(strategy, "{\"at\": 0.21, \"requests\": 1, \"key\": 0}, {\"at\": 0.26, \"requests\": 1, \"key\": 0}", \
          "\"ttl\": \"200ms\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", "")
-    run r = go("swr", SWR_CASE("{\"name\": \"swr\", \"grace\": \"50ms\"}"));
+    run r = hn_go("swr", SWR_CASE("{\"name\": \"swr\", \"grace\": \"50ms\"}"));
     ck_assert_uint_eq(r.ndb, 2);
-    ck_assert_str_eq(by_id(&r, 0, 1)->outcome, "stale");
-    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "fetch");
-    NEAR(by_id(&r, 1, 1)->t_done, 0.361);
-    done(&r);
-    r = go("swr", SWR_CASE("{\"name\": \"swr\", \"grace\": \"50ms\", \"recompute\": {\"name\": \"coalesce\", \"scope\": \"global\"}}"));
+    ck_assert_str_eq(hn_by_id(&r, 0, 1)->outcome, "stale");
+    ck_assert_str_eq(hn_by_id(&r, 1, 1)->outcome, "fetch");
+    NEAR(hn_by_id(&r, 1, 1)->t_done, 0.361);
+    hn_free(&r.res);
+    r = hn_go("swr", SWR_CASE("{\"name\": \"swr\", \"grace\": \"50ms\", \"recompute\": {\"name\": \"coalesce\", \"scope\": \"global\"}}"));
     ck_assert_uint_eq(r.ndb, 1);
     ck_assert_str_eq(r.db[0].cause, "background");
-    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "waited");
-    NEAR(by_id(&r, 1, 1)->t_done, 0.311);
-    done(&r);
+    ck_assert_str_eq(hn_by_id(&r, 1, 1)->outcome, "waited");
+    NEAR(hn_by_id(&r, 1, 1)->t_done, 0.311);
+    hn_free(&r.res);
 #undef SWR_CASE
 }
 END_TEST
@@ -575,7 +479,7 @@ START_TEST(lease_accept_stale_and_lease_ttl)
 {
     /* accept_stale: the others take the expired value at once.  A rejected
      * holder keeps the lease for lease_ttl (300 ms), as with a lock. */
-    run r = go("stale", BASE("{\"name\": \"lease\", \"label\": \"stale\", \"accept_stale\": true},"
+    run r = hn_go("stale", BASE("{\"name\": \"lease\", \"label\": \"stale\", \"accept_stale\": true},"
                                    "{\"name\": \"lease\", \"label\": \"ttl\", \"lease_ttl\": \"300ms\", \"retry\": \"50ms\"}",
                                    "{\"at\": 1, \"requests\": 3, \"key\": 0}",
                                    "\"ttl\": \"1s\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", ""));
@@ -583,16 +487,16 @@ START_TEST(lease_accept_stale_and_lease_ttl)
     for (size_t i = 0; i < r.nreq; i++)
         if (!strcmp(r.req[i].outcome, "stale")) { stale++; NEAR(r.req[i].latency, 0.001); }
     ck_assert_int_eq(stale, 2);
-    done(&r);
-    r = go("lease", BASE("{\"name\": \"lease\", \"lease_ttl\": \"300ms\", \"retry\": \"50ms\"}",
+    hn_free(&r.res);
+    r = hn_go("lease", BASE("{\"name\": \"lease\", \"lease_ttl\": \"300ms\", \"retry\": \"50ms\"}",
                                "{\"at\": 0, \"requests\": 1, \"key\": 1}, {\"at\": \"10ms\", \"requests\": 2, \"key\": 0}",
                                "\"ttl\": \"10s\", \"initial\": \"cold\"", "\"workers\": 1, \"queue_limit\": 0", ""));
     /* Holder rejected at 11 ms; the other gets at 11, 62, ..., 317 ms: the
      * first at or after 311 ms (317 ms) takes the lease and fetches (417 ms). */
-    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "error");
-    ck_assert_str_eq(by_id(&r, 2, 1)->outcome, "fetch");
-    NEAR(by_id(&r, 2, 1)->t_done, 0.417);
-    done(&r);
+    ck_assert_str_eq(hn_by_id(&r, 1, 1)->outcome, "error");
+    ck_assert_str_eq(hn_by_id(&r, 2, 1)->outcome, "fetch");
+    NEAR(hn_by_id(&r, 2, 1)->t_done, 0.417);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -600,17 +504,17 @@ START_TEST(refresh_ahead_one_query_per_cycle)
 {
     /* With steady traffic the value never expires: one background query per
      * cycle, none overlapping, no miss after the cold start. */
-    run r = go("refresh_ahead", "{\"duration\": 300, \"seed\": 2, \"clients\": {\"arrivals\": {\"rate\": 500}},"
+    run r = hn_go("refresh_ahead", "{\"duration\": 300, \"seed\": 2, \"clients\": {\"arrivals\": {\"rate\": 500}},"
                " \"cache\": {\"latency\": \"1ms\", \"ttl\": \"2s\", \"initial\": \"synchronized\"},"
                " \"db\": {\"workers\": \"unlimited\", \"latency\": \"40ms\"},"
                " \"strategies\": [{\"name\": \"refresh_ahead\", \"fraction\": 0.5}]}");
     for (size_t i = 0; i < r.ndb; i++) ck_assert_str_eq(r.db[i].cause, "background");
-    ck_assert_double_eq(sum(&r, "refresh_ahead", "misses"), 0);
-    ck_assert_double_eq(sum(&r, "refresh_ahead", "stampede_max"), 1);
+    ck_assert_double_eq(hn_num(&r, "refresh_ahead", "misses"), 0);
+    ck_assert_double_eq(hn_num(&r, "refresh_ahead", "stampede_max"), 1);
     /* Cycle: a read at or just after written + 1 s, then 40 ms of query. */
     double cycles = 300 / (1.0 + 0.040 + 1.0 / 500);
     ck_assert_msg(fabs((double)r.ndb - cycles) <= 3, "%zu queries for %.1f cycles", r.ndb, cycles);
-    done(&r);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -621,18 +525,18 @@ START_TEST(refresh_ahead_fraction_of_each_values_own_ttl)
      * open for at least 0.16 s before expiry, and at 200 reads/s a read falls
      * in it (P(none) = e^-32): no miss ever.  Measured against the base TTL
      * instead (1.8 s), a quarter of the values would expire first. */
-    run r = go("refresh_ahead", "{\"duration\": 300, \"seed\": 5, \"clients\": {\"arrivals\": {\"rate\": 200}},"
+    run r = hn_go("refresh_ahead", "{\"duration\": 300, \"seed\": 5, \"clients\": {\"arrivals\": {\"rate\": 200}},"
                " \"cache\": {\"ttl\": \"2s\", \"ttl_jitter\": 0.2, \"initial\": \"synchronized\"},"
                " \"db\": {\"workers\": \"unlimited\", \"latency\": \"20ms\"},"
                " \"strategies\": [{\"name\": \"refresh_ahead\", \"fraction\": 0.9}]}");
     for (size_t i = 0; i < r.ndb; i++) ck_assert_str_eq(r.db[i].cause, "background");
-    ck_assert_double_eq(sum(&r, "refresh_ahead", "misses"), 0);
+    ck_assert_double_eq(hn_num(&r, "refresh_ahead", "misses"), 0);
     /* A cycle: 0.9 of a TTL of mean 2 s, the wait for the next read (5 ms),
      * the query (20 ms); its s.d. is 0.9*2*0.2/sqrt(3) = 0.21 s, so the count
      * over 300 s has s.d. about 1.5: allow 4 s.d. */
     double cycles = 300 / (1.8 + 0.005 + 0.020);
     ck_assert_msg(fabs((double)r.ndb - cycles) <= 6, "%zu queries for %.1f cycles", r.ndb, cycles);
-    done(&r);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -703,11 +607,11 @@ static void assert_requests_end_once(const run *r, const char *label)
         ok += last[id] == 1;
         failed += last[id] == 2;
     }
-    ck_assert_double_eq(ok, sum(r, label, "ok"));
-    ck_assert_double_eq(failed, sum(r, label, "failed"));
-    ck_assert_double_eq(ok + failed, sum(r, label, "requests"));
-    ck_assert_double_eq(failed, sum(r, label, "failed_by_timeout") + sum(r, label, "failed_by_rejected") +
-                                    sum(r, label, "failed_by_gave_up"));
+    ck_assert_double_eq(ok, hn_num(r, label, "ok"));
+    ck_assert_double_eq(failed, hn_num(r, label, "failed"));
+    ck_assert_double_eq(ok + failed, hn_num(r, label, "requests"));
+    ck_assert_double_eq(failed, hn_num(r, label, "failed_by_timeout") + hn_num(r, label, "failed_by_rejected") +
+                                    hn_num(r, label, "failed_by_gave_up"));
     free(last);
     free(top);
 }
@@ -719,17 +623,17 @@ START_TEST(invariants_over_long_random_runs)
      * which check memory, not statistics, 80 s (flush at 30 s) */
     int san = tu_sanitized();
     snprintf(json, sizeof json, LONG_RUN, san ? 80 : 300, 5, san ? 30 : 100);
-    run r = go("coalesce", json);
+    run r = hn_go("coalesce", json);
     assert_requests_end_once(&r, "coalesce");
     assert_single_flight(&r, "coalesce global");
-    ck_assert_double_eq(sum(&r, "coalesce", "stampede_max"), 1);
-    ck_assert(sum(&r, "coalesce", "coalesced") > 1000);
-    load_trace(&r, "lock");
+    ck_assert_double_eq(hn_num(&r, "coalesce", "stampede_max"), 1);
+    ck_assert(hn_num(&r, "coalesce", "coalesced") > 1000);
+    hn_select(&r, "lock");
     assert_single_flight(&r, "lock");
     assert_requests_end_once(&r, "lock");
-    ck_assert_double_eq(sum(&r, "lock", "stampede_max"), 1);
+    ck_assert_double_eq(hn_num(&r, "lock", "stampede_max"), 1);
     /* xfetch async: an attempt that found a fresh value never waits for the DB. */
-    load_trace(&r, "xfetch");
+    hn_select(&r, "xfetch");
     assert_requests_end_once(&r, "xfetch");
     size_t hits = 0;
     for (size_t i = 0; i < r.nreq; i++) {
@@ -741,14 +645,14 @@ START_TEST(invariants_over_long_random_runs)
                       r.req[i].t_done - r.req[i].t_arr);
     }
     ck_assert_uint_gt(hits, 100000);
-    ck_assert(sum(&r, "xfetch", "db_early") > 100);
+    ck_assert(hn_num(&r, "xfetch", "db_early") > 100);
     /* A lease with lease_ttl above every query's duration: one query per key at once. */
-    load_trace(&r, "lease");
+    hn_select(&r, "lease");
     assert_single_flight(&r, "lease");
     assert_requests_end_once(&r, "lease");
-    ck_assert_double_eq(sum(&r, "lease", "stampede_max"), 1);
-    ck_assert(sum(&r, "lease", "lock_waits") > 1000);
-    done(&r);
+    ck_assert_double_eq(hn_num(&r, "lease", "stampede_max"), 1);
+    ck_assert(hn_num(&r, "lease", "lock_waits") > 1000);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -768,17 +672,17 @@ START_TEST(combinations_keep_a_single_flight)
                "   \"recompute\": {\"name\": \"coalesce\", \"scope\": \"global\"}},"
                "  {\"name\": \"xfetch\", \"label\": \"xfetch-alone\", \"beta\": 4}]}",
              tu_sanitized() ? 60 : 200);   /* 60 s under the sanitizers */
-    run r = go("xfetch-lock", json);
+    run r = hn_go("xfetch-lock", json);
     assert_single_flight(&r, "xfetch-lock");
-    ck_assert(sum(&r, "xfetch-lock", "db_early") > 1000);
-    ck_assert(sum(&r, "xfetch-lock", "outcomes.refresh") > 1000);
+    ck_assert(hn_num(&r, "xfetch-lock", "db_early") > 1000);
+    ck_assert(hn_num(&r, "xfetch-lock", "outcomes.refresh") > 1000);
     /* Alone, the same xfetch does overlap its refreshes. */
-    ck_assert(sum(&r, "xfetch-alone", "stampede_max") > 1);
-    load_trace(&r, "swr-coalesce");
+    ck_assert(hn_num(&r, "xfetch-alone", "stampede_max") > 1);
+    hn_select(&r, "swr-coalesce");
     assert_single_flight(&r, "swr-coalesce");
-    ck_assert(sum(&r, "swr-coalesce", "coalesced") > 100);
-    ck_assert(sum(&r, "swr-coalesce", "stale") > 1000);
-    done(&r);
+    ck_assert(hn_num(&r, "swr-coalesce", "coalesced") > 100);
+    ck_assert(hn_num(&r, "swr-coalesce", "stale") > 1000);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -786,16 +690,16 @@ START_TEST(xfetch_lock_one_refresher)
 {
     /* Two reads of a fresh value with a huge beta: the first takes the lock
      * and refreshes (refresh, 101 ms); the second finds it held: a hit. */
-    run r = go("x", BASE("{\"name\": \"xfetch\", \"label\": \"x\", \"beta\": 1e6, \"recompute\": {\"name\": \"lock\"}}",
+    run r = hn_go("x", BASE("{\"name\": \"xfetch\", \"label\": \"x\", \"beta\": 1e6, \"recompute\": {\"name\": \"lock\"}}",
                                "{\"at\": 1, \"requests\": 2, \"key\": 0}",
                                "\"ttl\": \"10s\", \"initial\": \"synchronized\"", "\"workers\": \"unlimited\"", ""));
-    ck_assert_str_eq(by_id(&r, 0, 1)->outcome, "refresh");
-    NEAR(by_id(&r, 0, 1)->latency, 0.101);
-    ck_assert_str_eq(by_id(&r, 1, 1)->outcome, "hit");
-    NEAR(by_id(&r, 1, 1)->latency, 0.001);
+    ck_assert_str_eq(hn_by_id(&r, 0, 1)->outcome, "refresh");
+    NEAR(hn_by_id(&r, 0, 1)->latency, 0.101);
+    ck_assert_str_eq(hn_by_id(&r, 1, 1)->outcome, "hit");
+    NEAR(hn_by_id(&r, 1, 1)->latency, 0.001);
     ck_assert_uint_eq(r.ndb, 1);
     ck_assert_str_eq(r.db[0].cause, "early");
-    done(&r);
+    hn_free(&r.res);
 }
 END_TEST
 
@@ -820,20 +724,20 @@ static void coalesce_theory(double lambda, double delta, int nodes)
     char json[2048];
     snprintf(json, sizeof json, ONE_KEY, 4000.0, lambda, nodes, 1.0, delta,
              "{\"name\": \"coalesce\", \"label\": \"global\", \"scope\": \"global\"}, {\"name\": \"coalesce\", \"label\": \"node\"}");
-    run r = go(NULL, json);
+    run r = hn_go_summaries(json);
     /* Global: one query per expiry; waiters wait Δ/2 on average. */
-    ck_assert_double_eq(sum(&r, "global", "stampede_max"), 1);
-    double ok = sum(&r, "global", "ok"), fetch = sum(&r, "global", "outcomes.fetch");
-    double waited = sum(&r, "global", "waited");
-    double wait = (sum(&r, "global", "latency_mean") * ok - fetch * delta) / waited;
+    ck_assert_double_eq(hn_num(&r, "global", "stampede_max"), 1);
+    double ok = hn_num(&r, "global", "ok"), fetch = hn_num(&r, "global", "outcomes.fetch");
+    double waited = hn_num(&r, "global", "waited");
+    double wait = (hn_num(&r, "global", "latency_mean") * ok - fetch * delta) / waited;
     char what[128];
     snprintf(what, sizeof what, "coalesce global lambda=%g delta=%g: mean wait", lambda, delta);
     near(what, wait, delta / 2, 0.02 * delta);
     /* Node scope: 1 + (N−1)(1 − e^{−λΔ/N}) queries per expiry. */
     double per = 1 + (nodes - 1) * (1 - exp(-lambda * delta / nodes));
     snprintf(what, sizeof what, "coalesce node N=%d lambda=%g delta=%g: queries/expiry", nodes, lambda, delta);
-    near(what, sum(&r, "node", "stampede_mean"), per, 0.02 * per);
-    done(&r);
+    near(what, hn_num(&r, "node", "stampede_mean"), per, 0.02 * per);
+    hn_free(&r.res);
 }
 
 START_TEST(coalesce_theory_4_nodes) { coalesce_theory(200, 0.02, 4); }
@@ -846,17 +750,17 @@ static void lock_theory(double lambda, double delta, double poll)
     char json[2048], strat[256];
     snprintf(strat, sizeof strat, "{\"name\": \"lock\", \"poll\": %g, \"max_wait\": \"1h\"}", poll);
     snprintf(json, sizeof json, ONE_KEY, 4000.0, lambda, 4, 1.0, delta, strat);
-    run r = go(NULL, json);
-    ck_assert_double_eq(sum(&r, "lock", "stampede_max"), 1);
-    double ok = sum(&r, "lock", "ok"), fetch = sum(&r, "lock", "outcomes.fetch");
-    double waited = sum(&r, "lock", "waited");
-    double wait = (sum(&r, "lock", "latency_mean") * ok - fetch * delta) / waited;
+    run r = hn_go_summaries(json);
+    ck_assert_double_eq(hn_num(&r, "lock", "stampede_max"), 1);
+    double ok = hn_num(&r, "lock", "ok"), fetch = hn_num(&r, "lock", "outcomes.fetch");
+    double waited = hn_num(&r, "lock", "waited");
+    double wait = (hn_num(&r, "lock", "latency_mean") * ok - fetch * delta) / waited;
     char what[128];
     snprintf(what, sizeof what, "lock lambda=%g delta=%g poll=%g: mean wait", lambda, delta, poll);
     /* Served at the first poll after the write: Δ/2 plus half a poll on average. */
     near(what, wait, delta / 2 + poll / 2, 0.02 * delta);
     ck_assert(wait >= delta / 2 && wait <= delta / 2 + poll);
-    done(&r);
+    hn_free(&r.res);
 }
 
 START_TEST(lock_theory_fine_poll) { lock_theory(200, 0.1, 0.005); }
@@ -870,7 +774,7 @@ static void xfetch_theory(double lambda, double delta, double beta, double ttl)
     char json[2048], strat[256];
     snprintf(strat, sizeof strat, "{\"name\": \"xfetch\", \"beta\": %g}", beta);
     snprintf(json, sizeof json, ONE_KEY, 20000.0 * ttl, lambda, 1, ttl, delta, strat);
-    run r = go("xfetch", json);
+    run r = hn_go("xfetch", json);
     /* Sort queries by issue time and form the stampede groups; a cycle ends in
      * expiry when its group starts with a miss. */
     size_t n = r.ndb;
@@ -897,7 +801,7 @@ static void xfetch_theory(double lambda, double delta, double beta, double ttl)
     char what[128];
     snprintf(what, sizeof what, "xfetch a=%g T/(beta delta)=%g: P(no early) (%zu cycles)", a, ttl / (beta * delta), groups);
     near(what, (double)by_miss / (double)groups, p, 5 * se + 0.005);
-    done(&r);
+    hn_free(&r.res);
 }
 
 START_TEST(xfetch_theory_mild) { xfetch_theory(10, 0.01, 1, 1); }

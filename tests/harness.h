@@ -36,4 +36,44 @@ const hn_run *hn_find(const hn_result *r, const char *label);
 double hn_col(const hn_run *run, const char *name);
 void hn_free(hn_result *r);
 
+/* What a test case looks at: a scenario's runs, and the trace rows of the
+ * label selected (hn_select). */
+typedef struct hn_view {
+    hn_result res;
+    const hn_run *cur;
+    tu_attempt *req; size_t nreq;
+    tu_query *db; size_t ndb;
+} hn_view;
+
+/* Runs every strategy of scenario text json with their traces (Check fails
+ * the case when it does not run) and selects label's trace rows (NULL: the
+ * first run's). */
+hn_view hn_go(const char *label, const char *json);
+/* The same without traces: the summaries only. */
+hn_view hn_go_summaries(const char *json);
+/* Selects label's trace rows (NULL: the first run's); fails the case when
+ * there is no such label. */
+void hn_select(hn_view *v, const char *label);
+/* A number of label's summary: a comparison.csv column, or "outcomes.X" for
+ * the counted attempts that ended X; fails the case when there is none. */
+double hn_num(const hn_view *v, const char *label, const char *name);
+/* The trace row of request id's attempt (1 for the first) in the rows
+ * selected; fails the case when there is none. */
+const tu_attempt *hn_by_id(const hn_view *v, long id, long attempt);
+
+/* a and b within 1e-9 of each other, or both NAN. */
+int hn_same(double a, double b);
+
+/* Exact timelines: what an attempt and a query must look like (times within
+ * 1e-9 s; NAN matches NAN). */
+typedef struct hn_want_att { long id, attempt; const char *outcome; double t_done, latency; int db; } hn_want_att;
+typedef struct hn_want_query { double t_issue, t_end; const char *cause, *status; long requester; } hn_want_query;
+/* Runs scenario text json and checks its first run against the attempts
+ * att[] (up to max_att, or the first with outcome NULL: exactly these, each
+ * found by id and attempt) and the queries q[] (up to max_q, or the first with
+ * cause NULL: exactly these, in any order), and column = value when column
+ * is set; name leads every message. */
+void hn_check_case(const char *name, const char *json, const hn_want_att *att, size_t max_att,
+                   const hn_want_query *q, size_t max_q, const char *column, double value);
+
 #endif
