@@ -51,21 +51,11 @@ static void teardown(void)
     free(scen);
 }
 
-/* Whether two files hold the same bytes (both must exist). */
-static int same_file(const char *a, const char *b)
-{
-    char *x = tu_slurp(a), *y = tu_slurp(b);
-    int same = x && y && !strcmp(x, y);
-    free(x);
-    free(y);
-    return same;
-}
-
 static void assert_same_sweep(const char *a, const char *b)
 {
     const char *files[] = { "runs.csv", "sweep.csv", "sweep.json" };
     for (int i = 0; i < 3; i++)
-        ck_assert_msg(same_file(tu_pathf("%s/%s", a, files[i]), tu_pathf("%s/%s", b, files[i])), "%s/%s and %s/%s differ", a,
+        ck_assert_msg(tu_same_file(tu_pathf("%s/%s", a, files[i]), tu_pathf("%s/%s", b, files[i])), "%s/%s and %s/%s differ", a,
                       files[i], b, files[i]);
 }
 
@@ -533,7 +523,7 @@ START_TEST(minimize_picks_the_right_point)
                                       "--shard 2/2 --out %s/p2", scen, work), 0);
     ck_assert_int_eq(tu_runf(&out, NULL, "merge %s/p1 %s/p2 --out %s/pm --minimize none.requests "
                                       "--subject-to 'none.requests>=800' --subject-to 'xfetch.p99<=1h'", work, work, work), 0);
-    ck_assert(same_file(tu_pathf("%s/m/best.txt", work), tu_pathf("%s/pm/best.txt", work)));
+    ck_assert(tu_same_file(tu_pathf("%s/m/best.txt", work), tu_pathf("%s/pm/best.txt", work)));
     free(out);
 }
 END_TEST
@@ -603,17 +593,14 @@ START_TEST(failure_and_recovery_metrics)
     ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary clients.retries.max=0,2 --replications 3 --quiet --shard 2/2 "
                                       "--out %s/q2", sc, work), 0);
     ck_assert_int_eq(tu_runf(NULL, NULL, "merge %s/q1 %s/q2 --out %s/qm", work, work, work), 0);
-    ck_assert(same_file(tu_pathf("%s/f/sweep.csv", work), tu_pathf("%s/qm/sweep.csv", work)));
+    ck_assert(tu_same_file(tu_pathf("%s/f/sweep.csv", work), tu_pathf("%s/qm/sweep.csv", work)));
     free(sc);
 }
 END_TEST
 
 START_TEST(charts_of_a_sweep)
 {
-    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
-        fprintf(stderr, "check_sweep: no gnuplot: the chart test is skipped\n");
-        return;
-    }
+    tu_need_gnuplot();
     char *err = NULL;
     int rc = tu_runf(NULL, &err, "sweep %s --vary strategies.2.beta=0.5:2:x3 --vary cache.ttl=1s,2s --replications 2 --quiet "
                               "--minimize xfetch.stampede_max --plot --out %s/p", scen, work);

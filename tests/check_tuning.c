@@ -160,16 +160,6 @@ END_TEST
 
 /* ---------------------------------------------------------------- sweep like run */
 
-/* Whether two files hold the same bytes (both must exist). */
-static int same_file(const char *a, const char *b)
-{
-    char *x = tu_slurp(a), *y = tu_slurp(b);
-    int same = x && y && !strcmp(x, y);
-    free(x);
-    free(y);
-    return same;
-}
-
 /* The line of runs.csv (or comparison.csv) for a label from its strategy on. */
 static char *row_after(const char *text, const char *key)
 {
@@ -232,8 +222,8 @@ START_TEST(sweep_takes_set_strategy_labels_and_zip)
     ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary cache.ttl=1s,2s --strategy none --set db.workers=3 "
                                          "--quiet --out %s/q", scen, work), 0);
     ck_assert_int_eq(tu_runf(NULL, NULL, "merge %s/q1 %s/p2 --out %s/qm", work, work, work), 0);
-    ck_assert(same_file(tu_pathf("%s/q/sweep.csv", work), tu_pathf("%s/qm/sweep.csv", work)));
-    ck_assert(same_file(tu_pathf("%s/q/sweep.json", work), tu_pathf("%s/qm/sweep.json", work)));
+    ck_assert(tu_same_file(tu_pathf("%s/q/sweep.csv", work), tu_pathf("%s/qm/sweep.csv", work)));
+    ck_assert(tu_same_file(tu_pathf("%s/q/sweep.json", work), tu_pathf("%s/qm/sweep.json", work)));
 }
 END_TEST
 
@@ -386,8 +376,8 @@ START_TEST(best_has_units_and_merge_ranks_again)
     ck_assert_msg(strstr(out, "maximize none.hit_ratio (means over 3 replications, 95% confidence intervals)\n"
                               "best: point 1 (cache.ttl=2s), label none\n"), "%s", out);
     free(out);
-    ck_assert(same_file(tu_pathf("%s/s/runs.csv", work), tu_pathf("%s/r/runs.csv", work)));
-    ck_assert(same_file(tu_pathf("%s/s/sweep.csv", work), tu_pathf("%s/r/sweep.csv", work)));
+    ck_assert(tu_same_file(tu_pathf("%s/s/runs.csv", work), tu_pathf("%s/r/runs.csv", work)));
+    ck_assert(tu_same_file(tu_pathf("%s/s/sweep.csv", work), tu_pathf("%s/r/sweep.csv", work)));
     /* one replication: no ranking */
     ck_assert_int_eq(tu_runf(NULL, NULL, "sweep %s --vary cache.ttl=1s,2s --strategy none --quiet --out %s/one", scen, work), 0);
     ck_assert_int_eq(tu_runf(NULL, &err, "merge %s/one --out %s/one-r --minimize p99", work, work), 2);
@@ -479,13 +469,6 @@ END_TEST
 
 /* ---------------------------------------------------------------- the sweep report */
 
-static int have_gnuplot(void)
-{
-    if (system("command -v gnuplot >/dev/null 2>&1") == 0) return 1;
-    fprintf(stderr, "check_tuning: no gnuplot: the report tests are skipped\n");
-    return 0;
-}
-
 /* The page opens offline: no script, nothing fetched from elsewhere, every
  * relative link to a file the folder holds. */
 static void assert_offline_page(const char *folder)
@@ -529,7 +512,7 @@ static void best_of(const char *dir, size_t *point, char *label, size_t n)
 
 START_TEST(sweep_report_states_the_recommendation)
 {
-    if (!have_gnuplot()) return;
+    tu_need_gnuplot();
     char *out = NULL, *err = NULL;
     int rc = tu_runf(&out, &err, "sweep %s --vary xfetch.beta=0.5,2,8 --vary cache.ttl=1s,2s --strategy none,xfetch "
                                  "--replications 3 --minimize xfetch.db_queries --subject-to 'xfetch.p99<=1h' --plot "
@@ -590,7 +573,7 @@ END_TEST
  * with its own report; a sweep without a goal says it recommends nothing. */
 START_TEST(sweep_report_says_what_the_constraint_excluded)
 {
-    if (!have_gnuplot()) return;
+    tu_need_gnuplot();
     char *err = NULL;
     /* lock lets one query through per expiry: stampede_max 1; none stampedes */
     int rc = tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1s,2s --strategy none,lock --replications 2 "

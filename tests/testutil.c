@@ -1,6 +1,8 @@
 /* testutil.c - see testutil.h. */
 #include "testutil.h"
 
+#include <check.h>
+
 #include <cJSON.h>
 #include <dirent.h>
 #include <stdint.h>
@@ -362,4 +364,19 @@ void tu_trace_free(tu_trace *t)
     free(t->req);
     free(t->db);
     memset(t, 0, sizeof *t);
+}
+
+int tu_same_file(const char *a, const char *b)
+{
+    char *x = tu_slurp(a), *y = tu_slurp(b);
+    int same = x && y && !strcmp(x, y);
+    free(x);
+    free(y);
+    return same;
+}
+
+void tu_need_gnuplot(void)
+{
+    ck_assert_msg(system("command -v gnuplot >/dev/null 2>&1") == 0,
+                  "gnuplot is not on PATH: it is a build dependency (make deps installs it)");
 }

@@ -84,4 +84,10 @@ void tu_trace_free(tu_trace *t);
 int tu_sanitized(void);
 double tu_scale(void);
 
+/* Whether files a and b hold the same bytes (both must exist). */
+int tu_same_file(const char *a, const char *b);
+/* Fails the case unless gnuplot is on PATH: it is a build dependency
+ * (scripts/deps.sh build), so a test of charts never passes without them. */
+void tu_need_gnuplot(void);
+
 #endif
