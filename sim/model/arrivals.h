@@ -78,11 +78,21 @@ static inline uint64_t arrivals_key(const scenario *sc, const keypick *kp, rng *
     return sc->keys.count > 1 ? keypick_draw(kp, r) : 0;
 }
 
+/* Whether burst bi's requests name their key (*key: its fixed key, or the
+ * hottest), rather than drawing it by popularity. */
+static inline bool arrivals_burst_fixed(const scenario *sc, size_t bi, uint64_t *key)
+{
+    int64_t k = sc->clients.bursts[bi].key;
+    if (k == BURST_KEY_DRAWN) return false;
+    *key = k == BURST_KEY_HOT ? 0 : (uint64_t)k;
+    return true;
+}
+
 /* The key of a request of burst bi: its fixed key, the hottest, or drawn. */
 static inline uint64_t arrivals_burst_key(const scenario *sc, size_t bi, const keypick *kp, rng *r)
 {
-    int64_t k = sc->clients.bursts[bi].key;
-    return k == BURST_KEY_HOT ? 0 : k == BURST_KEY_DRAWN ? arrivals_key(sc, kp, r) : (uint64_t)k;
+    uint64_t key;
+    return arrivals_burst_fixed(sc, bi, &key) ? key : arrivals_key(sc, kp, r);
 }
 
 /* The node of an attempt: uniform over the app nodes (one node: 0, no draw). */

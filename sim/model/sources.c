@@ -32,8 +32,8 @@ void model_on_arrival(sim *s, uint32_t src)
         return;
     }
     size_t bi = src - 1;
-    int64_t bk = sc->clients.bursts[bi].key;
-    uint64_t key = bk == BURST_KEY_HOT ? 0 : bk == BURST_KEY_DRAWN ? model_next_key(s) : (uint64_t)bk;
+    uint64_t key;
+    if (!arrivals_burst_fixed(sc, bi, &key)) key = model_next_key(s);
     s->burst_left[bi]--;
     new_request(s, key, arrivals_node(sc, s->r[RNG_NODES]), MODEL_NONE);
     schedule_burst(s, bi);
