@@ -115,15 +115,15 @@ static int khash_grow(sim *s)
     return 0;
 }
 
-/* Key id is touched for the first time; slot is its empty place in the
- * table.  The table stays at most 3/4 full. */
-uint32_t key_new(sim *s, uint64_t id, uint64_t slot)
+/* Key id (hash hv) is touched for the first time; slot is its empty place
+ * in the table.  The table stays at most 3/4 full. */
+uint32_t key_new(sim *s, uint64_t id, uint64_t hv, uint64_t slot)
 {
     if (s->nkeys >= UINT32_MAX - 1) return KEY_NONE;
     if (s->nkeys == s->keys_cap && keys_grow(s)) return KEY_NONE;
     if (4 * ((uint64_t)s->nkeys + 1) > 3 * (s->khash_mask + 1)) {
         if (khash_grow(s)) return KEY_NONE;
-        slot = key_hash(id) & s->khash_mask;
+        slot = hv & s->khash_mask;
         while (s->khash[slot]) slot = (slot + 1) & s->khash_mask;
     }
     uint32_t ki = s->nkeys++;
@@ -132,7 +132,7 @@ uint32_t key_new(sim *s, uint64_t id, uint64_t slot)
         struct strategy *st = &s->inst[i];
         if (st->ops->key_slot) memset(strategy_key_slot(st, ki), 0, st->ops->key_slot);
     }
-    s->khash[slot] = (key_hash(id) >> 32 << 32) | (ki + 1u);
+    s->khash[slot] = (hv >> 32 << 32) | (ki + 1u);
     return ki;
 }
 

@@ -230,7 +230,8 @@ struct sim {
  * is cheaper than the table then); beyond, records on first touch. */
 #define KEYS_DENSE_MAX (1u << 21)
 
-uint32_t key_new(sim *s, uint64_t id, uint64_t slot);
+/* hv: key_hash(id); slot: its empty place in the table */
+uint32_t key_new(sim *s, uint64_t id, uint64_t hv, uint64_t slot);
 
 /* The table slot of a key id: a 64-bit mix (splitmix64's finaliser). */
 static inline uint64_t key_hash(uint64_t id)
@@ -250,7 +251,7 @@ HOT uint32_t key_touch(sim *s, uint64_t id)
     uint64_t hv = key_hash(id), m = s->khash_mask, h = hv & m;
     for (;;) {
         uint64_t e = s->khash[h];
-        if (!e) return key_new(s, id, h);
+        if (!e) return key_new(s, id, hv, h);
         /* the hash's high bits first: a record is read only when they match */
         if ((e >> 32) == (hv >> 32) && s->keys[(uint32_t)e - 1].id == id) return (uint32_t)e - 1;
         h = (h + 1) & m;
