@@ -323,9 +323,19 @@ START_TEST(metrics_are_listed_with_units)
         "\n  events                       events    ",
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) ck_assert_msg(strstr(out, rows[i]), "no %s in\n%s", rows[i], out);
-    /* one line per metric: every column of runs.csv */
+    /* one line per metric: every column of runs.csv, each with a unit and words */
     size_t lines = 0;
-    for (char *p = strstr(out, "\n\n") + 2; *p; p++) lines += *p == '\n';
+    for (char *p = strstr(out, "\n\n") + 2; *p; p++) {
+        if (p[-1] == '\n') {
+            char name[64], unit[64], about[8];
+            ck_assert_msg(sscanf(p, " %63s %63s %7s", name, unit, about) == 3 && strchr(p, '\n') &&
+                              strchr(p, ' ') < strchr(p, '\n'),
+                          "a metric without its unit or words: %.80s", p);
+            ck_assert_msg(strstr(p, unit) < strchr(p, '\n') && strstr(p, about) < strchr(p, '\n'),
+                          "a metric without its unit or words: %.80s", p);
+        }
+        lines += *p == '\n';
+    }
     free(out);
     char *err = NULL;
     ck_assert_int_eq(tu_runf(NULL, &err, "sweep %s --vary cache.ttl=1s --strategy none --quiet --out %s/s", scen, work), 0);
