@@ -79,13 +79,8 @@ static int keys_grow(sim *s)
     keygroup *g = realloc(s->kgrp, (size_t)cap * sizeof *g);
     if (!g) return -1;
     s->kgrp = g;
-    for (unsigned i = 0; i < s->ninst; i++) {
-        struct strategy *st = &s->inst[i];
-        if (!st->ops->key_slot) continue;
-        unsigned char *p = realloc(st->key_slots, (size_t)cap * st->ops->key_slot);
-        if (!p) return -1;
-        st->key_slots = p;
-    }
+    for (unsigned i = 0; i < s->ninst; i++)   /* the new slots zeroed: a key's start empty */
+        if (slots_grow(&s->inst[i].key_slots, s->inst[i].ops->key_slot, s->keys_cap, cap)) return -1;
     s->keys_cap = cap;
     return 0;
 }
@@ -127,21 +122,14 @@ uint32_t key_new(sim *s, uint64_t id, uint64_t hv, uint64_t slot)
         while (s->khash[slot]) slot = (slot + 1) & s->khash_mask;
     }
     uint32_t ki = s->nkeys++;
-    key_init(s, ki, id);
-    for (unsigned i = 0; i < s->ninst; i++) {
-        struct strategy *st = &s->inst[i];
-        if (st->ops->key_slot) memset(strategy_key_slot(st, ki), 0, st->ops->key_slot);
-    }
+    key_init(s, ki, id);   /* its strategy slots are zero since they were made (keys_grow) */
     s->khash[slot] = (hv >> 32 << 32) | (ki + 1u);
     return ki;
 }
 
 lookup_view model_look(const sim *s, uint32_t key)
 {
-    const keystate *k = &s->keys[key];
-    bool present = key_present(s, k);
-    return (lookup_view){ .present = present, .fresh = present && s->eng.now < k->expiry,
-                          .expiry = k->expiry, .written = k->written, .delta = k->delta };
+    return key_view(s, &s->keys[key]);
 }
 
 void cache_flush(sim *s)

@@ -213,6 +213,15 @@ HOT void start_service(sim *s, uint32_t qi)
     }
 }
 
+/* The row of a query attempt ai's request asked for and the DB did not
+ * admit (how: refused or rejected), when the DB is traced. */
+static void trace_unadmitted(sim *s, const attempt *a, enum cause c, enum query_end how)
+{
+    if (!s->trace_db) return;
+    query tmp = { .t_issue = s->eng.now, .key = a->key, .node = a->node, .req = a->req, .cause = (uint8_t)c };
+    trace_query(s, &tmp, how);
+}
+
 uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
 {
     attempt *a = &s->att[ai];
@@ -222,18 +231,12 @@ uint32_t model_query(sim *s, uint32_t ai, enum cause c, bool wait)
     bool has_worker = s->in_service < sc->db.workers;   /* UNLIMITED is UINT64_MAX */
     if (__builtin_expect(s->db_down != 0, 0)) {   /* a db_outage: refused at once */
         if (a->counted) m->db_refused++;
-        if (s->trace_db) {
-            query tmp = { .t_issue = now, .key = a->key, .node = a->node, .req = a->req, .cause = (uint8_t)c };
-            trace_query(s, &tmp, QEND_REFUSED);
-        }
+        trace_unadmitted(s, a, c, QEND_REFUSED);
         return MODEL_NONE;
     }
     if (!has_worker && sc->db.queue_limit != UNLIMITED && s->queued >= sc->db.queue_limit) {
         acct_rejected(m, a->counted);
-        if (s->trace_db) {
-            query tmp = { .t_issue = now, .key = a->key, .node = a->node, .req = a->req, .cause = (uint8_t)c };
-            trace_query(s, &tmp, QEND_REJECTED);
-        }
+        trace_unadmitted(s, a, c, QEND_REJECTED);
         return MODEL_NONE;
     }
     uint32_t qi = q_alloc(s);

@@ -130,7 +130,7 @@ void model_sched_cache_op_checked(sim *s, uint32_t ai, uint32_t kind, uint32_t t
         failed = lat > sc->cache.timeout;
         t = now + (failed ? sc->cache.timeout : lat);
     }
-    tag = kind == EV_GET ? (failed ? MODEL_CACHE_FAILED : 0) : (failed ? tag | MODEL_CACHE_FAILED : tag);
+    if (failed) tag |= MODEL_CACHE_FAILED;   /* a get's tag is 0 */
     sched(s, t, kind, ai, s->att[ai].gen, tag);
 }
 

@@ -160,7 +160,7 @@ void model_miss(sim *s, struct strategy *self, uint32_t ai, const lookup_view *v
 {
     struct strategy *in = self->inner;
     if (in) in->ops->lookup(s, in, ai, v);
-    else if (model_query(s, ai, CAUSE_MISS, true) == MODEL_NONE) model_fail(s, ai, FAIL_REJECTED);
+    else model_cache_fallback(s, ai);
 }
 
 uint32_t model_refresh(sim *s, struct strategy *self, uint32_t ai, enum cause c, bool wait)

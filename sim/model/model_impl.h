@@ -327,6 +327,14 @@ static inline bool key_present(const sim *s, const keystate *k)
     return k->epoch == s->epoch;
 }
 
+/* What a get of key record k reads now. */
+static inline lookup_view key_view(const sim *s, const keystate *k)
+{
+    bool present = key_present(s, k);
+    return (lookup_view){ .present = present, .fresh = present && s->eng.now < k->expiry,
+                          .expiry = k->expiry, .written = k->written, .delta = k->delta };
+}
+
 /* ---------------------------------------------------------------- shared steps */
 
 /* Out of memory: the run stops after this event. */
@@ -567,11 +575,8 @@ HOT void on_get(sim *s, uint32_t ai)
 {
     attempt *a = &s->att[ai];
     keystate *k = &s->keys[a->key];
-    double now = s->eng.now;
-    bool present = key_present(s, k);
     k->touched = 1;
-    lookup_view v = { .present = present, .fresh = present && now < k->expiry,
-                      .expiry = k->expiry, .written = k->written, .delta = k->delta };
+    lookup_view v = key_view(s, k);
     acct_lookup(s->m, a->counted, v.fresh);
     a->state = AS_STRATEGY;
     s->inst->ops->lookup(s, s->inst, ai, &v);

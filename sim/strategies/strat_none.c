@@ -8,8 +8,8 @@ static void none_lookup(sim *s, struct strategy *self, uint32_t att, const looku
     (void)self;
     if (v->fresh)
         model_finish(s, att, OUT_HIT);
-    else if (model_query(s, att, CAUSE_MISS, true) == MODEL_NONE)
-        model_fail(s, att, FAIL_REJECTED);   /* by a full DB queue */
+    else
+        model_cache_fallback(s, att);   /* query the DB, or fail as rejected */
 }
 
 const strategy_ops strategy_none = {
