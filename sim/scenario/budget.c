@@ -410,25 +410,21 @@ static double keys_touched(const scenario *sc)
     return fmin((double)sc->keys.count, distinct_draws(sc, draws) + fixed);
 }
 
-/* The keys' state (the strategies' key slots included; the key chooser keeps
- * nothing per key): every key's with few keys, else the touched keys' and
- * their table (model.h). */
-static double keys_bytes(const scenario *sc)
-{
-    return sim_keys_bytes(sc, keys_touched(sc));
-}
-
-static double fixed_bytes(const scenario *sc)
+/* What a run holds whatever its length: the state of keys (keys_touched:
+ * the strategies' key slots included, and with many keys their table;
+ * the key chooser keeps nothing per key, model.h) and the closed-loop
+ * clients. */
+static double fixed_bytes(const scenario *sc, double keys)
 {
     double client_bytes = sc->clients.kind == ARR_CLOSED
                               ? (double)sc->clients.population * sim_client_bytes(sc)
                               : 0;
-    return keys_bytes(sc) + client_bytes;
+    return sim_keys_bytes(sc, keys) + client_bytes;
 }
 
 double budget_run_memory(const scenario *sc, int jobs)
 {
-    double b = (BUDGET_MEMORY_SHARE * budget_available() - fixed_bytes(sc)) / (jobs > 0 ? jobs : 1);
+    double b = (BUDGET_MEMORY_SHARE * budget_available() - fixed_bytes(sc, keys_touched(sc))) / (jobs > 0 ? jobs : 1);
     return b > 64e6 ? b : 64e6;
 }
 
@@ -469,7 +465,7 @@ void budget_estimate_of(const scenario *sc, size_t nruns, budget_estimate *e)
     e->work = e->attempts + e->polls + e->key_setups * KEY_SETUP_COST + e->key_clears * KEY_CLEAR_COST +
               e->bins * ROW_COST;
     /* The rows array doubles as it grows: twice the rows during a copy. */
-    e->memory = fixed_bytes(sc) + 2 * e->bins * sizeof(ts_row) + e->flight * sim_flight_bytes(sc);
+    e->memory = fixed_bytes(sc, e->keys) + 2 * e->bins * sizeof(ts_row) + e->flight * sim_flight_bytes(sc);
     e->available = budget_available();
     e->seconds = runs * e->work / REQUESTS_PER_SECOND;
 }
@@ -703,7 +699,7 @@ int budget_check_runs(const scenario *sc, size_t nruns, bool force, char *msg, s
     if (!(e.memory <= BUDGET_MEMORY_SHARE * e.available)) {
         budget_fmt_bytes(mem, sizeof mem, e.memory);
         budget_fmt_bytes(avail, sizeof avail, e.available);
-        double keys = keys_bytes(sc);
+        double keys = sim_keys_bytes(sc, e.keys);
         double flight = e.flight * sim_flight_bytes(sc);
         const char *what = keys >= e.memory / 2 ? "keys.count"
                          : sc->clients.kind == ARR_CLOSED && sc->clients.population > 1000000 ? "clients.arrivals.closed.population"
