@@ -146,8 +146,7 @@ $(BUILD)/.test-deps: | $(BUILD)/.dir
 	@touch $@
 
 # The reports in a real browser: every bundled scenario run and plotted into
-# $(BROWSER_DIR), and a small sweep with its charts (and its report.html when
-# this stampede writes one), then tests/browser/check_reports.py opens each
+# $(BROWSER_DIR), and a small sweep with its charts and report.html, then tests/browser/check_reports.py opens each
 # folder's report.html from disk in headless Chromium at 1280 and 800 pixels
 # wide and fails when an image does not load, a relative link names no file,
 # the page scrolls sideways, or a run report's headline table does not fit at

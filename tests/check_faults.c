@@ -299,12 +299,6 @@ END_TEST
     "  {\"name\": \"coalesce\", \"label\": \"coalesce-node\"}, {\"name\": \"xfetch\"},"                             \
     "  {\"name\": \"swr\", \"grace\": \"1s\"}, {\"name\": \"refresh_ahead\"}]}"
 
-static int answered(const char *o)
-{
-    return !strcmp(o, "hit") || !strcmp(o, "refresh") || !strcmp(o, "fetch") || !strcmp(o, "waited") ||
-           !strcmp(o, "stale");
-}
-
 START_TEST(invariants_under_every_fault)
 {
     static const char *const labels[] = { "none", "lock", "lease", "coalesce-global", "coalesce-node",
@@ -325,7 +319,7 @@ START_TEST(invariants_under_every_fault)
                     ck_assert_msg(!(a->t_arr >= 40 && a->t_arr < 45), "%s: an attempt sent to node 1 at %g",
                                   labels[l], a->t_arr);
                     if (a->t_arr < 40 && a->t_done >= 40) {
-                        ck_assert_msg(!answered(a->outcome), "%s: node 1 answered at %g after its crash",
+                        ck_assert_msg(!hn_answered(a->outcome), "%s: node 1 answered at %g after its crash",
                                       labels[l], a->t_done);
                         crashed_attempts++;
                     }

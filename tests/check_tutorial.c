@@ -25,8 +25,7 @@ static int run_tutorial(const char *doc, char **out)
 
 START_TEST(every_command_of_the_tutorial_prints_what_it_shows)
 {
-    if (system("command -v gnuplot >/dev/null 2>&1") != 0)
-        ck_abort_msg("the tutorial draws a report: install gnuplot (make deps)");
+    tu_need_gnuplot();   /* the tutorial draws a report */
     /* The program under test may be a build beside the sources' (the
      * sanitizer pass's build/asan/stampede), which does not find plots/
      * from its own place: point it at the templates, as check_plot does. */

@@ -197,3 +197,11 @@ void hn_check_case(const char *name, const char *json, const hn_want_att *att, s
     }
     hn_free(&r.res);
 }
+
+int hn_answered(const char *outcome)
+{
+    for (int o = 0; o < OUT_N; o++)
+        if (!strcmp(vocab_outcome_names[o], outcome)) return outcome_answered((enum outcome)o);
+    ck_abort_msg("no outcome %s", outcome);
+    return 0;
+}

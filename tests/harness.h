@@ -61,6 +61,10 @@ double hn_num(const hn_view *v, const char *label, const char *name);
  * selected; fails the case when there is none. */
 const tu_attempt *hn_by_id(const hn_view *v, long id, long attempt);
 
+/* Whether an attempt's outcome (its name in requests.csv) is an answer
+ * (vocab.h's outcome_answered); fails the case on an unknown name. */
+int hn_answered(const char *outcome);
+
 /* a and b within 1e-9 of each other, or both NAN. */
 int hn_same(double a, double b);
 
